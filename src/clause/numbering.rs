@@ -1,0 +1,274 @@
+//! Recognises the numbering at the start of a policy paragraph: `第一章`, `一、`, `（一）`,
+//! `1.`/`1、`/`１．`, `第一条`, `（1）`, with half- or full-width punctuation and digits.
+
+/// A numbering style. Which level each style sits at is decided per document by the order in
+/// which the styles first appear, so `第一章 / 一、 / 1.` and `一、 / （一） / 1.` both work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Style {
+    Chapter,
+    Section,
+    CnComma,
+    CnParen,
+    Arabic,
+    Article,
+    ArabicParen,
+}
+
+impl Style {
+    /// The label shown for an item of this style, normalised to full-width punctuation.
+    pub fn label(self, written: &str, ordinal: u32) -> String {
+        match self {
+            Style::Chapter | Style::Section | Style::Article => written.to_string(),
+            Style::CnComma => format!("{}、", chinese_numeral(ordinal)),
+            Style::CnParen => format!("（{}）", chinese_numeral(ordinal)),
+            Style::Arabic => format!("{ordinal}."),
+            Style::ArabicParen => format!("（{ordinal}）"),
+        }
+    }
+}
+
+/// The numbering found at the start of a paragraph.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Numbering {
+    pub style: Style,
+    pub ordinal: u32,
+    /// The numbering as written, e.g. `第十五条`.
+    pub written: String,
+    /// Byte length of the numbering and the whitespace after it.
+    pub len: usize,
+}
+
+/// Detects the numbering at the start of `text` (already stripped of Markdown heading marks).
+pub fn detect(text: &str) -> Option<Numbering> {
+    detect_di(text)
+        .or_else(|| detect_cn_comma(text))
+        .or_else(|| detect_paren(text))
+        .or_else(|| detect_arabic(text))
+}
+
+fn numbering(style: Style, ordinal: u32, text: &str, end: usize) -> Option<Numbering> {
+    let rest = &text[end..];
+    let ws: usize = rest
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .map(char::len_utf8)
+        .sum();
+    Some(Numbering {
+        style,
+        ordinal,
+        written: text[..end].to_string(),
+        len: end + ws,
+    })
+}
+
+/// `第一章`, `第二节`, `第十五条`.
+fn detect_di(text: &str) -> Option<Numbering> {
+    let rest = text.strip_prefix('第')?;
+    let digits: String = rest.chars().take_while(|&c| is_chinese_digit(c)).collect();
+    let value = parse_chinese_numeral(&digits)?;
+    let after = &rest[digits.len()..];
+    let marker = after.chars().next()?;
+    let style = match marker {
+        '章' => Style::Chapter,
+        '节' => Style::Section,
+        '条' => Style::Article,
+        _ => return None,
+    };
+    numbering(
+        style,
+        value,
+        text,
+        '第'.len_utf8() + digits.len() + marker.len_utf8(),
+    )
+}
+
+/// `一、`
+fn detect_cn_comma(text: &str) -> Option<Numbering> {
+    let digits: String = text.chars().take_while(|&c| is_chinese_digit(c)).collect();
+    let value = parse_chinese_numeral(&digits)?;
+    let after = &text[digits.len()..];
+    if !after.starts_with('、') {
+        return None;
+    }
+    numbering(Style::CnComma, value, text, digits.len() + '、'.len_utf8())
+}
+
+/// `（一）`, `(一)`, `（1）`, `(1)`.
+fn detect_paren(text: &str) -> Option<Numbering> {
+    let open = text.chars().next()?;
+    if open != '(' && open != '（' {
+        return None;
+    }
+    let inner_start = open.len_utf8();
+    let inner: String = text[inner_start..]
+        .chars()
+        .take_while(|&c| c != ')' && c != '）')
+        .collect();
+    if inner.is_empty() || inner.chars().count() > 4 {
+        return None;
+    }
+    let close_at = inner_start + inner.len();
+    let close = text[close_at..].chars().next()?;
+    let end = close_at + close.len_utf8();
+    if let Some(v) = parse_chinese_numeral(&inner) {
+        return numbering(Style::CnParen, v, text, end);
+    }
+    if let Some(v) = parse_arabic(&inner) {
+        return numbering(Style::ArabicParen, v, text, end);
+    }
+    None
+}
+
+/// `1.`, `1、`, `１．`, not `1.5` nor `2023年`.
+fn detect_arabic(text: &str) -> Option<Numbering> {
+    let digits: String = text
+        .chars()
+        .take_while(|&c| to_ascii_digit(c).is_some())
+        .collect();
+    if digits.is_empty() || digits.chars().count() > 3 {
+        return None;
+    }
+    let value = parse_arabic(&digits)?;
+    let after = &text[digits.len()..];
+    let sep = after.chars().next()?;
+    if !matches!(sep, '.' | '．' | '、') {
+        return None;
+    }
+    let next = after[sep.len_utf8()..].chars().next();
+    if next.is_some_and(|c| to_ascii_digit(c).is_some()) {
+        return None;
+    }
+    numbering(Style::Arabic, value, text, digits.len() + sep.len_utf8())
+}
+
+fn to_ascii_digit(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        '０'..='９' => Some(c as u32 - '０' as u32),
+        _ => None,
+    }
+}
+
+fn parse_arabic(s: &str) -> Option<u32> {
+    let mut v: u32 = 0;
+    let mut any = false;
+    for c in s.chars() {
+        v = v.checked_mul(10)?.checked_add(to_ascii_digit(c)?)?;
+        any = true;
+    }
+    (any && v > 0).then_some(v)
+}
+
+fn is_chinese_digit(c: char) -> bool {
+    "零〇一二三四五六七八九十百两".contains(c)
+}
+
+/// Parses Chinese numerals up to 999: `一`, `十`, `十一`, `二十三`, `一百零五`.
+pub fn parse_chinese_numeral(s: &str) -> Option<u32> {
+    if s.is_empty() {
+        return None;
+    }
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as u32)
+            .or(match c {
+                '〇' => Some(0),
+                '两' => Some(2),
+                _ => None,
+            })
+    };
+    let mut total = 0u32;
+    let mut current = 0u32;
+    let mut seen_unit = false;
+    for c in s.chars() {
+        match c {
+            '百' => {
+                total += current.max(1) * 100;
+                current = 0;
+                seen_unit = true;
+            }
+            '十' => {
+                total += current.max(1) * 10;
+                current = 0;
+                seen_unit = true;
+            }
+            _ => {
+                let d = digit(c)?;
+                if current != 0 && !seen_unit {
+                    return None; // "一二" is not a number
+                }
+                current = d;
+            }
+        }
+    }
+    let v = total + current;
+    (v > 0).then_some(v)
+}
+
+/// 1 → 一, 12 → 十二, 25 → 二十五.
+pub fn chinese_numeral(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n as usize].to_string(),
+        10..=19 => format!(
+            "十{}",
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        ),
+        20..=99 => format!(
+            "{}十{}",
+            D[(n / 10) as usize],
+            if n % 10 == 0 {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn style_of(s: &str) -> Option<(Style, u32)> {
+        detect(s).map(|n| (n.style, n.ordinal))
+    }
+
+    #[test]
+    fn recognises_every_numbering_variant() {
+        assert_eq!(style_of("一、指导思想"), Some((Style::CnComma, 1)));
+        assert_eq!(style_of("（六）坚持产业兴卫"), Some((Style::CnParen, 6)));
+        assert_eq!(style_of("(三)坚持人才兴卫"), Some((Style::CnParen, 3)));
+        assert_eq!(style_of("1. 全力建设"), Some((Style::Arabic, 1)));
+        assert_eq!(style_of("12、加强"), Some((Style::Arabic, 12)));
+        assert_eq!(style_of("１．全角数字"), Some((Style::Arabic, 1)));
+        assert_eq!(style_of("第十五条 本办法"), Some((Style::Article, 15)));
+        assert_eq!(style_of("第二章 总则"), Some((Style::Chapter, 2)));
+        assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
+        assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
+    }
+
+    #[test]
+    fn ignores_numbers_that_are_not_numbering() {
+        assert_eq!(style_of("2023年12月30日"), None);
+        assert_eq!(style_of("1.5倍"), None);
+        assert_eq!(style_of("（此件公开发布）"), None);
+        assert_eq!(style_of("一二三"), None);
+        assert_eq!(style_of("第一时间"), None);
+    }
+
+    #[test]
+    fn parses_chinese_numerals() {
+        assert_eq!(parse_chinese_numeral("十"), Some(10));
+        assert_eq!(parse_chinese_numeral("二十三"), Some(23));
+        assert_eq!(parse_chinese_numeral("一百零五"), Some(105));
+        assert_eq!(chinese_numeral(25), "二十五");
+        assert_eq!(chinese_numeral(10), "十");
+    }
+}

@@ -1,0 +1,7 @@
+//! jiedu: a static-site generator for Chinese government policy-interpretation portals.
+//!
+//! The build is one pipeline, each stage a module with one entry point:
+//! [`load::load_site`] → [`model::build_model`] → [`render::render_site`] → [`write::write_site`].
+
+pub mod clause;
+pub mod diagnostics;
