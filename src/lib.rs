@@ -3,5 +3,12 @@
 //! The build is one pipeline, each stage a module with one entry point:
 //! [`load::load_site`] → [`model::build_model`] → [`render::render_site`] → [`write::write_site`].
 
+pub mod build;
 pub mod clause;
+pub mod config;
 pub mod diagnostics;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod write;

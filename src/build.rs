@@ -1,0 +1,111 @@
+//! The pipeline: load → model → render → write, with per-stage timings.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostics::Diagnostics;
+use crate::load::load_site;
+use crate::model::{build_model, Site};
+use crate::render::{render_site, RenderOptions, Rendered, Theme};
+use crate::write::{write_site, WriteStats};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+    /// Overrides `base_url` of the config (e.g. for a preview host).
+    pub base_url: Option<String>,
+    pub render: RenderOptions,
+}
+
+#[derive(Debug, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let v = f();
+        self.0.push((stage, start.elapsed()));
+        v
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        fn names(s: &'static str) -> &'static str {
+            match s {
+                "load" => "读取内容",
+                "model" => "建立模型",
+                "theme" => "编译模板",
+                "render" => "渲染页面",
+                "write" => "写入输出",
+                other => other,
+            }
+        }
+        for (stage, d) in &self.0 {
+            writeln!(
+                f,
+                "  {:<10} {:>9.1} ms",
+                names(stage),
+                d.as_secs_f64() * 1000.0
+            )?;
+        }
+        let total: Duration = self.0.iter().map(|(_, d)| *d).sum();
+        write!(
+            f,
+            "  {:<10} {:>9.1} ms",
+            "合计",
+            total.as_secs_f64() * 1000.0
+        )
+    }
+}
+
+pub struct Built {
+    pub site: Site,
+    pub rendered: Rendered,
+    pub warnings: Diagnostics,
+    pub timings: Timings,
+    pub pages: usize,
+}
+
+/// Load, model and theme: everything `check` needs.
+pub fn model(
+    root: &Path,
+    base_url: Option<&str>,
+    timings: &mut Timings,
+) -> Result<Site, Diagnostics> {
+    let mut source = timings.time("load", || load_site(root))?;
+    if let Some(b) = base_url {
+        source.config.base_url = b.to_string();
+    }
+    timings.time("model", || build_model(&source))
+}
+
+/// Load, model and render, without writing.
+pub fn render(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let mut timings = Timings::default();
+    let site = model(&opts.root, opts.base_url.as_deref(), &mut timings)?;
+    let theme = timings.time("theme", || Theme::load(&opts.root))?;
+    let rendered = timings.time("render", || render_site(&site, &theme, opts.render))?;
+    let pages = rendered.deps.len();
+    let warnings = site.warnings.clone();
+    Ok(Built {
+        site,
+        rendered,
+        warnings,
+        timings,
+        pages,
+    })
+}
+
+/// The whole pipeline.
+pub fn build(opts: &BuildOptions) -> Result<(Built, WriteStats), Diagnostics> {
+    let mut built = render(opts)?;
+    let stats = {
+        let start = Instant::now();
+        let s = write_site(&built.rendered, &opts.output, &opts.root)?;
+        built.timings.0.push(("write", start.elapsed()));
+        s
+    };
+    Ok((built, stats))
+}

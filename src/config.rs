@@ -1,0 +1,89 @@
+//! The site configuration, `jiedu.yaml` at the site root.
+
+use serde::{Deserialize, Serialize};
+
+pub const CONFIG_FILE: &str = "jiedu.yaml";
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Site name (header, `SiteName` meta).
+    #[serde(alias = "站点名称")]
+    pub name: String,
+    /// The absolute URL the site is published at; used for the sitemap, feed and QR codes.
+    #[serde(alias = "网址")]
+    pub base_url: String,
+    /// 主办单位.
+    #[serde(alias = "主办单位")]
+    pub publisher: String,
+    /// 承办单位.
+    #[serde(default, alias = "承办单位")]
+    pub organizer: Option<String>,
+    #[serde(default, alias = "联系方式")]
+    pub contact: Option<String>,
+    /// 政府网站标识码.
+    #[serde(default, alias = "网站标识码")]
+    pub site_id_code: Option<String>,
+    #[serde(default, alias = "ICP备案号")]
+    pub icp: Option<String>,
+    #[serde(default, alias = "公安备案号")]
+    pub police_record: Option<String>,
+    /// Short description for the home page and `ColumnDescription`.
+    #[serde(default, alias = "简介")]
+    pub description: Option<String>,
+}
+
+impl Config {
+    /// The path part of `base_url` that every internal link starts with, e.g. `/` or `/zhengce/`.
+    pub fn path_prefix(&self) -> String {
+        let without_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, r)| r);
+        let path = without_scheme
+            .find('/')
+            .map_or("/", |i| &without_scheme[i..]);
+        if path.ends_with('/') {
+            path.to_string()
+        } else {
+            format!("{path}/")
+        }
+    }
+
+    /// `base_url` with exactly one trailing slash.
+    pub fn base(&self) -> String {
+        format!("{}/", self.base_url.trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_base(base: &str) -> Config {
+        Config {
+            name: "站".into(),
+            base_url: base.into(),
+            publisher: "主办".into(),
+            organizer: None,
+            contact: None,
+            site_id_code: None,
+            icp: None,
+            police_record: None,
+            description: None,
+        }
+    }
+
+    #[test]
+    fn path_prefix_follows_base_url() {
+        assert_eq!(with_base("https://example.org").path_prefix(), "/");
+        assert_eq!(
+            with_base("https://example.org/zhengce").path_prefix(),
+            "/zhengce/"
+        );
+        assert_eq!(
+            with_base("http://127.0.0.1:1111/").base(),
+            "http://127.0.0.1:1111/"
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! Front matter: the YAML block between `---` lines at the top of every content file.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// One struct for every kind of content file; the model checks which fields each kind needs.
+/// Unknown keys are errors so that a misspelt key never passes silently.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    #[serde(alias = "类型")]
+    pub kind: String,
+    #[serde(default, alias = "标题", alias = "名称")]
+    pub title: Option<String>,
+    #[serde(default, alias = "文号")]
+    pub doc_number: Option<String>,
+    #[serde(default, alias = "发文机关")]
+    pub issuer: Option<String>,
+    #[serde(default, alias = "主送")]
+    pub addressee: Option<String>,
+    #[serde(default, alias = "成文日期")]
+    pub signed: Option<String>,
+    #[serde(default, alias = "发布日期")]
+    pub published: Option<String>,
+    #[serde(default, alias = "索引号")]
+    pub index_number: Option<String>,
+    #[serde(default, alias = "主题分类")]
+    pub topic: Option<String>,
+    #[serde(default, alias = "有效性")]
+    pub validity: Option<String>,
+    #[serde(default, alias = "备注")]
+    pub note: Option<String>,
+    #[serde(default, alias = "发文单位")]
+    pub publisher: Option<String>,
+    #[serde(default, alias = "摘要")]
+    pub summary: Option<String>,
+    #[serde(default, alias = "引用条款", deserialize_with = "clause_ids")]
+    pub cites: Vec<String>,
+    #[serde(default, alias = "作者")]
+    pub author: Option<Author>,
+    #[serde(default, alias = "问题")]
+    pub questions: Vec<QuestionFm>,
+    #[serde(default, alias = "图片")]
+    pub image: Option<ImageFm>,
+    #[serde(default, alias = "图解")]
+    pub panels: Vec<PanelFm>,
+    #[serde(default, alias = "媒体")]
+    pub media: Option<MediaFm>,
+    #[serde(default, alias = "日期")]
+    pub date: Option<String>,
+    #[serde(default, alias = "来源")]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub nav: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    #[serde(alias = "姓名")]
+    pub name: String,
+    #[serde(default, alias = "职务")]
+    pub position: Option<String>,
+    #[serde(default, alias = "简介")]
+    pub bio: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionFm {
+    pub id: String,
+    #[serde(default, alias = "主题")]
+    pub topic: Option<String>,
+    #[serde(alias = "问")]
+    pub question: String,
+    #[serde(alias = "答")]
+    pub answer: String,
+    #[serde(default, alias = "引用条款", deserialize_with = "clause_ids")]
+    pub cites: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ImageFm {
+    pub src: String,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PanelFm {
+    #[serde(alias = "标题")]
+    pub heading: String,
+    #[serde(default, alias = "数字")]
+    pub figure: Option<String>,
+    #[serde(default, alias = "单位")]
+    pub unit: Option<String>,
+    #[serde(default, alias = "说明")]
+    pub text: String,
+    #[serde(default, alias = "引用条款", deserialize_with = "clause_ids")]
+    pub cites: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct MediaFm {
+    pub src: String,
+    #[serde(default)]
+    pub poster: Option<String>,
+    #[serde(default)]
+    pub poster_alt: Option<String>,
+    #[serde(default)]
+    pub captions: Option<String>,
+    #[serde(default)]
+    pub duration: Option<String>,
+}
+
+/// Clause ids may be written bare (`[4.1.1, 4]`); YAML reads `4` as a number, so accept both.
+fn clause_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let values: Vec<serde_yaml::Value> = Vec::deserialize(d)?;
+    values
+        .into_iter()
+        .map(|v| match v {
+            serde_yaml::Value::String(s) => Ok(s.trim().to_string()),
+            serde_yaml::Value::Number(n) => Ok(n.to_string()),
+            other => Err(serde::de::Error::custom(format!(
+                "条款编号应为文字，如 4.1.1，而不是 {other:?}"
+            ))),
+        })
+        .collect()
+}
+
+/// A content file split into its front matter and body, with line numbers kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// 1-based line of the first body line.
+    pub body_line: usize,
+}
+
+/// Splits `---\n yaml \n---\n body`. Returns None if the file does not start with `---`.
+pub fn split(text: &str) -> Option<Split<'_>> {
+    let after_open = text.strip_prefix("---")?;
+    let after_open = after_open.strip_prefix('\r').unwrap_or(after_open);
+    let after_open = after_open.strip_prefix('\n')?;
+    let mut offset = 0;
+    for (i, line) in after_open.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "---" {
+            let yaml = &after_open[..offset];
+            let body = &after_open[offset + line.len()..];
+            return Some(Split {
+                yaml,
+                yaml_line: 2,
+                body,
+                body_line: i + 3,
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The 1-based line in the file where `needle` first appears in the YAML, for pointing an
+/// editor at a bad value that serde has no position for.
+pub fn line_of(split: &Split<'_>, needle: &str) -> usize {
+    split
+        .yaml
+        .lines()
+        .position(|l| l.contains(needle))
+        .map_or(split.yaml_line, |i| split.yaml_line + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let s = split("---\nkind: qa\ntitle: 问答\n---\n正文\n").unwrap();
+        assert_eq!(s.yaml, "kind: qa\ntitle: 问答\n");
+        assert_eq!(s.body, "正文\n");
+        assert_eq!(s.body_line, 5);
+        assert_eq!(line_of(&s, "title"), 3);
+    }
+
+    #[test]
+    fn accepts_numeric_clause_ids() {
+        let fm: FrontMatter = serde_yaml::from_str("kind: qa\ncites: [4.1.1, 2]\n").unwrap();
+        assert_eq!(fm.cites, vec!["4.1.1", "2"]);
+    }
+
+    #[test]
+    fn rejects_unknown_keys() {
+        let err = serde_yaml::from_str::<FrontMatter>("kind: qa\ntitel: x\n").unwrap_err();
+        assert!(err.to_string().contains("titel"));
+    }
+
+    #[test]
+    fn accepts_chinese_keys() {
+        let fm: FrontMatter =
+            serde_yaml::from_str("类型: policy\n标题: 意见\n文号: 聊政字〔2023〕25号\n").unwrap();
+        assert_eq!(fm.doc_number.as_deref(), Some("聊政字〔2023〕25号"));
+    }
+}

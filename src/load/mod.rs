@@ -1,0 +1,301 @@
+//! Stage 1, load: walk a site root, read `jiedu.yaml`, split every content file into front
+//! matter and body. Entry point: [`load_site`].
+
+pub mod front_matter;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::{Config, CONFIG_FILE};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+pub use front_matter::FrontMatter;
+
+/// Folder of standalone pages (editors' guide, about, …) in a site root.
+pub const PAGES_DIR: &str = "pages";
+/// Folder of site-specific template overrides in a site root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// Path as shown to editors: the site root as given, joined with the file's relative path.
+    pub path: PathBuf,
+    /// The policy bundle (top-level folder) the file lives in; `None` for standalone pages.
+    pub bundle: Option<String>,
+    /// Path inside the bundle, with `/` separators, e.g. `progress/jishuitan.md`.
+    pub rel: String,
+    pub front: FrontMatter,
+    pub yaml: String,
+    pub yaml_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl SourceDoc {
+    /// The line of the first YAML line containing `needle` (for values serde has no position for).
+    pub fn line_of(&self, needle: &str) -> usize {
+        self.yaml
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(self.yaml_line, |i| self.yaml_line + i)
+    }
+}
+
+/// A non-Markdown file in a bundle, copied beside the bundle's pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asset {
+    pub source: PathBuf,
+    pub bundle: String,
+    /// Path inside the bundle, `/`-separated.
+    pub rel: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceSite {
+    pub root: PathBuf,
+    pub config: Config,
+    pub documents: Vec<SourceDoc>,
+    pub assets: Vec<Asset>,
+    /// Warnings found while loading (the build goes on).
+    pub warnings: Diagnostics,
+}
+
+/// True for folder names a URL may carry: lowercase ASCII letters, digits and `-`.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn is_hidden_or_temp(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('_')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    if !root.is_dir() {
+        return Err(Diagnostic::error(format!("站点目录「{}」不存在", root.display()))
+            .hint("请用 --root 指定含有 jiedu.yaml 的站点目录，或在项目根目录下运行（默认使用 content/）。")
+            .into());
+    }
+    let config = load_config(root);
+    let (md_files, assets, walk_diags) = walk(root);
+    diags.extend(walk_diags);
+    let results: Vec<Result<SourceDoc, Diagnostic>> = md_files
+        .par_iter()
+        .map(|(rel, bundle)| read_doc(root, rel, bundle.clone()))
+        .collect();
+    let mut documents = Vec::new();
+    for r in results {
+        match r {
+            Ok(d) => documents.push(d),
+            Err(e) => diags.push(e),
+        }
+    }
+    let config = match config {
+        Ok(c) => Some(c),
+        Err(e) => {
+            diags.push(e);
+            None
+        }
+    };
+    match config {
+        Some(config) if !diags.has_errors() => Ok(SourceSite {
+            root: root.to_path_buf(),
+            config,
+            documents,
+            assets,
+            warnings: diags,
+        }),
+        _ => Err(diags),
+    }
+}
+
+fn load_config(root: &Path) -> Result<Config, Diagnostic> {
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read(&path).map_err(|_| {
+        Diagnostic::error(format!("找不到站点配置文件 {CONFIG_FILE}"))
+            .in_file(&path)
+            .hint("站点目录下需要 jiedu.yaml，至少写明 name（站点名称）、base_url（发布网址）和 publisher（主办单位）。")
+    })?;
+    let text = decode_utf8(&path, text)?;
+    serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, 1))
+}
+
+/// Walks the site root in sorted order. Returns the Markdown files with their bundle, and assets.
+fn walk(root: &Path) -> (Vec<(PathBuf, Option<String>)>, Vec<Asset>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut md = Vec::new();
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(root)
+        .min_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !is_hidden_or_temp(&name)
+                && !(e.depth() == 1 && e.file_type().is_dir() && name == TEMPLATES_DIR)
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::warning(format!("无法读取：{e}")).hint("请检查文件权限。"));
+                continue;
+            }
+        };
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let rel = rel.to_path_buf();
+        let mut parts = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().to_string());
+        let top = parts.next().unwrap_or_default();
+        if entry.file_type().is_dir() {
+            if entry.depth() == 1 && top != PAGES_DIR && !is_valid_slug(&top) {
+                diags.push(
+                    Diagnostic::error(format!("政策目录名「{top}」不能用作网址"))
+                        .in_file(&root.join(&rel))
+                        .hint("目录名只能用小写英文字母、数字和连字符，例如 yiliao-gaodi。"),
+                );
+            }
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue; // symlinks are not followed: the build reads only what lies inside the root
+        }
+        let is_md = rel.extension().is_some_and(|e| e == "md");
+        if entry.depth() == 1 {
+            if is_md {
+                diags.push(
+                    Diagnostic::warning("站点根目录下的 Markdown 文件不会被发布")
+                        .in_file(&root.join(&rel))
+                        .hint("政策文件请放进政策目录（如 content/yiliao-gaodi/），独立页面请放进 content/pages/。"),
+                );
+            }
+            continue;
+        }
+        let bundle = (top != PAGES_DIR).then(|| top.clone());
+        if is_md {
+            md.push((rel, bundle));
+        } else if let Some(bundle) = bundle {
+            let inner: Vec<String> = parts.collect();
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                bundle,
+                rel: inner.join("/"),
+            });
+        }
+    }
+    (md, assets, diags)
+}
+
+fn read_doc(root: &Path, rel: &Path, bundle: Option<String>) -> Result<SourceDoc, Diagnostic> {
+    let path = root.join(rel);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        Diagnostic::error(format!("无法读取文件：{e}"))
+            .in_file(&path)
+            .hint("请检查文件是否存在、是否有读取权限。")
+    })?;
+    let text = decode_utf8(&path, bytes)?;
+    let Some(split) = front_matter::split(&text) else {
+        return Err(Diagnostic::error("文件开头缺少前置元数据（front matter）").at(&path, 1).hint(
+            "每个内容文件都以 --- 开头、以 --- 结束一段 YAML，例如：\n    ---\n    kind: qa\n    title: 简明问答解读：……\n    ---",
+        ));
+    };
+    let front: FrontMatter =
+        serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(&path, &e, split.yaml_line))?;
+    let inner = rel
+        .components()
+        .skip(1)
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(SourceDoc {
+        path,
+        bundle,
+        rel: inner,
+        front,
+        yaml: split.yaml.to_string(),
+        yaml_line: split.yaml_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+/// Content must be UTF-8; a GBK file gets a hint instead of garbled pages.
+fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    String::from_utf8(bytes).map_err(|e| {
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        Diagnostic::error("文件不是 UTF-8 编码（可能是 GBK/GB18030）")
+            .at(path, line)
+            .hint(
+                "请在编辑器中另存为 UTF-8；原始公文可用 jiedu import 导入，它会自动识别 GBK 编码。",
+            )
+    })
+}
+
+/// Turns a serde_yaml error into a Chinese diagnostic at the right line of the file.
+pub fn yaml_error(path: &Path, e: &serde_yaml::Error, first_line: usize) -> Diagnostic {
+    let line = e
+        .location()
+        .map_or(first_line, |l| first_line + l.line() - 1);
+    let raw = e.to_string();
+    let (message, hint) = explain_yaml(&raw);
+    Diagnostic::error(message).at(path, line).hint(hint)
+}
+
+fn explain_yaml(raw: &str) -> (String, String) {
+    let field = |prefix: &str| {
+        raw.split(prefix)
+            .nth(1)
+            .and_then(|r| r.split('`').nth(1))
+            .map(str::to_string)
+    };
+    if let Some(f) = field("unknown field") {
+        let expected = raw
+            .split("expected")
+            .nth(1)
+            .map(|s| s.split(" at line").next().unwrap_or(s).trim().to_string());
+        let hint = match expected {
+            Some(list) => format!(
+                "可用的字段：{}。请检查拼写。",
+                list.replace("one of ", "").replace('`', "")
+            ),
+            None => "请检查拼写。".to_string(),
+        };
+        return (format!("前置元数据中有未知字段「{f}」"), hint);
+    }
+    if let Some(f) = field("missing field") {
+        return (
+            format!("前置元数据缺少必填字段「{f}」"),
+            format!("请补上 {f}: …"),
+        );
+    }
+    if raw.contains("invalid type") {
+        let detail = raw.split(" at line").next().unwrap_or(raw);
+        return (
+            format!("前置元数据的值类型不对（{detail}）"),
+            "文字请直接书写或加引号；列表写成 [a, b] 或逐行 - a。".to_string(),
+        );
+    }
+    let detail = raw.split(" at line").next().unwrap_or(raw);
+    (
+        format!("前置元数据不是合法的 YAML（{detail}）"),
+        "请检查缩进（只能用空格）、冒号后的空格，以及含有冒号或 # 的值是否加了引号。".to_string(),
+    )
+}

@@ -1,0 +1,453 @@
+//! Markdown to HTML with clause references (`[[4.3.1]]`, `[[4.3.1|文字]]`), stable anchors for
+//! Chinese headings, an anchor on every block that cites a clause, and syntax-highlighted code.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{
+    html, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
+use serde::Serialize;
+use syntect::html::{ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// CSS class prefix of highlighted code, so the theme's stylesheet can colour it.
+pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// A clause reference as the markdown renderer needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedRef {
+    pub key: String,
+    pub href: String,
+    pub text: String,
+}
+
+/// A block of rendered text that cites clauses: the unit a clause page links back to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CitingBlock {
+    pub anchor: String,
+    pub excerpt: String,
+    /// Keys of the cited clauses, in order of first citation.
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RichText {
+    pub html: String,
+    /// Plain text, for search, excerpts and the feed.
+    pub plain: String,
+    pub citing_blocks: Vec<CitingBlock>,
+    /// Headings (level 2 and 3) with their anchors, for a table of contents.
+    pub headings: Vec<Heading>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub anchor: String,
+}
+
+/// Renders `src` (starting at line `first_line` of `file`). `resolve` turns a clause id into
+/// a link or an error message; `anchor_prefix` keeps block anchors unique when several texts
+/// share a page (e.g. the answers of a Q&A page).
+pub fn render(
+    src: &str,
+    first_line: usize,
+    file: &Path,
+    anchor_prefix: &str,
+    resolve: &dyn Fn(&str) -> Result<ResolvedRef, Diagnostic>,
+) -> (RichText, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut out = RichText::default();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_at = |offset: usize| first_line + line_starts.partition_point(|&s| s <= offset) - 1;
+
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_STRIKETHROUGH;
+    let mut block: Vec<Event<'_>> = Vec::new();
+    let mut block_targets: Vec<String> = Vec::new();
+    let mut block_text = String::new();
+    let mut depth = 0usize;
+    let mut used_anchors: HashSet<String> = HashSet::new();
+    let mut block_no = 0usize;
+    let mut in_code: Option<String> = None;
+    let mut code = String::new();
+    let mut wikilink_depth = 0usize;
+    let mut heading: Option<(HeadingLevel, String)> = None;
+
+    for (event, range) in Parser::new_ext(src, opts).into_offset_iter() {
+        // Code blocks are highlighted whole.
+        if let Some(lang) = &in_code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    block.push(Event::Html(CowStr::from(highlight(&code, lang))));
+                    out.plain.push_str(&code);
+                    code.clear();
+                    in_code = None;
+                    depth -= 1;
+                }
+                _ => {}
+            }
+            if depth == 0 {
+                flush(
+                    &mut out,
+                    &mut block,
+                    &mut block_targets,
+                    &mut block_text,
+                    &mut block_no,
+                    anchor_prefix,
+                );
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => {
+                        l.split_whitespace().next().unwrap_or("").to_string()
+                    }
+                    CodeBlockKind::Indented => String::new(),
+                };
+                in_code = Some(lang);
+                depth += 1;
+                continue;
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
+                wikilink_depth += 1;
+                let id = dest_url.trim().to_string();
+                match resolve(&id) {
+                    Ok(r) => {
+                        if !block_targets.contains(&r.key) {
+                            block_targets.push(r.key.clone());
+                        }
+                        let html = format!("<a class=\"clause-ref\" href=\"{}\">", escape(&r.href));
+                        block.push(Event::Html(CowStr::from(html)));
+                        if !has_pothole {
+                            block.push(Event::Text(CowStr::from(r.text.clone())));
+                            block_text.push_str(&r.text);
+                        }
+                    }
+                    Err(d) => {
+                        let file_line = line_at(range.start);
+                        diags.push(Diagnostic {
+                            file: Some(file.to_path_buf()),
+                            line: Some(file_line),
+                            ..d
+                        });
+                        block.push(Event::Html(CowStr::from("<a class=\"clause-ref broken\">")));
+                        if !has_pothole {
+                            block.push(Event::Text(CowStr::from(id)));
+                        }
+                    }
+                }
+                depth += 1;
+                continue;
+            }
+            Event::End(TagEnd::Link) if wikilink_depth > 0 => {
+                wikilink_depth -= 1;
+                depth -= 1;
+                block.push(Event::Html(CowStr::from("</a>")));
+                continue;
+            }
+            Event::Text(t)
+                if wikilink_depth > 0
+                    && block.last().is_some_and(|e| matches!(e, Event::Text(_))) =>
+            {
+                // Without a pothole the resolved label replaced the id text already.
+                let _ = t;
+                continue;
+            }
+            // Raw HTML from content is shown as text: content never injects markup or scripts.
+            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            other => other,
+        };
+        match &event {
+            Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, String::new())),
+            Event::Text(t) | Event::Code(t) => {
+                block_text.push_str(t);
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => block_text.push(' '),
+            _ => {}
+        }
+        if let Event::End(TagEnd::Heading(level)) = &event {
+            if let Some((_, text)) = heading.take() {
+                let anchor = unique_anchor(&heading_anchor(&text), &mut used_anchors);
+                let lvl = *level as u8;
+                if let Some(Event::Start(Tag::Heading { id, .. })) = block.first_mut() {
+                    *id = Some(CowStr::from(anchor.clone()));
+                }
+                if lvl <= 3 {
+                    out.headings.push(Heading {
+                        level: lvl,
+                        text: text.clone(),
+                        anchor,
+                    });
+                }
+            }
+        }
+        match &event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        block.push(event);
+        if depth == 0 {
+            flush(
+                &mut out,
+                &mut block,
+                &mut block_targets,
+                &mut block_text,
+                &mut block_no,
+                anchor_prefix,
+            );
+        }
+    }
+    flush(
+        &mut out,
+        &mut block,
+        &mut block_targets,
+        &mut block_text,
+        &mut block_no,
+        anchor_prefix,
+    );
+    (out, diags)
+}
+
+/// Emits one top-level block; a block that cites clauses gets an anchor and is recorded.
+fn flush(
+    out: &mut RichText,
+    block: &mut Vec<Event<'_>>,
+    targets: &mut Vec<String>,
+    text: &mut String,
+    block_no: &mut usize,
+    anchor_prefix: &str,
+) {
+    if block.is_empty() {
+        return;
+    }
+    *block_no += 1;
+    let mut html_out = String::new();
+    html::push_html(&mut html_out, block.drain(..));
+    if !targets.is_empty() {
+        let anchor = format!("{anchor_prefix}duan-{block_no}");
+        html_out = add_id(&html_out, &anchor);
+        out.citing_blocks.push(CitingBlock {
+            anchor,
+            excerpt: excerpt(text, 120),
+            targets: std::mem::take(targets),
+        });
+    }
+    out.html.push_str(&html_out);
+    let t = text.trim();
+    if !t.is_empty() {
+        if !out.plain.is_empty() {
+            out.plain.push('\n');
+        }
+        out.plain.push_str(t);
+    }
+    text.clear();
+}
+
+/// Adds `id="…"` to the first tag of an HTML fragment we generated ourselves.
+fn add_id(html: &str, id: &str) -> String {
+    match html.find(['>', ' ']) {
+        Some(i) if html.starts_with('<') && !html[..i].contains("id=") => {
+            format!("{} id=\"{}\"{}", &html[..i], escape(id), &html[i..])
+        }
+        _ => html.to_string(),
+    }
+}
+
+/// Shortens text to `max` characters at a character boundary, with an ellipsis.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() <= max {
+        t
+    } else {
+        let cut: String = t.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+/// A heading anchor that keeps Chinese text (stable, readable in the address bar).
+pub fn heading_anchor(text: &str) -> String {
+    let mut s = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !s.ends_with('-') {
+            s.push('-');
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
+}
+
+fn unique_anchor(base: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = base.to_string();
+    let mut n = 2;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The syntax set is loaded only when a page has a code block: most policy pages have none.
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn highlight(code: &str, lang: &str) -> String {
+    let set = syntaxes();
+    let syntax = match lang {
+        "" => None,
+        "md" => set.find_syntax_by_extension("md"),
+        "yml" => set.find_syntax_by_extension("yaml"),
+        l => set.find_syntax_by_token(l),
+    };
+    let Some(syntax) = syntax else {
+        return format!("<pre class=\"code\"><code>{}</code></pre>", escape(code));
+    };
+    let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, set, HIGHLIGHT_CLASS_STYLE);
+    for line in LinesWithEndings::from(code) {
+        if gen
+            .parse_html_for_line_which_includes_newline(line)
+            .is_err()
+        {
+            return format!("<pre class=\"code\"><code>{}</code></pre>", escape(code));
+        }
+    }
+    format!(
+        "<pre class=\"code\" data-lang=\"{}\"><code>{}</code></pre>",
+        escape(lang),
+        gen.finalize()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolver(id: &str) -> Result<ResolvedRef, Diagnostic> {
+        if id == "4.3.1" {
+            Ok(ResolvedRef {
+                key: "p:4.3.1".into(),
+                href: "/p/clause/4-3-1/".into(),
+                text: "（三）1 加强精准化引才".into(),
+            })
+        } else {
+            Err(Diagnostic::error(format!("引用了不存在的条款「{id}」")))
+        }
+    }
+
+    #[test]
+    fn wikilinks_become_clause_links_and_anchor_their_block() {
+        let (rt, d) = render(
+            "第一段。\n\n引进人才见[[4.3.1]]。\n\n另见[[4.3.1|购房补贴]]。\n",
+            5,
+            Path::new("a.md"),
+            "",
+            &resolver,
+        );
+        assert!(d.is_empty(), "{d}");
+        assert!(rt.html.contains("<p id=\"duan-2\">引进人才见<a class=\"clause-ref\" href=\"/p/clause/4-3-1/\">（三）1 加强精准化引才</a>。</p>"), "{}", rt.html);
+        assert!(rt.html.contains(">购房补贴</a>"), "{}", rt.html);
+        assert_eq!(rt.citing_blocks.len(), 2);
+        assert_eq!(rt.citing_blocks[0].targets, vec!["p:4.3.1"]);
+    }
+
+    #[test]
+    fn unknown_reference_reports_file_and_line() {
+        let (_, d) = render(
+            "第一段。\n\n见[[9.9.9]]。\n",
+            5,
+            Path::new("a.md"),
+            "",
+            &resolver,
+        );
+        let msg = d.to_string();
+        assert!(msg.contains("a.md:7"), "{msg}");
+        assert!(msg.contains("9.9.9"), "{msg}");
+    }
+
+    #[test]
+    fn code_is_highlighted_with_classes_and_not_scanned_for_references() {
+        let (rt, d) = render(
+            "```yaml\nkind: qa\ncites: [[4.1.1]]\n```\n",
+            1,
+            Path::new("a.md"),
+            "",
+            &resolver,
+        );
+        assert!(d.is_empty(), "{d}");
+        assert!(rt.html.contains("class=\"hl-"), "{}", rt.html);
+        assert!(!rt.html.contains("style="), "{}", rt.html);
+    }
+
+    #[test]
+    fn chinese_headings_get_stable_unique_anchors() {
+        let (rt, _) = render(
+            "## 起草背景\n\n## 起草背景\n",
+            1,
+            Path::new("a.md"),
+            "",
+            &resolver,
+        );
+        assert!(rt.html.contains("<h2 id=\"起草背景\">"), "{}", rt.html);
+        assert!(rt.html.contains("<h2 id=\"起草背景-2\">"), "{}", rt.html);
+    }
+
+    #[test]
+    fn raw_html_in_markdown_is_escaped() {
+        let (rt, _) = render(
+            "a < b & c <script>alert(1)</script>\n",
+            1,
+            Path::new("a.md"),
+            "",
+            &resolver,
+        );
+        assert!(
+            rt.html.contains("a &lt; b &amp; c &lt;script&gt;"),
+            "{}",
+            rt.html
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! Clause references: resolving ids to links, and turning every citation into a back-link on
+//! the cited clause. Both passes are linear in the number of references.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::policy::PolicyDraft;
+use super::types::{ClauseLink, Passage, Policy, Unit};
+use super::urls::{self, Urls};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{excerpt, ResolvedRef};
+
+struct Target {
+    link: ClauseLink,
+}
+
+/// Every node of every policy by key (`slug:id`).
+pub struct ClauseIndex {
+    targets: HashMap<String, Target>,
+    /// First and last task-clause id of each policy, for hints.
+    ranges: HashMap<String, (String, String)>,
+}
+
+impl ClauseIndex {
+    pub fn new(drafts: &[PolicyDraft], u: &Urls) -> Self {
+        let mut targets = HashMap::new();
+        let mut ranges = HashMap::new();
+        for d in drafts {
+            for n in &d.nodes {
+                let href = if n.is_clause {
+                    u.href(&urls::clause(&d.slug, &n.slug))
+                } else {
+                    format!("{}#{}", u.href(&urls::policy(&d.slug)), n.anchor)
+                };
+                let link = ClauseLink {
+                    key: n.key.clone(),
+                    href,
+                    label: n.short_label.clone(),
+                    heading: n.heading.clone(),
+                };
+                targets.insert(n.key.clone(), Target { link });
+            }
+            let clauses: Vec<&str> = d
+                .nodes
+                .iter()
+                .filter(|n| n.is_clause)
+                .map(|n| n.id.as_str())
+                .collect();
+            if let (Some(first), Some(last)) = (clauses.first(), clauses.last()) {
+                ranges.insert(d.slug.clone(), (first.to_string(), last.to_string()));
+            }
+        }
+        ClauseIndex { targets, ranges }
+    }
+
+    pub fn resolver<'a>(&'a self, bundle: Option<&'a str>) -> Resolver<'a> {
+        Resolver {
+            index: self,
+            bundle,
+        }
+    }
+}
+
+/// Resolves ids written in one bundle: `4.1.1` means that bundle's clause, `slug:4.1.1` another's.
+pub struct Resolver<'a> {
+    index: &'a ClauseIndex,
+    bundle: Option<&'a str>,
+}
+
+impl Resolver<'_> {
+    pub fn link(&self, id: &str) -> Result<ClauseLink, Diagnostic> {
+        let id = id.trim();
+        let key = match (id.split_once(':'), self.bundle) {
+            (Some((slug, rest)), _) => format!("{}:{}", slug.trim(), rest.trim()),
+            (None, Some(b)) => format!("{b}:{id}"),
+            (None, None) => {
+                return Err(
+                    Diagnostic::error(format!("无法确定条款「{id}」属于哪个政策"))
+                        .hint("独立页面里引用条款要写明政策目录，如 [[yiliao-gaodi:4.1.1]]。"),
+                );
+            }
+        };
+        match self.index.targets.get(&key) {
+            Some(t) => Ok(t.link.clone()),
+            None => {
+                let slug = key.split(':').next().unwrap_or_default();
+                let hint = match self.index.ranges.get(slug) {
+                    Some((first, last)) => format!(
+                        "政策「{slug}」的任务条款编号从 {first} 到 {last}（部分、任务组也可引用，如 4、4.1）；请核对编号。"
+                    ),
+                    None => format!("没有名为「{slug}」的政策目录；请核对目录名。"),
+                };
+                Err(Diagnostic::error(format!("引用了不存在的条款「{id}」")).hint(hint))
+            }
+        }
+    }
+
+    pub fn resolve(&self, id: &str) -> Result<ResolvedRef, Diagnostic> {
+        let l = self.link(id)?;
+        let text = if l.heading.is_empty() {
+            l.label.clone()
+        } else {
+            format!("{} {}", l.label, l.heading)
+        };
+        Ok(ResolvedRef {
+            key: l.key,
+            href: l.href,
+            text,
+        })
+    }
+}
+
+pub fn flat_index(policies: &[Policy]) -> HashMap<String, (usize, usize)> {
+    let mut map = HashMap::new();
+    for (pi, p) in policies.iter().enumerate() {
+        for (ni, n) in p.nodes.iter().enumerate() {
+            map.insert(n.key.clone(), (pi, ni));
+        }
+    }
+    map
+}
+
+/// Collects, for every clause, the passages that cite it: page-level citations, paragraphs with
+/// inline references, Q&A questions, infographic panels and progress items.
+pub fn backlinks(policies: &[Policy], u: &Urls) -> BTreeMap<String, Vec<Passage>> {
+    let mut map: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
+    let mut add = |key: &str, passage: Passage| {
+        let list = map.entry(key.to_string()).or_default();
+        if !list.contains(&passage) {
+            list.push(passage);
+        }
+    };
+    for p in policies {
+        for i in &p.interpretations {
+            let page = u.href(&urls::interpretation(&p.slug, i.kind));
+            let kind = i.kind.name().to_string();
+            for c in &i.cites {
+                let passage = Passage {
+                    source_kind: kind.clone(),
+                    title: i.title.clone(),
+                    excerpt: i
+                        .summary
+                        .clone()
+                        .map(|s| excerpt(&s, 120))
+                        .unwrap_or_default(),
+                    href: page.clone(),
+                    source: i.source.clone(),
+                };
+                add(&c.key, passage);
+            }
+            for b in &i.body.citing_blocks {
+                for key in &b.targets {
+                    let passage = Passage {
+                        source_kind: kind.clone(),
+                        title: i.title.clone(),
+                        excerpt: b.excerpt.clone(),
+                        href: format!("{page}#{}", b.anchor),
+                        source: i.source.clone(),
+                    };
+                    add(key, passage);
+                }
+            }
+            for q in &i.questions {
+                let href = u.href(&urls::question(&p.slug, &q.id));
+                let answer = excerpt(&q.answer.plain, 120);
+                let keys = q.cites.iter().map(|c| c.key.as_str()).chain(
+                    q.answer
+                        .citing_blocks
+                        .iter()
+                        .flat_map(|b| b.targets.iter().map(String::as_str)),
+                );
+                for key in keys {
+                    let passage = Passage {
+                        source_kind: kind.clone(),
+                        title: q.question.clone(),
+                        excerpt: answer.clone(),
+                        href: href.clone(),
+                        source: i.source.clone(),
+                    };
+                    add(key, passage);
+                }
+            }
+            for panel in &i.panels {
+                for c in &panel.cites {
+                    let figure = match (&panel.figure, &panel.unit) {
+                        (Some(f), Some(un)) => format!("{f}{un}："),
+                        (Some(f), None) => format!("{f}："),
+                        _ => String::new(),
+                    };
+                    add(
+                        &c.key,
+                        Passage {
+                            source_kind: kind.clone(),
+                            title: panel.heading.clone(),
+                            excerpt: format!("{figure}{}", excerpt(&panel.text, 100)),
+                            href: format!("{page}#{}", panel.anchor),
+                            source: i.source.clone(),
+                        },
+                    );
+                }
+            }
+        }
+        let progress_page = u.href(&urls::progress(&p.slug));
+        for item in &p.progress {
+            let keys = item.cites.iter().map(|c| c.key.as_str()).chain(
+                item.body
+                    .citing_blocks
+                    .iter()
+                    .flat_map(|b| b.targets.iter().map(String::as_str)),
+            );
+            for key in keys {
+                add(
+                    key,
+                    Passage {
+                        source_kind: "落实进展".to_string(),
+                        title: item.title.clone(),
+                        excerpt: excerpt(&item.body.plain, 120),
+                        href: format!("{progress_page}#{}", item.anchor),
+                        source: item.path.clone(),
+                    },
+                );
+            }
+        }
+    }
+    map
+}
+
+/// Every unit named in a unit note, with the clauses it leads and is responsible for.
+pub fn units(policies: &[Policy]) -> Vec<Unit> {
+    let mut by_name: BTreeMap<String, Unit> = BTreeMap::new();
+    for p in policies {
+        for n in &p.nodes {
+            for (refs, lead) in [(&n.lead_units, true), (&n.responsible_units, false)] {
+                for r in refs {
+                    let unit = by_name.entry(r.name.clone()).or_insert_with(|| Unit {
+                        name: r.name.clone(),
+                        slug: r.slug.clone(),
+                        lead: Vec::new(),
+                        responsible: Vec::new(),
+                    });
+                    let list = if lead {
+                        &mut unit.lead
+                    } else {
+                        &mut unit.responsible
+                    };
+                    if !list.contains(&n.key) {
+                        list.push(n.key.clone());
+                    }
+                }
+            }
+        }
+    }
+    by_name.into_values().collect()
+}

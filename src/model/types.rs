@@ -1,0 +1,216 @@
+//! The model: plain data that the render stage turns into pages and tests inspect directly.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::kind::Kind;
+use super::urls::Urls;
+use crate::clause::ClauseTree;
+use crate::config::Config;
+use crate::diagnostics::Diagnostics;
+use crate::load::front_matter::Author;
+use crate::load::Asset;
+use crate::markdown::RichText;
+
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub urls: Urls,
+    pub policies: Vec<Policy>,
+    pub pages: Vec<Page>,
+    /// Every unit named in a unit note, sorted by name.
+    pub units: Vec<Unit>,
+    /// For each clause key (`slug:id`), the passages that cite it, in a stable order.
+    pub backlinks: BTreeMap<String, Vec<Passage>>,
+    /// Clause key → (policy index, index into that policy's `nodes`).
+    pub clause_index: HashMap<String, (usize, usize)>,
+    pub warnings: Diagnostics,
+}
+
+impl Site {
+    pub fn node(&self, key: &str) -> Option<(&Policy, &FlatNode)> {
+        let (p, n) = *self.clause_index.get(key)?;
+        let policy = self.policies.get(p)?;
+        Some((policy, policy.nodes.get(n)?))
+    }
+
+    pub fn page_count_hint(&self) -> usize {
+        self.policies
+            .iter()
+            .map(|p| p.nodes.len() + p.interpretations.len() + 4)
+            .sum::<usize>()
+            + self.units.len()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyMeta {
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub issuer: String,
+    pub addressee: Option<String>,
+    pub signed: Option<String>,
+    pub published: Option<String>,
+    pub index_number: Option<String>,
+    pub topic: Option<String>,
+    pub validity: String,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub slug: String,
+    pub source: PathBuf,
+    pub meta: PolicyMeta,
+    pub tree: ClauseTree,
+    /// Every node of the tree in document order, ready for pages.
+    pub nodes: Vec<FlatNode>,
+    pub preamble_html: String,
+    pub closing_html: String,
+    /// Interpretations in the portal's format order.
+    pub interpretations: Vec<Interpretation>,
+    pub progress: Vec<Progress>,
+    pub assets: Vec<Asset>,
+}
+
+/// A unit as listed on a clause.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnitRef {
+    pub name: String,
+    pub slug: String,
+    /// The label the note used, e.g. 牵头单位 or 参与部门.
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlatNode {
+    pub key: String,
+    pub id: String,
+    /// Short label that names the node unambiguously inside its policy, e.g. `（三）1`.
+    pub short_label: String,
+    pub label: String,
+    pub heading: String,
+    pub heading_ends_sentence: bool,
+    pub depth: usize,
+    pub is_clause: bool,
+    pub anchor: String,
+    pub slug: String,
+    pub paragraphs_html: Vec<String>,
+    /// Plain text of the node's own paragraphs (search, excerpts, targets).
+    pub plain: String,
+    pub lead_units: Vec<UnitRef>,
+    pub responsible_units: Vec<UnitRef>,
+    /// Keys of the ancestors, outermost first.
+    pub ancestors: Vec<String>,
+    pub line: usize,
+}
+
+/// A link to a clause as it appears on an interpretation.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ClauseLink {
+    pub key: String,
+    pub href: String,
+    pub label: String,
+    pub heading: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Media {
+    pub src: String,
+    pub src_exists: bool,
+    pub poster: Option<String>,
+    pub poster_alt: Option<String>,
+    pub captions: Option<String>,
+    pub duration: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub id: String,
+    pub number: usize,
+    pub topic: String,
+    pub question: String,
+    pub answer: RichText,
+    pub cites: Vec<ClauseLink>,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Panel {
+    pub anchor: String,
+    pub heading: String,
+    pub figure: Option<String>,
+    pub unit: Option<String>,
+    pub text: String,
+    pub cites: Vec<ClauseLink>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Interpretation {
+    pub kind: Kind,
+    pub source: PathBuf,
+    pub title: String,
+    pub published: Option<String>,
+    pub publisher: Option<String>,
+    pub index_number: Option<String>,
+    pub summary: Option<String>,
+    pub author: Option<Author>,
+    pub cites: Vec<ClauseLink>,
+    pub body: RichText,
+    pub questions: Vec<Question>,
+    pub panels: Vec<Panel>,
+    pub image: Option<Image>,
+    pub media: Option<Media>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub anchor: String,
+    #[serde(skip)]
+    pub path: PathBuf,
+    pub title: String,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub cites: Vec<ClauseLink>,
+    pub body: RichText,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub source: PathBuf,
+    pub title: String,
+    pub nav: bool,
+    pub body: RichText,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unit {
+    pub name: String,
+    pub slug: String,
+    /// Clause keys it leads, in document order.
+    pub lead: Vec<String>,
+    pub responsible: Vec<String>,
+}
+
+/// A passage that cites a clause: what the clause page lists and links to.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Passage {
+    /// Format name (专家解读, 简明问答, 落实进展, …) shown as the passage's type.
+    pub source_kind: String,
+    pub title: String,
+    pub excerpt: String,
+    /// Link to the page and, where there is one, the passage's anchor.
+    pub href: String,
+    /// The content file the passage comes from (for the dependency map).
+    #[serde(skip)]
+    pub source: PathBuf,
+}

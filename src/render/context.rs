@@ -1,0 +1,293 @@
+//! Typed template contexts: one struct per page kind, borrowing from the model.
+
+use serde::Serialize;
+
+use crate::model::types::*;
+use crate::model::urls;
+use crate::model::{Kind, Site};
+
+/// Site-wide data, built once per build and shared by every page.
+#[derive(Debug, Serialize)]
+pub struct SiteCtx {
+    pub name: String,
+    pub publisher: String,
+    pub organizer: Option<String>,
+    pub contact: Option<String>,
+    pub site_id_code: Option<String>,
+    pub icp: Option<String>,
+    pub police_record: Option<String>,
+    pub description: Option<String>,
+    /// Path prefix of every internal link, e.g. `/`.
+    pub prefix: String,
+    pub home: String,
+    pub search: String,
+    pub units: String,
+    pub columns: Vec<NavLink>,
+    pub pages: Vec<NavLink>,
+    /// Set by `jiedu serve` only: the live-reload script is injected.
+    pub live_reload: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavLink {
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub label: String,
+    pub href: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub name: String,
+    pub content: String,
+}
+
+/// What every page carries besides its own data: title, breadcrumb, head metadata, share QR.
+#[derive(Debug, Serialize)]
+pub struct Chrome {
+    pub title: String,
+    pub breadcrumb: Vec<Crumb>,
+    pub meta: Vec<Meta>,
+    pub og: Vec<Meta>,
+    pub canonical: String,
+    pub qr_svg: String,
+    /// Body class, e.g. `page-clause`.
+    pub kind: &'static str,
+    pub description: String,
+}
+
+#[derive(Serialize)]
+pub struct PageCtx<'a, T: Serialize> {
+    pub site: &'a SiteCtx,
+    pub page: Chrome,
+    #[serde(flatten)]
+    pub data: T,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyBrief<'a> {
+    pub title: &'a str,
+    pub href: String,
+    pub doc_number: Option<&'a str>,
+    pub issuer: &'a str,
+    pub meta: &'a PolicyMeta,
+}
+
+impl<'a> PolicyBrief<'a> {
+    pub fn new(site: &Site, p: &'a Policy) -> Self {
+        PolicyBrief {
+            title: &p.meta.title,
+            href: site.urls.href(&urls::policy(&p.slug)),
+            doc_number: p.meta.doc_number.as_deref(),
+            issuer: &p.meta.issuer,
+            meta: &p.meta,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InterpLink<'a> {
+    pub kind: Kind,
+    pub kind_name: &'static str,
+    pub title: &'a str,
+    pub href: String,
+    pub published: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub policy_title: &'a str,
+}
+
+impl<'a> InterpLink<'a> {
+    pub fn new(site: &Site, p: &'a Policy, i: &'a Interpretation) -> Self {
+        InterpLink {
+            kind: i.kind,
+            kind_name: i.kind.name(),
+            title: &i.title,
+            href: site.urls.href(&urls::interpretation(&p.slug, i.kind)),
+            published: i.published.as_deref(),
+            summary: i.summary.as_deref(),
+            policy_title: &p.meta.title,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionLink<'a> {
+    pub question: &'a str,
+    pub href: String,
+    pub topic: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HomeData<'a> {
+    pub policies: Vec<HomePolicy<'a>>,
+    pub formats: Vec<FormatGroup<'a>>,
+    pub questions: Vec<QuestionLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HomePolicy<'a> {
+    pub brief: PolicyBrief<'a>,
+    pub clause_count: usize,
+    pub interpretations: Vec<InterpLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FormatGroup<'a> {
+    pub name: &'static str,
+    pub href: String,
+    pub items: Vec<InterpLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NodeView<'a> {
+    pub node: &'a FlatNode,
+    pub href: Option<String>,
+    pub heading_level: usize,
+    pub passages: &'a [Passage],
+}
+
+#[derive(Debug, Serialize)]
+pub struct PolicyData<'a> {
+    pub policy: PolicyBrief<'a>,
+    pub preamble_html: &'a str,
+    pub closing_html: &'a str,
+    pub nodes: Vec<NodeView<'a>>,
+    pub interpretations: Vec<InterpLink<'a>>,
+    pub questions: Vec<QuestionLink<'a>>,
+    pub progress_href: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AncestorView<'a> {
+    pub label: &'a str,
+    pub heading: &'a str,
+    pub href: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClauseData<'a> {
+    pub policy: PolicyBrief<'a>,
+    pub node: &'a FlatNode,
+    pub full_text_href: String,
+    pub ancestors: Vec<AncestorView<'a>>,
+    /// Interpretation passages citing the clause.
+    pub passages: Vec<&'a Passage>,
+    /// 落实进展 items citing it.
+    pub progress: Vec<&'a Passage>,
+    pub prev: Option<ClauseLink>,
+    pub next: Option<ClauseLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopicGroup<'a> {
+    pub topic: &'a str,
+    pub questions: Vec<QuestionView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionView<'a> {
+    pub q: &'a Question,
+    pub href: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InterpData<'a> {
+    pub policy: PolicyBrief<'a>,
+    pub kind: Kind,
+    pub kind_name: &'static str,
+    pub title: &'a str,
+    pub published: Option<&'a str>,
+    pub publisher: Option<&'a str>,
+    pub index_number: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub author: Option<&'a crate::load::front_matter::Author>,
+    pub cites: &'a [ClauseLink],
+    pub body_html: &'a str,
+    pub headings: &'a [crate::markdown::Heading],
+    pub topics: Vec<TopicGroup<'a>>,
+    pub panels: &'a [Panel],
+    pub image: Option<&'a Image>,
+    pub media: Option<&'a Media>,
+    pub siblings: Vec<InterpLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CitedClause<'a> {
+    pub link: &'a ClauseLink,
+    pub paragraphs_html: &'a [String],
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionData<'a> {
+    pub policy: PolicyBrief<'a>,
+    pub q: &'a Question,
+    pub qa_title: &'a str,
+    pub qa_href: String,
+    pub published: Option<&'a str>,
+    pub publisher: Option<&'a str>,
+    pub clauses: Vec<CitedClause<'a>>,
+    pub related: Vec<QuestionLink<'a>>,
+    pub prev: Option<QuestionLink<'a>>,
+    pub next: Option<QuestionLink<'a>>,
+    pub json_ld: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgressData<'a> {
+    pub policy: PolicyBrief<'a>,
+    pub items: &'a [Progress],
+}
+
+#[derive(Debug, Serialize)]
+pub struct ColumnData<'a> {
+    pub kind_name: &'static str,
+    pub column: &'static str,
+    pub items: Vec<InterpLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitClause<'a> {
+    pub label: &'a str,
+    pub heading: &'a str,
+    pub href: String,
+    pub policy_title: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitData<'a> {
+    pub name: &'a str,
+    pub lead: Vec<UnitClause<'a>>,
+    pub responsible: Vec<UnitClause<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitsData<'a> {
+    pub units: Vec<UnitLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UnitLink<'a> {
+    pub name: &'a str,
+    pub href: String,
+    pub lead: usize,
+    pub responsible: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageData<'a> {
+    pub title: &'a str,
+    pub body_html: &'a str,
+    pub headings: &'a [crate::markdown::Heading],
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchData {
+    pub qa_hrefs: Vec<NavLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Empty {}

@@ -1,0 +1,209 @@
+//! Stage 3, render: every page of the page map through its Tera template, in parallel, plus
+//! the sitemap, feed, robots.txt, static files and bundle assets. Entry point: [`render_site`].
+
+pub mod context;
+mod feeds;
+pub mod pages;
+pub mod qr;
+pub mod theme;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use syntect::highlighting::ThemeSet;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::HIGHLIGHT_CLASS_STYLE;
+use crate::model::{urls, Kind, Site};
+use context::{NavLink, SiteCtx};
+pub use pages::Job;
+pub use theme::Theme;
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutFile {
+    Bytes(Vec<u8>),
+    /// Copied from the content tree (media files can be large).
+    Copy(PathBuf),
+}
+
+/// One rendered page and what it was made from.
+#[derive(Debug, Clone)]
+pub struct PageDeps {
+    pub output: String,
+    pub template: &'static str,
+    pub sources: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    /// Output path (relative, `/`-separated) → content, sorted so writing is deterministic.
+    pub files: BTreeMap<String, OutFile>,
+    /// The dependency map: for each page, its template and content files.
+    pub deps: Vec<PageDeps>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Inject the live-reload script (only `jiedu serve` sets this).
+    pub live_reload: bool,
+}
+
+pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
+    let c = &site.config;
+    let u = &site.urls;
+    SiteCtx {
+        name: c.name.clone(),
+        publisher: c.publisher.clone(),
+        organizer: c.organizer.clone(),
+        contact: c.contact.clone(),
+        site_id_code: c.site_id_code.clone(),
+        icp: c.icp.clone(),
+        police_record: c.police_record.clone(),
+        description: c.description.clone(),
+        prefix: u.prefix().to_string(),
+        home: u.href(&urls::home()),
+        search: u.href(&urls::search()),
+        units: u.href(&urls::units()),
+        columns: Kind::ALL
+            .iter()
+            .map(|k| NavLink {
+                label: k.column().to_string(),
+                href: u.href(&urls::column(*k)),
+            })
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .filter(|p| p.nav)
+            .map(|p| NavLink {
+                label: p.title.clone(),
+                href: u.href(&urls::page(&p.slug)),
+            })
+            .collect(),
+        live_reload: opts.live_reload,
+    }
+}
+
+/// Renders one job to HTML.
+pub fn render_job(
+    job: Job,
+    site: &Site,
+    sc: &SiteCtx,
+    theme: &Theme,
+) -> Result<String, Diagnostic> {
+    let ctx = pages::context(job, site, sc).map_err(|e| template_failure(&e, job, site, theme))?;
+    theme
+        .tera
+        .render(job.template(), &ctx)
+        .map_err(|e| template_failure(&e, job, site, theme))
+}
+
+fn template_failure(e: &tera::Error, job: Job, site: &Site, theme: &Theme) -> Diagnostic {
+    let sources: Vec<(String, String, PathBuf)> = theme
+        .origins
+        .iter()
+        .map(|(n, p)| (n.clone(), String::new(), p.clone()))
+        .collect();
+    let (file, detail) = theme::template_error(e, &sources);
+    let file = if file.as_os_str().is_empty() {
+        theme.origin(job.template())
+    } else {
+        file
+    };
+    Diagnostic::error(format!("渲染页面 /{} 时模板出错：{detail}", job.url(site)))
+        .in_file(&file)
+        .hint("请检查模板中使用的变量是否存在；可用 {% if 变量 %} 处理可能为空的值。")
+}
+
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    opts: RenderOptions,
+) -> Result<Rendered, Diagnostics> {
+    let sc = site_context(site, opts);
+    let jobs = pages::all_jobs(site);
+    let results: Vec<(Job, Result<String, Diagnostic>)> = jobs
+        .par_iter()
+        .map(|&job| (job, render_job(job, site, &sc, theme)))
+        .collect();
+
+    let mut diags = Diagnostics::new();
+    let mut out = Rendered::default();
+    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
+    let mut claim = |path: String, by: String, diags: &mut Diagnostics| -> Option<String> {
+        if let Some(first) = claimed.get(&path) {
+            diags.push(
+                Diagnostic::error(format!("两个页面占用同一个网址 /{path}：{first} 和 {by}"))
+                    .hint("请修改其中一个的目录名、slug 或问题 id，使网址各不相同。"),
+            );
+            return None;
+        }
+        claimed.insert(path.clone(), by);
+        Some(path)
+    };
+    let mut page_urls = Vec::new();
+    for (job, result) in results {
+        let path = job.output_path(site);
+        let by = job
+            .sources(site)
+            .first()
+            .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
+        match result {
+            Ok(html) => {
+                if let Some(path) = claim(path.clone(), by, &mut diags) {
+                    if job != Job::NotFound {
+                        page_urls.push(job.url(site));
+                    }
+                    out.deps.push(PageDeps {
+                        output: path.clone(),
+                        template: job.template(),
+                        sources: job.sources(site),
+                    });
+                    out.files.insert(path, OutFile::Bytes(html.into_bytes()));
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    page_urls.sort();
+    for p in &site.policies {
+        for a in &p.assets {
+            let path = urls::asset(&p.slug, &a.rel);
+            if let Some(path) = claim(path, a.source.display().to_string(), &mut diags) {
+                out.files.insert(path, OutFile::Copy(a.source.clone()));
+            }
+        }
+    }
+    let generated = [
+        ("sitemap.xml", feeds::sitemap(site, &page_urls)),
+        ("atom.xml", feeds::atom(site)),
+        ("robots.txt", feeds::robots(site)),
+        ("static/highlight.css", highlight_css()),
+    ];
+    for (path, text) in generated {
+        if let Some(path) = claim(path.to_string(), "jiedu".to_string(), &mut diags) {
+            out.files.insert(path, OutFile::Bytes(text.into_bytes()));
+        }
+    }
+    for (name, bytes) in &theme.statics {
+        if let Some(path) = claim(format!("static/{name}"), "主题".to_string(), &mut diags) {
+            out.files.insert(path, OutFile::Bytes(bytes.clone()));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+    Ok(out)
+}
+
+/// Colours for highlighted code, from one of syntect's bundled themes.
+fn highlight_css() -> String {
+    let themes = ThemeSet::load_defaults();
+    themes
+        .themes
+        .get("InspiredGitHub")
+        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,203 @@
+//! The theme: Tera templates and static files, compiled once per build. A site overrides any
+//! template by putting a file of the same name in `<root>/templates/`.
+
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::TEMPLATES_DIR;
+
+/// Template names every theme provides.
+pub const TEMPLATES: [&str; 14] = [
+    "base.html",
+    "macros.html",
+    "home.html",
+    "policy.html",
+    "clause.html",
+    "interpretation.html",
+    "question.html",
+    "progress.html",
+    "column.html",
+    "units.html",
+    "unit.html",
+    "search.html",
+    "page.html",
+    "404.html",
+];
+
+/// The default theme compiled into the binary, so `jiedu` works from any directory.
+const EMBEDDED: [(&str, &str); 14] = [
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../themes/default/templates/macros.html"),
+    ),
+    (
+        "home.html",
+        include_str!("../../themes/default/templates/home.html"),
+    ),
+    (
+        "policy.html",
+        include_str!("../../themes/default/templates/policy.html"),
+    ),
+    (
+        "clause.html",
+        include_str!("../../themes/default/templates/clause.html"),
+    ),
+    (
+        "interpretation.html",
+        include_str!("../../themes/default/templates/interpretation.html"),
+    ),
+    (
+        "question.html",
+        include_str!("../../themes/default/templates/question.html"),
+    ),
+    (
+        "progress.html",
+        include_str!("../../themes/default/templates/progress.html"),
+    ),
+    (
+        "column.html",
+        include_str!("../../themes/default/templates/column.html"),
+    ),
+    (
+        "units.html",
+        include_str!("../../themes/default/templates/units.html"),
+    ),
+    (
+        "unit.html",
+        include_str!("../../themes/default/templates/unit.html"),
+    ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
+        "page.html",
+        include_str!("../../themes/default/templates/page.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+];
+
+const EMBEDDED_STATIC: [(&str, &str); 2] = [
+    (
+        "jiedu.css",
+        include_str!("../../themes/default/static/jiedu.css"),
+    ),
+    (
+        "jiedu.js",
+        include_str!("../../themes/default/static/jiedu.js"),
+    ),
+];
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Static files (path under `static/`, bytes).
+    pub statics: Vec<(String, Vec<u8>)>,
+    /// Where each template came from, for error messages and the dependency map.
+    pub origins: Vec<(String, PathBuf)>,
+}
+
+/// The theme directory on disk: `<root>/themes/default`, else the project's `themes/default`
+/// beside the site root (so editing the theme in this repository takes effect in `serve`).
+pub fn theme_dir(root: &Path) -> Option<PathBuf> {
+    [root.join("themes/default"), root.join("../themes/default")]
+        .into_iter()
+        .find(|p| p.join("templates/base.html").is_file())
+}
+
+impl Theme {
+    pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let dir = theme_dir(root);
+        let overrides = root.join(TEMPLATES_DIR);
+        let mut sources: Vec<(String, String, PathBuf)> = Vec::new();
+        for (name, embedded) in EMBEDDED {
+            let candidates = [
+                Some(overrides.join(name)),
+                dir.as_ref().map(|d| d.join("templates").join(name)),
+            ];
+            let found = candidates.into_iter().flatten().find(|p| p.is_file());
+            match found {
+                Some(path) => match std::fs::read_to_string(&path) {
+                    Ok(text) => sources.push((name.to_string(), text, path)),
+                    Err(e) => diags.push(
+                        Diagnostic::error(format!("无法读取模板：{e}"))
+                            .in_file(&path)
+                            .hint("请检查文件编码（UTF-8）和权限。"),
+                    ),
+                },
+                None => sources.push((
+                    name.to_string(),
+                    embedded.to_string(),
+                    PathBuf::from(format!("<内置主题>/{name}")),
+                )),
+            }
+        }
+        let mut statics = Vec::new();
+        for (name, embedded) in EMBEDDED_STATIC {
+            let on_disk = dir
+                .as_ref()
+                .map(|d| d.join("static").join(name))
+                .filter(|p| p.is_file());
+            let bytes = on_disk
+                .and_then(|p| std::fs::read(p).ok())
+                .unwrap_or_else(|| embedded.as_bytes().to_vec());
+            statics.push((name.to_string(), bytes));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        let raw: Vec<(&str, &str)> = sources
+            .iter()
+            .map(|(n, t, _)| (n.as_str(), t.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(raw) {
+            let (file, detail) = template_error(&e, &sources);
+            return Err(Diagnostic::error(format!("模板有错误：{detail}"))
+                .in_file(&file)
+                .hint("请检查 {{ }} 和 {% %} 是否成对、变量名是否拼错。")
+                .into());
+        }
+        let origins = sources.into_iter().map(|(n, _, p)| (n, p)).collect();
+        Ok(Theme {
+            tera,
+            statics,
+            origins,
+        })
+    }
+
+    pub fn origin(&self, template: &str) -> PathBuf {
+        self.origins
+            .iter()
+            .find(|(n, _)| n == template)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| PathBuf::from(template))
+    }
+}
+
+/// Tera's error chain, joined, and the template file it is about.
+pub fn template_error(e: &tera::Error, sources: &[(String, String, PathBuf)]) -> (PathBuf, String) {
+    let mut parts = vec![e.to_string()];
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(c) = cur {
+        parts.push(c.to_string());
+        cur = c.source();
+    }
+    let text = parts.join("；");
+    let file = sources
+        .iter()
+        .find(|(n, _, _)| text.contains(n.as_str()))
+        .map(|(_, _, p)| p.clone())
+        .unwrap_or_default();
+    (file, text.replace('\n', " "))
+}
