@@ -3,6 +3,7 @@
 
 pub mod context;
 mod feeds;
+pub mod links;
 pub mod pages;
 pub mod qr;
 pub mod theme;
@@ -144,10 +145,11 @@ pub fn render_site(
         Some(path)
     };
     let mut page_urls = Vec::new();
+    let mut origin = std::collections::HashMap::new();
     for (job, result) in results {
         let path = job.output_path(site);
-        let by = job
-            .sources(site)
+        let sources = job.sources(site);
+        let by = sources
             .first()
             .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
         match result {
@@ -156,10 +158,13 @@ pub fn render_site(
                     if job != Job::NotFound {
                         page_urls.push(job.url(site));
                     }
+                    if let Some(first) = sources.first() {
+                        origin.insert(path.clone(), first.clone());
+                    }
                     out.deps.push(PageDeps {
                         output: path.clone(),
                         template: job.template(),
-                        sources: job.sources(site),
+                        sources,
                     });
                     out.files.insert(path, OutFile::Bytes(html.into_bytes()));
                 }
@@ -191,6 +196,9 @@ pub fn render_site(
         if let Some(path) = claim(format!("static/{name}"), "主题".to_string(), &mut diags) {
             out.files.insert(path, OutFile::Bytes(bytes.clone()));
         }
+    }
+    if !diags.has_errors() {
+        diags.extend(links::check(&out.files, site.urls.prefix(), &origin));
     }
     if diags.has_errors() {
         return Err(diags.sorted());
