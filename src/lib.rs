@@ -5,3 +5,4 @@
 
 pub mod clause;
 pub mod diagnostics;
+pub mod import;
