@@ -395,6 +395,18 @@ fn move_closing_lines(tree: &mut ClauseTree) {
 
 /// Cuts the unit note off the end of a node's text; a note broken over two paragraphs is joined.
 fn extract_unit_note(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
+    // Tables and boxes after the note belong to the clause, not to the note.
+    let text_end = node
+        .paragraphs
+        .iter()
+        .rposition(|p| !is_line_block(&p.text))
+        .map_or(0, |i| i + 1);
+    let trailing_blocks = node.paragraphs.split_off(text_end);
+    extract_note_from_text(node, file, diags);
+    node.paragraphs.extend(trailing_blocks);
+}
+
+fn extract_note_from_text(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
     let n = node.paragraphs.len();
     for i in (n.saturating_sub(2)..n).rev() {
         let Some(start) = units::find_note_start(&node.paragraphs[i].text) else {

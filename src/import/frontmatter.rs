@@ -31,7 +31,7 @@ fn scalar(v: &str) -> String {
     let safe_char = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || " ()-.,/".contains(c);
     let plain = !v.is_empty()
         && v.chars().all(safe_char)
-        && !v.chars().all(|c| c.is_ascii())
+        && !v.is_ascii()
         && !v.starts_with([' ', '-'])
         && !v.ends_with(' ')
         && !v.chars().any(|c| c.is_control());
