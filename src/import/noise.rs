@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::clause::numbering;
 
+use super::repair::ends_sentence;
 use super::source::{LineKind, SourceLine};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,10 +64,18 @@ pub fn remove_noise(lines: &mut [SourceLine]) -> Vec<Dropped> {
     dropped
 }
 
+/// A short line that could be a header: not a sentence end, not a numbered item, and not the
+/// tail of a wrapped sentence (which starts with punctuation).
 fn could_be_header(l: &SourceLine) -> bool {
+    let starts_with_punctuation = l
+        .text
+        .chars()
+        .next()
+        .is_some_and(|c| "，。、；：,.;:)）》”’".contains(c));
     matches!(l.kind, LineKind::Text | LineKind::Heading)
         && l.text.chars().count() <= HEADER_MAX_CHARS
-        && !l.text.ends_with(['。', '；', ';', '：', ':'])
+        && !ends_sentence(&l.text)
+        && !starts_with_punctuation
         && numbering::detect(&l.text).is_none()
 }
 
@@ -135,5 +144,12 @@ mod tests {
             vec![(5, "页码"), (7, "重复的页眉"), (11, "重复的页眉")]
         );
         assert_eq!(lines[0].text, "某市人民政府文件");
+    }
+
+    #[test]
+    fn repeated_tails_of_wrapped_sentences_are_text() {
+        let text = "甲。(牵头单位\n:市卫生健康委)\n\n乙。(牵头单位\n:市卫生健康委)\n\n丙。(牵头单位\n:市卫生健康委)\n";
+        let mut lines = text_lines(text);
+        assert!(remove_noise(&mut lines).is_empty());
     }
 }

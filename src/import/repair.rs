@@ -3,7 +3,7 @@
 //! wrap or a page break: the pieces are joined (no text is added or removed) and each join
 //! across a blank line is recorded for the report.
 
-use crate::clause::{join_line, numbering};
+use crate::clause::numbering;
 
 use super::source::{LineKind, SourceLine};
 use super::structure::is_box_title;
@@ -72,7 +72,7 @@ pub fn repair(lines: &[SourceLine]) -> Repaired {
                 } else {
                     out.wrapped += 1;
                 }
-                join_line(&mut prev.text, &l.text);
+                join_pieces(&mut prev.text, &l.text);
             }
             _ => out.paras.push(Para {
                 text: l.text.clone(),
@@ -89,7 +89,7 @@ pub fn repair(lines: &[SourceLine]) -> Repaired {
 /// Whether `next` continues the paragraph `prev`.
 fn continues(prev: &Para, next: &str) -> bool {
     prev.kind == ParaKind::Text
-        && !ends_sentence(&prev.text)
+        && (has_open_bracket(&prev.text) || !ends_sentence(&prev.text))
         && !is_heading_like(&prev.text)
         && numbering::detect(next).is_none()
         && !is_box_title(next)
@@ -111,6 +111,24 @@ pub fn ends_sentence(text: &str) -> bool {
         last,
         '。' | '；' | ';' | '：' | ':' | '！' | '!' | '？' | '?' | '…' | '）' | ')'
     )
+}
+
+/// An unfinished bracket, as in a unit note wrapped after `(牵头单位:市卫生健康委;`.
+fn has_open_bracket(text: &str) -> bool {
+    let open = text.chars().filter(|c| matches!(c, '(' | '（')).count();
+    let close = text.chars().filter(|c| matches!(c, ')' | '）')).count();
+    open > close
+}
+
+/// Joins two pieces of one paragraph. Unlike Markdown line joining, digits split by a wrap
+/// (`20` + `25年`) are not separated: only two Latin words get a space between them.
+fn join_pieces(text: &mut String, next: &str) {
+    let letter_end = text.chars().last().is_some_and(|c| c.is_ascii_alphabetic());
+    let letter_start = next.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+    if letter_end && letter_start {
+        text.push(' ');
+    }
+    text.push_str(next);
 }
 
 /// A numbered heading (`一、总则`, `（一）推进……`), a box title, or a short sub-title.
@@ -188,5 +206,15 @@ mod tests {
         assert_eq!(r.paras.len(), 1);
         assert_eq!(r.wrapped, 1);
         assert!(r.joins.is_empty());
+    }
+
+    #[test]
+    fn joins_inside_an_open_unit_note_and_keeps_split_numbers_whole() {
+        let text = "1. 建设。到20\n25年建成。(牵头单位:市卫生健康委;\n责任单位:市财政局)\n";
+        let r = repair(&text_lines(text));
+        assert_eq!(
+            texts(&r),
+            vec!["1. 建设。到2025年建成。(牵头单位:市卫生健康委;责任单位:市财政局)"]
+        );
     }
 }
