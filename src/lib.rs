@@ -7,6 +7,7 @@ pub mod build;
 pub mod clause;
 pub mod config;
 pub mod diagnostics;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -1,20 +1,18 @@
-//! The `jiedu` command line.
+//! The `jiedu` command line: parses arguments and hands each command to its module in `cli/`.
+
+mod cli;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 use clap::{Parser, Subcommand};
-
-use jiedu::build::{self, BuildOptions, Timings};
-use jiedu::render::RenderOptions;
 
 #[derive(Parser)]
 #[command(
     name = "jiedu",
     version,
     about = "jiedu（解读）：政策解读门户静态站点生成器",
-    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
+    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,87 +36,42 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// 检查内容：报告全部错误和警告，不写任何文件
+    /// 检查内容：报告全部错误和警告（含模板和链接），不写任何文件
     Check {
         /// 站点目录（含 jiedu.yaml），默认 content
         #[arg(long, default_value = "content")]
         root: PathBuf,
     },
-}
-
-fn print_timings(show: bool, t: &Timings) {
-    if show {
-        eprintln!("各阶段耗时：\n{t}");
-    }
+    /// 把政策原文（.txt 或 .docx）导入为内容目录中的政策包 <ROOT>/<SLUG>/policy.md
+    Import {
+        /// 政策原文：.txt（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）或 .docx
+        file: PathBuf,
+        /// 政策包名称（小写字母、数字和 -）；默认由文件名生成
+        #[arg(long = "policy-slug", value_name = "SLUG")]
+        policy_slug: Option<String>,
+        /// 内容目录（站点根目录）
+        #[arg(long, value_name = "DIR", default_value = "content")]
+        root: PathBuf,
+        /// 政策包已存在时覆盖其中的 policy.md
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Build {
             root,
             output,
             base_url,
             timings,
-        } => {
-            let start = Instant::now();
-            let opts = BuildOptions {
-                root,
-                output: output.clone(),
-                base_url,
-                render: RenderOptions::default(),
-            };
-            match build::build(&opts) {
-                Ok((built, stats)) => {
-                    if !built.warnings.is_empty() {
-                        eprintln!("{}", built.warnings);
-                    }
-                    print_timings(timings, &built.timings);
-                    eprintln!(
-                        "已生成 {} 个页面（共 {} 个文件，{:.1} MB）到 {}，用时 {:.0} 毫秒。",
-                        built.pages,
-                        stats.files,
-                        stats.bytes as f64 / 1_048_576.0,
-                        output.display(),
-                        start.elapsed().as_secs_f64() * 1000.0
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    eprintln!("{diags}");
-                    eprintln!("生成失败，原有的输出目录未被改动。");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Check { root } => {
-            let mut t = Timings::default();
-            match build::model(&root, None, &mut t) {
-                Ok(site) => {
-                    if !site.warnings.is_empty() {
-                        eprintln!("{}", site.warnings);
-                    }
-                    let clauses: usize = site
-                        .policies
-                        .iter()
-                        .map(|p| p.nodes.iter().filter(|n| n.is_clause).count())
-                        .sum();
-                    let interps: usize =
-                        site.policies.iter().map(|p| p.interpretations.len()).sum();
-                    eprintln!(
-                        "检查通过：{} 个政策、{} 个任务条款、{} 篇解读、{} 个责任单位。",
-                        site.policies.len(),
-                        clauses,
-                        interps,
-                        site.units.len()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(diags) => {
-                    eprintln!("{diags}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
+        } => cli::build::run(root, output, base_url, timings),
+        Command::Check { root } => cli::check::run(root),
+        Command::Import {
+            file,
+            policy_slug,
+            root,
+            force,
+        } => cli::import::run(file, policy_slug, root, force),
     }
 }

@@ -142,6 +142,11 @@ fn blocks(body: &str, first_line: usize) -> Vec<Block> {
             continue;
         }
         match current.as_mut() {
+            // Tables and block quotes are line-based Markdown: their line breaks are structure.
+            Some(b) if is_line_block(&b.text) || is_line_block(stripped) => {
+                b.text.push('\n');
+                b.text.push_str(stripped);
+            }
             Some(b) => join_line(&mut b.text, stripped),
             None => {
                 current = Some(Block {
@@ -153,6 +158,11 @@ fn blocks(body: &str, first_line: usize) -> Vec<Block> {
     }
     out.extend(current);
     out
+}
+
+/// A Markdown table row or block quote line, which must keep its own line.
+fn is_line_block(line: &str) -> bool {
+    line.starts_with(['|', '>'])
 }
 
 /// Joins a wrapped line: Chinese text needs no space between lines, Latin text does.
@@ -370,7 +380,8 @@ fn move_closing_lines(tree: &mut ClauseTree) {
         last = child;
     }
     let is_closing = |p: &Paragraph| {
-        !p.text.contains('。')
+        !is_line_block(&p.text)
+            && !p.text.contains('。')
             && p.text.chars().count() <= 40
             && units::find_note_start(&p.text).is_none()
     };
@@ -384,6 +395,18 @@ fn move_closing_lines(tree: &mut ClauseTree) {
 
 /// Cuts the unit note off the end of a node's text; a note broken over two paragraphs is joined.
 fn extract_unit_note(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
+    // Tables and boxes after the note belong to the clause, not to the note.
+    let text_end = node
+        .paragraphs
+        .iter()
+        .rposition(|p| !is_line_block(&p.text))
+        .map_or(0, |i| i + 1);
+    let trailing_blocks = node.paragraphs.split_off(text_end);
+    extract_note_from_text(node, file, diags);
+    node.paragraphs.extend(trailing_blocks);
+}
+
+fn extract_note_from_text(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
     let n = node.paragraphs.len();
     for i in (n.saturating_sub(2)..n).rev() {
         let Some(start) = units::find_note_start(&node.paragraphs[i].text) else {

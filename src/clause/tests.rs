@@ -170,3 +170,34 @@ fn duplicate_numbering_is_an_error_and_a_gap_a_warning() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn tables_and_block_quotes_keep_their_line_breaks() {
+    let text = "一、任务\n\n1. 条款。正文\n接续。\n\n| 项目 | 规模 |\n| --- | --- |\n\n> **专栏1 重点项目**\n>\n> 甲项目\n";
+    let (tree, diags) = parse_str(text);
+    assert!(diags.is_empty(), "{diags}");
+    let texts: Vec<&str> = tree.clauses()[0]
+        .paragraphs
+        .iter()
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            "正文接续。",
+            "| 项目 | 规模 |\n| --- | --- |",
+            "> **专栏1 重点项目**\n>\n> 甲项目"
+        ]
+    );
+}
+
+#[test]
+fn a_table_after_the_unit_note_stays_in_the_clause() {
+    let text = "一、任务\n\n1. 条款。正文。（牵头部门：市教育局；配合部门：市工信局）\n\n| 项目 | 规模 |\n| --- | --- |\n";
+    let (tree, diags) = parse_str(text);
+    assert!(diags.is_empty(), "{diags}");
+    let c = tree.clauses()[0];
+    assert_eq!(c.units[1].names, vec!["市工信局"]);
+    let texts: Vec<&str> = c.paragraphs.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(texts, vec!["正文。", "| 项目 | 规模 |\n| --- | --- |"]);
+}

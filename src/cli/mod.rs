@@ -1,0 +1,5 @@
+//! One module per command; each turns arguments into a pipeline call and a Chinese report.
+
+pub mod build;
+pub mod check;
+pub mod import;

@@ -1,0 +1,291 @@
+//! Reads the main text of a Word `.docx`: the paragraphs, heading styles and tables of
+//! `word/document.xml`. Headers, footers, comments and footnotes live in other parts of the
+//! archive and are not read; deleted revisions (`w:delText`) and field codes are skipped.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::clause::join_line;
+use crate::diagnostics::Diagnostic;
+
+use super::source::{LineKind, SourceLine};
+
+/// `word/document.xml` larger than this when unpacked is refused (zip bombs).
+const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The document's lines and how many paragraphs used Word's automatic numbering, whose
+/// numbers are not part of the text.
+#[derive(Debug, Default)]
+pub struct DocxText {
+    pub lines: Vec<SourceLine>,
+    pub auto_numbered: usize,
+}
+
+pub fn read(bytes: &[u8], file: &Path) -> Result<DocxText, Diagnostic> {
+    let not_docx = |why: String| {
+        Diagnostic::error(format!("不是有效的 .docx 文件：{why}"))
+            .in_file(file)
+            .hint("如果这是旧版 .doc 或 WPS 文件，请在 Word/WPS 中“另存为” .docx 后再导入。")
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| not_docx(format!("无法按 zip 压缩包读取（{e}）")))?;
+    let entry = archive
+        .by_name("word/document.xml")
+        .map_err(|_| not_docx("压缩包里没有 word/document.xml".to_string()))?;
+    let mut xml = String::new();
+    entry
+        .take(MAX_XML_BYTES + 1)
+        .read_to_string(&mut xml)
+        .map_err(|e| not_docx(format!("word/document.xml 无法读取（{e}）")))?;
+    if xml.len() as u64 > MAX_XML_BYTES {
+        return Err(not_docx("正文部分超过 64 MB".to_string()));
+    }
+    let text = parse_document_xml(&xml)
+        .map_err(|e| not_docx(format!("word/document.xml 不是合法的 XML（{e}）")))?;
+    if text.lines.iter().all(SourceLine::is_blank) {
+        return Err(super::decode::empty_file(file));
+    }
+    Ok(text)
+}
+
+#[derive(Default)]
+struct Para {
+    text: String,
+    heading: bool,
+}
+
+#[derive(Default)]
+struct Walker {
+    out: DocxText,
+    paras: Vec<Para>,
+    /// Rows and cells of the open tables, innermost last.
+    rows: Vec<Vec<String>>,
+    cells: Vec<String>,
+    table_depth: usize,
+    in_run: usize,
+    in_text: bool,
+    /// Inside `mc:Fallback`, which repeats the text of `mc:Choice`.
+    skip_depth: usize,
+    number: usize,
+}
+
+impl Walker {
+    fn push_text(&mut self, s: &str) {
+        if self.in_text && self.skip_depth == 0 {
+            if let Some(p) = self.paras.last_mut() {
+                p.text.push_str(s);
+            }
+        }
+    }
+
+    fn start(&mut self, e: &BytesStart, empty: bool) {
+        let name = e.local_name();
+        let name = name.as_ref();
+        if name == "Fallback" && !empty {
+            self.skip_depth += 1;
+        }
+        if self.skip_depth > 0 {
+            return;
+        }
+        match name {
+            "p" if empty => self.emit(Para::default()),
+            "p" => self.paras.push(Para::default()),
+            "pStyle" => {
+                let val = attr(e, "w:val").unwrap_or_default();
+                if is_heading_style(&val) {
+                    self.set_heading();
+                }
+            }
+            "outlineLvl" => self.set_heading(),
+            "numPr" => self.out.auto_numbered += 1,
+            "r" if !empty => self.in_run += 1,
+            "t" if !empty => self.in_text = true,
+            "tab" if self.in_run > 0 => self.push_raw(" "),
+            "br" | "cr" if self.in_run > 0 => self.push_raw("\n"),
+            "tbl" if !empty => self.table_depth += 1,
+            "tr" if !empty => self.rows.push(Vec::new()),
+            "tc" if !empty => self.cells.push(String::new()),
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, local: &str) {
+        if local == "Fallback" {
+            self.skip_depth = self.skip_depth.saturating_sub(1);
+            return;
+        }
+        if self.skip_depth > 0 {
+            return;
+        }
+        match local {
+            "p" => {
+                if let Some(p) = self.paras.pop() {
+                    self.emit(p);
+                }
+            }
+            "r" => self.in_run = self.in_run.saturating_sub(1),
+            "t" => self.in_text = false,
+            "tc" => {
+                if let Some(cell) = self.cells.pop() {
+                    if let Some(row) = self.rows.last_mut() {
+                        row.push(cell);
+                    }
+                }
+            }
+            "tr" => {
+                if let Some(cells) = self.rows.pop() {
+                    self.number += 1;
+                    let text = cells.join(" ");
+                    self.out.lines.push(SourceLine {
+                        text,
+                        line: self.number,
+                        kind: LineKind::TableRow(cells),
+                    });
+                }
+            }
+            "tbl" => {
+                self.table_depth = self.table_depth.saturating_sub(1);
+                self.out.lines.push(SourceLine::blank(self.number));
+            }
+            _ => {}
+        }
+    }
+
+    fn push_raw(&mut self, s: &str) {
+        if let Some(p) = self.paras.last_mut() {
+            p.text.push_str(s);
+        }
+    }
+
+    fn set_heading(&mut self) {
+        if let Some(p) = self.paras.last_mut() {
+            p.heading = true;
+        }
+    }
+
+    /// A finished paragraph: into the open table cell, or out as a line followed by a blank.
+    fn emit(&mut self, p: Para) {
+        let mut text = String::new();
+        for piece in p.text.split('\n') {
+            join_line(&mut text, piece.trim());
+        }
+        let text = text.trim().to_string();
+        if self.table_depth > 0 {
+            if let Some(cell) = self.cells.last_mut() {
+                if !cell.is_empty() && !text.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(&text);
+                return;
+            }
+        }
+        self.number += 1;
+        if text.is_empty() {
+            self.out.lines.push(SourceLine::blank(self.number));
+            return;
+        }
+        let kind = if p.heading {
+            LineKind::Heading
+        } else {
+            LineKind::Text
+        };
+        self.out.lines.push(SourceLine {
+            text,
+            line: self.number,
+            kind,
+        });
+        self.out.lines.push(SourceLine::blank(self.number));
+    }
+}
+
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.try_get_attribute(name)
+        .ok()
+        .flatten()
+        .map(|a| a.value.into_owned())
+}
+
+/// `Heading1`, `Title`, and the numeric style ids (`1`, `2`) that Chinese Word uses for 标题.
+fn is_heading_style(val: &str) -> bool {
+    let lower = val.to_ascii_lowercase();
+    lower.starts_with("heading")
+        || lower == "title"
+        || (val.len() == 1 && val.chars().all(|c| ('1'..='9').contains(&c)))
+}
+
+fn parse_document_xml(xml: &str) -> Result<DocxText, quick_xml::Error> {
+    let mut reader = Reader::from_str(xml);
+    let mut w = Walker::default();
+    loop {
+        match reader.read_event()? {
+            Event::Start(e) => w.start(&e, false),
+            Event::Empty(e) => w.start(&e, true),
+            Event::End(e) => {
+                let name = e.local_name();
+                w.end(name.as_ref());
+            }
+            Event::Text(t) => w.push_text(&t.xml10_content()),
+            Event::CData(t) => w.push_text(&t),
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c.to_string()),
+                    _ => match &*r {
+                        "amp" => Some("&".to_string()),
+                        "lt" => Some("<".to_string()),
+                        "gt" => Some(">".to_string()),
+                        "quot" => Some("\"".to_string()),
+                        "apos" => Some("'".to_string()),
+                        _ => None,
+                    },
+                };
+                if let Some(s) = resolved {
+                    w.push_text(&s);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(w.out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_paragraphs_headings_tables_and_skips_fallback_text() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<w:document xmlns:w="w" xmlns:mc="mc"><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/><w:tabs><w:tab w:val="left"/></w:tabs></w:pPr><w:r><w:t>一、总则</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">甲 &amp; 乙</w:t></w:r><w:r><w:t>，分两段写。</w:t></w:r></w:p>
+<w:p/>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>项目</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>数量</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:p><w:r><mc:AlternateContent><mc:Choice><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>
+<w:p><w:r><w:delText>删掉的</w:delText><w:t>留下的</w:t></w:r></w:p>
+</w:body></w:document>"#;
+        let doc = parse_document_xml(xml).unwrap();
+        let lines: Vec<_> = doc
+            .lines
+            .iter()
+            .filter(|l| !l.is_blank())
+            .map(|l| (l.text.as_str(), l.kind.clone()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                ("一、总则", LineKind::Heading),
+                ("甲 & 乙，分两段写。", LineKind::Text),
+                (
+                    "项目 数量",
+                    LineKind::TableRow(vec!["项目".into(), "数量".into()])
+                ),
+                ("框", LineKind::Text),
+                ("留下的", LineKind::Text),
+            ]
+        );
+    }
+}
