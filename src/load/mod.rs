@@ -296,6 +296,7 @@ fn explain_yaml(raw: &str) -> (String, String) {
     let detail = raw.split(" at line").next().unwrap_or(raw);
     (
         format!("前置元数据不是合法的 YAML（{detail}）"),
-        "请检查缩进（只能用空格）、冒号后的空格，以及含有冒号或 # 的值是否加了引号。".to_string(),
+        "问题在这一行或它的上一行：请检查引号是否成对、缩进（只能用空格）、冒号后的空格，以及含有冒号或 # 的值是否加了引号。"
+            .to_string(),
     )
 }

@@ -1,0 +1,334 @@
+//! The builder, end to end: the example portal built by the real binary into a temp dir.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+
+/// `href="…"` values of a page (our HTML always quotes attributes).
+fn hrefs(html: &str) -> Vec<String> {
+    html.split(" href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|s| s.replace("&#x2F;", "/"))
+        .collect()
+}
+
+fn built_example() -> ExampleSite {
+    let site = ExampleSite::new();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    site
+}
+
+#[test]
+fn example_portal_has_every_clause_and_format_page() {
+    let site = built_example();
+    let clauses: Vec<_> = std::fs::read_dir(site.out().join("yiliao-gaodi/clause"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    assert_eq!(clauses.len(), 25, "{clauses:?}");
+    for c in &clauses {
+        let html = site.page(&format!("yiliao-gaodi/clause/{c}/index.html"));
+        let html = html.replace("&#x2F;", "/");
+        let note = html
+            .split("class=\"unit-note\"")
+            .nth(1)
+            .and_then(|n| n.split("在政策原文中查看本条").next())
+            .unwrap_or_else(|| panic!("{c}: no unit note"));
+        let lead = note
+            .split("牵头单位：")
+            .nth(1)
+            .unwrap_or_else(|| panic!("clause {c} lacks lead units"));
+        assert!(
+            lead.contains("href=\"/unit/"),
+            "clause {c}: lead units are not linked"
+        );
+    }
+    // Clauses without responsible units in the policy are 4.1.3 and the ones led alone.
+    let c411 = site.page("yiliao-gaodi/clause/4-1-1/index.html");
+    assert!(c411.contains("责任单位：") && c411.contains("江北水城旅游度假区管委会"));
+    assert!(c411.contains("市卫生健康委"));
+    for kind in [
+        "leader",
+        "expert",
+        "document",
+        "qa",
+        "infographic",
+        "video",
+        "animation",
+    ] {
+        let html = site.page(&format!("yiliao-gaodi/{kind}/index.html"));
+        assert!(html.contains("<h1>"), "{kind}");
+        assert!(
+            html.contains("政策原文："),
+            "{kind} does not link back to the policy"
+        );
+    }
+    for page in [
+        "index.html",
+        "yiliao-gaodi/index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "robots.txt",
+        "unit/index.html",
+        "search/index.html",
+        "guide/index.html",
+        "column/expert/index.html",
+    ] {
+        assert!(site.out().join(page).is_file(), "{page}");
+    }
+    let leader = site.page("yiliao-gaodi/leader/index.html");
+    assert!(leader.contains("张月莲"));
+    assert!(site
+        .page("column/infographic/index.html")
+        .contains("图文解读"));
+}
+
+#[test]
+fn questions_and_clauses_link_both_ways() {
+    let site = built_example();
+    let qa_dir = site.out().join("yiliao-gaodi/qa");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&qa_dir).unwrap() {
+        let entry = entry.unwrap();
+        if !entry.file_type().unwrap().is_dir() {
+            continue;
+        }
+        let id = entry.file_name().to_string_lossy().to_string();
+        let question_url = format!("/yiliao-gaodi/qa/{id}/");
+        let html = site.page(&format!("yiliao-gaodi/qa/{id}/index.html"));
+        let rests_on = html
+            .split("id=\"h-rests\"")
+            .nth(1)
+            .unwrap()
+            .split("</section>")
+            .next()
+            .unwrap();
+        let cited: BTreeSet<String> = hrefs(rests_on)
+            .into_iter()
+            .filter(|h| h.contains("/clause/") || h.contains("/yiliao-gaodi/#"))
+            .collect();
+        assert!(!cited.is_empty(), "question {id} cites no clause");
+        for clause in cited.iter().filter(|h| h.contains("/clause/")) {
+            let clause_html = site.page(&format!("{}index.html", clause.trim_start_matches('/')));
+            assert!(
+                hrefs(&clause_html).contains(&question_url),
+                "{clause} does not link back to {question_url}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 12, "only {checked} questions");
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let site = built_example();
+    let files = snapshot(&site.out());
+    let ids = |html: &str| -> BTreeSet<String> {
+        html.split(" id=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .map(str::to_string)
+            .collect()
+    };
+    let mut broken = Vec::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for href in hrefs(&html)
+            .into_iter()
+            .filter(|h| h.starts_with('/') || h.starts_with('#'))
+        {
+            let (target, fragment) = href
+                .split_once('#')
+                .map_or((href.as_str(), None), |(a, b)| (a, Some(b)));
+            let target_file = match target {
+                "" => path.clone(),
+                t if t.ends_with('/') => format!("{}index.html", &t[1..]),
+                t => t[1..].to_string(),
+            };
+            let Some(target_bytes) = files.get(&target_file) else {
+                broken.push(format!("{path} → {href}"));
+                continue;
+            };
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                if !ids(&String::from_utf8_lossy(target_bytes)).contains(f) {
+                    broken.push(format!("{path} → {href} (anchor)"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = built_example();
+    let second = site.dir.path().join("second");
+    let out = site.build_to(&second);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (a, b) = (snapshot(&site.out()), snapshot(&second));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{path} differs between builds");
+    }
+}
+
+/// A failing build names file and line and leaves the previous output exactly as it was.
+fn assert_fails_and_keeps_output(site: &ExampleSite, expect_in_message: &[&str]) {
+    let before = snapshot(&site.out());
+    let out = site.build();
+    let msg = stderr(&out);
+    assert!(!out.status.success(), "build should fail");
+    for e in expect_in_message {
+        assert!(msg.contains(e), "message lacks {e:?}:\n{msg}");
+    }
+    assert_eq!(
+        before,
+        snapshot(&site.out()),
+        "output changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("jiedu-"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+#[test]
+fn broken_reference_fails_with_file_and_line() {
+    let site = built_example();
+    site.edit("yiliao-gaodi/expert.md", |t| {
+        t.replacen("[[4.1.1]]", "[[4.1.9]]", 1)
+    });
+    let line = std::fs::read_to_string(site.file("yiliao-gaodi/expert.md"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("[[4.1.9]]"))
+        .unwrap()
+        + 1;
+    assert_fails_and_keeps_output(&site, &[&format!("expert.md:{line}"), "4.1.9", "提示"]);
+}
+
+#[test]
+fn malformed_front_matter_fails_with_file_and_line() {
+    let site = built_example();
+    site.edit("yiliao-gaodi/leader.md", |t| {
+        t.replacen("title:", "title: \"未闭合的引号", 1)
+    });
+    let line = std::fs::read_to_string(site.file("yiliao-gaodi/leader.md"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("未闭合的引号"))
+        .unwrap()
+        + 1;
+    // A syntax error is noticed where the parser stops: the bad line or the one after it.
+    let msg = stderr(&site.build());
+    assert!(
+        msg.contains(&format!("leader.md:{line}"))
+            || msg.contains(&format!("leader.md:{}", line + 1)),
+        "{msg}"
+    );
+    assert_fails_and_keeps_output(&site, &["leader.md:", "YAML"]);
+}
+
+#[test]
+fn duplicate_url_fails_naming_both_files() {
+    let site = built_example();
+    std::fs::copy(
+        site.file("yiliao-gaodi/expert.md"),
+        site.file("yiliao-gaodi/expert-copy.md"),
+    )
+    .unwrap();
+    assert_fails_and_keeps_output(&site, &["expert-copy.md", "expert.md", "同一个网址"]);
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let site = built_example();
+    site.edit("yiliao-gaodi/expert.md", |t| {
+        t.replacen("[[4.1.1]]", "[[4.1.9]]", 1)
+    });
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("cites: [4.3.1]", "cites: [4.3.8]", 1)
+    });
+    let msg = stderr(&site.build());
+    assert!(msg.contains("4.1.9") && msg.contains("4.3.8"), "{msg}");
+    assert!(msg.contains("共 2 个错误"), "{msg}");
+}
+
+#[test]
+fn script_in_a_title_is_escaped() {
+    let site = ExampleSite::new();
+    site.edit("yiliao-gaodi/expert.md", |t| {
+        t.replacen("title: ", "title: <script>alert('x')</script>", 1)
+    });
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = site.page("yiliao-gaodi/expert/index.html");
+    assert!(
+        !html.contains("<script>alert"),
+        "unescaped script in output"
+    );
+    assert!(html.contains("&lt;script&gt;alert"));
+}
+
+#[test]
+fn refuses_to_replace_a_directory_it_did_not_make() {
+    let site = ExampleSite::new();
+    let foreign = site.dir.path().join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("keep.txt"), "重要文件").unwrap();
+    let out = site.build_to(&foreign);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("拒绝覆盖"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("keep.txt")).unwrap(),
+        "重要文件"
+    );
+    let inside = site.root().join("public");
+    assert!(
+        !site.build_to(&inside).status.success(),
+        "output inside the content tree must be refused"
+    );
+}
+
+#[test]
+fn check_reports_without_writing() {
+    let site = ExampleSite::new();
+    let out = jiedu(&["check", "--root", site.root().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("25 个任务条款"), "{}", stderr(&out));
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn pages_carry_portal_chrome_and_share_qr() {
+    let site = built_example();
+    let html = site.page("yiliao-gaodi/clause/4-3-1/index.html");
+    for needle in [
+        "lang=\"zh-CN\"",
+        "当前位置",
+        "字号",
+        "打印本页",
+        "分享",
+        "<svg role=\"img\"",
+        "主办单位：",
+        "name=\"SiteName\"",
+        "name=\"ArticleTitle\"",
+    ] {
+        assert!(html.contains(needle), "clause page lacks {needle}");
+    }
+    assert!(
+        !html.contains("http://") || !html.contains("src=\"http"),
+        "external resource"
+    );
+    assert!(
+        !html.contains("/__jiedu/"),
+        "live reload must not be in build output"
+    );
+}

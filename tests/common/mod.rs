@@ -1,0 +1,103 @@
+//! Shared helpers for integration tests: run the real `jiedu` binary on real sites.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn jiedu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(args)
+        .output()
+        .expect("run jiedu")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).to_string()
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temp copy of the example portal (`content/` with `themes/` beside it), safe to edit.
+pub struct ExampleSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl ExampleSite {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo().join("content"), &dir.path().join("content"));
+        copy_dir(&repo().join("themes"), &dir.path().join("themes"));
+        ExampleSite { dir }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("content")
+    }
+
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("public")
+    }
+
+    pub fn file(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    pub fn edit(&self, rel: &str, f: impl FnOnce(String) -> String) {
+        let path = self.file(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, f(text)).unwrap();
+    }
+
+    pub fn build_to(&self, out: &Path) -> Output {
+        jiedu(&[
+            "build",
+            "--root",
+            self.root().to_str().unwrap(),
+            "--output",
+            out.to_str().unwrap(),
+        ])
+    }
+
+    pub fn build(&self) -> Output {
+        self.build_to(&self.out())
+    }
+
+    pub fn page(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.out().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+/// Every file of a built site: relative path → bytes.
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/"),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
