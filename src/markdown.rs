@@ -366,6 +366,10 @@ fn highlight(code: &str, lang: &str) -> String {
 mod tests {
     use super::*;
 
+    fn md(src: &str, first_line: usize) -> (RichText, Diagnostics) {
+        render(src, first_line, Path::new("a.md"), "", &resolver)
+    }
+
     fn resolver(id: &str) -> Result<ResolvedRef, Diagnostic> {
         if id == "4.3.1" {
             Ok(ResolvedRef {
@@ -380,13 +384,7 @@ mod tests {
 
     #[test]
     fn wikilinks_become_clause_links_and_anchor_their_block() {
-        let (rt, d) = render(
-            "第一段。\n\n引进人才见[[4.3.1]]。\n\n另见[[4.3.1|购房补贴]]。\n",
-            5,
-            Path::new("a.md"),
-            "",
-            &resolver,
-        );
+        let (rt, d) = md("第一段。\n\n引进人才见[[4.3.1]]。\n\n另见[[4.3.1|购房补贴]]。\n", 5);
         assert!(d.is_empty(), "{d}");
         assert!(rt.html.contains("<p id=\"duan-2\">引进人才见<a class=\"clause-ref\" href=\"/p/clause/4-3-1/\">（三）1 加强精准化引才</a>。</p>"), "{}", rt.html);
         assert!(rt.html.contains(">购房补贴</a>"), "{}", rt.html);
@@ -396,13 +394,7 @@ mod tests {
 
     #[test]
     fn unknown_reference_reports_file_and_line() {
-        let (_, d) = render(
-            "第一段。\n\n见[[9.9.9]]。\n",
-            5,
-            Path::new("a.md"),
-            "",
-            &resolver,
-        );
+        let (_, d) = md("第一段。\n\n见[[9.9.9]]。\n", 5);
         let msg = d.to_string();
         assert!(msg.contains("a.md:7"), "{msg}");
         assert!(msg.contains("9.9.9"), "{msg}");
@@ -410,13 +402,7 @@ mod tests {
 
     #[test]
     fn code_is_highlighted_with_classes_and_not_scanned_for_references() {
-        let (rt, d) = render(
-            "```yaml\nkind: qa\ncites: [[4.1.1]]\n```\n",
-            1,
-            Path::new("a.md"),
-            "",
-            &resolver,
-        );
+        let (rt, d) = md("```yaml\nkind: qa\ncites: [[4.1.1]]\n```\n", 1);
         assert!(d.is_empty(), "{d}");
         assert!(rt.html.contains("class=\"hl-"), "{}", rt.html);
         assert!(!rt.html.contains("style="), "{}", rt.html);
@@ -424,26 +410,14 @@ mod tests {
 
     #[test]
     fn chinese_headings_get_stable_unique_anchors() {
-        let (rt, _) = render(
-            "## 起草背景\n\n## 起草背景\n",
-            1,
-            Path::new("a.md"),
-            "",
-            &resolver,
-        );
+        let (rt, _) = md("## 起草背景\n\n## 起草背景\n", 1);
         assert!(rt.html.contains("<h2 id=\"起草背景\">"), "{}", rt.html);
         assert!(rt.html.contains("<h2 id=\"起草背景-2\">"), "{}", rt.html);
     }
 
     #[test]
     fn raw_html_in_markdown_is_escaped() {
-        let (rt, _) = render(
-            "a < b & c <script>alert(1)</script>\n",
-            1,
-            Path::new("a.md"),
-            "",
-            &resolver,
-        );
+        let (rt, _) = md("a < b & c <script>alert(1)</script>\n", 1);
         assert!(
             rt.html.contains("a &lt; b &amp; c &lt;script&gt;"),
             "{}",
