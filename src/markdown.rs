@@ -384,7 +384,10 @@ mod tests {
 
     #[test]
     fn wikilinks_become_clause_links_and_anchor_their_block() {
-        let (rt, d) = md("第一段。\n\n引进人才见[[4.3.1]]。\n\n另见[[4.3.1|购房补贴]]。\n", 5);
+        let (rt, d) = md(
+            "第一段。\n\n引进人才见[[4.3.1]]。\n\n另见[[4.3.1|购房补贴]]。\n",
+            5,
+        );
         assert!(d.is_empty(), "{d}");
         assert!(rt.html.contains("<p id=\"duan-2\">引进人才见<a class=\"clause-ref\" href=\"/p/clause/4-3-1/\">（三）1 加强精准化引才</a>。</p>"), "{}", rt.html);
         assert!(rt.html.contains(">购房补贴</a>"), "{}", rt.html);

@@ -4,6 +4,7 @@
 
 mod documents;
 pub mod kind;
+mod milestones;
 mod policy;
 mod references;
 pub mod types;

@@ -199,6 +199,12 @@ fn flatten(slug: &str, tree: &clause::ClauseTree) -> Vec<FlatNode> {
         out: &mut Vec<FlatNode>,
     ) {
         for n in nodes {
+            let plain = n
+                .paragraphs
+                .iter()
+                .map(|p| p.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n");
             out.push(FlatNode {
                 key: format!("{slug}:{}", n.id),
                 id: n.id.clone(),
@@ -211,12 +217,12 @@ fn flatten(slug: &str, tree: &clause::ClauseTree) -> Vec<FlatNode> {
                 anchor: n.anchor(),
                 slug: n.slug(),
                 paragraphs_html: Vec::new(),
-                plain: n
-                    .paragraphs
-                    .iter()
-                    .map(|p| p.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
+                plain: plain.clone(),
+                milestones: if n.is_clause {
+                    super::milestones::extract(&plain)
+                } else {
+                    Vec::new()
+                },
                 lead_units: unit_refs(n, Role::Lead),
                 responsible_units: unit_refs(n, Role::Responsible),
                 ancestors: ancestors.clone(),

@@ -100,6 +100,8 @@ pub struct FlatNode {
     pub paragraphs_html: Vec<String>,
     /// Plain text of the node's own paragraphs (search, excerpts, targets).
     pub plain: String,
+    /// Deadlines and quantified targets in a clause's text.
+    pub milestones: Vec<super::milestones::Milestone>,
     pub lead_units: Vec<UnitRef>,
     pub responsible_units: Vec<UnitRef>,
     /// Keys of the ancestors, outermost first.
