@@ -226,13 +226,10 @@ fn malformed_front_matter_fails_with_file_and_line() {
         .position(|l| l.contains("未闭合的引号"))
         .unwrap()
         + 1;
-    // A syntax error is noticed where the parser stops: the bad line or the one after it.
-    let msg = stderr(&site.build());
-    assert!(
-        msg.contains(&format!("leader.md:{line}"))
-            || msg.contains(&format!("leader.md:{}", line + 1)),
-        "{msg}"
-    );
+    assert_fails_and_keeps_output(&site, &[&format!("leader.md:{line}"), "引号没有闭合"]);
+    site.edit("yiliao-gaodi/leader.md", |t| {
+        t.replacen("title: \"未闭合的引号", "title: 甲: 乙", 1)
+    });
     assert_fails_and_keeps_output(&site, &["leader.md:", "YAML"]);
 }
 
@@ -331,4 +328,53 @@ fn pages_carry_portal_chrome_and_share_qr() {
         !html.contains("/__jiedu/"),
         "live reload must not be in build output"
     );
+}
+
+#[test]
+fn gbk_file_and_missing_media_are_reported_with_their_line() {
+    let site = ExampleSite::new();
+    let ok = site.build();
+    let warn = stderr(&ok);
+    assert!(ok.status.success());
+    let line = std::fs::read_to_string(site.file("yiliao-gaodi/video.md"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("video.mp4"))
+        .unwrap()
+        + 1;
+    assert!(
+        warn.contains(&format!("video.md:{line}")) && warn.contains("警告"),
+        "{warn}"
+    );
+    // 第一章 总则 in GBK: 0xB5DA 0xD2BB 0xD5C2
+    let gbk = [
+        b"---\nkind: progress\ntitle: x\n---\n".as_slice(),
+        &[0xB5, 0xDA, 0xD2, 0xBB, 0xD5, 0xC2, b'\n'],
+    ]
+    .concat();
+    std::fs::write(site.file("yiliao-gaodi/progress/gbk.md"), gbk).unwrap();
+    let msg = stderr(&site.build());
+    assert!(msg.contains("gbk.md:5") && msg.contains("UTF-8"), "{msg}");
+}
+
+#[test]
+fn path_traversal_in_media_and_slugs_is_refused() {
+    let site = ExampleSite::new();
+    site.edit("yiliao-gaodi/video.md", |t| {
+        t.replacen("media/video.vtt", "../../../etc/passwd", 1)
+    });
+    std::fs::create_dir_all(site.root().join("Bad Slug")).unwrap();
+    std::fs::copy(
+        site.file("yiliao-gaodi/policy.md"),
+        site.root().join("Bad Slug/policy.md"),
+    )
+    .unwrap();
+    let out = site.build();
+    let msg = stderr(&out);
+    assert!(!out.status.success());
+    assert!(
+        msg.contains("../../../etc/passwd") && msg.contains("video.md:"),
+        "{msg}"
+    );
+    assert!(msg.contains("Bad Slug"), "{msg}");
 }

@@ -57,8 +57,11 @@ pub struct SourceSite {
     pub config: Config,
     pub documents: Vec<SourceDoc>,
     pub assets: Vec<Asset>,
-    /// Warnings found while loading (the build goes on).
-    pub warnings: Diagnostics,
+    /// Problems found while loading; the model stage adds its own and fails on any error.
+    pub diagnostics: Diagnostics,
+    /// Bundles with a file that could not be read or parsed: their other problems may be
+    /// consequences of it, so the model reports only the cause.
+    pub unreadable_bundles: std::collections::BTreeSet<String>,
 }
 
 /// True for folder names a URL may carry: lowercase ASCII letters, digits and `-`.
@@ -92,10 +95,14 @@ pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
         .map(|(rel, bundle)| read_doc(root, rel, bundle.clone()))
         .collect();
     let mut documents = Vec::new();
-    for r in results {
+    let mut unreadable_bundles = std::collections::BTreeSet::new();
+    for ((_, bundle), r) in md_files.iter().zip(results) {
         match r {
             Ok(d) => documents.push(d),
-            Err(e) => diags.push(e),
+            Err(e) => {
+                unreadable_bundles.extend(bundle.clone());
+                diags.push(e);
+            }
         }
     }
     let config = match config {
@@ -105,15 +112,18 @@ pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
             None
         }
     };
+    // Only a missing or broken config stops here; other problems travel on with the source so
+    // the model stage can report its own in the same run.
     match config {
-        Some(config) if !diags.has_errors() => Ok(SourceSite {
+        Some(config) => Ok(SourceSite {
             root: root.to_path_buf(),
             config,
             documents,
             assets,
-            warnings: diags,
+            diagnostics: diags,
+            unreadable_bundles,
         }),
-        _ => Err(diags),
+        None => Err(diags),
     }
 }
 
@@ -125,7 +135,7 @@ fn load_config(root: &Path) -> Result<Config, Diagnostic> {
             .hint("站点目录下需要 jiedu.yaml，至少写明 name（站点名称）、base_url（发布网址）和 publisher（主办单位）。")
     })?;
     let text = decode_utf8(&path, text)?;
-    serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, 1))
+    serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))
 }
 
 /// Walks the site root in sorted order. Returns the Markdown files with their bundle, and assets.
@@ -167,6 +177,9 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Option<String>)>, Vec<Asset>, Diagnostics
                 );
             }
             continue;
+        }
+        if top != PAGES_DIR && !is_valid_slug(&top) && entry.depth() > 1 {
+            continue; // its folder was reported above
         }
         if !entry.file_type().is_file() {
             continue; // symlinks are not followed: the build reads only what lies inside the root
@@ -210,8 +223,8 @@ fn read_doc(root: &Path, rel: &Path, bundle: Option<String>) -> Result<SourceDoc
             "每个内容文件都以 --- 开头、以 --- 结束一段 YAML，例如：\n    ---\n    kind: qa\n    title: 简明问答解读：……\n    ---",
         ));
     };
-    let front: FrontMatter =
-        serde_yaml::from_str(split.yaml).map_err(|e| yaml_error(&path, &e, split.yaml_line))?;
+    let front: FrontMatter = serde_yaml::from_str(split.yaml)
+        .map_err(|e| yaml_error(&path, &e, split.yaml, split.yaml_line))?;
     let inner = rel
         .components()
         .skip(1)
@@ -250,13 +263,40 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
 }
 
 /// Turns a serde_yaml error into a Chinese diagnostic at the right line of the file.
-pub fn yaml_error(path: &Path, e: &serde_yaml::Error, first_line: usize) -> Diagnostic {
+pub fn yaml_error(path: &Path, e: &serde_yaml::Error, yaml: &str, first_line: usize) -> Diagnostic {
     let line = e
         .location()
         .map_or(first_line, |l| first_line + l.line() - 1);
+    // An unclosed quote makes the parser fail lines later; point at the quote instead.
+    let unclosed = yaml
+        .lines()
+        .take(line + 1 - first_line)
+        .position(has_unbalanced_quote);
+    if let Some(i) = unclosed.filter(|_| e.location().is_some()) {
+        return Diagnostic::error("前置元数据中的引号没有闭合")
+            .at(path, first_line + i)
+            .hint("这一行的值以引号开始，却没有以引号结束；请补上结尾的 \"，或去掉开头的引号。");
+    }
     let raw = e.to_string();
     let (message, hint) = explain_yaml(&raw);
     Diagnostic::error(message).at(path, line).hint(hint)
+}
+
+/// A line with an odd number of unescaped double quotes opens a string it does not close.
+fn has_unbalanced_quote(line: &str) -> bool {
+    let mut count = 0;
+    let mut escaped = false;
+    for c in line.chars() {
+        match c {
+            '\\' => escaped = !escaped,
+            '"' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    count % 2 == 1
 }
 
 fn explain_yaml(raw: &str) -> (String, String) {

@@ -28,7 +28,7 @@ enum DocRole<'a> {
 }
 
 pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
-    let mut diags = source.warnings.clone();
+    let mut diags = source.diagnostics.clone();
     let urls = Urls::new(&source.config.path_prefix());
 
     // Policies first: every reference resolves against their clause trees.
@@ -100,6 +100,15 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         diags.extend(d);
         drafts.push(draft);
     }
+    // A bundle whose policy file did not load would only add follow-on errors (every reference
+    // into it unresolved); its load error already names the cause.
+    let broken: Vec<&str> = bundles
+        .iter()
+        .filter(|(slug, docs)| docs.is_empty() && source.unreadable_bundles.contains(**slug))
+        .map(|(slug, _)| *slug)
+        .collect();
+    bundles.retain(|slug, _| !broken.contains(slug));
+    roles.retain(|(bundle, _)| !bundle.is_some_and(|b| broken.contains(&b)));
     for (slug, docs) in &bundles {
         if docs.is_empty() {
             let first = source
