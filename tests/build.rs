@@ -321,10 +321,6 @@ fn pages_carry_portal_chrome_and_share_qr() {
         assert!(html.contains(needle), "clause page lacks {needle}");
     }
     assert!(
-        !html.contains("http://") || !html.contains("src=\"http"),
-        "external resource"
-    );
-    assert!(
         !html.contains("/__jiedu/"),
         "live reload must not be in build output"
     );
@@ -377,4 +373,42 @@ fn path_traversal_in_media_and_slugs_is_refused() {
         "{msg}"
     );
     assert!(msg.contains("Bad Slug"), "{msg}");
+}
+
+#[test]
+fn output_loads_nothing_from_outside_the_site() {
+    let site = built_example();
+    for (path, bytes) in snapshot(&site.out()) {
+        let text = String::from_utf8_lossy(&bytes).replace("&#x2F;", "/");
+        for bad in ["src=\"http", "src=\"//", "url(http", "url(//", "@import"] {
+            assert!(
+                !text.contains(bad),
+                "{path} loads an external resource ({bad})"
+            );
+        }
+        for stylesheet in text.split("<link rel=\"stylesheet\" href=\"").skip(1) {
+            assert!(
+                stylesheet.starts_with('/'),
+                "{path} links an external stylesheet"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_site_can_override_any_template() {
+    let site = ExampleSite::new();
+    std::fs::create_dir_all(site.root().join("templates")).unwrap();
+    std::fs::write(
+        site.root().join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}<h1>本站自定义的 404 页面</h1>{% endblock main %}",
+    )
+    .unwrap();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.page("404.html").contains("本站自定义的 404 页面"));
+    assert!(
+        !site.out().join("templates").exists(),
+        "templates must not be published"
+    );
 }
