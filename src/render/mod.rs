@@ -146,8 +146,8 @@ pub fn render_site(
     let mut page_urls = Vec::new();
     for (job, result) in results {
         let path = job.output_path(site);
-        let by = job
-            .sources(site)
+        let sources = job.sources(site);
+        let by = sources
             .first()
             .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
         match result {
@@ -159,7 +159,7 @@ pub fn render_site(
                     out.deps.push(PageDeps {
                         output: path.clone(),
                         template: job.template(),
-                        sources: job.sources(site),
+                        sources,
                     });
                     out.files.insert(path, OutFile::Bytes(html.into_bytes()));
                 }
