@@ -153,7 +153,12 @@ fn date(r: &mut Rng, year: usize) -> String {
 }
 
 fn time(r: &mut Rng) -> String {
-    format!("{:02}:{:02}:{:02}", r.range(8, 18), r.range(0, 59), r.range(0, 59))
+    format!(
+        "{:02}:{:02}:{:02}",
+        r.range(8, 18),
+        r.range(0, 59),
+        r.range(0, 59)
+    )
 }
 
 fn units_note(c: &Clause) -> String {
@@ -218,11 +223,8 @@ fn pick_clauses(r: &mut Rng, ids: &[String], k: usize) -> Vec<String> {
 /// A body of `sections` headed sections, each citing a few clauses.
 fn article(r: &mut Rng, ids: &[String], sections: usize, paras: usize) -> Vec<Block> {
     let mut out = vec![plain_para(r, 3, 5)];
-    for s in 0..sections {
-        out.push(Block::Heading(
-            2,
-            format!("{}、{}", CN_NUMBERS[s], text::heading(r)),
-        ));
+    for number in CN_NUMBERS.iter().take(sections) {
+        out.push(Block::Heading(2, format!("{number}、{}", text::heading(r))));
         out.push(Block::Para(vec![
             Seg::Text(text::paragraph(r, 1, 2)),
             Seg::Text("（".into()),

@@ -48,7 +48,14 @@ impl Rng {
 pub const CN_NUMBERS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
 pub const CITIES: [&str; 8] = [
-    "聊城市", "德州市", "菏泽市", "泰安市", "济宁市", "滨州市", "临沂市", "枣庄市",
+    "聊城市",
+    "德州市",
+    "菏泽市",
+    "泰安市",
+    "济宁市",
+    "滨州市",
+    "临沂市",
+    "枣庄市",
 ];
 
 pub const ISSUER_SUFFIX: [&str; 2] = ["人民政府", "人民政府办公室"];
@@ -117,7 +124,16 @@ pub const ADVERBIALS: [&str; 12] = [
 ];
 
 pub const MODIFIERS: [&str; 10] = [
-    "全面", "持续", "进一步", "积极", "大力", "加快", "统筹", "扎实", "稳步", "全力",
+    "全面",
+    "持续",
+    "进一步",
+    "积极",
+    "大力",
+    "加快",
+    "统筹",
+    "扎实",
+    "稳步",
+    "全力",
 ];
 
 pub const SUBJECTS: [&str; 12] = [
@@ -161,7 +177,14 @@ pub const TOPICS: [&str; 5] = [
 ];
 
 pub const PEOPLE: [&str; 8] = [
-    "张月莲", "王胜", "李建国", "刘秀英", "陈志强", "杨丽华", "赵明", "孙海燕",
+    "张月莲",
+    "王胜",
+    "李建国",
+    "刘秀英",
+    "陈志强",
+    "杨丽华",
+    "赵明",
+    "孙海燕",
 ];
 
 /// Units that appear in unit notes; shared by every policy of the corpus.
@@ -272,5 +295,10 @@ pub fn paragraph(r: &mut Rng, lo: usize, hi: usize) -> String {
 
 /// A short heading phrase without punctuation, e.g. `加快推进区域医疗中心建设`.
 pub fn heading(r: &mut Rng) -> String {
-    format!("{}{}{}", r.pick(&MODIFIERS), r.pick(&VERBS), r.pick(&OBJECTS))
+    format!(
+        "{}{}{}",
+        r.pick(&MODIFIERS),
+        r.pick(&VERBS),
+        r.pick(&OBJECTS)
+    )
 }
