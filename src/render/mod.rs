@@ -3,6 +3,7 @@
 
 pub mod context;
 mod feeds;
+mod highlight;
 pub mod links;
 pub mod pages;
 pub mod qr;
@@ -12,10 +13,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use syntect::highlighting::ThemeSet;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::HIGHLIGHT_CLASS_STYLE;
 use crate::model::{urls, Kind, Site};
 use context::{NavLink, SiteCtx};
 pub use pages::Job;
@@ -185,7 +184,7 @@ pub fn render_site(
         ("sitemap.xml", feeds::sitemap(site, &page_urls)),
         ("atom.xml", feeds::atom(site)),
         ("robots.txt", feeds::robots(site)),
-        ("static/highlight.css", highlight_css()),
+        ("static/highlight.css", highlight::highlight_css()),
     ];
     for (path, text) in generated {
         if let Some(path) = claim(path.to_string(), "jiedu".to_string(), &mut diags) {
@@ -204,14 +203,4 @@ pub fn render_site(
         return Err(diags.sorted());
     }
     Ok(out)
-}
-
-/// Colours for highlighted code, from one of syntect's bundled themes.
-fn highlight_css() -> String {
-    let themes = ThemeSet::load_defaults();
-    themes
-        .themes
-        .get("InspiredGitHub")
-        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok())
-        .unwrap_or_default()
 }

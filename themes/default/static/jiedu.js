@@ -34,7 +34,7 @@
     var action = button.getAttribute("data-action");
     if (action === "print") window.print();
     if (action === "copy") copyLink(button);
-    if (action === "speak") toggleSpeech(button);
+    if (action === "speak") toggleSpeech();
   });
 
   function copyLink(button) {
@@ -49,12 +49,20 @@
     }
   }
 
-  /* 语音阅读 with the browser's own speech synthesis: nothing is fetched. */
-  var speaking = false;
+  /* 语音阅读: an on/off switch (aria-pressed) over the browser's own speech synthesis; nothing is
+     fetched. A browser without a voice reports it in the status line instead of pretending. */
+  var speaking = null;
   var speakButton = document.querySelector('[data-action="speak"]');
+  var speakStatus = document.querySelector(".speak-status");
   if (speakButton && !("speechSynthesis" in window)) speakButton.hidden = true;
-  function toggleSpeech(button) {
+  function showSpeech(utterance, message) {
+    speaking = utterance;
+    speakButton.setAttribute("aria-pressed", utterance ? "true" : "false");
+    if (speakStatus) speakStatus.textContent = message;
+  }
+  function toggleSpeech() {
     if (speaking) {
+      showSpeech(null, "已停止朗读。");
       window.speechSynthesis.cancel();
       return;
     }
@@ -63,14 +71,15 @@
     var utterance = new SpeechSynthesisUtterance(text.slice(0, 8000));
     utterance.lang = "zh-CN";
     utterance.rate = 0.9;
-    utterance.onend = utterance.onerror = function () {
-      speaking = false;
-      button.setAttribute("aria-pressed", "false");
-      button.textContent = "语音阅读";
+    utterance.onend = function () {
+      if (speaking === utterance) showSpeech(null, "");
     };
-    speaking = true;
-    button.setAttribute("aria-pressed", "true");
-    button.textContent = "停止朗读";
+    utterance.onerror = function (ev) {
+      if (speaking !== utterance) return;
+      showSpeech(null, ev.error === "interrupted" || ev.error === "canceled" ? "" : "未能朗读：本机浏览器没有可用的中文语音。");
+    };
+    showSpeech(utterance, "正在朗读正文，再按一次“语音阅读”停止。");
+    window.speechSynthesis.cancel();
     window.speechSynthesis.speak(utterance);
   }
 })();
