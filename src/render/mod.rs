@@ -9,6 +9,7 @@ pub mod theme;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use syntect::highlighting::ThemeSet;
@@ -146,8 +147,8 @@ pub fn render_site(
     let mut page_urls = Vec::new();
     for (job, result) in results {
         let path = job.output_path(site);
-        let by = job
-            .sources(site)
+        let sources = job.sources(site);
+        let by = sources
             .first()
             .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
         match result {
@@ -159,7 +160,7 @@ pub fn render_site(
                     out.deps.push(PageDeps {
                         output: path.clone(),
                         template: job.template(),
-                        sources: job.sources(site),
+                        sources,
                     });
                     out.files.insert(path, OutFile::Bytes(html.into_bytes()));
                 }
@@ -168,28 +169,9 @@ pub fn render_site(
         }
     }
     page_urls.sort();
-    for p in &site.policies {
-        for a in &p.assets {
-            let path = urls::asset(&p.slug, &a.rel);
-            if let Some(path) = claim(path, a.source.display().to_string(), &mut diags) {
-                out.files.insert(path, OutFile::Copy(a.source.clone()));
-            }
-        }
-    }
-    let generated = [
-        ("sitemap.xml", feeds::sitemap(site, &page_urls)),
-        ("atom.xml", feeds::atom(site)),
-        ("robots.txt", feeds::robots(site)),
-        ("static/highlight.css", highlight_css()),
-    ];
-    for (path, text) in generated {
-        if let Some(path) = claim(path.to_string(), "jiedu".to_string(), &mut diags) {
-            out.files.insert(path, OutFile::Bytes(text.into_bytes()));
-        }
-    }
-    for (name, bytes) in &theme.statics {
-        if let Some(path) = claim(format!("static/{name}"), "主题".to_string(), &mut diags) {
-            out.files.insert(path, OutFile::Bytes(bytes.clone()));
+    for (path, file, by) in site_files(site, theme, &page_urls) {
+        if let Some(path) = claim(path, by, &mut diags) {
+            out.files.insert(path, file);
         }
     }
     if diags.has_errors() {
@@ -198,12 +180,59 @@ pub fn render_site(
     Ok(out)
 }
 
-/// Colours for highlighted code, from one of syntect's bundled themes.
-fn highlight_css() -> String {
-    let themes = ThemeSet::load_defaults();
-    themes
-        .themes
-        .get("InspiredGitHub")
-        .and_then(|t| syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok())
-        .unwrap_or_default()
+/// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
+/// and the theme's static files, each with who made it (for the duplicate-URL message).
+/// `page_urls` are the sitemap's URLs, sorted. `jiedu serve` regenerates these after each edit.
+pub fn site_files(
+    site: &Site,
+    theme: &Theme,
+    page_urls: &[String],
+) -> Vec<(String, OutFile, String)> {
+    let mut files = Vec::new();
+    for p in &site.policies {
+        for a in &p.assets {
+            files.push((
+                urls::asset(&p.slug, &a.rel),
+                OutFile::Copy(a.source.clone()),
+                a.source.display().to_string(),
+            ));
+        }
+    }
+    let generated = [
+        ("sitemap.xml", feeds::sitemap(site, page_urls)),
+        ("atom.xml", feeds::atom(site)),
+        ("robots.txt", feeds::robots(site)),
+        ("static/highlight.css", highlight_css().to_string()),
+    ];
+    for (path, text) in generated {
+        files.push((
+            path.to_string(),
+            OutFile::Bytes(text.into_bytes()),
+            "jiedu".to_string(),
+        ));
+    }
+    for (name, bytes) in &theme.statics {
+        files.push((
+            format!("static/{name}"),
+            OutFile::Bytes(bytes.clone()),
+            "主题".to_string(),
+        ));
+    }
+    files
+}
+
+/// Colours for highlighted code, from one of syntect's bundled themes; computed once per process
+/// because loading the themes costs more than rendering a page.
+fn highlight_css() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(|| {
+        let themes = ThemeSet::load_defaults();
+        themes
+            .themes
+            .get("InspiredGitHub")
+            .and_then(|t| {
+                syntect::html::css_for_theme_with_class_style(t, HIGHLIGHT_CLASS_STYLE).ok()
+            })
+            .unwrap_or_default()
+    })
 }
