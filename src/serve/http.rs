@@ -252,7 +252,9 @@ fn respond(request: Request, status: u16, name: &str, body: Vec<u8>, location: O
         Cursor::new(body),
         Some(length),
         None,
-    );
+    )
+    // Always a Content-Length, never chunked: the whole body is in memory anyway.
+    .with_chunked_threshold(usize::MAX);
     if let Some(l) = location {
         response = response.with_header(header("Location", l));
     }
