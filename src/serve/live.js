@@ -35,6 +35,9 @@
     return box;
   }
   var events = new EventSource("/__jiedu/events");
+  /* Lets tests (and curious editors) see that the preview is connected. */
+  events.addEventListener("open", function () { document.documentElement.setAttribute("data-jiedu-live", "open"); });
+  events.addEventListener("error", function () { document.documentElement.setAttribute("data-jiedu-live", "closed"); });
   events.addEventListener("reload", function (e) {
     var d = JSON.parse(e.data);
     if (d.all || d.paths.indexOf(here()) >= 0) reload();

@@ -11,11 +11,11 @@ import { join } from "node:path";
 const [pageUrl, policyPath, qaPath, cssPath] = process.argv.slice(2);
 const WAIT = 30000;
 const profile = mkdtempSync(join(tmpdir(), "jiedu-chromium-"));
-const browser = await chromium.launch({
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: "/usr/bin/chromium",
+  viewport: { width: 1000, height: 500 },
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    `--user-data-dir=${profile}`],
+    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 let failed = false;
 function check(ok, what) {
@@ -23,17 +23,17 @@ function check(ok, what) {
   if (!ok) failed = true;
 }
 try {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 500 } });
+  const page = await browser.newPage();
   await page.goto(pageUrl);
   // The stream is open once the script has connected; wait for it before editing.
-  await page.waitForFunction(() => performance.getEntriesByType("resource")
-    .some((e) => e.name.includes("/__jiedu/events")), null, { timeout: WAIT });
+  const connected = () => document.documentElement.getAttribute("data-jiedu-live") === "open";
+  await page.waitForFunction(connected, null, { timeout: WAIT });
 
   // 1. Edit the clause text, keep the reader's scroll position.
   const original = readFileSync(policyPath, "utf8");
   const marker = "浏览器实时预览新增文字";
   const heading = await page.locator("main h1").first().textContent();
-  const clauseText = await page.locator(".clause-text, main p").first().textContent();
+  const clauseText = await page.locator(".clause-text").first().textContent();
   const anchor = clauseText.trim().slice(0, 12);
   if (!original.includes(anchor)) throw new Error(`clause text not found in source: ${anchor}`);
   await page.evaluate(() => { document.body.style.minHeight = "3000px"; window.scrollTo(0, 300); });
@@ -41,11 +41,12 @@ try {
   writeFileSync(policyPath, original.replace(anchor, anchor + marker));
   await page.waitForFunction((m) => document.body.innerText.includes(m), marker, { timeout: WAIT });
   check(true, `new text appears without a manual reload (${heading.trim()})`);
-  await page.waitForFunction(() => document.readyState === "complete", null, { timeout: WAIT });
+  await page.waitForFunction(connected, null, { timeout: WAIT });
   const after = await page.evaluate(() => window.scrollY);
   check(Math.abs(after - scrolled) < 5 || after > 0, `scroll position kept (${scrolled} → ${after})`);
 
   // 2. A CSS-only change is swapped in without reloading the page.
+  await page.waitForFunction(connected, null, { timeout: WAIT });
   await page.evaluate(() => { window.__jieduNoReload = true; });
   const css = readFileSync(cssPath, "utf8");
   writeFileSync(cssPath, css + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n");
