@@ -33,7 +33,11 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn edit(path: &Path, from: &str, to: &str) {
     let text = fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{} does not contain {from:?}", path.display());
+    assert!(
+        text.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
@@ -54,7 +58,10 @@ fn rebuild_and_compare(prev: &Snapshot, root: &Path) -> Update {
         "same files"
     );
     for (path, file) in &full.rendered.files {
-        assert!(incremental[path] == *file, "{path} differs from a full build");
+        assert!(
+            incremental[path] == *file,
+            "{path} differs from a full build"
+        );
     }
     update
 }
@@ -63,32 +70,57 @@ fn rebuild_and_compare(prev: &Snapshot, root: &Path) -> Update {
 fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     let (_dir, root) = example_site();
     let bundle = root.join("yiliao-gaodi");
-    let mut snap = rebuild(None, &root, RenderOptions::default()).unwrap().snapshot;
+    let mut snap = rebuild(None, &root, RenderOptions::default())
+        .unwrap()
+        .snapshot;
     let all = snap.files.len();
 
     // One Q&A answer: that question, the Q&A page, the clauses it cites; not the whole site.
     edit(&bundle.join("qa.md"), "一期投入使用", "一期正式投入使用");
     let u = rebuild_and_compare(&snap, &root);
     let changed: Vec<&str> = u.changed.iter().map(String::as_str).collect();
-    assert!(changed.contains(&"yiliao-gaodi/qa/jishuitan-opening/index.html"), "{changed:?}");
-    assert!(changed.contains(&"yiliao-gaodi/qa/index.html"), "{changed:?}");
+    assert!(
+        changed.contains(&"yiliao-gaodi/qa/jishuitan-opening/index.html"),
+        "{changed:?}"
+    );
+    assert!(
+        changed.contains(&"yiliao-gaodi/qa/index.html"),
+        "{changed:?}"
+    );
     assert!(
         u.rerendered < u.pages / 2 + 10,
         "rendered {} of {}",
         u.rerendered,
         u.pages
     );
-    assert!(!changed.contains(&"yiliao-gaodi/expert/index.html"), "{changed:?}");
+    assert!(
+        !changed.contains(&"yiliao-gaodi/expert/index.html"),
+        "{changed:?}"
+    );
     snap = u.snapshot;
 
     // A citation added to a question, then removed: the clause pages gain and lose it.
-    edit(&bundle.join("qa.md"), "cites: [4.2.2]", "cites: [4.2.2, 4.3.1]");
+    edit(
+        &bundle.join("qa.md"),
+        "cites: [4.2.2]",
+        "cites: [4.2.2, 4.3.1]",
+    );
     let u = rebuild_and_compare(&snap, &root);
-    assert!(u.changed.iter().any(|p| p == "yiliao-gaodi/clause/4-3-1/index.html"));
+    assert!(u
+        .changed
+        .iter()
+        .any(|p| p == "yiliao-gaodi/clause/4-3-1/index.html"));
     snap = u.snapshot;
-    edit(&bundle.join("qa.md"), "cites: [4.2.2, 4.3.1]", "cites: [4.2.2]");
+    edit(
+        &bundle.join("qa.md"),
+        "cites: [4.2.2, 4.3.1]",
+        "cites: [4.2.2]",
+    );
     let u = rebuild_and_compare(&snap, &root);
-    assert!(u.changed.iter().any(|p| p == "yiliao-gaodi/clause/4-3-1/index.html"));
+    assert!(u
+        .changed
+        .iter()
+        .any(|p| p == "yiliao-gaodi/clause/4-3-1/index.html"));
     snap = u.snapshot;
 
     // The policy text.
@@ -97,15 +129,27 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
 
     // A page template: only its pages are rendered again.
     let clause_template = root.join("../themes/default/templates/clause.html");
-    edit(&clause_template, "<div class=\"clause-text\">", "<div class=\"clause-text\" data-edited>");
+    edit(
+        &clause_template,
+        "<div class=\"clause-text\">",
+        "<div class=\"clause-text\" data-edited>",
+    );
     let u = rebuild_and_compare(&snap, &root);
-    assert!(u.changed.iter().all(|p| p.contains("/clause/")), "{:?}", u.changed);
+    assert!(
+        u.changed.iter().all(|p| p.contains("/clause/")),
+        "{:?}",
+        u.changed
+    );
     assert_eq!(u.rerendered, u.changed.len());
     snap = u.snapshot;
 
     // A stylesheet: nothing but the stylesheet.
     let css = root.join("../themes/default/static/jiedu.css");
-    fs::write(&css, fs::read_to_string(&css).unwrap() + "\n.x { color: red; }\n").unwrap();
+    fs::write(
+        &css,
+        fs::read_to_string(&css).unwrap() + "\n.x { color: red; }\n",
+    )
+    .unwrap();
     let u = rebuild_and_compare(&snap, &root);
     assert_eq!(u.changed, vec!["static/jiedu.css".to_string()]);
     assert!(u.only_stylesheets());
@@ -129,7 +173,11 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     snap = u.snapshot;
 
     // The config: everything.
-    edit(&root.join("jiedu.yaml"), "name: 聊城市政策解读", "name: 聊城市政策解读（预览）");
+    edit(
+        &root.join("jiedu.yaml"),
+        "name: 聊城市政策解读",
+        "name: 聊城市政策解读（预览）",
+    );
     let u = rebuild_and_compare(&snap, &root);
     assert_eq!(u.rerendered, u.pages);
     assert!(u.snapshot.files.len() > all);

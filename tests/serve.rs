@@ -83,7 +83,11 @@ fn collect(base: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         if path.is_dir() {
             collect(base, &path, out);
         } else {
-            let rel = path.strip_prefix(base).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(base)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, fs::read(&path).unwrap());
         }
     }
@@ -121,7 +125,14 @@ fn request(addr: SocketAddr, method: &str, raw_path: &str) -> Reply {
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.lines();
-    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
     let headers = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
@@ -143,7 +154,11 @@ struct Preview {
 impl Preview {
     fn start(root: &Path, extra: &[&str]) -> Self {
         // Port 0: the system picks a free one, which the preview prints.
-        let port: &[&str] = if extra.contains(&"--port") { &[] } else { &["--port", "0"] };
+        let port: &[&str] = if extra.contains(&"--port") {
+            &[]
+        } else {
+            &["--port", "0"]
+        };
         let mut child = Command::new(JIEDU)
             .arg("serve")
             .args(port)
@@ -190,7 +205,8 @@ impl Preview {
         format!("http://{}{path}", self.addr)
     }
     fn problem(&self) -> Option<String> {
-        let status: serde_json::Value = serde_json::from_slice(&self.get("/__jiedu/status").body).unwrap();
+        let status: serde_json::Value =
+            serde_json::from_slice(&self.get("/__jiedu/status").body).unwrap();
         status["problem"].as_str().map(str::to_string)
     }
     /// Every file of `paths` as served now, with the live-reload tag taken out of pages.
@@ -232,7 +248,11 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 /// An open `/__jiedu/events` stream, read line by line in the background.
 fn events(addr: SocketAddr) -> Receiver<String> {
     let mut stream = TcpStream::connect(addr).unwrap();
-    write!(stream, "GET /__jiedu/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /__jiedu/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
     let (tx, rx) = channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
@@ -270,7 +290,10 @@ fn serves_pages_with_types_index_pages_404_and_no_caching() {
 
     let home = preview.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
     assert_eq!(home.header("Cache-Control"), Some("no-store"));
     assert!(home.text().contains("聊城市政策解读"));
     assert!(home.text().contains(LIVE_SCRIPT_TAG));
@@ -280,18 +303,28 @@ fn serves_pages_with_types_index_pages_404_and_no_caching() {
     assert!(clause.text().contains("<h1><span class=\"num\">"));
     let redirect = preview.get("/yiliao-gaodi/clause/4-1-1");
     assert_eq!(redirect.status, 301);
-    assert_eq!(redirect.header("Location"), Some("/yiliao-gaodi/clause/4-1-1/"));
+    assert_eq!(
+        redirect.header("Location"),
+        Some("/yiliao-gaodi/clause/4-1-1/")
+    );
 
     for (path, ty) in [
         ("/static/jiedu.css", "text/css; charset=utf-8"),
         ("/static/jiedu.js", "text/javascript; charset=utf-8"),
         ("/atom.xml", "application/xml; charset=utf-8"),
         ("/robots.txt", "text/plain; charset=utf-8"),
-        ("/yiliao-gaodi/media/video-poster.svg", "image/svg+xml; charset=utf-8"),
+        (
+            "/yiliao-gaodi/media/video-poster.svg",
+            "image/svg+xml; charset=utf-8",
+        ),
         ("/__jiedu/live.js", "text/javascript; charset=utf-8"),
     ] {
         let r = preview.get(path);
-        assert_eq!((r.status, r.header("Content-Type")), (200, Some(ty)), "{path}");
+        assert_eq!(
+            (r.status, r.header("Content-Type")),
+            (200, Some(ty)),
+            "{path}"
+        );
         assert_eq!(r.header("Cache-Control"), Some("no-store"), "{path}");
     }
 
@@ -367,13 +400,25 @@ fn editing_a_clause_changes_exactly_the_clause_and_its_citing_pages() {
     let clause_page = "yiliao-gaodi/clause/4-1-1/index.html".to_string();
     let mut allowed = vec![clause_page.clone(), "yiliao-gaodi/index.html".to_string()];
     for passage in &model.backlinks["yiliao-gaodi:4.1.1"] {
-        let path = passage.href.split('#').next().unwrap().trim_start_matches('/');
+        let path = passage
+            .href
+            .split('#')
+            .next()
+            .unwrap()
+            .trim_start_matches('/');
         allowed.push(format!("{path}index.html"));
     }
 
-    site.edit("content/yiliao-gaodi/policy.md", &sentence, &format!("{sentence}（预览修改）"));
+    site.edit(
+        "content/yiliao-gaodi/policy.md",
+        &sentence,
+        &format!("{sentence}（预览修改）"),
+    );
     wait_until("the clause page shows the edit", || {
-        preview.get("/yiliao-gaodi/clause/4-1-1/").text().contains("（预览修改）")
+        preview
+            .get("/yiliao-gaodi/clause/4-1-1/")
+            .text()
+            .contains("（预览修改）")
     });
     let after = preview.served(all.iter().cloned());
     let changed: Vec<&String> = all.iter().filter(|p| before[*p] != after[*p]).collect();
@@ -383,14 +428,23 @@ fn editing_a_clause_changes_exactly_the_clause_and_its_citing_pages() {
         "a question citing 4.1.1 quotes it: {changed:?}"
     );
     for page in &changed {
-        assert!(allowed.contains(page), "{page} changed but neither is nor cites 4.1.1");
+        assert!(
+            allowed.contains(page),
+            "{page} changed but neither is nor cites 4.1.1"
+        );
     }
 
     // What the preview serves now is what a full build of the edited sources writes.
     let full = site.full_build();
-    assert_eq!(full.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>());
+    assert_eq!(
+        full.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
     for (path, bytes) in &full {
-        assert!(after[path] == *bytes, "{path}: preview differs from jiedu build");
+        assert!(
+            after[path] == *bytes,
+            "{path}: preview differs from jiedu build"
+        );
     }
 }
 
@@ -404,26 +458,42 @@ fn a_broken_save_keeps_the_last_good_site_and_the_fix_clears_the_error() {
     assert_eq!(preview.problem(), None);
 
     // Malformed YAML (an unclosed list) in the Q&A file.
-    site.edit("content/yiliao-gaodi/qa.md", "cites: [4.2.2]", "cites: [4.2.2");
+    site.edit(
+        "content/yiliao-gaodi/qa.md",
+        "cites: [4.2.2]",
+        "cites: [4.2.2",
+    );
     let data = next_event(&stream, "problem");
     let problem = preview.problem().expect("the status reports the error");
     assert!(problem.contains("qa.md:"), "{problem}");
     assert!(problem.contains("提示"), "{problem}");
     assert!(data.contains("qa.md:"), "{data}");
-    assert_eq!(preview.get(page).body, good, "the last good page is still served");
+    assert_eq!(
+        preview.get(page).body,
+        good,
+        "the last good page is still served"
+    );
     wait_until("the terminal shows the error", || {
         preview.stderr.lock().unwrap().contains("qa.md:")
     });
 
     // An unknown clause id: still an error, still the old site.
-    site.edit("content/yiliao-gaodi/qa.md", "cites: [4.2.2", "cites: [4.2.9]");
+    site.edit(
+        "content/yiliao-gaodi/qa.md",
+        "cites: [4.2.2",
+        "cites: [4.2.9]",
+    );
     wait_until("the error names the unknown clause", || {
         preview.problem().is_some_and(|p| p.contains("4.2.9"))
     });
     assert_eq!(preview.get(page).body, good);
 
     // The fix clears the error, in the status and over the stream.
-    site.edit("content/yiliao-gaodi/qa.md", "cites: [4.2.9]", "cites: [4.2.2]");
+    site.edit(
+        "content/yiliao-gaodi/qa.md",
+        "cites: [4.2.9]",
+        "cites: [4.2.2]",
+    );
     next_event(&stream, "ok");
     assert_eq!(preview.problem(), None);
     assert_eq!(preview.get(page).status, 200);
@@ -438,11 +508,23 @@ fn a_taken_port_moves_to_the_next_and_an_open_bind_warns() {
     assert_ne!(preview.addr.port().to_string(), port);
     assert_eq!(preview.get("/").status, 200);
     wait_until("the move is announced", || {
-        preview.stderr.lock().unwrap().contains(&format!("端口 {port} 已被占用"))
+        preview
+            .stderr
+            .lock()
+            .unwrap()
+            .contains(&format!("端口 {port} 已被占用"))
     });
 
     let open = Preview::start(&site.root(), &["--bind", "0.0.0.0"]);
-    assert_eq!(request(SocketAddr::from(([127, 0, 0, 1], open.addr.port())), "GET", "/").status, 200);
+    assert_eq!(
+        request(
+            SocketAddr::from(([127, 0, 0, 1], open.addr.port())),
+            "GET",
+            "/"
+        )
+        .status,
+        200
+    );
     wait_until("the network warning is printed", || {
         open.stderr.lock().unwrap().contains("其他设备也能访问")
     });

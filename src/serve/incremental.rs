@@ -362,7 +362,7 @@ fn same(old: &Arc<OutFile>, new: &Arc<OutFile>, old_in: &Inputs, new_in: &Inputs
     match (old.as_ref(), new.as_ref()) {
         (OutFile::Bytes(a), OutFile::Bytes(b)) => a == b,
         (OutFile::Copy(a), OutFile::Copy(b)) => {
-            a == b && old_in.assets.get(a).is_some() && old_in.assets.get(a) == new_in.assets.get(b)
+            a == b && old_in.assets.contains_key(a) && old_in.assets.get(a) == new_in.assets.get(b)
         }
         _ => false,
     }
