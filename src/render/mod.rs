@@ -11,6 +11,7 @@ pub mod theme;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -172,28 +173,9 @@ pub fn render_site(
         }
     }
     page_urls.sort();
-    for p in &site.policies {
-        for a in &p.assets {
-            let path = urls::asset(&p.slug, &a.rel);
-            if let Some(path) = claim(path, a.source.display().to_string(), &mut diags) {
-                out.files.insert(path, OutFile::Copy(a.source.clone()));
-            }
-        }
-    }
-    let generated = [
-        ("sitemap.xml", feeds::sitemap(site, &page_urls)),
-        ("atom.xml", feeds::atom(site)),
-        ("robots.txt", feeds::robots(site)),
-        ("static/highlight.css", highlight::highlight_css()),
-    ];
-    for (path, text) in generated {
-        if let Some(path) = claim(path.to_string(), "jiedu".to_string(), &mut diags) {
-            out.files.insert(path, OutFile::Bytes(text.into_bytes()));
-        }
-    }
-    for (name, bytes) in &theme.statics {
-        if let Some(path) = claim(format!("static/{name}"), "主题".to_string(), &mut diags) {
-            out.files.insert(path, OutFile::Bytes(bytes.clone()));
+    for (path, file, by) in site_files(site, theme, &page_urls) {
+        if let Some(path) = claim(path, by, &mut diags) {
+            out.files.insert(path, file);
         }
     }
     if !diags.has_errors() {
@@ -203,4 +185,52 @@ pub fn render_site(
         return Err(diags.sorted());
     }
     Ok(out)
+}
+
+/// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
+/// and the theme's static files, each with who made it (for the duplicate-URL message).
+/// `page_urls` are the sitemap's URLs, sorted. `jiedu serve` regenerates these after each edit.
+pub fn site_files(
+    site: &Site,
+    theme: &Theme,
+    page_urls: &[String],
+) -> Vec<(String, OutFile, String)> {
+    let mut files = Vec::new();
+    for p in &site.policies {
+        for a in &p.assets {
+            files.push((
+                urls::asset(&p.slug, &a.rel),
+                OutFile::Copy(a.source.clone()),
+                a.source.display().to_string(),
+            ));
+        }
+    }
+    let generated = [
+        ("sitemap.xml", feeds::sitemap(site, page_urls)),
+        ("atom.xml", feeds::atom(site)),
+        ("robots.txt", feeds::robots(site)),
+        ("static/highlight.css", highlight_css().to_string()),
+    ];
+    for (path, text) in generated {
+        files.push((
+            path.to_string(),
+            OutFile::Bytes(text.into_bytes()),
+            "jiedu".to_string(),
+        ));
+    }
+    for (name, bytes) in &theme.statics {
+        files.push((
+            format!("static/{name}"),
+            OutFile::Bytes(bytes.clone()),
+            "主题".to_string(),
+        ));
+    }
+    files
+}
+
+/// Colours for highlighted code; computed once per process because `serve` renders again and
+/// again.
+fn highlight_css() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(highlight::highlight_css)
 }

@@ -124,7 +124,20 @@ impl Job {
                 v.extend(site.pages.iter().map(|p| p.source.clone()));
                 v
             }
-            Job::Policy(pi) => policy_files(pi),
+            Job::Policy(pi) => {
+                // The full text lists, under each clause, the passages citing it from any bundle.
+                let p = &site.policies[pi];
+                let mut v = policy_files(pi);
+                v.extend(cited_policy_sources(site, pi));
+                v.extend(
+                    p.nodes
+                        .iter()
+                        .filter_map(|n| site.backlinks.get(&n.key))
+                        .flatten()
+                        .map(|x| x.source.clone()),
+                );
+                v
+            }
             Job::Clause(pi, ni) => {
                 let p = &site.policies[pi];
                 let mut v = vec![p.source.clone()];
@@ -137,9 +150,14 @@ impl Job {
                 let p = &site.policies[pi];
                 let mut v = vec![p.source.clone(), p.interpretations[ii].source.clone()];
                 v.extend(p.interpretations.iter().map(|i| i.source.clone()));
+                v.extend(cited_policy_sources(site, pi));
                 v
             }
-            Job::Progress(pi) => policy_files(pi),
+            Job::Progress(pi) => {
+                let mut v = policy_files(pi);
+                v.extend(cited_policy_sources(site, pi));
+                v
+            }
             Job::Unit(ui) => site.units[ui]
                 .lead
                 .iter()
@@ -152,6 +170,41 @@ impl Job {
         v.dedup();
         v
     }
+}
+
+/// The policy files whose clauses the documents of policy `pi` cite, also across bundles
+/// (`[[slug:4.1]]`): a cited clause's label, heading or text appears in the citing pages.
+fn cited_policy_sources(site: &Site, pi: usize) -> Vec<PathBuf> {
+    fn blocks(t: &crate::markdown::RichText) -> impl Iterator<Item = &str> {
+        t.citing_blocks
+            .iter()
+            .flat_map(|b| b.targets.iter().map(String::as_str))
+    }
+    let p = &site.policies[pi];
+    let mut keys: Vec<&str> = Vec::new();
+    for i in &p.interpretations {
+        keys.extend(i.cites.iter().map(|c| c.key.as_str()));
+        keys.extend(blocks(&i.body));
+        for q in &i.questions {
+            keys.extend(q.cites.iter().map(|c| c.key.as_str()));
+            keys.extend(blocks(&q.answer));
+        }
+        for panel in &i.panels {
+            keys.extend(panel.cites.iter().map(|c| c.key.as_str()));
+        }
+    }
+    for item in &p.progress {
+        keys.extend(item.cites.iter().map(|c| c.key.as_str()));
+        keys.extend(blocks(&item.body));
+    }
+    let mut v: Vec<PathBuf> = keys
+        .into_iter()
+        .filter_map(|k| site.node(k))
+        .map(|(cited, _)| cited.source.clone())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Builds the typed context of a job and serialises it for Tera.

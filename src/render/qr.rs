@@ -6,6 +6,9 @@
 //! chosen with the same penalty rules on a flat bitmap and the SVG is written directly — the
 //! output is byte-identical to `QrCode::render::<svg::Color>()` (see the tests).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use qrcode::bits::encode_auto;
 use qrcode::canvas::{Canvas, MaskPattern};
 use qrcode::ec::construct_codewords;
@@ -29,8 +32,32 @@ const MASKS: [MaskPattern; 8] = [
     MaskPattern::Meadow,
 ];
 
+/// Codes already made, when [`remember_codes`] was called.
+static MEMO: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+
+/// Keeps every generated code for the life of the process. `jiedu serve` calls this: it renders
+/// the same URLs again after every edit, and a code costs more than the rest of a page.
+/// A one-off build does not, so its memory stays proportional to one page at a time.
+pub fn remember_codes() {
+    MEMO.get_or_init(Mutex::default);
+}
+
 /// An inline `<svg>` of `url`, or an empty string if the URL is too long for a QR code.
 pub fn svg_for(url: &str) -> String {
+    let Some(memo) = MEMO.get() else {
+        return generate(url);
+    };
+    if let Some(svg) = memo.lock().ok().and_then(|m| m.get(url).cloned()) {
+        return svg;
+    }
+    let svg = generate(url);
+    if let Ok(mut m) = memo.lock() {
+        m.insert(url.to_string(), svg.clone());
+    }
+    svg
+}
+
+fn generate(url: &str) -> String {
     modules(url).map_or_else(String::new, |(dark, width)| svg(&dark, width))
 }
 
