@@ -173,42 +173,41 @@ fn push_num(out: &mut String, n: u32) {
 }
 
 /// The SVG the `qrcode` crate's renderer writes (minimum 132 px, quiet zone), inline and labelled.
+/// Draws the code in module units (viewBox) with one path segment per horizontal run of dark
+/// modules: about a third of the bytes of one square per module, on every page of the site.
 fn svg(dark: &[bool], width: usize) -> String {
     let w = width as u32;
     let cells = w + 2 * QUIET_ZONE;
-    let unit = MIN_SIZE.div_ceil(cells).max(1);
-    let size = cells * unit;
-    let mut out = String::with_capacity(400 + dark.len() * 14);
-    out.push_str(
-        "<svg role=\"img\" aria-label=\"本页网址二维码\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"",
-    );
+    let size = cells * MIN_SIZE.div_ceil(cells).max(1);
+    let mut out = String::with_capacity(400 + dark.len() * 4);
+    out.push_str("<svg role=\"img\" aria-label=\"本页网址二维码\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\" width=\"");
     push_num(&mut out, size);
     out.push_str("\" height=\"");
     push_num(&mut out, size);
     out.push_str("\" viewBox=\"0 0 ");
-    push_num(&mut out, size);
+    push_num(&mut out, cells);
     out.push(' ');
-    push_num(&mut out, size);
-    out.push_str("\" shape-rendering=\"crispEdges\"><rect x=\"0\" y=\"0\" width=\"");
-    push_num(&mut out, size);
-    out.push_str("\" height=\"");
-    push_num(&mut out, size);
-    out.push_str("\" fill=\"#fff\"/><path fill=\"#000\" d=\"");
-    for (i, _) in dark.iter().enumerate().filter(|(_, &d)| d) {
-        let left = (i as u32 % w + QUIET_ZONE) * unit;
-        let top = (i as u32 / w + QUIET_ZONE) * unit;
-        out.push('M');
-        push_num(&mut out, left);
-        out.push(' ');
-        push_num(&mut out, top);
-        out.push('h');
-        push_num(&mut out, unit);
-        out.push('v');
-        push_num(&mut out, unit);
-        out.push('H');
-        push_num(&mut out, left);
-        out.push('V');
-        push_num(&mut out, top);
+    push_num(&mut out, cells);
+    out.push_str("\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"");
+    for (y, row) in dark.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < row.len() {
+            if !row[x] {
+                x += 1;
+                continue;
+            }
+            let run = row[x..].iter().take_while(|&&d| d).count();
+            out.push('M');
+            push_num(&mut out, x as u32 + QUIET_ZONE);
+            out.push(' ');
+            push_num(&mut out, y as u32 + QUIET_ZONE);
+            out.push('h');
+            push_num(&mut out, run as u32);
+            out.push_str("v1h-");
+            push_num(&mut out, run as u32);
+            out.push('z');
+            x += run;
+        }
     }
     out.push_str("\"/></svg>");
     out
@@ -216,26 +215,37 @@ fn svg(dark: &[bool], width: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use qrcode::render::svg;
+    use super::{Color, QUIET_ZONE};
     use qrcode::QrCode;
 
-    /// What the page carried before this module drew the SVG itself.
-    fn reference(url: &str) -> String {
+    /// The dark modules the `qrcode` crate itself chooses for `url` (mask search included).
+    fn reference(url: &str) -> Vec<(u32, u32)> {
         let Ok(code) = QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         else {
-            return String::new();
+            return Vec::new();
         };
-        let image = code
-            .render::<svg::Color<'_>>()
-            .min_dimensions(132, 132)
-            .quiet_zone(true)
-            .build();
-        let start = image.find("<svg").unwrap_or(0);
-        image[start..].replacen(
-            "<svg ",
-            "<svg role=\"img\" aria-label=\"本页网址二维码\" focusable=\"false\" ",
-            1,
-        )
+        let w = code.width() as u32;
+        let colors = code.to_colors();
+        (0..w * w)
+            .filter(|i| colors[*i as usize] == Color::Dark)
+            .map(|i| (i % w + QUIET_ZONE, i / w + QUIET_ZONE))
+            .collect()
+    }
+
+    /// Reads the dark modules back out of our SVG path (`M x y h n v1 h-n z` runs).
+    fn drawn(svg: &str) -> Vec<(u32, u32)> {
+        let Some(d) = svg.split(" d=\"").nth(1).and_then(|r| r.split('"').next()) else {
+            return Vec::new();
+        };
+        let mut cells = Vec::new();
+        for run in d.split('M').filter(|r| !r.is_empty()) {
+            let (xy, rest) = run.split_once('h').unwrap();
+            let (x, y) = xy.split_once(' ').unwrap();
+            let (x, y): (u32, u32) = (x.parse().unwrap(), y.parse().unwrap());
+            let n: u32 = rest.split('v').next().unwrap().parse().unwrap();
+            cells.extend((x..x + n).map(|cx| (cx, y)));
+        }
+        cells
     }
 
     #[test]
@@ -250,7 +260,7 @@ mod tests {
     fn same_code_as_the_qrcode_crate_for_urls_of_every_length() {
         let mut url = String::from("https://example.org/");
         for i in 0..400 {
-            assert_eq!(super::svg_for(&url), reference(&url), "{url}");
+            assert_eq!(drawn(&super::svg_for(&url)), reference(&url), "{url}");
             url.push(char::from(b'a' + (i % 26) as u8));
             if i % 7 == 0 {
                 url.push_str("/qa/");
@@ -262,7 +272,7 @@ mod tests {
             "https://政策.example.org/单位/",
             "http://127.0.0.1:8000/unit/abcdef0123/",
         ] {
-            assert_eq!(super::svg_for(u), reference(u), "{u}");
+            assert_eq!(drawn(&super::svg_for(u)), reference(u), "{u}");
         }
     }
 
