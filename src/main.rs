@@ -37,6 +37,9 @@ enum Command {
         /// 显示每个阶段的耗时
         #[arg(long)]
         timings: bool,
+        /// 不生成站内搜索索引（更快；搜索页只显示浏览入口）
+        #[arg(long)]
+        no_search: bool,
     },
     /// 检查内容：报告全部错误和警告，不写任何文件
     Check {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             timings,
+            no_search,
         } => {
             let start = Instant::now();
             let opts = BuildOptions {
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
                 output: output.clone(),
                 base_url,
                 render: RenderOptions::default(),
+                search: !no_search,
             };
             match build::build(&opts) {
                 Ok((built, stats)) => {

@@ -287,6 +287,12 @@ pub struct PageData<'a> {
 #[derive(Debug, Serialize)]
 pub struct SearchData {
     pub qa_hrefs: Vec<NavLink>,
+    /// Page types offered as a filter (条款, 简明问答, …).
+    pub formats: Vec<&'static str>,
+    /// Unit names offered as a filter.
+    pub units: Vec<String>,
+    /// The search bundle's script.
+    pub pagefind_js: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -794,7 +794,15 @@ impl<'a> Builder<'a> {
             None,
             &urls::search(),
         );
-        self.wrap(chrome, SearchData { qa_hrefs })
+        let data = SearchData {
+            qa_hrefs,
+            formats: crate::search::kinds(s),
+            units: s.units.iter().map(|u| u.name.clone()).collect(),
+            pagefind_js: s
+                .urls
+                .href(&format!("{}/pagefind.js", crate::search::BUNDLE_DIR)),
+        };
+        self.wrap(chrome, data)
     }
 
     fn page(&self, i: usize) -> Result<tera::Context, tera::Error> {
