@@ -55,10 +55,13 @@ async fn run_pagefind(records: &[Record]) -> Result<Vec<pagefind::api::Synthetic
         .build();
     let mut index = PagefindIndex::new(Some(config)).map_err(|e| format!("{e:#}"))?;
     for r in records {
-        let meta = BTreeMap::from([
+        let mut meta = BTreeMap::from([
             ("title".to_string(), r.title.clone()),
             ("kind".to_string(), r.kind.clone()),
         ]);
+        if let Some(c) = &r.context {
+            meta.insert("context".to_string(), c.clone());
+        }
         let mut filters = BTreeMap::from([(FORMAT_FILTER.to_string(), vec![r.kind.clone()])]);
         if !r.units.is_empty() {
             filters.insert(UNIT_FILTER.to_string(), r.units.clone());
@@ -66,7 +69,7 @@ async fn run_pagefind(records: &[Record]) -> Result<Vec<pagefind::api::Synthetic
         index
             .add_custom_record(
                 format!("/{}", r.url),
-                terms::indexed_text(&r.title, &r.text),
+                terms::indexed_text(&r.title, &r.text, r.weight),
                 LANGUAGE.to_string(),
                 Some(meta),
                 Some(filters),

@@ -12,19 +12,29 @@ pub const POLICY_TEXT: &str = "政策原文";
 pub const PROGRESS: &str = "落实进展";
 pub const PAGE: &str = "网站页面";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// Site-relative URL (`yiliao-gaodi/qa/talent-housing/`), with the passage's anchor where
     /// the passage is part of a longer page (`yiliao-gaodi/progress/#jinzhan-…`).
     pub url: String,
     pub title: String,
+    /// Where the passage is (the document it belongs to, a Q&A topic), shown under the
+    /// title but not indexed, so a long document title does not match in every section.
+    pub context: Option<String>,
     /// The page type: a format name (简明问答, 专家解读, …) or [`CLAUSE`], [`PROGRESS`], ….
     pub kind: String,
     /// The passage's text (the title is indexed with it).
     pub text: String,
     /// Responsible units: the clause's own, or those of the clauses the passage cites.
     pub units: Vec<String>,
+    /// How much a match here counts: [`PRIMARY`] for the rule itself (a clause) and a
+    /// citizen's question answered, [`SECONDARY`] for commentary, so that a question such as
+    /// 购房补贴 lists the answer and the clause before the explanations around them.
+    pub weight: f32,
 }
+
+pub const PRIMARY: f32 = 2.0;
+pub const SECONDARY: f32 = 1.0;
 
 /// The page types the site's records have, in the order the search page offers them.
 pub fn kinds(site: &Site) -> Vec<&'static str> {
@@ -58,9 +68,11 @@ pub fn records(site: &Site) -> Vec<Record> {
         out.push(Record {
             url: urls::page(&page.slug),
             title: page.title.clone(),
+            context: None,
             kind: PAGE.to_string(),
             text: page.body.plain.clone(),
             units: Vec::new(),
+            weight: SECONDARY,
         });
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
@@ -78,9 +90,11 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
     out.push(Record {
         url: urls::policy(&p.slug),
         title: m.title.clone(),
+        context: None,
         kind: POLICY_TEXT.to_string(),
         text: about.into_iter().flatten().collect::<Vec<_>>().join("\n"),
         units: Vec::new(),
+        weight: SECONDARY,
     });
     for n in &p.nodes {
         out.push(node_record(p, n));
@@ -92,9 +106,11 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
         out.push(Record {
             url: format!("{}#{}", urls::progress(&p.slug), item.anchor),
             title: item.title.clone(),
+            context: item.date.clone(),
             kind: PROGRESS.to_string(),
             text: item.body.plain.clone(),
             units: cited_units(site, &item.cites),
+            weight: SECONDARY,
         });
     }
 }
@@ -102,14 +118,19 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
 /// A clause is its own page; other nodes (一、指导思想) are found in the full text.
 fn node_record(p: &Policy, n: &FlatNode) -> Record {
     let title = format!("{} {}", n.short_label, n.heading).trim().to_string();
-    let (url, kind) = if n.is_clause {
-        (urls::clause(&p.slug, &n.slug), CLAUSE)
+    let (url, kind, weight) = if n.is_clause {
+        (urls::clause(&p.slug, &n.slug), CLAUSE, PRIMARY)
     } else {
-        (format!("{}#{}", urls::policy(&p.slug), n.anchor), POLICY_TEXT)
+        (
+            format!("{}#{}", urls::policy(&p.slug), n.anchor),
+            POLICY_TEXT,
+            SECONDARY,
+        )
     };
     Record {
         url,
         title,
+        context: Some(format!("《{}》", p.meta.title)),
         kind: kind.to_string(),
         text: n.plain.clone(),
         units: n
@@ -118,6 +139,7 @@ fn node_record(p: &Policy, n: &FlatNode) -> Record {
             .chain(&n.responsible_units)
             .map(|u| u.name.clone())
             .collect(),
+        weight,
     }
 }
 
@@ -136,16 +158,18 @@ fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut
         if n == 0 && !intro.is_empty() {
             text = format!("{}\n{text}", intro.join("\n"));
         }
-        let (url, title) = match section.heading {
-            Some((heading, anchor)) => (format!("{page}#{anchor}"), format!("{} · {heading}", i.title)),
-            None => (page.clone(), i.title.clone()),
+        let (url, title, context) = match section.heading {
+            Some((heading, anchor)) => (format!("{page}#{anchor}"), heading, Some(i.title.clone())),
+            None => (page.clone(), i.title.clone(), None),
         };
         out.push(Record {
             url,
             title,
+            context,
             kind: i.kind.name().to_string(),
             text,
             units: units.clone(),
+            weight: SECONDARY,
         });
     }
     for panel in &i.panels {
@@ -155,19 +179,23 @@ fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut
             .collect::<String>();
         out.push(Record {
             url: format!("{page}#{}", panel.anchor),
-            title: format!("{} · {}", i.title, panel.heading),
+            title: panel.heading.clone(),
+            context: Some(i.title.clone()),
             kind: i.kind.name().to_string(),
             text: format!("{figure}\n{}", panel.text).trim().to_string(),
             units: cited_units(site, &panel.cites),
+            weight: SECONDARY,
         });
     }
     for q in &i.questions {
         out.push(Record {
             url: urls::question(&p.slug, &q.id),
             title: q.question.clone(),
+            context: Some(q.topic.clone()),
             kind: Kind::Qa.name().to_string(),
-            text: format!("{}\n{}", q.topic, q.answer.plain),
+            text: q.answer.plain.clone(),
             units: cited_units(site, &q.cites),
+            weight: PRIMARY,
         });
     }
 }

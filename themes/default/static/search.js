@@ -63,7 +63,14 @@ function hitNode(data) {
   const link = document.createElement("a");
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
-  li.append(tag, " ", link, excerptNode(data.excerpt || ""));
+  li.append(tag, " ", link);
+  if (data.meta.context) {
+    const where = document.createElement("p");
+    where.className = "hit-context";
+    where.textContent = data.meta.context;
+    li.append(where);
+  }
+  li.append(excerptNode(data.excerpt || ""));
   return li;
 }
 
@@ -114,7 +121,9 @@ unitSelect.addEventListener("change", run);
 readUrl();
 try {
   pagefind = await import(box.dataset.pagefind);
-  await pagefind.options({ excerptLength: 40 });
+  /* Policy clauses are long; Pagefind's default length penalty (0.75) would rank a short
+     infographic caption above the clause it summarises. */
+  await pagefind.options({ excerptLength: 40, ranking: { pageLength: 0.3 } });
   await pagefind.init();
   box.classList.add("search-ready");
 } catch (e) {
