@@ -213,6 +213,8 @@ pub struct InterpData<'a> {
     pub image: Option<&'a Image>,
     pub media: Option<&'a Media>,
     pub siblings: Vec<InterpLink<'a>>,
+    /// schema.org FAQPage JSON-LD when the page lists questions (the Q&A index).
+    pub json_ld: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
