@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
-use crate::search;
 use crate::render::{render_site, RenderOptions, Rendered, Theme};
+use crate::search;
 use crate::write::{write_site, WriteStats};
 
 #[derive(Debug, Clone)]

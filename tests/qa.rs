@@ -101,7 +101,12 @@ fn questions_and_their_clauses_link_both_ways_with_the_clause_text_at_hand() {
             assert!(!q.cites.is_empty(), "{} cites no clause", q.id);
             for c in &q.cites {
                 let (_, node) = site.node(&c.key).unwrap();
-                assert!(q_page.contains(&format!("href=\"{}\"", c.href)), "{} → {}", q.id, c.key);
+                assert!(
+                    q_page.contains(&format!("href=\"{}\"", c.href)),
+                    "{} → {}",
+                    q.id,
+                    c.key
+                );
                 let first_paragraph = &node.paragraphs_html[0];
                 assert!(
                     q_page.contains(first_paragraph.as_str()),

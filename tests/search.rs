@@ -179,7 +179,10 @@ fn the_search_bundle_is_part_of_the_build_and_loads_nothing_from_outside() {
         "pagefind/wasm.unknown.pagefind",
         "static/search.js",
     ] {
-        assert!(files.contains_key(needed), "{needed} missing from the build");
+        assert!(
+            files.contains_key(needed),
+            "{needed} missing from the build"
+        );
     }
     for kind in ["pf_meta", "pf_index", "pf_fragment", "pf_filter"] {
         assert!(
@@ -197,21 +200,31 @@ fn the_search_bundle_is_part_of_the_build_and_loads_nothing_from_outside() {
             .map(|(i, _)| &search_html[i..(i + 60).min(search_html.len())])
             .filter(|s| s.contains("<script") || s.starts_with("src"))
             .collect();
-        assert!(outside.is_empty(), "search page loads from outside: {outside:?}");
+        assert!(
+            outside.is_empty(),
+            "search page loads from outside: {outside:?}"
+        );
     }
     let entry = match &files["pagefind/pagefind-entry.json"] {
         jiedu::render::OutFile::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
         other => panic!("{other:?}"),
     };
     assert!(entry.contains("\"zh-cn\""), "index is not Chinese: {entry}");
-    assert!(entry.contains("\"version\":\"1.6.0\""), "pagefind version moved: {entry}");
+    assert!(
+        entry.contains("\"version\":\"1.6.0\""),
+        "pagefind version moved: {entry}"
+    );
 }
 
 #[test]
 fn no_search_builds_the_site_without_an_index() {
     let tmp = tempfile::tempdir().unwrap();
     let (built, out) = common::build_site(&example(), tmp.path(), false);
-    assert!(!built.rendered.files.keys().any(|k| k.starts_with("pagefind/")));
+    assert!(!built
+        .rendered
+        .files
+        .keys()
+        .any(|k| k.starts_with("pagefind/")));
     assert!(!out.join("pagefind").exists());
     assert!(out.join("search/index.html").is_file());
 }

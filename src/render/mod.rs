@@ -52,8 +52,10 @@ impl Rendered {
         for (path, bytes) in files {
             if self.files.contains_key(&path) {
                 diags.push(
-                    Diagnostic::error(format!("网址 /{path} 已被站点内容占用，无法写入站内搜索文件"))
-                        .hint("请给占用该网址的政策目录或页面换一个名称。"),
+                    Diagnostic::error(format!(
+                        "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
+                    ))
+                    .hint("请给占用该网址的政策目录或页面换一个名称。"),
                 );
                 continue;
             }

@@ -569,7 +569,9 @@ impl<'a> Builder<'a> {
                 .collect(),
             json_ld: (!i.questions.is_empty()).then(|| {
                 let base = s.config.base();
-                json_ld_faq(&i.questions, |q| format!("{base}{}", urls::question(&p.slug, &q.id)))
+                json_ld_faq(&i.questions, |q| {
+                    format!("{base}{}", urls::question(&p.slug, &q.id))
+                })
             }),
         };
         self.wrap(chrome, data)

@@ -117,7 +117,9 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
 
 /// A clause is its own page; other nodes (一、指导思想) are found in the full text.
 fn node_record(p: &Policy, n: &FlatNode) -> Record {
-    let title = format!("{} {}", n.short_label, n.heading).trim().to_string();
+    let title = format!("{} {}", n.short_label, n.heading)
+        .trim()
+        .to_string();
     let (url, kind, weight) = if n.is_clause {
         (urls::clause(&p.slug, &n.slug), CLAUSE, PRIMARY)
     } else {

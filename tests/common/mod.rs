@@ -51,7 +51,11 @@ pub fn run_browser_script(script: &str, site: &Path, expectations: &serde_json::
     let dir = node_modules();
     let tmp = tempfile::tempdir().unwrap();
     let expect_file = tmp.path().join("expect.json");
-    std::fs::write(&expect_file, serde_json::to_vec_pretty(expectations).unwrap()).unwrap();
+    std::fs::write(
+        &expect_file,
+        serde_json::to_vec_pretty(expectations).unwrap(),
+    )
+    .unwrap();
     let out = Command::new("node")
         .arg(dir.join(script))
         .arg(site)
@@ -61,9 +65,6 @@ pub fn run_browser_script(script: &str, site: &Path, expectations: &serde_json::
         .expect("node is needed for the browser tests");
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{script} failed:\n{stdout}\n{stderr}"
-    );
+    assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
     stdout
 }

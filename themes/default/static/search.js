@@ -1,6 +1,7 @@
 /* jiedu site search: runs Pagefind's own search script from this site (no CDN) over the index
-   built by `jiedu build`. Without JavaScript, or without an index, the page keeps its
-   browsing links and says so. */
+   built by `jiedu build`. The search form stays hidden until the index has loaded, so a
+   browser without JavaScript, without module scripts or without an index never shows a dead
+   control: it keeps the browsing links below. */
 const box = document.getElementById("search");
 const form = box.querySelector("form");
 const input = document.getElementById("search-q");
@@ -125,6 +126,7 @@ try {
      infographic caption above the clause it summarises. */
   await pagefind.options({ excerptLength: 40, ranking: { pageLength: 0.3 } });
   await pagefind.init();
+  form.hidden = false;
   box.classList.add("search-ready");
 } catch (e) {
   pagefind = null;
