@@ -7,6 +7,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
 use crate::render::{render_site, RenderOptions, Rendered, Theme};
+use crate::search;
 use crate::write::{write_site, WriteStats};
 
 #[derive(Debug, Clone)]
@@ -16,6 +17,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` of the config (e.g. for a preview host).
     pub base_url: Option<String>,
     pub render: RenderOptions,
+    /// Build the static search index (`--no-search` turns it off; `serve` may skip it).
+    pub search: bool,
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +41,7 @@ impl std::fmt::Display for Timings {
                 "model" => "建立模型",
                 "theme" => "编译模板",
                 "render" => "渲染页面",
+                "search" => "搜索索引",
                 "write" => "写入输出",
                 other => other,
             }
@@ -86,7 +90,11 @@ pub fn render(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let mut timings = Timings::default();
     let site = model(&opts.root, opts.base_url.as_deref(), &mut timings)?;
     let theme = timings.time("theme", || Theme::load(&opts.root))?;
-    let rendered = timings.time("render", || render_site(&site, &theme, opts.render))?;
+    let mut rendered = timings.time("render", || render_site(&site, &theme, opts.render))?;
+    if opts.search {
+        let files = timings.time("search", || search::index(&site))?;
+        rendered.add_generated(files)?;
+    }
     let pages = rendered.deps.len();
     let warnings = site.warnings.clone();
     Ok(Built {

@@ -36,6 +36,9 @@ enum Command {
         /// 显示每个阶段的耗时
         #[arg(long)]
         timings: bool,
+        /// 不生成站内搜索索引（更快；搜索页只显示浏览入口）
+        #[arg(long)]
+        no_search: bool,
     },
     /// 检查内容：报告全部错误和警告（含模板和链接），不写任何文件
     Check {
@@ -84,7 +87,8 @@ fn main() -> ExitCode {
             output,
             base_url,
             timings,
-        } => cli::build::run(root, output, base_url, timings),
+            no_search,
+        } => cli::build::run(root, output, base_url, timings, !no_search),
         Command::Check { root } => cli::check::run(root),
         Command::Serve {
             root,

@@ -84,6 +84,7 @@ fn corpus_builds_and_every_link_resolves() {
         output: out.clone(),
         base_url: None,
         render: RenderOptions::default(),
+        search: false,
     };
     let (built, _) = build(&opts).unwrap_or_else(|d| panic!("{d}"));
     assert!(built.warnings.is_empty(), "{}", built.warnings);

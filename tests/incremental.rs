@@ -49,6 +49,7 @@ fn rebuild_and_compare(prev: &Snapshot, root: &Path) -> Update {
         output: PathBuf::from("unused"),
         base_url: None,
         render: prev.options(),
+        search: false,
     })
     .unwrap();
     let incremental = update.snapshot.to_files();

@@ -5,13 +5,20 @@ use std::time::Instant;
 use jiedu::build::{self, BuildOptions};
 use jiedu::render::RenderOptions;
 
-pub fn run(root: PathBuf, output: PathBuf, base_url: Option<String>, timings: bool) -> ExitCode {
+pub fn run(
+    root: PathBuf,
+    output: PathBuf,
+    base_url: Option<String>,
+    timings: bool,
+    search: bool,
+) -> ExitCode {
     let start = Instant::now();
     let opts = BuildOptions {
         root,
         output: output.clone(),
         base_url,
         render: RenderOptions::default(),
+        search,
     };
     match build::build(&opts) {
         Ok((built, stats)) => {

@@ -11,6 +11,7 @@ pub fn run(root: PathBuf) -> ExitCode {
         output: PathBuf::new(),
         base_url: None,
         render: RenderOptions::default(),
+        search: false,
     };
     match build::render(&opts) {
         Ok(built) => {

@@ -213,6 +213,8 @@ pub struct InterpData<'a> {
     pub image: Option<&'a Image>,
     pub media: Option<&'a Media>,
     pub siblings: Vec<InterpLink<'a>>,
+    /// schema.org FAQPage JSON-LD when the page lists questions (the Q&A index).
+    pub json_ld: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -287,6 +289,12 @@ pub struct PageData<'a> {
 #[derive(Debug, Serialize)]
 pub struct SearchData {
     pub qa_hrefs: Vec<NavLink>,
+    /// Page types offered as a filter (条款, 简明问答, …).
+    pub formats: Vec<&'static str>,
+    /// Unit names offered as a filter.
+    pub units: Vec<String>,
+    /// The search bundle's script.
+    pub pagefind_js: String,
 }
 
 #[derive(Debug, Serialize)]

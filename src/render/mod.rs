@@ -45,6 +45,30 @@ pub struct Rendered {
     pub deps: Vec<PageDeps>,
 }
 
+impl Rendered {
+    /// Adds files generated outside the page map (the search bundle); a path that is already
+    /// taken is an error, as in [`render_site`].
+    pub fn add_generated(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::new();
+        for (path, bytes) in files {
+            if self.files.contains_key(&path) {
+                diags.push(
+                    Diagnostic::error(format!(
+                        "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
+                    ))
+                    .hint("请给占用该网址的政策目录或页面换一个名称。"),
+                );
+                continue;
+            }
+            self.files.insert(path, OutFile::Bytes(bytes));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
     /// Inject the live-reload script (only `jiedu serve` sets this).

@@ -620,6 +620,12 @@ impl<'a> Builder<'a> {
                 .into_iter()
                 .filter(|l| l.kind != i.kind)
                 .collect(),
+            json_ld: (!i.questions.is_empty()).then(|| {
+                let base = s.config.base();
+                json_ld_faq(&i.questions, |q| {
+                    format!("{base}{}", urls::question(&p.slug, &q.id))
+                })
+            }),
         };
         self.wrap(chrome, data)
     }
@@ -847,7 +853,15 @@ impl<'a> Builder<'a> {
             None,
             &urls::search(),
         );
-        self.wrap(chrome, SearchData { qa_hrefs })
+        let data = SearchData {
+            qa_hrefs,
+            formats: crate::search::kinds(s),
+            units: s.units.iter().map(|u| u.name.clone()).collect(),
+            pagefind_js: s
+                .urls
+                .href(&format!("{}/pagefind.js", crate::search::BUNDLE_DIR)),
+        };
+        self.wrap(chrome, data)
     }
 
     fn page(&self, i: usize) -> Result<tera::Context, tera::Error> {
@@ -892,7 +906,30 @@ fn json_ld_question(q: &Question, url: &str, published: Option<&str>) -> String 
         question["datePublished"] = serde_json::Value::String(p.replace(' ', "T"));
     }
     let doc = serde_json::json!({ "@context": "https://schema.org", "@type": "QAPage", "mainEntity": question });
-    serde_json::to_string(&doc)
+    script_safe(&doc)
+}
+
+/// schema.org FAQPage JSON-LD for a Q&A index: every question with its answer and the URL of
+/// its own page.
+fn json_ld_faq(questions: &[Question], url: impl Fn(&Question) -> String) -> String {
+    let entities: Vec<serde_json::Value> = questions
+        .iter()
+        .map(|q| {
+            serde_json::json!({
+                "@type": "Question",
+                "name": q.question,
+                "url": url(q),
+                "acceptedAnswer": { "@type": "Answer", "text": q.answer.plain },
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({ "@context": "https://schema.org", "@type": "FAQPage", "mainEntity": entities });
+    script_safe(&doc)
+}
+
+/// JSON text that cannot close the `<script>` element it is placed in.
+fn script_safe(doc: &serde_json::Value) -> String {
+    serde_json::to_string(doc)
         .unwrap_or_default()
         .replace("</", "<\\/")
 }

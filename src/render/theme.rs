@@ -86,7 +86,7 @@ const EMBEDDED: [(&str, &str); 14] = [
     ),
 ];
 
-const EMBEDDED_STATIC: [(&str, &str); 2] = [
+const EMBEDDED_STATIC: [(&str, &str); 3] = [
     (
         "jiedu.css",
         include_str!("../../themes/default/static/jiedu.css"),
@@ -94,6 +94,10 @@ const EMBEDDED_STATIC: [(&str, &str); 2] = [
     (
         "jiedu.js",
         include_str!("../../themes/default/static/jiedu.js"),
+    ),
+    (
+        "search.js",
+        include_str!("../../themes/default/static/search.js"),
     ),
 ];
 

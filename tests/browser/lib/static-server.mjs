@@ -32,10 +32,15 @@ async function fileFor(root, urlPath) {
   }
 }
 
-/** Serves `dir`; resolves to { origin, close }. Missing files get /404.html with status 404. */
+/**
+ * Serves `dir`; resolves to { origin, url (the same), requests, close }. Missing files get
+ * /404.html with status 404; `requests` lists every path asked for.
+ */
 export async function serveDirectory(dir) {
   const root = resolve(dir);
+  const requests = [];
   const server = createServer(async (req, res) => {
+    requests.push(req.url);
     const path = new URL(req.url, "http://localhost").pathname;
     let file = await fileFor(root, path);
     let status = 200;
@@ -52,5 +57,8 @@ export async function serveDirectory(dir) {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   const { port } = server.address();
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((ok) => server.close(ok)) };
+  const origin = `http://127.0.0.1:${port}`;
+  return { origin, url: origin, requests, close: () => new Promise((ok) => server.close(ok)) };
 }
+
+export const serveSite = serveDirectory;

@@ -1,0 +1,286 @@
+//! What the search index holds: one record per passage a citizen may want to land on — a
+//! clause page, a question page, a section of an interpretation, an infographic panel, a
+//! progress item, a part of the policy full text — built from the model's plain text.
+
+use crate::markdown::RichText;
+use crate::model::types::{ClauseLink, FlatNode, Interpretation, Policy};
+use crate::model::{urls, Kind, Site};
+
+/// The page type shown on a hit and offered as a filter (条款, 简明问答, 专家解读, …).
+pub const CLAUSE: &str = "条款";
+pub const POLICY_TEXT: &str = "政策原文";
+pub const PROGRESS: &str = "落实进展";
+pub const PAGE: &str = "网站页面";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// Site-relative URL (`yiliao-gaodi/qa/talent-housing/`), with the passage's anchor where
+    /// the passage is part of a longer page (`yiliao-gaodi/progress/#jinzhan-…`).
+    pub url: String,
+    pub title: String,
+    /// Where the passage is (the document it belongs to, a Q&A topic), shown under the
+    /// title but not indexed, so a long document title does not match in every section.
+    pub context: Option<String>,
+    /// The page type: a format name (简明问答, 专家解读, …) or [`CLAUSE`], [`PROGRESS`], ….
+    pub kind: String,
+    /// The passage's text (the title is indexed with it).
+    pub text: String,
+    /// Responsible units: the clause's own, or those of the clauses the passage cites.
+    pub units: Vec<String>,
+    /// How much a match here counts: [`PRIMARY`] for the rule itself (a clause) and a
+    /// citizen's question answered, [`SECONDARY`] for commentary, so that a question such as
+    /// 购房补贴 lists the answer and the clause before the explanations around them.
+    pub weight: f32,
+}
+
+pub const PRIMARY: f32 = 2.0;
+pub const SECONDARY: f32 = 1.0;
+
+/// The page types the site's records have, in the order the search page offers them.
+pub fn kinds(site: &Site) -> Vec<&'static str> {
+    let mut kinds = vec![CLAUSE, POLICY_TEXT];
+    for k in Kind::ALL {
+        let present = site.policies.iter().any(|p| {
+            p.interpretations
+                .iter()
+                .any(|i| i.kind == k || (k == Kind::Qa && !i.questions.is_empty()))
+        });
+        if present {
+            kinds.push(k.name());
+        }
+    }
+    if site.policies.iter().any(|p| !p.progress.is_empty()) {
+        kinds.push(PROGRESS);
+    }
+    if !site.pages.is_empty() {
+        kinds.push(PAGE);
+    }
+    kinds
+}
+
+/// Every record of the site, in page-map order.
+pub fn records(site: &Site) -> Vec<Record> {
+    let mut out = Vec::new();
+    for p in &site.policies {
+        policy_records(site, p, &mut out);
+    }
+    for page in &site.pages {
+        out.push(Record {
+            url: urls::page(&page.slug),
+            title: page.title.clone(),
+            context: None,
+            kind: PAGE.to_string(),
+            text: page.body.plain.clone(),
+            units: Vec::new(),
+            weight: SECONDARY,
+        });
+    }
+    out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
+    out
+}
+
+fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
+    let m = &p.meta;
+    let about = [
+        m.doc_number.as_deref(),
+        Some(m.issuer.as_str()),
+        m.addressee.as_deref(),
+        m.topic.as_deref(),
+    ];
+    out.push(Record {
+        url: urls::policy(&p.slug),
+        title: m.title.clone(),
+        context: None,
+        kind: POLICY_TEXT.to_string(),
+        text: about.into_iter().flatten().collect::<Vec<_>>().join("\n"),
+        units: Vec::new(),
+        weight: SECONDARY,
+    });
+    for n in &p.nodes {
+        out.push(node_record(p, n));
+    }
+    for i in &p.interpretations {
+        interpretation_records(site, p, i, out);
+    }
+    for item in &p.progress {
+        out.push(Record {
+            url: format!("{}#{}", urls::progress(&p.slug), item.anchor),
+            title: item.title.clone(),
+            context: item.date.clone(),
+            kind: PROGRESS.to_string(),
+            text: item.body.plain.clone(),
+            units: cited_units(site, &item.cites),
+            weight: SECONDARY,
+        });
+    }
+}
+
+/// A clause is its own page; other nodes (一、指导思想) are found in the full text.
+fn node_record(p: &Policy, n: &FlatNode) -> Record {
+    let title = format!("{} {}", n.short_label, n.heading)
+        .trim()
+        .to_string();
+    let (url, kind, weight) = if n.is_clause {
+        (urls::clause(&p.slug, &n.slug), CLAUSE, PRIMARY)
+    } else {
+        (
+            format!("{}#{}", urls::policy(&p.slug), n.anchor),
+            POLICY_TEXT,
+            SECONDARY,
+        )
+    };
+    Record {
+        url,
+        title,
+        context: Some(format!("《{}》", p.meta.title)),
+        kind: kind.to_string(),
+        text: n.plain.clone(),
+        units: n
+            .lead_units
+            .iter()
+            .chain(&n.responsible_units)
+            .map(|u| u.name.clone())
+            .collect(),
+        weight,
+    }
+}
+
+fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut Vec<Record>) {
+    let page = urls::interpretation(&p.slug, i.kind);
+    let units = cited_units(site, &i.cites);
+    let mut intro: Vec<&str> = Vec::new();
+    intro.extend(i.summary.as_deref());
+    if let Some(a) = &i.author {
+        intro.push(&a.name);
+        intro.extend(a.position.as_deref());
+        intro.extend(a.bio.as_deref());
+    }
+    for (n, section) in sections(&i.body).into_iter().enumerate() {
+        let mut text = section.text;
+        if n == 0 && !intro.is_empty() {
+            text = format!("{}\n{text}", intro.join("\n"));
+        }
+        let (url, title, context) = match section.heading {
+            Some((heading, anchor)) => (format!("{page}#{anchor}"), heading, Some(i.title.clone())),
+            None => (page.clone(), i.title.clone(), None),
+        };
+        out.push(Record {
+            url,
+            title,
+            context,
+            kind: i.kind.name().to_string(),
+            text,
+            units: units.clone(),
+            weight: SECONDARY,
+        });
+    }
+    for panel in &i.panels {
+        let figure = [panel.figure.as_deref(), panel.unit.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<String>();
+        out.push(Record {
+            url: format!("{page}#{}", panel.anchor),
+            title: panel.heading.clone(),
+            context: Some(i.title.clone()),
+            kind: i.kind.name().to_string(),
+            text: format!("{figure}\n{}", panel.text).trim().to_string(),
+            units: cited_units(site, &panel.cites),
+            weight: SECONDARY,
+        });
+    }
+    for q in &i.questions {
+        out.push(Record {
+            url: urls::question(&p.slug, &q.id),
+            title: q.question.clone(),
+            context: Some(q.topic.clone()),
+            kind: Kind::Qa.name().to_string(),
+            text: q.answer.plain.clone(),
+            units: cited_units(site, &q.cites),
+            weight: PRIMARY,
+        });
+    }
+}
+
+/// The units responsible for the cited clauses, without repeats, in citation order.
+fn cited_units(site: &Site, cites: &[ClauseLink]) -> Vec<String> {
+    let mut units: Vec<String> = Vec::new();
+    for (_, n) in cites.iter().filter_map(|c| site.node(&c.key)) {
+        for u in n.lead_units.iter().chain(&n.responsible_units) {
+            if !units.contains(&u.name) {
+                units.push(u.name.clone());
+            }
+        }
+    }
+    units
+}
+
+/// A part of a text between two headings; the first part has no heading.
+#[derive(Debug, PartialEq, Eq)]
+struct Section {
+    /// Heading text and its anchor.
+    heading: Option<(String, String)>,
+    text: String,
+}
+
+/// Splits a text at its headings (levels 2 and 3), so a hit links to the section it is in.
+/// `plain` holds one block per line and each heading is a block of its own.
+fn sections(body: &RichText) -> Vec<Section> {
+    let mut out = vec![Section {
+        heading: None,
+        text: String::new(),
+    }];
+    let mut headings = body.headings.iter().peekable();
+    for line in body.plain.lines() {
+        if let Some(h) = headings.next_if(|h| h.text.trim() == line.trim()) {
+            out.push(Section {
+                heading: Some((h.text.clone(), h.anchor.clone())),
+                text: String::new(),
+            });
+            continue;
+        }
+        if let Some(current) = out.last_mut() {
+            if !current.text.is_empty() {
+                current.text.push('\n');
+            }
+            current.text.push_str(line);
+        }
+    }
+    out.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Heading;
+
+    #[test]
+    fn sections_follow_headings_and_keep_their_anchors() {
+        let body = RichText {
+            plain: "导语。\n一、背景\n背景正文。\n二、要点\n要点一。\n要点二。".into(),
+            headings: vec![
+                Heading {
+                    level: 2,
+                    text: "一、背景".into(),
+                    anchor: "一背景".into(),
+                },
+                Heading {
+                    level: 2,
+                    text: "二、要点".into(),
+                    anchor: "二要点".into(),
+                },
+            ],
+            ..RichText::default()
+        };
+        let s = sections(&body);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0].heading, None);
+        assert_eq!(s[0].text, "导语。");
+        assert_eq!(
+            s[2].heading,
+            Some(("二、要点".to_string(), "二要点".to_string()))
+        );
+        assert_eq!(s[2].text, "要点一。\n要点二。");
+    }
+}

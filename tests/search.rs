@@ -1,0 +1,230 @@
+//! Site search, tested through the real thing: the example portal is built into a temp dir,
+//! served on loopback, and searched in headless Chromium with Pagefind's own script and WASM.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use jiedu::model::{urls, Site};
+use serde_json::json;
+
+/// Policy terms from the example portal: programme names, slogans, institutions, measures.
+const POLICY_TERMS: [&str; 36] = [
+    "医养结合",
+    "两个允许",
+    "安宁疗护",
+    "15分钟健康服务圈",
+    "国家区域医疗中心",
+    "特例单议",
+    "泰山学者",
+    "积水潭",
+    "购房补贴",
+    "重点专科",
+    "签约服务",
+    "医防融合",
+    "中西医并重",
+    "人才兴卫",
+    "学科兴卫",
+    "产业兴卫",
+    "科技兴卫",
+    "医共体",
+    "老有颐养",
+    "两院一体",
+    "领军人才",
+    "三级甲等",
+    "烧伤科",
+    "冀鲁豫",
+    "疾控中心",
+    "精神卫生中心",
+    "乡村医生",
+    "卫生院",
+    "传承创新",
+    "医疗高地",
+    "聊城大学",
+    "国医大师",
+    "专科联盟",
+    "临床重点专科",
+    "高铁新区",
+    "三提三敢",
+];
+
+/// Every page whose text contains `term`, as the search should find it. A clause's text is
+/// searched on its clause page and an answer on its question page: the full text and the Q&A
+/// index repeat them, and a hit there would only send the reader to scroll.
+fn pages_containing(site: &Site, term: &str) -> BTreeSet<String> {
+    let has = |texts: &[&str]| texts.iter().any(|t| t.contains(term));
+    let mut pages = BTreeSet::new();
+    for p in &site.policies {
+        if has(&[&p.meta.title]) {
+            pages.insert(urls::policy(&p.slug));
+        }
+        for n in &p.nodes {
+            if has(&[&n.heading, &n.plain]) {
+                pages.insert(if n.is_clause {
+                    urls::clause(&p.slug, &n.slug)
+                } else {
+                    urls::policy(&p.slug)
+                });
+            }
+        }
+        for i in &p.interpretations {
+            let mut texts: Vec<&str> = vec![&i.title, &i.body.plain];
+            texts.extend(i.summary.as_deref());
+            if let Some(a) = &i.author {
+                texts.push(&a.name);
+                texts.extend(a.position.as_deref());
+                texts.extend(a.bio.as_deref());
+            }
+            for panel in &i.panels {
+                texts.extend([panel.heading.as_str(), panel.text.as_str()]);
+            }
+            if has(&texts) {
+                pages.insert(urls::interpretation(&p.slug, i.kind));
+            }
+            for q in &i.questions {
+                if has(&[&q.question, &q.answer.plain]) {
+                    pages.insert(urls::question(&p.slug, &q.id));
+                }
+            }
+        }
+        if p.progress.iter().any(|x| has(&[&x.title, &x.body.plain])) {
+            pages.insert(urls::progress(&p.slug));
+        }
+    }
+    for pg in &site.pages {
+        if has(&[&pg.title, &pg.body.plain]) {
+            pages.insert(urls::page(&pg.slug));
+        }
+    }
+    pages.into_iter().map(|rel| site.urls.href(&rel)).collect()
+}
+
+fn example() -> std::path::PathBuf {
+    common::repo().join("content")
+}
+
+fn clause_href(site: &Site, key: &str) -> String {
+    let (p, n) = site.node(key).unwrap_or_else(|| panic!("no clause {key}"));
+    site.urls.href(&urls::clause(&p.slug, &n.slug))
+}
+
+fn question_href(site: &Site, words: &str) -> String {
+    let (p, q) = site
+        .policies
+        .iter()
+        .flat_map(|p| p.interpretations.iter().map(move |i| (p, i)))
+        .flat_map(|(p, i)| i.questions.iter().map(move |q| (p, q)))
+        .find(|(_, q)| q.question.contains(words))
+        .unwrap_or_else(|| panic!("no question about {words}"));
+    site.urls.href(&urls::question(&p.slug, &q.id))
+}
+
+#[test]
+fn every_page_containing_a_policy_term_is_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, out) = common::build_site(&example(), tmp.path(), true);
+    let site = &built.site;
+    let terms: Vec<_> = POLICY_TERMS
+        .iter()
+        .map(|t| json!({ "term": t, "pages": pages_containing(site, t) }))
+        .collect();
+    let report = common::run_browser_script(
+        "recall.mjs",
+        &out,
+        &json!({
+            "search_page": site.urls.href(&urls::search()),
+            "bundle": site.urls.href("pagefind/pagefind.js"),
+            "terms": terms,
+        }),
+    );
+    println!("{report}");
+}
+
+#[test]
+fn citizens_questions_find_clauses_and_answers_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, out) = common::build_site(&example(), tmp.path(), true);
+    let site = &built.site;
+    let slug = &site.policies[0].slug;
+    let unit = site
+        .node(&format!("{slug}:4.3.1"))
+        .and_then(|(_, n)| n.lead_units.first())
+        .map(|u| u.name.clone())
+        .expect("clause 4.3.1 has a lead unit");
+    let expectations = json!({
+        "search_page": site.urls.href(&urls::search()),
+        "queries": [
+            { "text": "购房补贴", "within": 3, "expect": [
+                question_href(site, "购房补贴"), clause_href(site, &format!("{slug}:4.3.1")) ] },
+            { "text": "积水潭", "within": 20, "expect": [
+                clause_href(site, &format!("{slug}:4.1.1")), clause_href(site, &format!("{slug}:4.2.1")) ] },
+            { "text": "安宁疗护", "within": 20, "expect": [ clause_href(site, &format!("{slug}:4.6.1")) ] },
+        ],
+        "filter": { "query": "积水潭", "format": "简明问答", "unit": unit },
+        "passage": { "query": "积水潭", "format": "落实进展" },
+    });
+    let report = common::run_browser_script("search-ui.mjs", &out, &expectations);
+    println!("{report}");
+}
+
+#[test]
+fn the_search_bundle_is_part_of_the_build_and_loads_nothing_from_outside() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, _) = common::build_site(&example(), tmp.path(), true);
+    let files = &built.rendered.files;
+    for needed in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-worker.js",
+        "pagefind/pagefind-entry.json",
+        "pagefind/wasm.unknown.pagefind",
+        "static/search.js",
+    ] {
+        assert!(
+            files.contains_key(needed),
+            "{needed} missing from the build"
+        );
+    }
+    for kind in ["pf_meta", "pf_index", "pf_fragment", "pf_filter"] {
+        assert!(
+            files.keys().any(|k| k.ends_with(kind)),
+            "no .{kind} in the build"
+        );
+    }
+    let search_html = match &files["search/index.html"] {
+        jiedu::render::OutFile::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    for attr in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        let outside: Vec<&str> = search_html
+            .match_indices(attr)
+            .map(|(i, _)| &search_html[i..(i + 60).min(search_html.len())])
+            .filter(|s| s.contains("<script") || s.starts_with("src"))
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "search page loads from outside: {outside:?}"
+        );
+    }
+    let entry = match &files["pagefind/pagefind-entry.json"] {
+        jiedu::render::OutFile::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    assert!(entry.contains("\"zh-cn\""), "index is not Chinese: {entry}");
+    assert!(
+        entry.contains("\"version\":\"1.6.0\""),
+        "pagefind version moved: {entry}"
+    );
+}
+
+#[test]
+fn no_search_builds_the_site_without_an_index() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, out) = common::build_site(&example(), tmp.path(), false);
+    assert!(!built
+        .rendered
+        .files
+        .keys()
+        .any(|k| k.starts_with("pagefind/")));
+    assert!(!out.join("pagefind").exists());
+    assert!(out.join("search/index.html").is_file());
+}
