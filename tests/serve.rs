@@ -46,10 +46,12 @@ impl SiteCopy {
         fs::rename(&tmp, &path).unwrap();
     }
     /// Builds the site with `jiedu build` and returns every file, relative path → bytes.
+    /// The preview leaves the search index out (it stays off the edit-to-reload path), so the
+    /// comparison build does too.
     fn full_build(&self) -> BTreeMap<String, Vec<u8>> {
         let out = self.dir.path().join("public");
         let status = Command::new(JIEDU)
-            .args(["build", "--root"])
+            .args(["build", "--no-search", "--root"])
             .arg(self.root())
             .arg("--output")
             .arg(&out)
