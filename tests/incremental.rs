@@ -1,6 +1,8 @@
 //! Incremental rebuilds equal full builds byte for byte, after every kind of edit an editor
 //! makes, and render only what the edit touched.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -12,23 +14,10 @@ use jiedu::serve::incremental::{rebuild, Snapshot, Update};
 fn example_site() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_tree(&repo.join("content"), &dir.path().join("content"));
-    copy_tree(&repo.join("themes"), &dir.path().join("themes"));
+    common::copy_dir(&repo.join("content"), &dir.path().join("content"));
+    common::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
     let root = dir.path().join("content");
     (dir, root)
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn edit(path: &Path, from: &str, to: &str) {

@@ -2,6 +2,8 @@
 //! of the example portal, real HTTP (raw requests over TcpStream, so that malformed paths reach
 //! the server unchanged), real file edits, and real Chromium for live reload.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,8 +28,8 @@ impl SiteCopy {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy_tree(&repo.join("content"), &dir.path().join("content"));
-        copy_tree(&repo.join("themes"), &dir.path().join("themes"));
+        common::copy_dir(&repo.join("content"), &dir.path().join("content"));
+        common::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
         SiteCopy { dir }
     }
     fn root(&self) -> PathBuf {
@@ -63,19 +65,6 @@ impl SiteCopy {
         collect(&out, &out, &mut files);
         files.remove(".jiedu-output");
         files
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

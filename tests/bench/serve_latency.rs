@@ -8,6 +8,9 @@
 //! `cargo bench --bench serve_latency` measures; under `cargo test --all-targets` (no `--bench`
 //! argument) it runs a short smoke pass on the example portal only.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -20,27 +23,14 @@ const JIEDU: &str = env!("CARGO_BIN_EXE_jiedu");
 const TIMEOUT: Duration = Duration::from_secs(600);
 const BUNDLE: &str = "yiliao-gaodi";
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The example portal plus `copies` more copies of its bundle (`yiliao-gaodi-001`, …).
 fn generate(dir: &Path, copies: usize) -> PathBuf {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = dir.join("content");
-    copy_tree(&repo.join("content"), &root);
-    copy_tree(&repo.join("themes"), &dir.join("themes"));
+    common::copy_dir(&repo.join("content"), &root);
+    common::copy_dir(&repo.join("themes"), &dir.join("themes"));
     for i in 1..=copies {
-        copy_tree(&root.join(BUNDLE), &root.join(format!("{BUNDLE}-{i:03}")));
+        common::copy_dir(&root.join(BUNDLE), &root.join(format!("{BUNDLE}-{i:03}")));
     }
     root
 }
