@@ -209,25 +209,15 @@ pub fn parse_chinese_numeral(s: &str) -> Option<u32> {
 /// 1 → 一, 12 → 十二, 25 → 二十五.
 pub fn chinese_numeral(n: u32) -> String {
     const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let ones = if n.is_multiple_of(10) {
+        ""
+    } else {
+        D[(n % 10) as usize]
+    };
     match n {
         0..=9 => D[n as usize].to_string(),
-        10..=19 => format!(
-            "十{}",
-            if n % 10 == 0 {
-                ""
-            } else {
-                D[(n % 10) as usize]
-            }
-        ),
-        20..=99 => format!(
-            "{}十{}",
-            D[(n / 10) as usize],
-            if n % 10 == 0 {
-                ""
-            } else {
-                D[(n % 10) as usize]
-            }
-        ),
+        10..=19 => format!("十{ones}"),
+        20..=99 => format!("{}十{ones}", D[(n / 10) as usize]),
         _ => n.to_string(),
     }
 }

@@ -138,8 +138,11 @@ fn load_config(root: &Path) -> Result<Config, Diagnostic> {
     serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))
 }
 
+/// A Markdown file found by the walk: its path relative to the root, and its bundle.
+type FoundDoc = (PathBuf, Option<String>);
+
 /// Walks the site root in sorted order. Returns the Markdown files with their bundle, and assets.
-fn walk(root: &Path) -> (Vec<(PathBuf, Option<String>)>, Vec<Asset>, Diagnostics) {
+fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut md = Vec::new();
     let mut assets = Vec::new();
@@ -149,8 +152,8 @@ fn walk(root: &Path) -> (Vec<(PathBuf, Option<String>)>, Vec<Asset>, Diagnostics
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            !is_hidden_or_temp(&name)
-                && !(e.depth() == 1 && e.file_type().is_dir() && name == TEMPLATES_DIR)
+            let is_template_dir = e.depth() == 1 && e.file_type().is_dir() && name == TEMPLATES_DIR;
+            !is_hidden_or_temp(&name) && !is_template_dir
         });
     for entry in walker {
         let entry = match entry {
