@@ -91,7 +91,8 @@ fn pages_containing(site: &Site, term: &str) -> BTreeSet<String> {
             pages.insert(urls::progress(&p.slug));
         }
     }
-    for pg in &site.pages {
+    // Pages outside the public navigation (the editors' guide) are not searchable.
+    for pg in site.pages.iter().filter(|pg| pg.nav) {
         if has(&[&pg.title, &pg.body.plain]) {
             pages.insert(urls::page(&pg.slug));
         }
@@ -227,4 +228,30 @@ fn no_search_builds_the_site_without_an_index() {
         .any(|k| k.starts_with("pagefind/")));
     assert!(!out.join("pagefind").exists());
     assert!(out.join("search/index.html").is_file());
+}
+
+#[test]
+fn pages_outside_the_navigation_are_not_indexed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, _) = common::build_site(&example(), tmp.path(), false);
+    let hidden: Vec<_> = built
+        .site
+        .pages
+        .iter()
+        .filter(|p| !p.nav)
+        .map(|p| urls::page(&p.slug))
+        .collect();
+    assert!(
+        !hidden.is_empty(),
+        "the example has an editors' guide outside the navigation"
+    );
+    let records = jiedu::search::records(&built.site);
+    assert!(records.iter().any(|r| r.url.contains("/clause/")));
+    for r in &records {
+        assert!(
+            !hidden.iter().any(|h| r.url.starts_with(h.as_str())),
+            "{} is indexed",
+            r.url
+        );
+    }
 }

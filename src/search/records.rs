@@ -52,7 +52,7 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
     if site.policies.iter().any(|p| !p.progress.is_empty()) {
         kinds.push(PROGRESS);
     }
-    if !site.pages.is_empty() {
+    if site.pages.iter().any(|p| p.nav) {
         kinds.push(PAGE);
     }
     kinds
@@ -64,7 +64,8 @@ pub fn records(site: &Site) -> Vec<Record> {
     for p in &site.policies {
         policy_records(site, p, &mut out);
     }
-    for page in &site.pages {
+    // Pages kept out of the public navigation (the editors' guide) stay out of search too.
+    for page in site.pages.iter().filter(|p| p.nav) {
         out.push(Record {
             url: urls::page(&page.slug),
             title: page.title.clone(),
