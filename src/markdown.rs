@@ -73,12 +73,9 @@ pub fn render(
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_WIKILINKS
         | Options::ENABLE_STRIKETHROUGH;
-    let mut block: Vec<Event<'_>> = Vec::new();
-    let mut block_targets: Vec<String> = Vec::new();
-    let mut block_text = String::new();
+    let mut block = Block::new(anchor_prefix);
     let mut depth = 0usize;
     let mut used_anchors: HashSet<String> = HashSet::new();
-    let mut block_no = 0usize;
     let mut in_code: Option<String> = None;
     let mut code = String::new();
     let mut wikilink_depth = 0usize;
@@ -90,7 +87,9 @@ pub fn render(
             match event {
                 Event::Text(t) => code.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    block.push(Event::Html(CowStr::from(highlight(&code, lang))));
+                    block
+                        .events
+                        .push(Event::Html(CowStr::from(highlight(&code, lang))));
                     out.plain.push_str(&code);
                     code.clear();
                     in_code = None;
@@ -99,14 +98,7 @@ pub fn render(
                 _ => {}
             }
             if depth == 0 {
-                flush(
-                    &mut out,
-                    &mut block,
-                    &mut block_targets,
-                    &mut block_text,
-                    &mut block_no,
-                    anchor_prefix,
-                );
+                block.flush(&mut out);
             }
             continue;
         }
@@ -131,14 +123,14 @@ pub fn render(
                 let id = dest_url.trim().to_string();
                 match resolve(&id) {
                     Ok(r) => {
-                        if !block_targets.contains(&r.key) {
-                            block_targets.push(r.key.clone());
+                        if !block.targets.contains(&r.key) {
+                            block.targets.push(r.key.clone());
                         }
                         let html = format!("<a class=\"clause-ref\" href=\"{}\">", escape(&r.href));
-                        block.push(Event::Html(CowStr::from(html)));
+                        block.events.push(Event::Html(CowStr::from(html)));
                         if !has_pothole {
-                            block.push(Event::Text(CowStr::from(r.text.clone())));
-                            block_text.push_str(&r.text);
+                            block.events.push(Event::Text(CowStr::from(r.text.clone())));
+                            block.text.push_str(&r.text);
                         }
                     }
                     Err(d) => {
@@ -148,9 +140,11 @@ pub fn render(
                             line: Some(file_line),
                             ..d
                         });
-                        block.push(Event::Html(CowStr::from("<a class=\"clause-ref broken\">")));
+                        block
+                            .events
+                            .push(Event::Html(CowStr::from("<a class=\"clause-ref broken\">")));
                         if !has_pothole {
-                            block.push(Event::Text(CowStr::from(id)));
+                            block.events.push(Event::Text(CowStr::from(id)));
                         }
                     }
                 }
@@ -160,12 +154,15 @@ pub fn render(
             Event::End(TagEnd::Link) if wikilink_depth > 0 => {
                 wikilink_depth -= 1;
                 depth -= 1;
-                block.push(Event::Html(CowStr::from("</a>")));
+                block.events.push(Event::Html(CowStr::from("</a>")));
                 continue;
             }
             Event::Text(t)
                 if wikilink_depth > 0
-                    && block.last().is_some_and(|e| matches!(e, Event::Text(_))) =>
+                    && block
+                        .events
+                        .last()
+                        .is_some_and(|e| matches!(e, Event::Text(_))) =>
             {
                 // Without a pothole the resolved label replaced the id text already.
                 let _ = t;
@@ -178,19 +175,19 @@ pub fn render(
         match &event {
             Event::Start(Tag::Heading { level, .. }) => heading = Some((*level, String::new())),
             Event::Text(t) | Event::Code(t) => {
-                block_text.push_str(t);
+                block.text.push_str(t);
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(t);
                 }
             }
-            Event::SoftBreak | Event::HardBreak => block_text.push(' '),
+            Event::SoftBreak | Event::HardBreak => block.text.push(' '),
             _ => {}
         }
         if let Event::End(TagEnd::Heading(level)) = &event {
             if let Some((_, text)) = heading.take() {
                 let anchor = unique_anchor(&heading_anchor(&text), &mut used_anchors);
                 let lvl = *level as u8;
-                if let Some(Event::Start(Tag::Heading { id, .. })) = block.first_mut() {
+                if let Some(Event::Start(Tag::Heading { id, .. })) = block.events.first_mut() {
                     *id = Some(CowStr::from(anchor.clone()));
                 }
                 if lvl <= 3 {
@@ -207,62 +204,63 @@ pub fn render(
             Event::End(_) => depth = depth.saturating_sub(1),
             _ => {}
         }
-        block.push(event);
+        block.events.push(event);
         if depth == 0 {
-            flush(
-                &mut out,
-                &mut block,
-                &mut block_targets,
-                &mut block_text,
-                &mut block_no,
-                anchor_prefix,
-            );
+            block.flush(&mut out);
         }
     }
-    flush(
-        &mut out,
-        &mut block,
-        &mut block_targets,
-        &mut block_text,
-        &mut block_no,
-        anchor_prefix,
-    );
+    block.flush(&mut out);
     (out, diags)
 }
 
-/// Emits one top-level block; a block that cites clauses gets an anchor and is recorded.
-fn flush(
-    out: &mut RichText,
-    block: &mut Vec<Event<'_>>,
-    targets: &mut Vec<String>,
-    text: &mut String,
-    block_no: &mut usize,
-    anchor_prefix: &str,
-) {
-    if block.is_empty() {
-        return;
-    }
-    *block_no += 1;
-    let mut html_out = String::new();
-    html::push_html(&mut html_out, block.drain(..));
-    if !targets.is_empty() {
-        let anchor = format!("{anchor_prefix}duan-{block_no}");
-        html_out = add_id(&html_out, &anchor);
-        out.citing_blocks.push(CitingBlock {
-            anchor,
-            excerpt: excerpt(text, 120),
-            targets: std::mem::take(targets),
-        });
-    }
-    out.html.push_str(&html_out);
-    let t = text.trim();
-    if !t.is_empty() {
-        if !out.plain.is_empty() {
-            out.plain.push('\n');
+/// The top-level Markdown block being collected: its events, the clauses it cites and its text.
+struct Block<'a> {
+    events: Vec<Event<'a>>,
+    targets: Vec<String>,
+    text: String,
+    /// Blocks emitted so far; numbers the anchors of citing blocks.
+    count: usize,
+    anchor_prefix: &'a str,
+}
+
+impl<'a> Block<'a> {
+    fn new(anchor_prefix: &'a str) -> Self {
+        Block {
+            events: Vec::new(),
+            targets: Vec::new(),
+            text: String::new(),
+            count: 0,
+            anchor_prefix,
         }
-        out.plain.push_str(t);
     }
-    text.clear();
+
+    /// Emits the block; a block that cites clauses gets an anchor and is recorded.
+    fn flush(&mut self, out: &mut RichText) {
+        if self.events.is_empty() {
+            return;
+        }
+        self.count += 1;
+        let mut html_out = String::new();
+        html::push_html(&mut html_out, self.events.drain(..));
+        if !self.targets.is_empty() {
+            let anchor = format!("{}duan-{}", self.anchor_prefix, self.count);
+            html_out = add_id(&html_out, &anchor);
+            out.citing_blocks.push(CitingBlock {
+                anchor,
+                excerpt: excerpt(&self.text, 120),
+                targets: std::mem::take(&mut self.targets),
+            });
+        }
+        out.html.push_str(&html_out);
+        let t = self.text.trim();
+        if !t.is_empty() {
+            if !out.plain.is_empty() {
+                out.plain.push('\n');
+            }
+            out.plain.push_str(t);
+        }
+        self.text.clear();
+    }
 }
 
 /// Adds `id="…"` to the first tag of an HTML fragment we generated ourselves.
