@@ -5,14 +5,12 @@
 //! the reading pages. Screenshots for people go to target/screenshots/. The same code must fail
 //! on tests/fixtures/broken/, which proves each check can fail.
 
-mod support;
+mod common;
 
-use support::browser::{
-    run_browser_checks, screenshot_dir, Plan, PlannedPage, Report, Screenshots,
-};
-use support::page_types::{representative_pages, EXAMPLE_PAGE_TYPES};
-use support::vnu::nu_errors;
-use support::{build_example, fixture};
+use common::browser::{run_browser_checks, screenshot_dir, Plan, PlannedPage, Report, Screenshots};
+use common::page_types::{representative_pages, EXAMPLE_PAGE_TYPES};
+use common::vnu::nu_errors;
+use common::{build_example, fixture};
 
 /// Run on one page of every type.
 const EVERY_TYPE: &[&str] = &["axe", "load", "overflow", "keyboard"];
@@ -66,7 +64,7 @@ fn summary(report: &Report) -> String {
 fn nu_html_checker_finds_no_errors_in_any_page() {
     let site = build_example();
     let errors = nu_errors(&site.root);
-    let pages = support::html_pages(&site.root).len();
+    let pages = common::html_pages(&site.root).len();
     eprintln!("vnu: {pages} pages, {} errors", errors.len());
     let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert!(

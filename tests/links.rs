@@ -1,10 +1,10 @@
 //! Link and anchor check over every built page: internal href/src resolve to files, #fragments
 //! to ids. The same checker must catch what tests/fixtures/broken/ plants.
 
-mod support;
+mod common;
 
-use support::links::check_links;
-use support::{build_example, fixture};
+use common::links::check_links;
+use common::{build_example, fixture};
 
 #[test]
 fn example_portal_has_no_broken_links_or_anchors() {

@@ -1,10 +1,10 @@
 //! The portal head metadata (shared/docs/zhengwu-conventions.md §3) on every built page, and the
 //! same checker failing on tests/fixtures/broken/.
 
-mod support;
+mod common;
 
-use support::portal_meta::{check_page, check_portal_meta, is_pub_date};
-use support::{build_example, fixture};
+use common::portal_meta::{check_page, check_portal_meta, is_pub_date};
+use common::{build_example, fixture};
 
 #[test]
 fn example_portal_pages_carry_valid_portal_meta() {

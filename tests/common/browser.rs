@@ -8,10 +8,10 @@ use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use super::repo_dir;
+use super::repo;
 
 pub fn browser_dir() -> PathBuf {
-    repo_dir().join("tests").join("browser")
+    repo().join("tests").join("browser")
 }
 
 pub fn node_modules() -> PathBuf {
@@ -104,5 +104,5 @@ pub fn screenshot_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .map(|target| target.join("screenshots"))
-        .unwrap_or_else(|| repo_dir().join("target").join("screenshots"))
+        .unwrap_or_else(|| repo().join("target").join("screenshots"))
 }
