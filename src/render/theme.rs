@@ -161,6 +161,9 @@ impl Theme {
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/` (as `&#x2F;`), which every URL is full of; values are
+        // always quoted in our templates, so escaping & < > " ' is all HTML needs.
+        tera.set_escape_fn(crate::markdown::escape);
         let raw: Vec<(&str, &str)> = sources
             .iter()
             .map(|(n, t, _)| (n.as_str(), t.as_str()))
