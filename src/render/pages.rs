@@ -382,6 +382,11 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Chrome of a site-wide page that sits directly under 政务公开 and is no article.
+    fn site_page_chrome(&self, title: &str, kind: &'static str, rel: &str) -> Chrome {
+        self.chrome(title, self.crumbs(None, title), kind, None, rel)
+    }
+
     fn interp_links(&self, p: &'a Policy) -> Vec<InterpLink<'a>> {
         p.interpretations
             .iter()
@@ -736,13 +741,7 @@ impl<'a> Builder<'a> {
             .collect();
         items.sort_by(|a, b| b.published.cmp(&a.published).then(a.href.cmp(&b.href)));
         let rel = urls::column(k);
-        let mut chrome = self.chrome(
-            k.column(),
-            self.crumbs(None, k.column()),
-            "page-column",
-            None,
-            &rel,
-        );
+        let mut chrome = self.site_page_chrome(k.column(), "page-column", &rel);
         chrome.meta.push(Meta {
             name: "ColumnName".into(),
             content: k.column().into(),
@@ -821,13 +820,7 @@ impl<'a> Builder<'a> {
                 responsible: u.responsible.len(),
             })
             .collect();
-        let chrome = self.chrome(
-            "责任单位",
-            self.crumbs(None, "责任单位"),
-            "page-units",
-            None,
-            &urls::units(),
-        );
+        let chrome = self.site_page_chrome("责任单位", "page-units", &urls::units());
         self.wrap(chrome, UnitsData { units })
     }
 
@@ -846,13 +839,7 @@ impl<'a> Builder<'a> {
                     })
             })
             .collect();
-        let chrome = self.chrome(
-            "站内搜索",
-            self.crumbs(None, "站内搜索"),
-            "page-search",
-            None,
-            &urls::search(),
-        );
+        let chrome = self.site_page_chrome("站内搜索", "page-search", &urls::search());
         let data = SearchData {
             qa_hrefs,
             formats: crate::search::kinds(s),
@@ -867,13 +854,7 @@ impl<'a> Builder<'a> {
     fn page(&self, i: usize) -> Result<tera::Context, tera::Error> {
         let pg = &self.site.pages[i];
         let rel = urls::page(&pg.slug);
-        let chrome = self.chrome(
-            &pg.title,
-            self.crumbs(None, &pg.title),
-            "page-page",
-            None,
-            &rel,
-        );
+        let chrome = self.site_page_chrome(&pg.title, "page-page", &rel);
         self.wrap(
             chrome,
             PageData {

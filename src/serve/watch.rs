@@ -11,7 +11,8 @@ use std::time::Duration;
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
 use notify_debouncer_full::notify::{self, PollWatcher, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
-    new_debouncer_opt, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache,
+    new_debouncer_opt, DebounceEventHandler, DebounceEventResult, DebouncedEvent, Debouncer,
+    RecommendedCache,
 };
 
 use crate::diagnostics::Diagnostic;
@@ -110,31 +111,12 @@ pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<W
         )
     };
     let mut watch = if poll {
-        let notify_config = notify::Config::default()
+        let config = notify::Config::default()
             .with_poll_interval(POLL_INTERVAL)
             .with_compare_contents(true);
-        Watch::Poll(
-            new_debouncer_opt(
-                DEBOUNCE,
-                None,
-                handler,
-                RecommendedCache::new(),
-                notify_config,
-            )
-            .map_err(failed)?,
-        )
+        Watch::Poll(debouncer(handler, config).map_err(failed)?)
     } else {
-        let notify_config = notify::Config::default();
-        Watch::Native(
-            new_debouncer_opt(
-                DEBOUNCE,
-                None,
-                handler,
-                RecommendedCache::new(),
-                notify_config,
-            )
-            .map_err(failed)?,
-        )
+        Watch::Native(debouncer(handler, notify::Config::default()).map_err(failed)?)
     };
     for dir in dirs {
         match &mut watch {
@@ -144,6 +126,14 @@ pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<W
         .map_err(failed)?;
     }
     Ok(watch)
+}
+
+/// A debouncer over watcher type `W` (native events or polling), with the project's debounce.
+fn debouncer<W: notify::Watcher, F: DebounceEventHandler>(
+    handler: F,
+    config: notify::Config,
+) -> Result<Debouncer<W, RecommendedCache>, notify::Error> {
+    new_debouncer_opt(DEBOUNCE, None, handler, RecommendedCache::new(), config)
 }
 
 #[cfg(test)]
