@@ -92,7 +92,7 @@ pub fn render(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     let theme = timings.time("theme", || Theme::load(&opts.root))?;
     let mut rendered = timings.time("render", || render_site(&site, &theme, opts.render))?;
     if opts.search {
-        let files = timings.time("search", || search::index(&site))?;
+        let files = timings.time("search", || search::index(&site));
         rendered.add_generated(files)?;
     }
     let pages = rendered.deps.len();

@@ -1,5 +1,5 @@
 //! Site search, tested through the real thing: the example portal is built into a temp dir,
-//! served on loopback, and searched in headless Chromium with Pagefind's own script and WASM.
+//! served on loopback, and searched in headless Chromium with the engine the build writes.
 
 mod common;
 
@@ -134,7 +134,7 @@ fn every_page_containing_a_policy_term_is_found() {
         &out,
         &json!({
             "search_page": site.urls.href(&urls::search()),
-            "bundle": site.urls.href("pagefind/pagefind.js"),
+            "engine": site.urls.href(jiedu::search::ENGINE),
             "terms": terms,
         }),
     );
@@ -174,21 +174,17 @@ fn the_search_bundle_is_part_of_the_build_and_loads_nothing_from_outside() {
     let (built, _) = common::build_site(&example(), tmp.path(), true);
     let files = &built.rendered.files;
     for needed in [
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-worker.js",
-        "pagefind/pagefind-entry.json",
-        "pagefind/wasm.unknown.pagefind",
+        "search-index/engine.js",
+        "search-index/meta.json",
+        "search-index/t/0.bin",
+        "search-index/f/0.json",
+        "search-index/format/0.bin",
+        "search-index/unit/0.bin",
         "static/search.js",
     ] {
         assert!(
             files.contains_key(needed),
             "{needed} missing from the build"
-        );
-    }
-    for kind in ["pf_meta", "pf_index", "pf_fragment", "pf_filter"] {
-        assert!(
-            files.keys().any(|k| k.ends_with(kind)),
-            "no .{kind} in the build"
         );
     }
     let search_html = match &files["search/index.html"] {
@@ -206,15 +202,53 @@ fn the_search_bundle_is_part_of_the_build_and_loads_nothing_from_outside() {
             "search page loads from outside: {outside:?}"
         );
     }
-    let entry = match &files["pagefind/pagefind-entry.json"] {
-        jiedu::render::OutFile::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+    let meta: serde_json::Value = match &files["search-index/meta.json"] {
+        jiedu::render::OutFile::Bytes(b) => serde_json::from_slice(b).unwrap(),
         other => panic!("{other:?}"),
     };
-    assert!(entry.contains("\"zh-cn\""), "index is not Chinese: {entry}");
-    assert!(
-        entry.contains("\"version\":\"1.6.0\""),
-        "pagefind version moved: {entry}"
+    let records = jiedu::search::records(&built.site).len();
+    assert_eq!(meta["records"], records, "{meta}");
+    let shards = meta["shards"].as_u64().unwrap();
+    let fragments = records.div_ceil(meta["per_fragment"].as_u64().unwrap() as usize);
+    for n in 0..shards {
+        assert!(
+            files.contains_key(&format!("search-index/t/{n}.bin")),
+            "shard {n}"
+        );
+    }
+    assert!(files.contains_key(&format!("search-index/f/{}.json", fragments - 1)));
+    assert!(!files.contains_key(&format!("search-index/f/{fragments}.json")));
+}
+
+#[test]
+fn the_engine_cuts_queries_as_the_indexer_cut_the_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (_, out) = common::build_site(&example(), tmp.path(), true);
+    // Full-width letters and digits, capitals, the ideographic space, 〇, a character outside
+    // the BMP, Roman and fraction numerals, accented and Arabic-Indic letters, punctuation.
+    let samples = [
+        "购房补贴",
+        "１５分钟健康服务圈",
+        "ＣＴ检查　MRI",
+        "二〇二五年",
+        "𠀀𠀁字",
+        "Ⅻ项½份",
+        "café 咖啡",
+        "٣ 名",
+        "县（市、区）",
+        "第4.3.1条",
+        "补",
+    ];
+    let samples: Vec<_> = samples
+        .iter()
+        .map(|t| json!({ "text": t, "indexed": jiedu::search::token_texts(t) }))
+        .collect();
+    let report = common::run_browser_script(
+        "tokens.mjs",
+        &out,
+        &json!({ "engine": jiedu::search::ENGINE, "samples": samples }),
     );
+    println!("{report}");
 }
 
 #[test]
@@ -225,8 +259,8 @@ fn no_search_builds_the_site_without_an_index() {
         .rendered
         .files
         .keys()
-        .any(|k| k.starts_with("pagefind/")));
-    assert!(!out.join("pagefind").exists());
+        .any(|k| k.starts_with("search-index/")));
+    assert!(!out.join("search-index").exists());
     assert!(out.join("search/index.html").is_file());
 }
 

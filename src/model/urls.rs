@@ -62,4 +62,11 @@ pub fn page(slug: &str) -> String {
 }
 
 /// Top-level URL segments the generator itself uses; policy and page slugs may not take them.
-pub const RESERVED: [&str; 6] = ["column", "unit", "search", "static", "pages", "pagefind"];
+pub const RESERVED: [&str; 6] = [
+    "column",
+    "unit",
+    "search",
+    "static",
+    "pages",
+    "search-index",
+];

@@ -293,8 +293,8 @@ pub struct SearchData {
     pub formats: Vec<&'static str>,
     /// Unit names offered as a filter.
     pub units: Vec<String>,
-    /// The search bundle's script.
-    pub pagefind_js: String,
+    /// The search engine script of the bundle.
+    pub engine_js: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -844,9 +844,7 @@ impl<'a> Builder<'a> {
             qa_hrefs,
             formats: crate::search::kinds(s),
             units: s.units.iter().map(|u| u.name.clone()).collect(),
-            pagefind_js: s
-                .urls
-                .href(&format!("{}/pagefind.js", crate::search::BUNDLE_DIR)),
+            engine_js: s.urls.href(crate::search::ENGINE),
         };
         self.wrap(chrome, data)
     }

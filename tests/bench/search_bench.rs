@@ -52,9 +52,9 @@ fn main() {
         rss_after as f64 / 1024.0
     );
 
-    let (all, index) = bundle_size(&out.join("pagefind"));
+    let (all, index) = bundle_size(&out.join(jiedu::search::BUNDLE_DIR));
     println!(
-        "搜索文件（磁盘）：共 {:.1} MB；其中索引数据（pf_meta/pf_index/pf_fragment/pf_filter）{:.1} MB",
+        "搜索文件（磁盘）：共 {:.1} MB；其中索引分片（t/）{:.1} MB，其余为结果片段、筛选表和搜索程序",
         all as f64 / 1_048_576.0,
         index as f64 / 1_048_576.0
     );
@@ -122,7 +122,7 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// (all bytes, index-data bytes) under the bundle directory.
+/// (all bytes, index-shard bytes) under the bundle directory.
 fn bundle_size(dir: &Path) -> (u64, u64) {
     let mut all = 0;
     let mut index = 0;
@@ -136,11 +136,7 @@ fn bundle_size(dir: &Path) -> (u64, u64) {
             }
             let len = entry.metadata().map_or(0, |m| m.len());
             all += len;
-            let name = path.to_string_lossy();
-            if ["pf_meta", "pf_index", "pf_fragment", "pf_filter"]
-                .iter()
-                .any(|ext| name.ends_with(ext))
-            {
+            if path.parent().and_then(Path::file_name) == Some("t".as_ref()) {
                 index += len;
             }
         }

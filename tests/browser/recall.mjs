@@ -1,7 +1,7 @@
-// Recall of policy terms through Pagefind's real search script and WASM in Chromium, against
-// the index the build wrote: for each term, every page whose text contains it must be found.
+// Recall of policy terms through the site's real search engine in Chromium, against the index
+// the build wrote: for each term, every page whose text contains it must be found.
 // Usage: node recall.mjs <built site dir> <expectations.json>
-//   expectations: { "search_page": "/search/", "bundle": "/pagefind/pagefind.js",
+//   expectations: { "search_page": "/search/", "engine": "/search-index/engine.js",
 //                   "terms": [{ "term": "安宁疗护", "pages": ["/slug/clause/4-6-1/", …] }] }
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -15,17 +15,17 @@ const browser = await launch();
 const page = await browser.newPage();
 await page.goto(site.url + expect.search_page);
 
-const found = await page.evaluate(async ({ bundle, terms }) => {
-  const pagefind = await import(bundle);
-  await pagefind.init();
+const found = await page.evaluate(async ({ engineUrl, terms }) => {
+  const engine = await import(engineUrl);
+  await engine.init();
   const out = {};
   for (const term of terms) {
-    const search = await pagefind.search(term);
+    const search = await engine.search(term);
     const data = await Promise.all(search.results.map((r) => r.data()));
     out[term] = data.map((d) => new URL(d.url, location.href).pathname);
   }
   return out;
-}, { bundle: expect.bundle, terms: expect.terms.map((t) => t.term) });
+}, { engineUrl: expect.engine, terms: expect.terms.map((t) => t.term) });
 
 const checks = new Checks();
 for (const { term, pages } of expect.terms) {

@@ -110,7 +110,7 @@ for (const q of expect.queries) {
 }
 
 checks.ok(outside.length === 0, `nothing loads from outside the site (${outside.join(", ")})`);
-checks.ok(site.requests.some((r) => r.includes("/pagefind/pagefind.js")), "the search script comes from the site's own /pagefind/");
+checks.ok(site.requests.some((r) => r.includes("/search-index/engine.js")), "the search engine comes from the site's own /search-index/");
 checks.ok(errors.length === 0, `no script errors (${errors.join("; ")})`);
 
 // Without JavaScript: the header box still goes to the search page, which offers browsing links.

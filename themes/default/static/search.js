@@ -1,5 +1,5 @@
-/* jiedu site search: runs Pagefind's own search script from this site (no CDN) over the index
-   built by `jiedu build`. The search form stays hidden until the index has loaded, so a
+/* jiedu site search: runs the search engine `jiedu build` writes with the index
+   (/search-index/engine.js, from this site, no CDN). The search form stays hidden until the index has loaded, so a
    browser without JavaScript, without module scripts or without an index never shows a dead
    control: it keeps the browsing links below. */
 const box = document.getElementById("search");
@@ -11,7 +11,7 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const PAGE_SIZE = 20;
 
-let pagefind = null;
+let engine = null;
 let latest = 0;
 
 function params() {
@@ -36,22 +36,20 @@ function writeUrl() {
   history.replaceState(null, "", query ? "?" + query : window.location.pathname);
 }
 
-/* Pagefind marks matches with <mark> in text where it has escaped < and >; the excerpt is
-   rebuilt from text nodes so nothing from the index is ever parsed as markup. */
-function excerptNode(excerpt) {
+/* The excerpt comes as plain segments and is built from text nodes, so nothing from the
+   index is ever parsed as markup. */
+function excerptNode(segments) {
   const p = document.createElement("p");
   p.className = "excerpt";
-  const unescape = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
-  excerpt.split(/(<mark>.*?<\/mark>)/).forEach((part) => {
-    const m = /^<mark>(.*)<\/mark>$/.exec(part);
-    if (m) {
+  for (const s of segments) {
+    if (s.mark) {
       const mark = document.createElement("mark");
-      mark.textContent = unescape(m[1]);
+      mark.textContent = s.text;
       p.appendChild(mark);
-    } else if (part) {
-      p.appendChild(document.createTextNode(unescape(part)));
+    } else {
+      p.appendChild(document.createTextNode(s.text));
     }
-  });
+  }
   return p;
 }
 
@@ -71,7 +69,7 @@ function hitNode(data) {
     where.textContent = data.meta.context;
     li.append(where);
   }
-  li.append(excerptNode(data.excerpt || ""));
+  li.append(excerptNode(data.excerpt || []));
   return li;
 }
 
@@ -84,23 +82,24 @@ async function run() {
     status.textContent = "请输入要查找的内容。";
     return;
   }
-  if (!pagefind) return;
+  if (!engine) return;
   const filters = {};
   if (formatSelect.value) filters.format = formatSelect.value;
   if (unitSelect.value) filters.unit = unitSelect.value;
   status.textContent = "正在搜索……";
-  const search = await pagefind.search(term, { filters });
+  const search = await engine.search(term, { filters });
   if (ticket !== latest) return;
   const results = search ? search.results : [];
   const shown = await Promise.all(results.slice(0, PAGE_SIZE).map((r) => r.data()));
   if (ticket !== latest) return;
   list.replaceChildren(...shown.map(hitNode));
+  const partly = search && search.partial ? `没有与“${term}”完全一致的说法，以下结果包含其中大部分字词。` : "";
   if (!results.length) {
     status.textContent = `没有找到与“${term}”相关的内容，请换个说法，或按下方栏目浏览。`;
   } else if (results.length > shown.length) {
-    status.textContent = `找到 ${results.length} 条结果，显示前 ${shown.length} 条。`;
+    status.textContent = `${partly}找到 ${results.length} 条结果，显示前 ${shown.length} 条。`;
   } else {
-    status.textContent = `找到 ${results.length} 条结果。`;
+    status.textContent = `${partly}找到 ${results.length} 条结果。`;
   }
 }
 
@@ -121,15 +120,12 @@ unitSelect.addEventListener("change", run);
 
 readUrl();
 try {
-  pagefind = await import(box.dataset.pagefind);
-  /* Policy clauses are long; Pagefind's default length penalty (0.75) would rank a short
-     infographic caption above the clause it summarises. */
-  await pagefind.options({ excerptLength: 40, ranking: { pageLength: 0.3 } });
-  await pagefind.init();
+  engine = await import(box.dataset.engine);
+  await engine.init();
   form.hidden = false;
   box.classList.add("search-ready");
 } catch (e) {
-  pagefind = null;
+  engine = null;
   status.textContent = "站内搜索暂时不可用，请按下方栏目浏览。";
 }
-if (pagefind && input.value.trim()) run();
+if (engine && input.value.trim()) run();

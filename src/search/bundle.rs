@@ -1,0 +1,199 @@
+//! The files of the search bundle, as `engine.js` reads them:
+//!
+//! - `meta.json`: record count, shard count, records per fragment, filter values, and a
+//!   version the engine appends to every other URL so a host's cache never mixes two builds;
+//! - `t/<n>.bin`: index shard `n`, holding every token whose first character's code point is
+//!   `n` modulo the shard count (so a one-character query reads one shard). Entries are
+//!   LEB128 varints: token length in bytes, the token in UTF-8, the number of postings, then
+//!   per posting the record id's distance from the previous one and its weight;
+//! - `f/<n>.json`: records `n × per_fragment …`, each `[url, title, format, context, text]`,
+//!   fetched only for the hits shown;
+//! - `format/<i>.bin`, `unit/<i>.bin`: the record ids of each filter value, as id distances.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde_json::json;
+
+use super::postings::Postings;
+use super::records::Record;
+use super::tokens::han_text;
+
+/// Aim for index shards of about this many bytes: a query of a few characters then fetches a
+/// few tens of kilobytes.
+const SHARD_BYTES: usize = 16 * 1024;
+/// Most shards a site gets; the modulus must leave room for the many distinct characters.
+const MAX_SHARDS: usize = 4096;
+/// Aim for fragment files of about this many bytes.
+const FRAGMENT_BYTES: usize = 8 * 1024;
+const MAX_PER_FRAGMENT: usize = 32;
+
+/// The engine that reads the bundle; it lives next to the files it reads.
+const ENGINE: &str = include_str!("engine.js");
+
+/// The bundle's files: path inside the bundle directory → bytes.
+pub fn bundle(
+    records: &[Record],
+    postings: Postings,
+    formats: &[&str],
+    units: &[String],
+    href: impl Fn(&str) -> String + Sync,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let shard_count = (postings.total() * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
+    files.extend(shards(postings, shard_count));
+    let per_fragment = per_fragment(records);
+    let fragments: Vec<(String, Vec<u8>)> = records
+        .par_chunks(per_fragment)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let rows: Vec<serde_json::Value> = chunk
+                .iter()
+                .map(|r| {
+                    let format = formats.iter().position(|f| *f == r.kind);
+                    let context = r.context.as_deref().unwrap_or("");
+                    json!([href(&r.url), r.title, format, context, r.text])
+                })
+                .collect();
+            let bytes = serde_json::Value::Array(rows).to_string().into_bytes();
+            (format!("f/{n}.json"), bytes)
+        })
+        .collect();
+    files.extend(fragments);
+    files.extend(filter_lists("format", formats, records, |r| {
+        vec![r.kind.as_str()]
+    }));
+    files.extend(filter_lists("unit", units, records, |r| {
+        r.units.iter().map(String::as_str).collect()
+    }));
+    let version = fingerprint(&files);
+    let meta = json!({
+        "version": version,
+        "records": records.len(),
+        "shards": shard_count,
+        "per_fragment": per_fragment,
+        "formats": formats,
+        "units": units,
+    });
+    files.push(("meta.json".into(), meta.to_string().into_bytes()));
+    files.push(("engine.js".into(), ENGINE.as_bytes().to_vec()));
+    files
+}
+
+fn shards(postings: Postings, count: usize) -> Vec<(String, Vec<u8>)> {
+    let mut by_shard: Vec<BTreeMap<String, Vec<super::postings::Posting>>> =
+        (0..count).map(|_| BTreeMap::new()).collect();
+    let entries = postings
+        .han
+        .into_iter()
+        .map(|(k, list)| (han_text(k), list))
+        .chain(postings.words);
+    for (token, list) in entries {
+        let first = token.chars().next().map_or(0, |c| c as usize);
+        by_shard[first % count].insert(token, list);
+    }
+    by_shard
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, tokens)| {
+            let mut out = Vec::new();
+            for (token, list) in tokens {
+                varint(&mut out, token.len() as u32);
+                out.extend_from_slice(token.as_bytes());
+                varint(&mut out, list.len() as u32);
+                let mut previous = 0;
+                for p in list {
+                    varint(&mut out, p.record - previous);
+                    varint(&mut out, p.value);
+                    previous = p.record;
+                }
+            }
+            (format!("t/{n}.bin"), out)
+        })
+        .collect()
+}
+
+/// For each filter value, the ids of the records that have it; one pass over the records.
+fn filter_lists<'r, V: AsRef<str>>(
+    name: &str,
+    values: &[V],
+    records: &'r [Record],
+    of: impl Fn(&'r Record) -> Vec<&'r str>,
+) -> Vec<(String, Vec<u8>)> {
+    let position: HashMap<&str, usize> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.as_ref(), i))
+        .collect();
+    let mut lists: Vec<Vec<usize>> = vec![Vec::new(); values.len()];
+    for (id, r) in records.iter().enumerate() {
+        for v in of(r) {
+            if let Some(&i) = position.get(v) {
+                if lists[i].last() != Some(&id) {
+                    lists[i].push(id);
+                }
+            }
+        }
+    }
+    lists
+        .into_iter()
+        .enumerate()
+        .map(|(i, ids)| (format!("{name}/{i}.bin"), id_list(ids.into_iter())))
+        .collect()
+}
+
+fn per_fragment(records: &[Record]) -> usize {
+    let bytes: usize = records
+        .iter()
+        .map(|r| r.url.len() + r.title.len() + r.text.len() + 16)
+        .sum();
+    let average = (bytes / records.len().max(1)).max(1);
+    (FRAGMENT_BYTES / average).clamp(1, MAX_PER_FRAGMENT)
+}
+
+fn id_list(ids: impl Iterator<Item = usize>) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut previous = 0;
+    for id in ids {
+        varint(&mut out, (id - previous) as u32);
+        previous = id;
+    }
+    out
+}
+
+fn varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8 & 0x7F) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// FNV-1a over the bundle: stable across builds of the same content, different otherwise.
+fn fingerprint(files: &[(String, Vec<u8>)]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (name, bytes) in files {
+        for b in name.as_bytes().iter().chain(bytes) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_are_leb128() {
+        let mut out = Vec::new();
+        for v in [0, 127, 128, 300, u32::MAX] {
+            varint(&mut out, v);
+        }
+        assert_eq!(
+            out,
+            [0, 127, 0x80, 1, 0xAC, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]
+        );
+    }
+}
