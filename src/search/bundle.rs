@@ -15,9 +15,10 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::postings::Postings;
+use super::postings::{List, Postings};
 use super::records::Record;
 use super::tokens::han_text;
+use super::varint;
 
 /// Aim for index shards of about this many bytes: a query of a few characters then fetches a
 /// few tens of kilobytes.
@@ -81,13 +82,12 @@ pub fn bundle(
 }
 
 fn shards(postings: Postings, count: usize) -> Vec<(String, Vec<u8>)> {
-    let mut by_shard: Vec<BTreeMap<String, Vec<super::postings::Posting>>> =
-        (0..count).map(|_| BTreeMap::new()).collect();
+    let mut by_shard: Vec<BTreeMap<String, &List>> = (0..count).map(|_| BTreeMap::new()).collect();
     let entries = postings
         .han
-        .into_iter()
-        .map(|(k, list)| (han_text(k), list))
-        .chain(postings.words);
+        .iter()
+        .map(|(&k, list)| (han_text(k), list))
+        .chain(postings.words.iter().map(|(w, list)| (w.clone(), list)));
     for (token, list) in entries {
         let first = token.chars().next().map_or(0, |c| c as usize);
         by_shard[first % count].insert(token, list);
@@ -98,14 +98,14 @@ fn shards(postings: Postings, count: usize) -> Vec<(String, Vec<u8>)> {
         .map(|(n, tokens)| {
             let mut out = Vec::new();
             for (token, list) in tokens {
-                varint(&mut out, token.len() as u32);
+                varint::write(&mut out, token.len() as u32);
                 out.extend_from_slice(token.as_bytes());
-                varint(&mut out, list.len() as u32);
+                varint::write(&mut out, list.count());
                 let mut previous = 0;
-                for p in list {
-                    varint(&mut out, p.record - previous);
-                    varint(&mut out, p.value);
-                    previous = p.record;
+                for (record, tf) in list.iter() {
+                    varint::write(&mut out, record - previous);
+                    varint::write(&mut out, postings.weight(record, tf));
+                    previous = record;
                 }
             }
             (format!("t/{n}.bin"), out)
@@ -155,18 +155,10 @@ fn id_list(ids: impl Iterator<Item = usize>) -> Vec<u8> {
     let mut out = Vec::new();
     let mut previous = 0;
     for id in ids {
-        varint(&mut out, (id - previous) as u32);
+        varint::write(&mut out, (id - previous) as u32);
         previous = id;
     }
     out
-}
-
-fn varint(out: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        out.push((v as u8 & 0x7F) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
 }
 
 /// FNV-1a over the bundle: stable across builds of the same content, different otherwise.
@@ -179,21 +171,4 @@ fn fingerprint(files: &[(String, Vec<u8>)]) -> String {
         }
     }
     format!("{h:016x}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn varints_are_leb128() {
-        let mut out = Vec::new();
-        for v in [0, 127, 128, 300, u32::MAX] {
-            varint(&mut out, v);
-        }
-        assert_eq!(
-            out,
-            [0, 127, 0x80, 1, 0xAC, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]
-        );
-    }
 }

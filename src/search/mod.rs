@@ -11,6 +11,7 @@ mod bundle;
 mod postings;
 mod records;
 mod tokens;
+mod varint;
 
 use crate::model::Site;
 pub use records::{kinds, records, Record};

@@ -1,7 +1,7 @@
-//! The inverted index: for every token, the records it occurs in and how much it counts there.
-//! Records are tokenized in parallel in bounded batches and merged in record order, so the
-//! posting lists come out sorted by record id with no sort, and memory holds the postings, not
-//! every record's token list at once.
+//! The inverted index: for every token, the records it occurs in and how often. Records are
+//! tokenized in parallel in bounded batches and merged in record order, so every list comes
+//! out sorted by record id with no sort, and is kept as varint bytes (2–3 bytes a posting)
+//! rather than structs: on a large portal the lists are most of the indexer's memory.
 
 use std::collections::HashMap;
 
@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::records::Record;
 use super::tokens::{folded, for_each_token, Token};
+use super::varint;
 
 /// A token in the title counts this many times: a passage titled 购房补贴 is about it.
 const TITLE_BOOST: u32 = 3;
@@ -17,24 +18,51 @@ const TITLE_BOOST: u32 = 3;
 const K1: f32 = 1.2;
 const B: f32 = 0.3;
 /// Weights are stored as integers in hundredths.
-pub const WEIGHT_SCALE: f32 = 100.0;
+const WEIGHT_SCALE: f32 = 100.0;
 /// Records tokenized at once; bounds the memory of token lists waiting to be merged.
 const BATCH: usize = 4096;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Posting {
-    pub record: u32,
-    /// Term frequency until [`Postings::finish`], the scaled BM25 weight after.
-    pub value: u32,
+/// One token's postings: (distance from the previous record id, term frequency) varint pairs.
+#[derive(Debug, Default)]
+pub struct List {
+    bytes: Vec<u8>,
+    last: u32,
+    count: u32,
+}
+
+impl List {
+    fn push(&mut self, record: u32, tf: u32) {
+        varint::write(&mut self.bytes, record - self.last);
+        varint::write(&mut self.bytes, tf);
+        self.last = record;
+        self.count += 1;
+    }
+
+    pub fn count(&self) -> u32 {
+        self.count
+    }
+
+    /// (record id, term frequency) in record order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let mut pos = 0;
+        let mut record = 0;
+        std::iter::from_fn(move || {
+            record += varint::read(&self.bytes, &mut pos)?;
+            let tf = varint::read(&self.bytes, &mut pos)?;
+            Some((record, tf))
+        })
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct Postings {
     /// Chinese tokens by [`Token::han_key`].
-    pub han: HashMap<u64, Vec<Posting>>,
-    pub words: HashMap<String, Vec<Posting>>,
-    /// Tokens per record, for length normalisation.
-    lengths: Vec<u32>,
+    pub han: HashMap<u64, List>,
+    pub words: HashMap<String, List>,
+    /// Per record: its BM25 length norm and weight.
+    norms: Vec<f32>,
+    weights: Vec<f32>,
+    total: usize,
 }
 
 /// A record's tokens, counted.
@@ -72,58 +100,42 @@ fn count(r: &Record) -> Counted {
 /// Indexes `records`; record ids are their positions.
 pub fn index(records: &[Record]) -> Postings {
     let mut p = Postings::default();
+    let mut lengths = Vec::with_capacity(records.len());
     for (batch_no, batch) in records.chunks(BATCH).enumerate() {
         let counted: Vec<Counted> = batch.par_iter().map(count).collect();
         for (i, c) in counted.into_iter().enumerate() {
             let record = (batch_no * BATCH + i) as u32;
-            p.lengths.push(c.length.max(1));
+            lengths.push(c.length.max(1) as f32);
+            p.total += c.han.len() + c.words.len();
             for (k, tf) in c.han {
-                p.han
-                    .entry(k)
-                    .or_default()
-                    .push(Posting { record, value: tf });
+                p.han.entry(k).or_default().push(record, tf);
             }
             for (w, tf) in c.words {
-                p.words
-                    .entry(w)
-                    .or_default()
-                    .push(Posting { record, value: tf });
+                p.words.entry(w).or_default().push(record, tf);
             }
         }
     }
-    p.finish(records);
+    let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
+    p.norms = lengths
+        .iter()
+        .map(|l| K1 * (1.0 - B + B * l / average))
+        .collect();
+    p.weights = records.iter().map(|r| r.weight).collect();
     p
 }
 
 impl Postings {
-    /// Turns term frequencies into BM25 weights (without idf, which the engine adds from the
-    /// list lengths at query time), scaled by each record's weight.
-    fn finish(&mut self, records: &[Record]) {
-        let n = self.lengths.len().max(1) as f32;
-        let average = self.lengths.iter().map(|&l| l as f32).sum::<f32>() / n;
-        let norms: Vec<f32> = self
-            .lengths
-            .iter()
-            .map(|&l| K1 * (1.0 - B + B * l as f32 / average.max(1.0)))
-            .collect();
-        let weigh = |list: &mut Vec<Posting>| {
-            for posting in list.iter_mut() {
-                let id = posting.record as usize;
-                let tf = posting.value as f32;
-                let bm25 = tf * (K1 + 1.0) / (tf + norms[id]);
-                let w = (bm25 * records[id].weight * WEIGHT_SCALE).round();
-                posting.value = (w as u32).max(1);
-            }
-        };
-        self.han.values_mut().for_each(weigh);
-        self.words.values_mut().for_each(weigh);
+    /// The stored weight of a token occurring `tf` times in `record`: BM25 without the idf
+    /// (the engine adds it from the list lengths at query time), times the record's weight.
+    pub fn weight(&self, record: u32, tf: u32) -> u32 {
+        let id = record as usize;
+        let tf = tf as f32;
+        let bm25 = tf * (K1 + 1.0) / (tf + self.norms[id]);
+        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).max(1)
     }
 
+    /// Postings in all lists.
     pub fn total(&self) -> usize {
-        self.han
-            .values()
-            .chain(self.words.values())
-            .map(Vec::len)
-            .sum()
+        self.total
     }
 }
