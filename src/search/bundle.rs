@@ -61,12 +61,8 @@ pub fn bundle(
         })
         .collect();
     files.extend(fragments);
-    files.extend(filter_lists("format", formats, records, |r| {
-        vec![r.kind.as_str()]
-    }));
-    files.extend(filter_lists("unit", units, records, |r| {
-        r.units.iter().map(String::as_str).collect()
-    }));
+    files.extend(filter_lists("format", formats, records, |r| vec![r.kind]));
+    files.extend(filter_lists("unit", units, records, |r| r.units.clone()));
     let version = fingerprint(&files);
     let meta = json!({
         "version": version,

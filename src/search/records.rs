@@ -2,6 +2,8 @@
 //! clause page, a question page, a section of an interpretation, an infographic panel, a
 //! progress item, a part of the policy full text — built from the model's plain text.
 
+use std::borrow::Cow;
+
 use crate::markdown::RichText;
 use crate::model::types::{ClauseLink, FlatNode, Interpretation, Policy};
 use crate::model::{urls, Kind, Site};
@@ -12,21 +14,23 @@ pub const POLICY_TEXT: &str = "政策原文";
 pub const PROGRESS: &str = "落实进展";
 pub const PAGE: &str = "网站页面";
 
+/// Text is borrowed from the model where it is used as is: a large portal's records would
+/// otherwise hold a second copy of all its text while the index is built.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Record {
+pub struct Record<'a> {
     /// Site-relative URL (`yiliao-gaodi/qa/talent-housing/`), with the passage's anchor where
     /// the passage is part of a longer page (`yiliao-gaodi/progress/#jinzhan-…`).
     pub url: String,
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// Where the passage is (the document it belongs to, a Q&A topic), shown under the
     /// title but not indexed, so a long document title does not match in every section.
-    pub context: Option<String>,
+    pub context: Option<Cow<'a, str>>,
     /// The page type: a format name (简明问答, 专家解读, …) or [`CLAUSE`], [`PROGRESS`], ….
-    pub kind: String,
+    pub kind: &'static str,
     /// The passage's text (the title is indexed with it).
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Responsible units: the clause's own, or those of the clauses the passage cites.
-    pub units: Vec<String>,
+    pub units: Vec<&'a str>,
     /// How much a match here counts: [`PRIMARY`] for the rule itself (a clause) and a
     /// citizen's question answered, [`SECONDARY`] for commentary, so that a question such as
     /// 购房补贴 lists the answer and the clause before the explanations around them.
@@ -59,7 +63,7 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
 }
 
 /// Every record of the site, in page-map order.
-pub fn records(site: &Site) -> Vec<Record> {
+pub fn records(site: &Site) -> Vec<Record<'_>> {
     let mut out = Vec::new();
     for p in &site.policies {
         policy_records(site, p, &mut out);
@@ -68,10 +72,10 @@ pub fn records(site: &Site) -> Vec<Record> {
     for page in site.pages.iter().filter(|p| p.nav) {
         out.push(Record {
             url: urls::page(&page.slug),
-            title: page.title.clone(),
+            title: page.title.as_str().into(),
             context: None,
-            kind: PAGE.to_string(),
-            text: page.body.plain.clone(),
+            kind: PAGE,
+            text: page.body.plain.as_str().into(),
             units: Vec::new(),
             weight: SECONDARY,
         });
@@ -80,7 +84,7 @@ pub fn records(site: &Site) -> Vec<Record> {
     out
 }
 
-fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
+fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) {
     let m = &p.meta;
     let about = [
         m.doc_number.as_deref(),
@@ -90,10 +94,15 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
     ];
     out.push(Record {
         url: urls::policy(&p.slug),
-        title: m.title.clone(),
+        title: m.title.as_str().into(),
         context: None,
-        kind: POLICY_TEXT.to_string(),
-        text: about.into_iter().flatten().collect::<Vec<_>>().join("\n"),
+        kind: POLICY_TEXT,
+        text: about
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into(),
         units: Vec::new(),
         weight: SECONDARY,
     });
@@ -106,10 +115,10 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
     for item in &p.progress {
         out.push(Record {
             url: format!("{}#{}", urls::progress(&p.slug), item.anchor),
-            title: item.title.clone(),
-            context: item.date.clone(),
-            kind: PROGRESS.to_string(),
-            text: item.body.plain.clone(),
+            title: item.title.as_str().into(),
+            context: item.date.as_deref().map(Cow::from),
+            kind: PROGRESS,
+            text: item.body.plain.as_str().into(),
             units: cited_units(site, &item.cites),
             weight: SECONDARY,
         });
@@ -117,7 +126,7 @@ fn policy_records(site: &Site, p: &Policy, out: &mut Vec<Record>) {
 }
 
 /// A clause is its own page; other nodes (一、指导思想) are found in the full text.
-fn node_record(p: &Policy, n: &FlatNode) -> Record {
+fn node_record<'a>(p: &'a Policy, n: &'a FlatNode) -> Record<'a> {
     let title = format!("{} {}", n.short_label, n.heading)
         .trim()
         .to_string();
@@ -132,21 +141,26 @@ fn node_record(p: &Policy, n: &FlatNode) -> Record {
     };
     Record {
         url,
-        title,
-        context: Some(format!("《{}》", p.meta.title)),
-        kind: kind.to_string(),
-        text: n.plain.clone(),
+        title: title.into(),
+        context: Some(format!("《{}》", p.meta.title).into()),
+        kind,
+        text: n.plain.as_str().into(),
         units: n
             .lead_units
             .iter()
             .chain(&n.responsible_units)
-            .map(|u| u.name.clone())
+            .map(|u| u.name.as_str())
             .collect(),
         weight,
     }
 }
 
-fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut Vec<Record>) {
+fn interpretation_records<'a>(
+    site: &'a Site,
+    p: &'a Policy,
+    i: &'a Interpretation,
+    out: &mut Vec<Record<'a>>,
+) {
     let page = urls::interpretation(&p.slug, i.kind);
     let units = cited_units(site, &i.cites);
     let mut intro: Vec<&str> = Vec::new();
@@ -162,15 +176,19 @@ fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut
             text = format!("{}\n{text}", intro.join("\n"));
         }
         let (url, title, context) = match section.heading {
-            Some((heading, anchor)) => (format!("{page}#{anchor}"), heading, Some(i.title.clone())),
-            None => (page.clone(), i.title.clone(), None),
+            Some((heading, anchor)) => (
+                format!("{page}#{anchor}"),
+                Cow::from(heading),
+                Some(Cow::from(&i.title)),
+            ),
+            None => (page.clone(), Cow::from(&i.title), None),
         };
         out.push(Record {
             url,
             title,
             context,
-            kind: i.kind.name().to_string(),
-            text,
+            kind: i.kind.name(),
+            text: text.into(),
             units: units.clone(),
             weight: SECONDARY,
         });
@@ -182,10 +200,13 @@ fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut
             .collect::<String>();
         out.push(Record {
             url: format!("{page}#{}", panel.anchor),
-            title: panel.heading.clone(),
-            context: Some(i.title.clone()),
-            kind: i.kind.name().to_string(),
-            text: format!("{figure}\n{}", panel.text).trim().to_string(),
+            title: panel.heading.as_str().into(),
+            context: Some(i.title.as_str().into()),
+            kind: i.kind.name(),
+            text: format!("{figure}\n{}", panel.text)
+                .trim()
+                .to_string()
+                .into(),
             units: cited_units(site, &panel.cites),
             weight: SECONDARY,
         });
@@ -193,10 +214,10 @@ fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut
     for q in &i.questions {
         out.push(Record {
             url: urls::question(&p.slug, &q.id),
-            title: q.question.clone(),
-            context: Some(q.topic.clone()),
-            kind: Kind::Qa.name().to_string(),
-            text: q.answer.plain.clone(),
+            title: q.question.as_str().into(),
+            context: Some(q.topic.as_str().into()),
+            kind: Kind::Qa.name(),
+            text: q.answer.plain.as_str().into(),
             units: cited_units(site, &q.cites),
             weight: PRIMARY,
         });
@@ -204,12 +225,12 @@ fn interpretation_records(site: &Site, p: &Policy, i: &Interpretation, out: &mut
 }
 
 /// The units responsible for the cited clauses, without repeats, in citation order.
-fn cited_units(site: &Site, cites: &[ClauseLink]) -> Vec<String> {
-    let mut units: Vec<String> = Vec::new();
+fn cited_units<'a>(site: &'a Site, cites: &[ClauseLink]) -> Vec<&'a str> {
+    let mut units: Vec<&str> = Vec::new();
     for (_, n) in cites.iter().filter_map(|c| site.node(&c.key)) {
         for u in n.lead_units.iter().chain(&n.responsible_units) {
-            if !units.contains(&u.name) {
-                units.push(u.name.clone());
+            if !units.contains(&u.name.as_str()) {
+                units.push(&u.name);
             }
         }
     }
