@@ -182,8 +182,8 @@ pub fn render_site(
     let sc = site_context(site, opts);
     let plan = pages::plan(site);
 
-    // Every path is known before anything is rendered, so a duplicate is found before any
-    // file is written.
+    // Paths come from the plan, not from rendered pages: the duplicate check, the sitemap
+    // and the link check's list of files need no page kept in memory.
     let mut diags = Diagnostics::new();
     let mut claims = Claims::default();
     let owned: Vec<bool> = plan
