@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
-use crate::render::{render_site, RenderOptions, Rendered, Theme};
+use crate::render::{render_site, RenderOptions, Sink, Theme};
 use crate::search;
-use crate::write::{write_site, WriteStats};
+use crate::write::{Staging, WriteStats};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -40,9 +40,9 @@ impl std::fmt::Display for Timings {
                 "load" => "读取内容",
                 "model" => "建立模型",
                 "theme" => "编译模板",
-                "render" => "渲染页面",
+                "render" => "渲染写出",
                 "search" => "搜索索引",
-                "write" => "写入输出",
+                "write" => "替换输出",
                 other => other,
             }
         }
@@ -66,7 +66,6 @@ impl std::fmt::Display for Timings {
 
 pub struct Built {
     pub site: Site,
-    pub rendered: Rendered,
     pub warnings: Diagnostics,
     pub timings: Timings,
     pub pages: usize,
@@ -85,35 +84,31 @@ pub fn model(
     timings.time("model", || build_model(&source))
 }
 
-/// Load, model and render, without writing.
-pub fn render(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+/// Load, model and render into `sink`, with the search index if asked: the whole pipeline
+/// but the final swap.
+pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
     let mut timings = Timings::default();
     let site = model(&opts.root, opts.base_url.as_deref(), &mut timings)?;
     let theme = timings.time("theme", || Theme::load(&opts.root))?;
-    let mut rendered = timings.time("render", || render_site(&site, &theme, opts.render))?;
+    let mut rendered = timings.time("render", || render_site(&site, &theme, opts.render, sink))?;
     if opts.search {
         let files = timings.time("search", || search::index(&site));
-        rendered.add_generated(files)?;
+        rendered.add_generated(files, sink)?;
     }
-    let pages = rendered.deps.len();
     let warnings = site.warnings.clone();
     Ok(Built {
         site,
-        rendered,
         warnings,
         timings,
-        pages,
+        pages: rendered.pages,
     })
 }
 
-/// The whole pipeline.
+/// The whole pipeline: every file is written as soon as it is rendered, into a staging
+/// directory that replaces the output only once the build succeeded.
 pub fn build(opts: &BuildOptions) -> Result<(Built, WriteStats), Diagnostics> {
-    let mut built = render(opts)?;
-    let stats = {
-        let start = Instant::now();
-        let s = write_site(&built.rendered, &opts.output, &opts.root)?;
-        built.timings.0.push(("write", start.elapsed()));
-        s
-    };
+    let staging = Staging::create(&opts.output, &opts.root)?;
+    let mut built = render(opts, &staging)?;
+    let stats = built.timings.time("write", || staging.swap_in())?;
     Ok((built, stats))
 }

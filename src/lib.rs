@@ -1,7 +1,8 @@
 //! jiedu: a static-site generator for Chinese government policy-interpretation portals.
 //!
 //! The build is one pipeline, each stage a module with one entry point:
-//! [`load::load_site`] → [`model::build_model`] → [`render::render_site`] → [`write::write_site`].
+//! [`load::load_site`] → [`model::build_model`] → [`render::render_site`], which streams every
+//! file into a [`write::Staging`] directory that replaces the output once the build succeeded.
 
 pub mod build;
 pub mod clause;

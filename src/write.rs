@@ -1,16 +1,15 @@
-//! Stage 4, write: the whole site goes into a staging directory beside the output, which is
-//! swapped in only when every file was written. A failed build leaves the old site untouched,
-//! and nothing outside the output directory (and its staging sibling) is written or deleted.
-//! Entry point: [`write_site`].
+//! Stage 4, write: the render streams every file into a staging directory beside the output,
+//! which is swapped in only when the whole site was rendered, checked and written. A failed
+//! build leaves the old site untouched, and nothing outside the output directory (and its
+//! staging sibling) is written or deleted. Entry point: [`Staging`].
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::{OutFile, Rendered};
+use crate::render::{OutFile, Sink};
 
 /// Marks a directory as jiedu output, so that jiedu never replaces a directory it did not make.
 pub const MARKER: &str = ".jiedu-output";
@@ -93,55 +92,82 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
     parent.join(format!(".{name}.jiedu-{tag}-{}", std::process::id()))
 }
 
-/// Writes every file into `dir` (which must not exist yet).
-pub fn write_tree(rendered: &Rendered, dir: &Path) -> Result<WriteStats, Diagnostics> {
-    let mut dirs: Vec<PathBuf> = rendered
-        .files
-        .keys()
-        .filter_map(|p| dir.join(p).parent().map(Path::to_path_buf))
-        .collect();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| io_error(d, &e, "创建目录"))?;
-    }
-    let written: Result<Vec<u64>, Diagnostics> = rendered
-        .files
-        .par_iter()
-        .map(|(rel, file)| {
-            let target = dir.join(rel);
-            match file {
-                OutFile::Bytes(b) => fs::write(&target, b)
-                    .map(|_| b.len() as u64)
-                    .map_err(|e| io_error(&target, &e, "写入文件")),
-                OutFile::Copy(src) => {
-                    fs::copy(src, &target).map_err(|e| io_error(src, &e, "复制文件"))
-                }
-            }
-        })
-        .collect();
-    let sizes = written?;
-    fs::write(dir.join(MARKER), "jiedu\n").map_err(|e| io_error(dir, &e, "写入文件"))?;
-    Ok(WriteStats {
-        files: sizes.len(),
-        bytes: sizes.iter().sum(),
-    })
+/// The staging directory a build writes into, beside the output. Dropped before
+/// [`Staging::swap_in`] (an error anywhere in the build), it removes itself.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    out: PathBuf,
+    files: AtomicUsize,
+    bytes: AtomicU64,
 }
 
-pub fn write_site(rendered: &Rendered, out: &Path, root: &Path) -> Result<WriteStats, Diagnostics> {
-    check_output_dir(out, root)?;
-    let staging = sibling(out, "staging");
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| io_error(&staging, &e, "清理暂存目录"))?;
-    }
-    let stats = match write_tree(rendered, &staging) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
+impl Staging {
+    /// Checks that `out` may be replaced and makes an empty staging directory beside it.
+    pub fn create(out: &Path, root: &Path) -> Result<Staging, Diagnostics> {
+        check_output_dir(out, root)?;
+        let dir = sibling(out, "staging");
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, &e, "清理暂存目录"))?;
         }
-    };
-    swap_in(&staging, out)?;
-    Ok(stats)
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e, "创建目录"))?;
+        Ok(Staging {
+            dir,
+            out: out.to_path_buf(),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+        })
+    }
+
+    /// Marks the staged site as jiedu output and puts it in place of the old one.
+    pub fn swap_in(self) -> Result<WriteStats, Diagnostics> {
+        fs::write(self.dir.join(MARKER), "jiedu\n")
+            .map_err(|e| io_error(&self.dir, &e, "写入文件"))?;
+        swap_in(&self.dir, &self.out)?;
+        Ok(WriteStats {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // After a successful swap the directory is the output and no longer exists here.
+        if self.dir.exists() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, rel: &str, file: OutFile) -> Result<(), Diagnostics> {
+        let target = self.dir.join(rel);
+        let size = match &file {
+            OutFile::Bytes(b) => in_new_dir(&target, |t| fs::write(t, b))
+                .map(|()| b.len() as u64)
+                .map_err(|e| io_error(&target, &e, "写入文件"))?,
+            OutFile::Copy(src) => in_new_dir(&target, |t| fs::copy(src, t))
+                .map_err(|e| io_error(src, &e, "复制文件"))?,
+        };
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(size, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Writes `target`, making its directory when it is missing: nearly every page has a directory
+/// of its own, and making it on the first failed write spares a pass over all paths.
+fn in_new_dir<T>(target: &Path, write: impl Fn(&Path) -> io::Result<T>) -> io::Result<T> {
+    match write(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            write(target)
+        }
+        other => other,
+    }
 }
 
 /// Replaces `out` with `staging`: two renames, so readers see the old site or the new one.

@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiedu::build::{self, BuildOptions};
+use jiedu::render::sink::Collect;
 use jiedu::render::RenderOptions;
 use jiedu::serve::incremental::{rebuild, Snapshot, Update};
 
@@ -33,21 +34,26 @@ fn edit(path: &Path, from: &str, to: &str) {
 /// Rebuilds incrementally and checks the result against a full render of the same sources.
 fn rebuild_and_compare(prev: &Snapshot, root: &Path) -> Update {
     let update = rebuild(Some(prev), root, prev.options()).unwrap();
-    let full = build::render(&BuildOptions {
-        root: root.to_path_buf(),
-        output: PathBuf::from("unused"),
-        base_url: None,
-        render: prev.options(),
-        search: false,
-    })
+    let full = Collect::default();
+    build::render(
+        &BuildOptions {
+            root: root.to_path_buf(),
+            output: PathBuf::from("unused"),
+            base_url: None,
+            render: prev.options(),
+            search: false,
+        },
+        &full,
+    )
     .unwrap();
+    let full = full.into_files();
     let incremental = update.snapshot.to_files();
     assert_eq!(
         incremental.keys().collect::<Vec<_>>(),
-        full.rendered.files.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
         "same files"
     );
-    for (path, file) in &full.rendered.files {
+    for (path, file) in &full {
         assert!(
             incremental[path] == *file,
             "{path} differs from a full build"

@@ -2,6 +2,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use jiedu::build::{self, BuildOptions};
+use jiedu::render::sink::Discard;
 use jiedu::render::RenderOptions;
 
 /// Runs the whole pipeline except writing, so template and link errors are found too.
@@ -13,7 +14,7 @@ pub fn run(root: PathBuf) -> ExitCode {
         render: RenderOptions::default(),
         search: false,
     };
-    match build::render(&opts) {
+    match build::render(&opts, &Discard) {
         Ok(built) => {
             if !built.warnings.is_empty() {
                 eprintln!("{}", built.warnings);

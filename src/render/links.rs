@@ -1,11 +1,12 @@
 //! Checks every internal link and anchor of the rendered site, after rendering, so a broken
 //! link is a build error rather than a citizen's dead end.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
-use super::OutFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Values of `attr="…"` in HTML we generated ourselves (attribute values are always quoted
@@ -77,84 +78,146 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Returns one diagnostic per broken link, naming the page and the target.
-pub fn check(
-    files: &BTreeMap<String, OutFile>,
-    prefix: &str,
-    origin: &HashMap<String, std::path::PathBuf>,
-) -> Diagnostics {
-    let html_pages: Vec<(&String, &str)> = files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .filter_map(|(p, f)| match f {
-            OutFile::Bytes(b) => std::str::from_utf8(b).ok().map(|s| (p, s)),
-            OutFile::Copy(_) => None,
-        })
-        .collect();
-    let ids: HashMap<&str, HashSet<String>> = html_pages
-        .par_iter()
-        .map(|(p, html)| (p.as_str(), attr_values(html, "id").map(unescape).collect()))
-        .collect();
-    let problems: Vec<Diagnostic> = html_pages
-        .par_iter()
-        .flat_map_iter(|(page, html)| {
-            let mut out = Vec::new();
-            let mut seen = HashSet::new();
-            for value in attr_values(html, "href").chain(attr_values(html, "src")) {
-                let href = unescape(value);
-                if is_external(&href) || href.starts_with("/__jiedu/") || !seen.insert(href.clone())
-                {
-                    continue;
-                }
-                if let Some(problem) = broken(&href, page, prefix, files, &ids) {
-                    let mut d =
-                        Diagnostic::error(format!("页面 /{page} 中的链接「{href}」{problem}"))
-                            .hint("请检查引用的条款、问题 id 或模板中的链接地址。");
-                    if let Some(src) = origin.get(page.as_str()) {
-                        d = d.in_file(src);
-                    }
-                    out.push(d);
-                }
-            }
-            out
-        })
-        .collect();
-    problems.into_iter().collect()
+/// The link facts of the pages rendered so far: by the time links are checked, each page's
+/// HTML has long been written out, so only what the check needs is kept, compactly.
+#[derive(Debug, Default)]
+pub struct Links(Mutex<Table>);
+
+#[derive(Debug, Default)]
+struct Table {
+    pages: Vec<Page>,
+    /// Each distinct link text (unescaped) once: most pages repeat the same navigation links.
+    hrefs: HashMap<Box<str>, u32>,
+    /// (link, page) for every distinct link of every page, as indices into `hrefs` and `pages`.
+    uses: Vec<(u32, u32)>,
 }
 
-fn broken(
-    href: &str,
-    page: &str,
-    prefix: &str,
-    files: &BTreeMap<String, OutFile>,
-    ids: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (href, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    let target = if path.is_empty() {
-        page.to_string()
-    } else {
-        let Some(rel) = path.strip_prefix(prefix) else {
-            return Some(format!("不以站点路径 {prefix} 开头"));
-        };
-        if rel.is_empty() || rel.ends_with('/') {
-            format!("{rel}index.html")
-        } else {
-            rel.to_string()
+#[derive(Debug)]
+struct Page {
+    path: Box<str>,
+    /// The file the page is made from, for the diagnostic.
+    origin: Option<PathBuf>,
+    /// The page's ids joined by NUL, which no HTML id can contain.
+    ids: Box<str>,
+}
+
+impl Links {
+    /// Notes the ids and internal links of one page (`path` relative to the site root).
+    pub fn record(&self, path: &str, origin: Option<&Path>, html: &str) {
+        let ids: Vec<String> = attr_values(html, "id").map(unescape).collect();
+        let mut hrefs: Vec<String> = attr_values(html, "href")
+            .chain(attr_values(html, "src"))
+            .map(unescape)
+            .filter(|h| !is_external(h) && !h.starts_with("/__jiedu/"))
+            .collect();
+        hrefs.sort_unstable();
+        hrefs.dedup();
+        // One lock per page, after the scanning, keeps the render threads out of each other's way.
+        let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let page = table.pages.len() as u32;
+        table.pages.push(Page {
+            path: path.into(),
+            origin: origin.map(Path::to_path_buf),
+            ids: ids.join("\0").into(),
+        });
+        for href in hrefs {
+            let next = table.hrefs.len() as u32;
+            let id = *table.hrefs.entry(href.into_boxed_str()).or_insert(next);
+            table.uses.push((id, page));
         }
-    };
-    if !files.contains_key(&target) {
-        return Some("指向不存在的页面或文件".to_string());
     }
-    match fragment {
-        Some(f) if !f.is_empty() && target.ends_with(".html") => {
-            let has = ids.get(target.as_str()).is_some_and(|set| set.contains(f));
-            (!has).then(|| format!("指向 /{target} 中不存在的锚点 #{f}"))
+
+    /// Returns one diagnostic per broken link, naming the page and the target; `exists` tells
+    /// whether the site has a file at a path.
+    pub fn check(self, prefix: &str, exists: impl Fn(&str) -> bool + Sync) -> Diagnostics {
+        let Table {
+            pages,
+            hrefs,
+            mut uses,
+        } = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut texts = vec![""; hrefs.len()];
+        for (text, &i) in &hrefs {
+            texts[i as usize] = text;
         }
-        _ => None,
+        let ids: HashMap<&str, HashSet<&str>> = pages
+            .par_iter()
+            .map(|p| (&*p.path, p.ids.split('\0').collect()))
+            .collect();
+        let site = Site {
+            prefix,
+            exists: &exists,
+            ids: &ids,
+        };
+        uses.par_sort_unstable();
+        let problems: Vec<Diagnostic> = uses
+            .par_chunk_by(|a, b| a.0 == b.0)
+            .flat_map_iter(|users| {
+                let href = texts[users[0].0 as usize];
+                // Only a link without a path ("#top", "?x") depends on the page it is on.
+                let shared = (!href.split(['#', '?']).next().unwrap_or("").is_empty())
+                    .then(|| site.broken(href, ""));
+                let (pages, site) = (&pages, &site);
+                users.iter().filter_map(move |&(_, page)| {
+                    let page = &pages[page as usize];
+                    let problem = match &shared {
+                        Some(p) => p.clone(),
+                        None => site.broken(href, &page.path),
+                    }?;
+                    let d = Diagnostic::error(format!(
+                        "页面 /{} 中的链接「{href}」{problem}",
+                        page.path
+                    ))
+                    .hint("请检查引用的条款、问题 id 或模板中的链接地址。");
+                    Some(match &page.origin {
+                        Some(src) => d.in_file(src),
+                        None => d,
+                    })
+                })
+            })
+            .collect();
+        problems.into_iter().collect()
+    }
+}
+
+/// What a link is checked against.
+struct Site<'a, F> {
+    prefix: &'a str,
+    exists: &'a F,
+    ids: &'a HashMap<&'a str, HashSet<&'a str>>,
+}
+
+impl<F: Fn(&str) -> bool> Site<'_, F> {
+    fn broken(&self, href: &str, page: &str) -> Option<String> {
+        let (path, fragment) = match href.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (href, None),
+        };
+        let path = path.split('?').next().unwrap_or(path);
+        let target = if path.is_empty() {
+            page.to_string()
+        } else {
+            let Some(rel) = path.strip_prefix(self.prefix) else {
+                return Some(format!("不以站点路径 {} 开头", self.prefix));
+            };
+            if rel.is_empty() || rel.ends_with('/') {
+                format!("{rel}index.html")
+            } else {
+                rel.to_string()
+            }
+        };
+        if !(self.exists)(&target) {
+            return Some("指向不存在的页面或文件".to_string());
+        }
+        match fragment {
+            Some(f) if !f.is_empty() && target.ends_with(".html") => {
+                let has = self
+                    .ids
+                    .get(target.as_str())
+                    .is_some_and(|set| set.contains(f));
+                (!has).then(|| format!("指向 /{target} 中不存在的锚点 #{f}"))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -162,26 +225,28 @@ fn broken(
 mod tests {
     use super::*;
 
-    fn site(pages: &[(&str, &str)]) -> BTreeMap<String, OutFile> {
-        pages
-            .iter()
-            .map(|(p, h)| (p.to_string(), OutFile::Bytes(h.as_bytes().to_vec())))
-            .collect()
-    }
-
     #[test]
     fn finds_missing_pages_and_anchors() {
-        let files = site(&[
-            (
-                "index.html",
-                r##"<a href="&#x2F;a&#x2F;">a</a> <a href="/a/#x">x</a> <a href="/a/#nope">n</a> <a href="/b/">b</a> <a href="https://example.org/">e</a>"##,
-            ),
-            ("a/index.html", r#"<h2 id="x">x</h2>"#),
-        ]);
-        let d = check(&files, "/", &HashMap::new());
+        let links = Links::default();
+        links.record(
+            "index.html",
+            None,
+            r##"<a href="&#x2F;a&#x2F;">a</a> <a href="/a/#x">x</a> <a href="/a/#nope">n</a> <a href="/b/">b</a> <a href="https://example.org/">e</a> <a href="#top">t</a>"##,
+        );
+        links.record(
+            "a/index.html",
+            None,
+            r##"<h2 id="x">x</h2> <a href="#top">t</a>"##,
+        );
+        links.record("b.html", None, r#"<p id="top">t</p> <a href="/a/#x">x</a>"#);
+        let d = links.check("/", |p| {
+            ["index.html", "a/index.html", "b.html"].contains(&p)
+        });
         let text = d.to_string();
-        assert_eq!(d.error_count(), 2, "{text}");
+        assert_eq!(d.error_count(), 4, "{text}");
         assert!(text.contains("#nope"));
         assert!(text.contains("「/b/」"));
+        assert!(text.contains("/index.html 中不存在的锚点 #top"));
+        assert!(text.contains("/a/index.html 中不存在的锚点 #top"));
     }
 }

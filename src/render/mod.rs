@@ -1,5 +1,6 @@
 //! Stage 3, render: every page of the page map through its Tera template, in parallel, plus
-//! the sitemap, feed, robots.txt, static files and bundle assets. Entry point: [`render_site`].
+//! the sitemap, feed, robots.txt, static files and bundle assets, each file handed to a
+//! [`Sink`] as soon as it is made. Entry point: [`render_site`].
 
 pub mod context;
 mod feeds;
@@ -7,9 +8,10 @@ mod highlight;
 pub mod links;
 pub mod pages;
 pub mod qr;
+pub mod sink;
 pub mod theme;
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -19,6 +21,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{urls, Kind, Site};
 use context::{NavLink, SiteCtx};
 pub use pages::Job;
+pub use sink::Sink;
 pub use theme::Theme;
 
 /// A file of the built site.
@@ -37,35 +40,42 @@ pub struct PageDeps {
     pub sources: Vec<PathBuf>,
 }
 
+/// What a render made besides its files, which went to the sink.
 #[derive(Debug, Default)]
 pub struct Rendered {
-    /// Output path (relative, `/`-separated) → content, sorted so writing is deterministic.
-    pub files: BTreeMap<String, OutFile>,
-    /// The dependency map: for each page, its template and content files.
-    pub deps: Vec<PageDeps>,
+    pub pages: usize,
+    /// Every output path taken, so that files added later cannot overwrite one.
+    paths: HashSet<String>,
 }
 
 impl Rendered {
     /// Adds files generated outside the page map (the search bundle); a path that is already
     /// taken is an error, as in [`render_site`].
-    pub fn add_generated(&mut self, files: Vec<(String, Vec<u8>)>) -> Result<(), Diagnostics> {
+    pub fn add_generated(
+        &mut self,
+        files: Vec<(String, Vec<u8>)>,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::new();
+        let mut fresh = Vec::with_capacity(files.len());
         for (path, bytes) in files {
-            if self.files.contains_key(&path) {
+            if self.paths.insert(path.clone()) {
+                fresh.push((path, OutFile::Bytes(bytes)));
+            } else {
                 diags.push(
                     Diagnostic::error(format!(
                         "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
                     ))
                     .hint("请给占用该网址的政策目录或页面换一个名称。"),
                 );
-                continue;
             }
-            self.files.insert(path, OutFile::Bytes(bytes));
         }
         if diags.has_errors() {
             return Err(diags);
         }
-        Ok(())
+        fresh
+            .into_par_iter()
+            .try_for_each(|(path, file)| sink.put(&path, file))
     }
 }
 
@@ -142,73 +152,99 @@ fn template_failure(e: &tera::Error, job: Job, site: &Site, theme: &Theme) -> Di
         .hint("请检查模板中使用的变量是否存在；可用 {% if 变量 %} 处理可能为空的值。")
 }
 
-pub fn render_site(
-    site: &Site,
-    theme: &Theme,
-    opts: RenderOptions,
-) -> Result<Rendered, Diagnostics> {
-    let sc = site_context(site, opts);
-    let jobs = pages::all_jobs(site);
-    let results: Vec<(Job, Result<String, Diagnostic>)> = jobs
-        .par_iter()
-        .map(|&job| (job, render_job(job, site, &sc, theme)))
-        .collect();
+/// Output paths and who took them first, for the duplicate-URL message.
+#[derive(Default)]
+struct Claims(HashMap<String, String>);
 
-    let mut diags = Diagnostics::new();
-    let mut out = Rendered::default();
-    let mut claimed: BTreeMap<String, String> = BTreeMap::new();
-    let mut claim = |path: String, by: String, diags: &mut Diagnostics| -> Option<String> {
-        if let Some(first) = claimed.get(&path) {
+impl Claims {
+    fn claim(&mut self, path: &str, by: &str, diags: &mut Diagnostics) -> bool {
+        if let Some(first) = self.0.get(path) {
             diags.push(
                 Diagnostic::error(format!("两个页面占用同一个网址 /{path}：{first} 和 {by}"))
                     .hint("请修改其中一个的目录名、slug 或问题 id，使网址各不相同。"),
             );
-            return None;
+            return false;
         }
-        claimed.insert(path.clone(), by);
-        Some(path)
-    };
-    let mut page_urls = Vec::new();
-    let mut origin = std::collections::HashMap::new();
-    for (job, result) in results {
-        let path = job.output_path(site);
-        let sources = job.sources(site);
-        let by = sources
-            .first()
-            .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
-        match result {
-            Ok(html) => {
-                if let Some(path) = claim(path.clone(), by, &mut diags) {
-                    if job != Job::NotFound {
-                        page_urls.push(job.url(site));
-                    }
-                    if let Some(first) = sources.first() {
-                        origin.insert(path.clone(), first.clone());
-                    }
-                    out.deps.push(PageDeps {
-                        output: path.clone(),
-                        template: job.template(),
-                        sources,
-                    });
-                    out.files.insert(path, OutFile::Bytes(html.into_bytes()));
+        self.0.insert(path.to_string(), by.to_string());
+        true
+    }
+}
+
+/// Renders every page and site file into `sink`, in parallel, then checks every internal link
+/// and anchor. Only the link facts of each page stay in memory, never its HTML. On an error
+/// the sink may hold part of the site: the caller throws it away.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    opts: RenderOptions,
+    sink: &dyn Sink,
+) -> Result<Rendered, Diagnostics> {
+    let sc = site_context(site, opts);
+    let plan = pages::plan(site);
+
+    // Paths come from the plan, not from rendered pages: the duplicate check, the sitemap
+    // and the link check's list of files need no page kept in memory.
+    let mut diags = Diagnostics::new();
+    let mut claims = Claims::default();
+    let owned: Vec<bool> = plan
+        .iter()
+        .map(|(job, deps)| {
+            let by = deps
+                .sources
+                .first()
+                .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
+            claims.claim(&deps.output, &by, &mut diags)
+        })
+        .collect();
+    let extras: Vec<(String, OutFile)> = site_files(site, theme, &pages::sitemap_urls(site, &plan))
+        .into_iter()
+        .filter(|(path, _, by)| claims.claim(path, by, &mut diags))
+        .map(|(path, file, _)| (path, file))
+        .collect();
+
+    let links = links::Links::default();
+    let failures: Vec<Diagnostic> = plan
+        .par_iter()
+        .zip(owned.par_iter())
+        .filter_map(
+            |((job, deps), &own)| match render_job(*job, site, &sc, theme) {
+                Err(d) => Some(Ok(d)),
+                Ok(html) if own => {
+                    links.record(
+                        &deps.output,
+                        deps.sources.first().map(PathBuf::as_path),
+                        &html,
+                    );
+                    sink.put(&deps.output, OutFile::Bytes(html.into_bytes()))
+                        .err()
+                        .map(Err)
                 }
+                Ok(_) => None,
+            },
+        )
+        .collect::<Result<_, Diagnostics>>()?;
+    diags.extend(failures.into_iter().collect());
+    extras.into_par_iter().try_for_each(|(path, file)| {
+        if let OutFile::Bytes(bytes) = &file {
+            match std::str::from_utf8(bytes) {
+                Ok(html) if path.ends_with(".html") => links.record(&path, None, html),
+                _ => {}
             }
-            Err(d) => diags.push(d),
         }
-    }
-    page_urls.sort();
-    for (path, file, by) in site_files(site, theme, &page_urls) {
-        if let Some(path) = claim(path, by, &mut diags) {
-            out.files.insert(path, file);
-        }
-    }
+        sink.put(&path, file)
+    })?;
+
+    let paths: HashSet<String> = claims.0.into_keys().collect();
     if !diags.has_errors() {
-        diags.extend(links::check(&out.files, site.urls.prefix(), &origin));
+        diags.extend(links.check(site.urls.prefix(), |p| paths.contains(p)));
     }
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    Ok(out)
+    Ok(Rendered {
+        pages: owned.iter().filter(|own| **own).count(),
+        paths,
+    })
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,

@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::*;
+use super::PageDeps;
 use crate::markdown::excerpt;
 use crate::model::types::*;
 use crate::model::urls;
@@ -50,6 +52,33 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     jobs.extend((0..site.units.len()).map(Job::Unit));
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs
+}
+
+/// The page map with each page's output path, template and content files; in parallel, as
+/// the site-wide pages list every document of the site.
+pub fn plan(site: &Site) -> Vec<(Job, PageDeps)> {
+    all_jobs(site)
+        .into_par_iter()
+        .map(|job| {
+            let deps = PageDeps {
+                output: job.output_path(site),
+                template: job.template(),
+                sources: job.sources(site),
+            };
+            (job, deps)
+        })
+        .collect()
+}
+
+/// The URLs the sitemap lists, sorted: every page but the 404 page.
+pub fn sitemap_urls(site: &Site, plan: &[(Job, PageDeps)]) -> Vec<String> {
+    let mut urls: Vec<String> = plan
+        .iter()
+        .filter(|(job, _)| *job != Job::NotFound)
+        .map(|(job, _)| job.url(site))
+        .collect();
+    urls.sort();
+    urls
 }
 
 impl Job {

@@ -15,7 +15,8 @@ use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{load_site, SourceSite, TEMPLATES_DIR};
 use crate::model::{build_model, Site};
-use crate::render::pages::{all_jobs, Job};
+use crate::render::pages::{plan, sitemap_urls};
+use crate::render::sink::Discard;
 use crate::render::theme::{theme_dir, TEMPLATES};
 use crate::render::{render_job, render_site, site_context, site_files, OutFile, RenderOptions};
 use crate::render::{PageDeps, Theme};
@@ -249,18 +250,7 @@ pub fn rebuild(
 
     let start = Instant::now();
     let dirty = Dirty::new(prev, &inputs);
-    let jobs = all_jobs(&site);
-    let deps: Vec<(Job, PageDeps)> = jobs
-        .par_iter()
-        .map(|&job| {
-            let deps = PageDeps {
-                output: job.output_path(&site),
-                template: job.template(),
-                sources: job.sources(&site),
-            };
-            (job, deps)
-        })
-        .collect();
+    let deps = plan(&site);
     let rendered: Vec<Result<Option<Vec<u8>>, Diagnostic>> = deps
         .par_iter()
         .map(|(job, d)| {
@@ -279,13 +269,7 @@ pub fn rebuild(
         return Err(errors.sorted());
     }
 
-    let mut page_urls: Vec<String> = jobs
-        .iter()
-        .filter(|j| **j != Job::NotFound)
-        .map(|j| j.url(&site))
-        .collect();
-    page_urls.sort();
-    let extras = site_files(&site, &theme, &page_urls);
+    let extras = site_files(&site, &theme, &sitemap_urls(&site, &deps));
     let mut files: BTreeMap<String, Arc<OutFile>> = BTreeMap::new();
     let mut rerendered = 0;
     for ((_, d), html) in deps.iter().zip(rendered) {
@@ -370,7 +354,7 @@ fn same(old: &Arc<OutFile>, new: &Arc<OutFile>, old_in: &Inputs, new_in: &Inputs
 
 /// Two pages or files claim one URL: the full render reports which, in its words.
 fn duplicate_outputs(site: &Site, theme: &Theme, options: RenderOptions) -> Diagnostics {
-    match render_site(site, theme, options) {
+    match render_site(site, theme, options, &Discard) {
         Err(d) => d,
         Ok(_) => Diagnostic::error("两个文件占用同一个网址")
             .hint("请检查政策目录名、slug 和问题 id 是否重复。")

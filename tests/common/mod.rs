@@ -16,8 +16,9 @@ use std::sync::OnceLock;
 
 use tempfile::TempDir;
 
-use jiedu::build::{self, BuildOptions, Built};
-use jiedu::render::RenderOptions;
+use jiedu::build::{self, BuildOptions};
+use jiedu::model::Site;
+use jiedu::render::{OutFile, RenderOptions};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -116,6 +117,17 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// A finished build: the site model, and the files the build wrote, read back from disk.
+pub struct Built {
+    pub site: Site,
+    pub rendered: Written,
+}
+
+pub struct Written {
+    /// Relative path → content, without the output marker.
+    pub files: BTreeMap<String, OutFile>,
+}
+
 /// Builds `root` into `<dir>/public` with or without the search index.
 pub fn build_site(root: &Path, dir: &Path, search: bool) -> (Built, PathBuf) {
     let output = dir.join("public");
@@ -127,6 +139,15 @@ pub fn build_site(root: &Path, dir: &Path, search: bool) -> (Built, PathBuf) {
         search,
     };
     let (built, _) = build::build(&opts).unwrap_or_else(|d| panic!("build failed:\n{d}"));
+    let files = snapshot(&output)
+        .into_iter()
+        .filter(|(path, _)| path != jiedu::write::MARKER)
+        .map(|(path, bytes)| (path, OutFile::Bytes(bytes)))
+        .collect();
+    let built = Built {
+        site: built.site,
+        rendered: Written { files },
+    };
     (built, output)
 }
 
