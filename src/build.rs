@@ -90,10 +90,10 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
     let mut timings = Timings::default();
     let site = model(&opts.root, opts.base_url.as_deref(), &mut timings)?;
     let theme = timings.time("theme", || Theme::load(&opts.root))?;
-    let mut rendered = timings.time("render", || render_site(&site, &theme, opts.render, sink))?;
+    let rendered = timings.time("render", || render_site(&site, &theme, opts.render, sink))?;
     if opts.search {
-        let files = timings.time("search", || search::index(&site));
-        rendered.add_generated(files, sink)?;
+        let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
+        timings.time("search", || search::index(&site, &emit))?;
     }
     let warnings = site.warnings.clone();
     Ok(Built {

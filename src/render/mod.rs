@@ -49,33 +49,22 @@ pub struct Rendered {
 }
 
 impl Rendered {
-    /// Adds files generated outside the page map (the search bundle); a path that is already
-    /// taken is an error, as in [`render_site`].
-    pub fn add_generated(
-        &mut self,
-        files: Vec<(String, Vec<u8>)>,
+    /// Puts a file generated outside the page map (the search bundle) into `sink`; a path the
+    /// site already uses is an error, as in [`render_site`].
+    pub fn put_generated(
+        &self,
+        path: &str,
+        bytes: Vec<u8>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostics> {
-        let mut diags = Diagnostics::new();
-        let mut fresh = Vec::with_capacity(files.len());
-        for (path, bytes) in files {
-            if self.paths.insert(path.clone()) {
-                fresh.push((path, OutFile::Bytes(bytes)));
-            } else {
-                diags.push(
-                    Diagnostic::error(format!(
-                        "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
-                    ))
-                    .hint("请给占用该网址的政策目录或页面换一个名称。"),
-                );
-            }
+        if self.paths.contains(path) {
+            return Err(Diagnostic::error(format!(
+                "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
+            ))
+            .hint("请给占用该网址的政策目录或页面换一个名称。")
+            .into());
         }
-        if diags.has_errors() {
-            return Err(diags);
-        }
-        fresh
-            .into_par_iter()
-            .try_for_each(|(path, file)| sink.put(&path, file))
+        sink.put(path, OutFile::Bytes(bytes))
     }
 }
 

@@ -11,6 +11,7 @@
 //! - `format/<i>.bin`, `unit/<i>.bin`: the record ids of each filter value, as id distances.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -19,6 +20,7 @@ use super::postings::{List, Postings};
 use super::records::Record;
 use super::tokens::han_text;
 use super::varint;
+use crate::diagnostics::Diagnostics;
 
 /// Aim for index shards of about this many bytes: a query of a few characters then fetches a
 /// few tens of kilobytes.
@@ -32,22 +34,33 @@ const MAX_PER_FRAGMENT: usize = 32;
 /// The engine that reads the bundle; it lives next to the files it reads.
 const ENGINE: &str = include_str!("engine.js");
 
-/// The bundle's files: path inside the bundle directory → bytes.
+/// Receives each file of the bundle (path inside the bundle directory, bytes) as soon as it is
+/// made, from several threads: on a large portal the bundle is a hundred megabytes that need
+/// not be in memory at once.
+pub type Emit<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostics> + Sync + 'a;
+
+/// Writes the bundle through `emit`; `meta.json` comes last, with a version made from every
+/// other file.
 pub fn bundle(
     records: &[Record],
     postings: Postings,
     formats: &[&str],
     units: &[String],
     href: impl Fn(&str) -> String + Sync,
-) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
+    emit: &Emit,
+) -> Result<(), Diagnostics> {
+    let version = Fingerprint::default();
+    let put = |path: String, bytes: Vec<u8>| {
+        version.add(&path, &bytes);
+        emit(&path, bytes)
+    };
     let shard_count = (postings.total() * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    files.extend(shards(postings, shard_count));
+    shards(postings, shard_count, &put)?;
     let per_fragment = per_fragment(records);
-    let fragments: Vec<(String, Vec<u8>)> = records
+    records
         .par_chunks(per_fragment)
         .enumerate()
-        .map(|(n, chunk)| {
+        .try_for_each(|(n, chunk)| {
             let rows: Vec<serde_json::Value> = chunk
                 .iter()
                 .map(|r| {
@@ -57,27 +70,31 @@ pub fn bundle(
                 })
                 .collect();
             let bytes = serde_json::Value::Array(rows).to_string().into_bytes();
-            (format!("f/{n}.json"), bytes)
-        })
-        .collect();
-    files.extend(fragments);
-    files.extend(filter_lists("format", formats, records, |r| vec![r.kind]));
-    files.extend(filter_lists("unit", units, records, |r| r.units.clone()));
-    let version = fingerprint(&files);
+            put(format!("f/{n}.json"), bytes)
+        })?;
+    let lists = filter_lists("format", formats, records, |r| vec![r.kind])
+        .into_iter()
+        .chain(filter_lists("unit", units, records, |r| r.units.clone()));
+    for (path, bytes) in lists {
+        put(path, bytes)?;
+    }
+    put("engine.js".into(), ENGINE.as_bytes().to_vec())?;
     let meta = json!({
-        "version": version,
+        "version": version.hex(),
         "records": records.len(),
         "shards": shard_count,
         "per_fragment": per_fragment,
         "formats": formats,
         "units": units,
     });
-    files.push(("meta.json".into(), meta.to_string().into_bytes()));
-    files.push(("engine.js".into(), ENGINE.as_bytes().to_vec()));
-    files
+    emit("meta.json", meta.to_string().into_bytes())
 }
 
-fn shards(postings: Postings, count: usize) -> Vec<(String, Vec<u8>)> {
+fn shards(
+    postings: Postings,
+    count: usize,
+    put: &(dyn Fn(String, Vec<u8>) -> Result<(), Diagnostics> + Sync),
+) -> Result<(), Diagnostics> {
     let mut by_shard: Vec<BTreeMap<String, &List>> = (0..count).map(|_| BTreeMap::new()).collect();
     let entries = postings
         .han
@@ -91,7 +108,7 @@ fn shards(postings: Postings, count: usize) -> Vec<(String, Vec<u8>)> {
     by_shard
         .into_par_iter()
         .enumerate()
-        .map(|(n, tokens)| {
+        .try_for_each(|(n, tokens)| {
             let mut out = Vec::new();
             for (token, list) in tokens {
                 varint::write(&mut out, token.len() as u32);
@@ -104,9 +121,8 @@ fn shards(postings: Postings, count: usize) -> Vec<(String, Vec<u8>)> {
                     previous = record;
                 }
             }
-            (format!("t/{n}.bin"), out)
+            put(format!("t/{n}.bin"), out)
         })
-        .collect()
 }
 
 /// For each filter value, the ids of the records that have it; one pass over the records.
@@ -157,14 +173,23 @@ fn id_list(ids: impl Iterator<Item = usize>) -> Vec<u8> {
     out
 }
 
-/// FNV-1a over the bundle: stable across builds of the same content, different otherwise.
-fn fingerprint(files: &[(String, Vec<u8>)]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (name, bytes) in files {
+/// A version for the bundle: FNV-1a of each file (name and bytes), summed, so files may come
+/// from several threads in any order. Stable across builds of the same content, different
+/// otherwise.
+#[derive(Default)]
+struct Fingerprint(AtomicU64);
+
+impl Fingerprint {
+    fn add(&self, name: &str, bytes: &[u8]) {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in name.as_bytes().iter().chain(bytes) {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
+        self.0.fetch_add(h, Ordering::Relaxed);
     }
-    format!("{h:016x}")
+
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0.load(Ordering::Relaxed))
+    }
 }

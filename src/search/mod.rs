@@ -13,7 +13,9 @@ mod records;
 mod tokens;
 mod varint;
 
+use crate::diagnostics::Diagnostics;
 use crate::model::Site;
+pub use bundle::Emit;
 pub use records::{kinds, records, Record};
 pub use tokens::token_texts;
 
@@ -22,19 +24,19 @@ pub const BUNDLE_DIR: &str = "search-index";
 /// The engine script inside the bundle, which the search page imports.
 pub const ENGINE: &str = "search-index/engine.js";
 
-/// Builds the search index of the site. Returns the bundle's files as (output path, bytes),
-/// sorted by path, ready for `Rendered.files`.
-pub fn index(site: &Site) -> Vec<(String, Vec<u8>)> {
+/// Builds the search index of the site and hands each file to `emit` (output path, bytes) as
+/// soon as it is made.
+pub fn index(site: &Site, emit: &Emit) -> Result<(), Diagnostics> {
     let records = records(site);
     let postings = postings::index(&records);
     let units: Vec<String> = site.units.iter().map(|u| u.name.clone()).collect();
-    let files = bundle::bundle(&records, postings, &kinds(site), &units, |url| {
-        site.urls.href(url)
-    });
-    let mut out: Vec<(String, Vec<u8>)> = files
-        .into_iter()
-        .map(|(name, bytes)| (format!("{BUNDLE_DIR}/{name}"), bytes))
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    let in_bundle = |name: &str, bytes: Vec<u8>| emit(&format!("{BUNDLE_DIR}/{name}"), bytes);
+    bundle::bundle(
+        &records,
+        postings,
+        &kinds(site),
+        &units,
+        |url| site.urls.href(url),
+        &in_bundle,
+    )
 }
