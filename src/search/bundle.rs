@@ -24,11 +24,11 @@ use crate::diagnostics::Diagnostics;
 
 /// Aim for index shards of about this many bytes: a query of a few characters then fetches a
 /// few tens of kilobytes.
-const SHARD_BYTES: usize = 16 * 1024;
+const SHARD_BYTES: usize = 8 * 1024;
 /// Most shards a site gets; the modulus must leave room for the many distinct characters.
 const MAX_SHARDS: usize = 4096;
 /// Aim for fragment files of about this many bytes.
-const FRAGMENT_BYTES: usize = 8 * 1024;
+const FRAGMENT_BYTES: usize = 2 * 1024;
 const MAX_PER_FRAGMENT: usize = 32;
 
 /// The engine that reads the bundle; it lives next to the files it reads.
