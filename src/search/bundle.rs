@@ -50,9 +50,9 @@ pub fn bundle(
     emit: &Emit,
 ) -> Result<(), Diagnostics> {
     let version = Fingerprint::default();
-    let put = |path: String, bytes: Vec<u8>| {
-        version.add(&path, &bytes);
-        emit(&path, bytes)
+    let put = |path: &str, bytes: Vec<u8>| {
+        version.add(path, &bytes);
+        emit(path, bytes)
     };
     let shard_count = (postings.total() * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
     shards(postings, shard_count, &put)?;
@@ -70,15 +70,15 @@ pub fn bundle(
                 })
                 .collect();
             let bytes = serde_json::Value::Array(rows).to_string().into_bytes();
-            put(format!("f/{n}.json"), bytes)
+            put(&format!("f/{n}.json"), bytes)
         })?;
     let lists = filter_lists("format", formats, records, |r| vec![r.kind])
         .into_iter()
         .chain(filter_lists("unit", units, records, |r| r.units.clone()));
     for (path, bytes) in lists {
-        put(path, bytes)?;
+        put(&path, bytes)?;
     }
-    put("engine.js".into(), ENGINE.as_bytes().to_vec())?;
+    put("engine.js", ENGINE.as_bytes().to_vec())?;
     let meta = json!({
         "version": version.hex(),
         "records": records.len(),
@@ -90,11 +90,7 @@ pub fn bundle(
     emit("meta.json", meta.to_string().into_bytes())
 }
 
-fn shards(
-    postings: Postings,
-    count: usize,
-    put: &(dyn Fn(String, Vec<u8>) -> Result<(), Diagnostics> + Sync),
-) -> Result<(), Diagnostics> {
+fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostics> {
     let mut by_shard: Vec<BTreeMap<String, &List>> = (0..count).map(|_| BTreeMap::new()).collect();
     let entries = postings
         .han
@@ -114,14 +110,13 @@ fn shards(
                 varint::write(&mut out, token.len() as u32);
                 out.extend_from_slice(token.as_bytes());
                 varint::write(&mut out, list.count());
-                let mut previous = 0;
+                let mut ids = varint::Ids::default();
                 for (record, tf) in list.iter() {
-                    varint::write(&mut out, record - previous);
+                    ids.write(&mut out, record);
                     varint::write(&mut out, postings.weight(record, tf));
-                    previous = record;
                 }
             }
-            put(format!("t/{n}.bin"), out)
+            put(&format!("t/{n}.bin"), out)
         })
 }
 
@@ -165,10 +160,9 @@ fn per_fragment(records: &[Record]) -> usize {
 
 fn id_list(ids: impl Iterator<Item = usize>) -> Vec<u8> {
     let mut out = Vec::new();
-    let mut previous = 0;
+    let mut distances = varint::Ids::default();
     for id in ids {
-        varint::write(&mut out, (id - previous) as u32);
-        previous = id;
+        distances.write(&mut out, id as u32);
     }
     out
 }

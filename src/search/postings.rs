@@ -26,15 +26,14 @@ const BATCH: usize = 4096;
 #[derive(Debug, Default)]
 pub struct List {
     bytes: Vec<u8>,
-    last: u32,
+    ids: varint::Ids,
     count: u32,
 }
 
 impl List {
     fn push(&mut self, record: u32, tf: u32) {
-        varint::write(&mut self.bytes, record - self.last);
+        self.ids.write(&mut self.bytes, record);
         varint::write(&mut self.bytes, tf);
-        self.last = record;
         self.count += 1;
     }
 

@@ -8,6 +8,20 @@ pub fn write(out: &mut Vec<u8>, mut v: u32) {
     out.push(v as u8);
 }
 
+/// Writes ascending record ids as their distances from the previous one: how every id list
+/// of the index is stored (the engine adds them back up).
+#[derive(Debug, Default)]
+pub struct Ids {
+    previous: u32,
+}
+
+impl Ids {
+    pub fn write(&mut self, out: &mut Vec<u8>, id: u32) {
+        write(out, id - self.previous);
+        self.previous = id;
+    }
+}
+
 /// Reads the varint at `*pos` and moves past it; `None` at the end of the bytes.
 pub fn read(bytes: &[u8], pos: &mut usize) -> Option<u32> {
     let mut v: u32 = 0;
