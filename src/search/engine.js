@@ -59,19 +59,21 @@ export function runs(folded) {
   return out;
 }
 
+/** Overlapping pairs of characters, as the index holds Chinese text. */
+function pairs(text) {
+  const chars = [...text];
+  return chars.slice(1).map((c, i) => chars[i] + c);
+}
+
 /** The tokens a query asks for. A run of one Chinese character, and a word at the end of
     the query (still being typed), match every token that begins with them. */
 export function queryTokens(query) {
   const rs = runs(fold(query));
   const seen = new Map();
   rs.forEach((r, i) => {
-    const chars = [...r.text];
-    if (r.han && chars.length === 1) seen.set(r.text, { token: r.text, prefix: true });
+    if (r.han && [...r.text].length === 1) seen.set(r.text, { token: r.text, prefix: true });
     else if (r.han) {
-      for (let j = 0; j + 1 < chars.length; j++) {
-        const t = chars[j] + chars[j + 1];
-        seen.set(t, { token: t, prefix: false });
-      }
+      for (const t of pairs(r.text)) seen.set(t, { token: t, prefix: false });
     } else {
       const last = i === rs.length - 1;
       const was = seen.get(r.text);
@@ -224,8 +226,7 @@ function matches(text, query) {
   };
   for (const r of runs(fold(query))) {
     if (find(r.text) || !r.han) continue;
-    const chars = [...r.text];
-    for (let j = 0; j + 1 < chars.length; j++) find(chars[j] + chars[j + 1]);
+    pairs(r.text).forEach(find);
   }
   found.sort((a, b) => a[0] - b[0]);
   const merged = [];
