@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
-use crate::render::{render_site, RenderOptions, Sink, Theme};
+use crate::render::{render_site, Keep, RenderOptions, Sink, Theme};
 use crate::search;
 use crate::write::{Staging, WriteStats};
 
@@ -88,14 +88,18 @@ pub fn model(
 /// but the final swap.
 pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
     let mut timings = Timings::default();
-    let site = model(&opts.root, opts.base_url.as_deref(), &mut timings)?;
+    let site = std::sync::Arc::new(model(&opts.root, opts.base_url.as_deref(), &mut timings)?);
     let theme = timings.time("theme", || Theme::load(&opts.root))?;
-    let rendered = timings.time("render", || render_site(&site, &theme, opts.render, sink))?;
+    let rendered = timings.time("render", || {
+        render_site(&site, &theme, opts.render, sink, Keep::Nothing)
+    })?;
     if opts.search {
         let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
         timings.time("search", || search::index(&site, &emit))?;
     }
     let warnings = site.warnings.clone();
+    // No render cache was kept, so the model has no other owner.
+    let site = std::sync::Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone());
     Ok(Built {
         site,
         warnings,

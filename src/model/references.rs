@@ -26,14 +26,9 @@ impl ClauseIndex {
         let mut ranges = HashMap::new();
         for d in drafts {
             for n in &d.nodes {
-                let href = if n.is_clause {
-                    u.href(&urls::clause(&d.slug, &n.slug))
-                } else {
-                    format!("{}#{}", u.href(&urls::policy(&d.slug)), n.anchor)
-                };
                 let link = ClauseLink {
                     key: n.key.clone(),
-                    href,
+                    href: u.href(&urls::node(&d.slug, n)),
                     label: n.short_label.clone(),
                     heading: n.heading.clone(),
                 };

@@ -45,7 +45,7 @@ impl Site {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PolicyMeta {
     pub title: String,
     pub doc_number: Option<String>,
@@ -84,7 +84,7 @@ pub struct UnitRef {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FlatNode {
     pub key: String,
     pub id: String,
@@ -118,7 +118,7 @@ pub struct ClauseLink {
     pub heading: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Media {
     pub src: String,
     pub src_exists: bool,
@@ -128,13 +128,13 @@ pub struct Media {
     pub duration: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Image {
     pub src: String,
     pub alt: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Question {
     pub id: String,
     pub number: usize,
@@ -145,7 +145,7 @@ pub struct Question {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Panel {
     pub anchor: String,
     pub heading: String,
@@ -155,7 +155,7 @@ pub struct Panel {
     pub cites: Vec<ClauseLink>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Interpretation {
     pub kind: Kind,
     pub source: PathBuf,
@@ -173,7 +173,7 @@ pub struct Interpretation {
     pub media: Option<Media>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Progress {
     pub anchor: String,
     #[serde(skip)]
@@ -185,7 +185,7 @@ pub struct Progress {
     pub body: RichText,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Page {
     pub slug: String,
     pub source: PathBuf,
@@ -194,7 +194,7 @@ pub struct Page {
     pub body: RichText,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unit {
     pub name: String,
     pub slug: String,

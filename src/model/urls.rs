@@ -2,6 +2,7 @@
 //! (a folder with `index.html`); [`Urls::href`] adds the site's path prefix.
 
 use super::kind::Kind;
+use super::types::FlatNode;
 
 #[derive(Debug, Clone)]
 pub struct Urls {
@@ -33,6 +34,15 @@ pub fn policy(slug: &str) -> String {
 pub fn clause(slug: &str, clause_slug: &str) -> String {
     format!("{slug}/clause/{clause_slug}/")
 }
+/// Where a node of a policy is shown: a clause on its own page, any other node (a part or
+/// group heading) at its anchor in the full text.
+pub fn node(slug: &str, node: &FlatNode) -> String {
+    if node.is_clause {
+        clause(slug, &node.slug)
+    } else {
+        format!("{}#{}", policy(slug), node.anchor)
+    }
+}
 pub fn interpretation(slug: &str, kind: Kind) -> String {
     format!("{slug}/{}/", kind.slug())
 }
@@ -59,6 +69,23 @@ pub fn search() -> String {
 }
 pub fn page(slug: &str) -> String {
     format!("{slug}/")
+}
+
+/// The file a URL path (relative to the site root) is served from: a path ending in `/`, or
+/// the empty path of the home page, is the folder's `index.html`.
+pub fn file_of(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    }
+}
+
+/// The URL path (relative to the site root) a file is shown at: the inverse of [`file_of`].
+pub fn path_of(file: &str) -> &str {
+    file.strip_suffix("index.html")
+        .filter(|dir| dir.is_empty() || dir.ends_with('/'))
+        .unwrap_or(file)
 }
 
 /// Top-level URL segments the generator itself uses; policy and page slugs may not take them.

@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
+use super::cx::Cx;
 use crate::model::types::*;
 use crate::model::urls;
-use crate::model::{Kind, Site};
+use crate::model::Kind;
 
 /// Site-wide data, built once per build and shared by every page.
 #[derive(Debug, Serialize)]
@@ -26,6 +27,8 @@ pub struct SiteCtx {
     pub pages: Vec<NavLink>,
     /// Set by `jiedu serve` only: the live-reload script is injected.
     pub live_reload: bool,
+    /// Where that script is served.
+    pub live_script: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,10 +81,11 @@ pub struct PolicyBrief<'a> {
 }
 
 impl<'a> PolicyBrief<'a> {
-    pub fn new(site: &Site, p: &'a Policy) -> Self {
+    pub fn new(cx: &Cx<'a>, pi: usize) -> Self {
+        let p = cx.policy(pi);
         PolicyBrief {
             title: &p.meta.title,
-            href: site.urls.href(&urls::policy(&p.slug)),
+            href: cx.urls().href(&urls::policy(&p.slug)),
             doc_number: p.meta.doc_number.as_deref(),
             issuer: &p.meta.issuer,
             meta: &p.meta,
@@ -101,16 +105,21 @@ pub struct InterpLink<'a> {
 }
 
 impl<'a> InterpLink<'a> {
-    pub fn new(site: &Site, p: &'a Policy, i: &'a Interpretation) -> Self {
-        InterpLink {
-            kind: i.kind,
-            kind_name: i.kind.name(),
-            title: &i.title,
-            href: site.urls.href(&urls::interpretation(&p.slug, i.kind)),
-            published: i.published.as_deref(),
-            summary: i.summary.as_deref(),
-            policy_title: &p.meta.title,
-        }
+    /// The links to a policy's interpretations (their heads only).
+    pub fn all(cx: &Cx<'a>, pi: usize) -> Vec<Self> {
+        let p = cx.policy(pi);
+        cx.interpretations(pi)
+            .iter()
+            .map(|i| InterpLink {
+                kind: i.kind,
+                kind_name: i.kind.name(),
+                title: &i.title,
+                href: cx.urls().href(&urls::interpretation(&p.slug, i.kind)),
+                published: i.published.as_deref(),
+                summary: i.summary.as_deref(),
+                policy_title: &p.meta.title,
+            })
+            .collect()
     }
 }
 

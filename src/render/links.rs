@@ -124,9 +124,21 @@ struct Page {
     ids: Box<str>,
 }
 
-impl Links {
-    /// Notes the ids and internal links of one page (`path` relative to the site root).
-    pub fn record(&self, path: &str, origin: Option<&Path>, html: &str) {
+/// The ids and internal links of one rendered page, as the check needs them: kept by
+/// `jiedu serve` for pages it does not render again, so the whole site is checked each time.
+#[derive(Debug, Clone, Default)]
+pub struct PageLinks {
+    path: Box<str>,
+    origin: Option<PathBuf>,
+    /// The page's ids joined by NUL, which no HTML id can contain.
+    ids: Box<str>,
+    /// Its distinct internal links (unescaped), sorted.
+    hrefs: Box<[Box<str>]>,
+}
+
+impl PageLinks {
+    /// Scans one page (`path` relative to the site root).
+    pub fn scan(path: &str, origin: Option<&Path>, html: &str) -> PageLinks {
         let mut ids: Vec<Cow<str>> = Vec::new();
         let mut hrefs: Vec<Cow<str>> = Vec::new();
         for (attr, value) in attr_values(html) {
@@ -141,22 +153,36 @@ impl Links {
         }
         hrefs.sort_unstable();
         hrefs.dedup();
+        PageLinks {
+            path: path.into(),
+            origin: origin.map(Path::to_path_buf),
+            ids: ids.join("\0").into(),
+            hrefs: hrefs.into_iter().map(|h| h.into_owned().into()).collect(),
+        }
+    }
+}
+
+impl Links {
+    /// Notes the ids and internal links of one page (`path` relative to the site root).
+    pub fn record(&self, path: &str, origin: Option<&Path>, html: &str) {
+        self.add(&PageLinks::scan(path, origin, html));
+    }
+
+    /// Notes the facts of one page scanned before.
+    pub fn add(&self, facts: &PageLinks) {
         // One lock per page, after the scanning, keeps the render threads out of each other's way.
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let page = table.pages.len() as u32;
         table.pages.push(Page {
-            path: path.into(),
-            origin: origin.map(Path::to_path_buf),
-            ids: ids.join("\0").into(),
+            path: facts.path.clone(),
+            origin: facts.origin.clone(),
+            ids: facts.ids.clone(),
         });
-        for href in hrefs {
+        for href in facts.hrefs.iter() {
             let next = table.hrefs.len() as u32;
-            let id = match table.hrefs.get(&*href) {
+            let id = match table.hrefs.get(href) {
                 Some(&id) => id,
-                None => *table
-                    .hrefs
-                    .entry(href.into_owned().into_boxed_str())
-                    .or_insert(next),
+                None => *table.hrefs.entry(href.clone()).or_insert(next),
             };
             table.uses.push((id, page));
         }

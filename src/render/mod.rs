@@ -2,9 +2,13 @@
 //! the sitemap, feed, robots.txt, static files and bundle assets, each file handed to a
 //! [`Sink`] as soon as it is made. Entry point: [`render_site`].
 
+pub mod chrome;
 pub mod context;
+pub mod cx;
+pub mod deps;
 mod feeds;
 mod highlight;
+mod json_ld;
 pub mod links;
 pub mod pages;
 pub mod qr;
@@ -13,13 +17,15 @@ pub mod theme;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{urls, Kind, Site};
 use context::{NavLink, SiteCtx};
+use deps::{Changes, Dep, DepTable, Fingerprints};
+use links::PageLinks;
 pub use pages::Job;
 pub use sink::Sink;
 pub use theme::Theme;
@@ -32,20 +38,16 @@ pub enum OutFile {
     Copy(PathBuf),
 }
 
-/// One rendered page and what it was made from.
-#[derive(Debug, Clone)]
-pub struct PageDeps {
-    pub output: String,
-    pub template: &'static str,
-    pub sources: Vec<PathBuf>,
-}
-
 /// What a render made besides its files, which went to the sink.
 #[derive(Debug, Default)]
 pub struct Rendered {
     pub pages: usize,
+    /// Pages rendered this time (the others were reused from the previous render).
+    pub rerendered: usize,
     /// Every output path taken, so that files added later cannot overwrite one.
     paths: HashSet<String>,
+    /// With [`Keep::Pages`]: every page, for the next render to reuse.
+    pub cache: Option<RenderCache>,
 }
 
 impl Rendered {
@@ -66,6 +68,45 @@ impl Rendered {
         }
         sink.put(path, OutFile::Bytes(bytes))
     }
+}
+
+/// Every page of a render, with what it was made from: what the next render of the same site
+/// compares against to reuse the pages whose dependencies did not change.
+#[derive(Debug)]
+pub struct RenderCache {
+    site: Arc<Site>,
+    site_ctx: String,
+    templates: Fingerprints,
+    deps: DepTable,
+    /// Output path → page.
+    pub pages: HashMap<String, CachedPage>,
+}
+
+#[derive(Debug)]
+pub struct CachedPage {
+    kind: &'static str,
+    pub file: Arc<OutFile>,
+    /// Indices into the cache's dependency table.
+    deps: Box<[u32]>,
+    links: PageLinks,
+}
+
+impl CachedPage {
+    /// What the page read, for tests and diagnostics.
+    pub fn deps<'a>(&'a self, cache: &'a RenderCache) -> impl Iterator<Item = &'a Dep> + 'a {
+        self.deps.iter().map(|&d| &cache.deps.deps()[d as usize])
+    }
+}
+
+/// What a render does with its pages.
+#[derive(Debug, Clone, Copy)]
+pub enum Keep<'a> {
+    /// Hand every page to the sink and keep none (`jiedu build`: the site need not fit in
+    /// memory).
+    Nothing,
+    /// Keep every page in the returned cache instead of the sink, reusing those of the
+    /// previous render whose dependencies did not change (`jiedu serve`).
+    Pages(Option<&'a RenderCache>),
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -107,21 +148,29 @@ pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
             })
             .collect(),
         live_reload: opts.live_reload,
+        live_script: LIVE_SCRIPT.to_string(),
     }
 }
 
-/// Renders one job to HTML.
+/// Where `jiedu serve` serves its live-reload script (outside the site's prefix: it is no
+/// file of the site).
+pub const LIVE_SCRIPT: &str = "/__jiedu/live.js";
+
+/// Renders one job to HTML, with what its context read (templates included).
 pub fn render_job(
     job: Job,
     site: &Site,
     sc: &SiteCtx,
     theme: &Theme,
-) -> Result<String, Diagnostic> {
-    let ctx = pages::context(job, site, sc).map_err(|e| template_failure(&e, job, site, theme))?;
-    theme
+) -> Result<(String, Vec<Dep>), Diagnostic> {
+    let (ctx, mut deps) = job.context(site, sc);
+    let ctx = ctx.map_err(|e| template_failure(&e, job, site, theme))?;
+    deps.extend(theme.reads(job.template()).iter().map(|t| Dep::Template(t)));
+    let html = theme
         .tera
         .render(job.template(), &ctx)
-        .map_err(|e| template_failure(&e, job, site, theme))
+        .map_err(|e| template_failure(&e, job, site, theme))?;
+    Ok((html, deps))
 }
 
 fn template_failure(e: &tera::Error, job: Job, site: &Site, theme: &Theme) -> Diagnostic {
@@ -159,17 +208,35 @@ impl Claims {
     }
 }
 
-/// Renders every page and site file into `sink`, in parallel, then checks every internal link
-/// and anchor. Only the link facts of each page stay in memory, never its HTML. On an error
-/// the sink may hold part of the site: the caller throws it away.
+/// A page after this render: made now, or taken from the previous render.
+enum Made<'a> {
+    New {
+        file: OutFile,
+        deps: Vec<Dep>,
+        links: PageLinks,
+    },
+    Reused(&'a CachedPage),
+}
+
+/// Renders every page and site file, in parallel, then checks every internal link and anchor
+/// of the whole site. With [`Keep::Nothing`] every file goes to `sink` and only the link facts
+/// of each page stay in memory; with [`Keep::Pages`] pages go to the returned cache and only
+/// the other files to `sink`. On an error the sink may hold part of the site: the caller
+/// throws it away.
 pub fn render_site(
-    site: &Site,
+    site: &Arc<Site>,
     theme: &Theme,
     opts: RenderOptions,
     sink: &dyn Sink,
+    keep: Keep<'_>,
 ) -> Result<Rendered, Diagnostics> {
     let sc = site_context(site, opts);
     let plan = pages::plan(site);
+    let previous = match keep {
+        Keep::Pages(p) => p,
+        Keep::Nothing => None,
+    };
+    let site_ctx = serde_json::to_string(&sc).unwrap_or_default();
 
     // Paths come from the plan, not from rendered pages: the duplicate check, the sitemap
     // and the link check's list of files need no page kept in memory.
@@ -177,12 +244,12 @@ pub fn render_site(
     let mut claims = Claims::default();
     let owned: Vec<bool> = plan
         .iter()
-        .map(|(job, deps)| {
-            let by = deps
-                .sources
-                .first()
-                .map_or_else(|| format!("{job:?}"), |p| p.display().to_string());
-            claims.claim(&deps.output, &by, &mut diags)
+        .map(|p| {
+            let by = p
+                .job
+                .origin(site)
+                .map_or_else(|| format!("{:?}", p.job), |o| o.display().to_string());
+            claims.claim(&p.output, &by, &mut diags)
         })
         .collect();
     let extras: Vec<(String, OutFile)> = site_files(site, theme, &pages::sitemap_urls(site, &plan))
@@ -191,28 +258,72 @@ pub fn render_site(
         .map(|(path, file, _)| (path, file))
         .collect();
 
+    // Which of the previous render's dependencies read the same now: each compared once.
+    let unchanged: Vec<bool> = match previous {
+        Some(prev) => {
+            let site_same = prev.site_ctx == site_ctx && prev.site.config == site.config;
+            let changes = Changes::new(
+                &prev.site,
+                site,
+                &prev.templates,
+                theme.fingerprints(),
+                site_same,
+            );
+            prev.deps.deps().par_iter().map(|d| changes.same(d)).collect()
+        }
+        None => Vec::new(),
+    };
+    let reusable = |output: &str, job: &Job| -> Option<&CachedPage> {
+        let old = previous?.pages.get(output)?;
+        (old.kind == job.kind.name && old.deps.iter().all(|&d| unchanged[d as usize]))
+            .then_some(old)
+    };
+
     let links = links::Links::default();
-    let failures: Vec<Diagnostic> = plan
+    let keeping = matches!(keep, Keep::Pages(_));
+    // A page that fails to render is reported with the others; a sink that fails stops all.
+    type PageResult<'a> = Result<Option<(usize, Made<'a>)>, Diagnostic>;
+    let made: Vec<PageResult> = plan
         .par_iter()
         .zip(owned.par_iter())
-        .filter_map(
-            |((job, deps), &own)| match render_job(*job, site, &sc, theme) {
-                Err(d) => Some(Ok(d)),
-                Ok(html) if own => {
-                    links.record(
-                        &deps.output,
-                        deps.sources.first().map(PathBuf::as_path),
-                        &html,
-                    );
-                    sink.put(&deps.output, OutFile::Bytes(html.into_bytes()))
-                        .err()
-                        .map(Err)
-                }
-                Ok(_) => None,
-            },
-        )
+        .enumerate()
+        .map(|(at, (planned, &own))| -> Result<PageResult, Diagnostics> {
+            if let Some(old) = reusable(&planned.output, &planned.job).filter(|_| own) {
+                links.add(&old.links);
+                return Ok(Ok(Some((at, Made::Reused(old)))));
+            }
+            let (html, deps) = match render_job(planned.job, site, &sc, theme) {
+                Ok(made) => made,
+                Err(d) => return Ok(Err(d)),
+            };
+            if !own {
+                return Ok(Ok(None));
+            }
+            let facts = PageLinks::scan(&planned.output, planned.job.origin(site), &html);
+            links.add(&facts);
+            let file = OutFile::Bytes(html.into_bytes());
+            if !keeping {
+                sink.put(&planned.output, file)?;
+                return Ok(Ok(None));
+            }
+            Ok(Ok(Some((
+                at,
+                Made::New {
+                    file,
+                    deps,
+                    links: facts,
+                },
+            ))))
+        })
         .collect::<Result<_, Diagnostics>>()?;
-    diags.extend(failures.into_iter().collect());
+    let mut pages_made = Vec::new();
+    for m in made {
+        match m {
+            Ok(Some(page)) => pages_made.push(page),
+            Ok(None) => {}
+            Err(d) => diags.push(d),
+        }
+    }
     extras.into_par_iter().try_for_each(|(path, file)| {
         if let OutFile::Bytes(bytes) = &file {
             match std::str::from_utf8(bytes) {
@@ -230,15 +341,56 @@ pub fn render_site(
     if diags.has_errors() {
         return Err(diags.sorted());
     }
+    let pages = owned.iter().filter(|own| **own).count();
+    let rerendered = match previous {
+        Some(_) => pages_made
+            .iter()
+            .filter(|(_, m)| matches!(m, Made::New { .. }))
+            .count(),
+        None => pages,
+    };
+    let cache = keeping.then(|| {
+        let mut table = previous.map(|p| p.deps.clone()).unwrap_or_default();
+        let pages = pages_made
+            .into_iter()
+            .map(|(at, m)| {
+                let planned = &plan[at];
+                let page = match m {
+                    Made::Reused(old) => CachedPage {
+                        kind: old.kind,
+                        file: Arc::clone(&old.file),
+                        deps: old.deps.clone(),
+                        links: old.links.clone(),
+                    },
+                    Made::New { file, deps, links } => CachedPage {
+                        kind: planned.job.kind.name,
+                        file: Arc::new(file),
+                        deps: deps.into_iter().map(|d| table.intern(d)).collect(),
+                        links,
+                    },
+                };
+                (planned.output.clone(), page)
+            })
+            .collect();
+        RenderCache {
+            site: Arc::clone(site),
+            site_ctx,
+            templates: theme.fingerprints().clone(),
+            deps: table,
+            pages,
+        }
+    });
     Ok(Rendered {
-        pages: owned.iter().filter(|own| **own).count(),
+        pages,
+        rerendered,
         paths,
+        cache,
     })
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
 /// and the theme's static files, each with who made it (for the duplicate-URL message).
-/// `page_urls` are the sitemap's URLs, sorted. `jiedu serve` regenerates these after each edit.
+/// `page_urls` are the sitemap's URLs, sorted.
 pub fn site_files(
     site: &Site,
     theme: &Theme,

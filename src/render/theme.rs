@@ -1,9 +1,14 @@
 //! The theme: Tera templates and static files, compiled once per build. A site overrides any
 //! template by putting a file of the same name in `<root>/templates/`.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use tera::ast::Node;
 use tera::Tera;
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::deps::Fingerprints;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::TEMPLATES_DIR;
@@ -105,8 +110,13 @@ pub struct Theme {
     pub tera: Tera,
     /// Static files (path under `static/`, bytes).
     pub statics: Vec<(String, Vec<u8>)>,
-    /// Where each template came from, for error messages and the dependency map.
+    /// Where each template came from, for error messages.
     pub origins: Vec<(String, PathBuf)>,
+    /// Each template's text, fingerprinted: what a page's template dependency compares.
+    fingerprints: Fingerprints,
+    /// For each template, every template a page rendered through it reads: itself and what it
+    /// extends, imports and includes, transitively.
+    reads: HashMap<&'static str, Vec<&'static str>>,
 }
 
 /// The theme directory on disk: `<root>/themes/default`, else the project's `themes/default`
@@ -175,12 +185,31 @@ impl Theme {
                 .hint("请检查 {{ }} 和 {% %} 是否成对、变量名是否拼错。")
                 .into());
         }
+        let fingerprints = sources
+            .iter()
+            .filter_map(|(n, t, _)| Some((static_name(n)?, xxh3_64(t.as_bytes()))))
+            .collect();
+        let reads = TEMPLATES
+            .iter()
+            .map(|name| (*name, template_closure(&tera, name)))
+            .collect();
         let origins = sources.into_iter().map(|(n, _, p)| (n, p)).collect();
         Ok(Theme {
             tera,
             statics,
             origins,
+            fingerprints,
+            reads,
         })
+    }
+
+    pub fn fingerprints(&self) -> &Fingerprints {
+        &self.fingerprints
+    }
+
+    /// The templates a page rendered through `name` reads (see [`Theme::reads`]).
+    pub fn reads(&self, name: &str) -> &[&'static str] {
+        self.reads.get(name).map_or(&[], Vec::as_slice)
     }
 
     pub fn origin(&self, template: &str) -> PathBuf {
@@ -190,6 +219,56 @@ impl Theme {
             .map(|(_, p)| p.clone())
             .unwrap_or_else(|| PathBuf::from(template))
     }
+}
+
+fn static_name(name: &str) -> Option<&'static str> {
+    TEMPLATES.iter().find(|t| **t == name).copied()
+}
+
+/// `name` and every template it extends, imports macros from or includes, transitively, as
+/// Tera parsed them.
+fn template_closure(tera: &Tera, name: &'static str) -> Vec<&'static str> {
+    fn includes(nodes: &[Node], out: &mut Vec<String>) {
+        for node in nodes {
+            match node {
+                Node::Include(_, names, _) => out.extend(names.iter().cloned()),
+                Node::Block(_, b, _) => includes(&b.body, out),
+                Node::MacroDefinition(_, m, _) => includes(&m.body, out),
+                Node::FilterSection(_, f, _) => includes(&f.body, out),
+                Node::Forloop(_, f, _) => {
+                    includes(&f.body, out);
+                    includes(f.empty_body.as_deref().unwrap_or(&[]), out);
+                }
+                Node::If(i, _) => {
+                    for (_, _, body) in &i.conditions {
+                        includes(body, out);
+                    }
+                    includes(i.otherwise.as_ref().map_or(&[][..], |(_, b)| b), out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut seen = vec![name];
+    let mut at = 0;
+    while at < seen.len() {
+        if let Ok(t) = tera.get_template(seen[at]) {
+            let mut used: Vec<String> = t.parents.clone();
+            used.extend(t.imported_macro_files.iter().map(|(file, _)| file.clone()));
+            includes(&t.ast, &mut used);
+            for macro_def in t.macros.values() {
+                includes(&macro_def.body, &mut used);
+            }
+            for u in used.iter().filter_map(|u| static_name(u)) {
+                if !seen.contains(&u) {
+                    seen.push(u);
+                }
+            }
+        }
+        at += 1;
+    }
+    seen.sort_unstable();
+    seen
 }
 
 /// Tera's error chain, joined, and the template file it is about.

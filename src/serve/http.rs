@@ -17,7 +17,7 @@ use crate::markdown::escape;
 use crate::render::OutFile;
 
 pub const EVENTS_PATH: &str = "/__jiedu/events";
-pub const SCRIPT_PATH: &str = "/__jiedu/live.js";
+pub const SCRIPT_PATH: &str = crate::render::LIVE_SCRIPT;
 pub const STATUS_PATH: &str = "/__jiedu/status";
 
 /// What the server shares with the rebuild loop.

@@ -1,0 +1,213 @@
+//! What a page was made from: the model objects and templates its context builder read
+//! (recorded by [`super::cx::Cx`] as it reads them), and whether each is the same in a new
+//! model. A page none of whose dependencies changed is the same page, byte for byte.
+
+use std::collections::HashMap;
+
+use crate::model::{Kind, Policy, Site};
+
+/// One thing a page read. Policies, clauses, formats, units and pages are named by their slug
+/// or key, never by position, so that a bundle added in front does not change them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dep {
+    /// The config and the site-wide context (navigation, footer): every page.
+    Site,
+    /// Which policies the site has, in order.
+    Policies,
+    /// A policy's file, metadata and the text around its clauses.
+    Policy(Box<str>),
+    /// Every node of a policy, complete.
+    Nodes(Box<str>),
+    /// The shape of a policy's clause tree: each node's key, id, labels, heading, depth,
+    /// anchor, slug, whether it is a clause, and its ancestors; not its text.
+    Outline(Box<str>),
+    /// One node (by clause key), complete.
+    Node(Box<str>),
+    /// The interpretations a policy has: each one's format, title, date and summary.
+    Interpretations(Box<str>),
+    /// One interpretation of a policy, complete.
+    Interpretation(Box<str>, Kind),
+    /// The questions of a policy's interpretations: id, number, question and topic.
+    Questions(Box<str>),
+    /// A policy's 落实进展 items, complete.
+    Progress(Box<str>),
+    /// The passages citing a clause (by clause key).
+    Backlinks(Box<str>),
+    /// The unit index, complete.
+    Units,
+    /// One unit (by slug), complete.
+    Unit(Box<str>),
+    /// One standalone page (by slug), complete.
+    Page(Box<str>),
+    /// The page types the search page offers as filters.
+    SearchKinds,
+    /// A template's text.
+    Template(&'static str),
+}
+
+/// Template name → fingerprint of its text.
+pub type Fingerprints = HashMap<&'static str, u64>;
+
+/// Dependencies interned once, so that each page keeps small numbers and each dependency is
+/// compared once per rebuild however many pages read it.
+#[derive(Debug, Default, Clone)]
+pub struct DepTable {
+    deps: Vec<Dep>,
+    ids: HashMap<Dep, u32>,
+}
+
+impl DepTable {
+    pub fn intern(&mut self, dep: Dep) -> u32 {
+        if let Some(&id) = self.ids.get(&dep) {
+            return id;
+        }
+        let id = self.deps.len() as u32;
+        self.deps.push(dep.clone());
+        self.ids.insert(dep, id);
+        id
+    }
+
+    pub fn deps(&self) -> &[Dep] {
+        &self.deps
+    }
+}
+
+/// Compares what the pages of an old render read with the same things in a new model.
+pub struct Changes<'a> {
+    old: &'a Site,
+    new: &'a Site,
+    old_templates: &'a Fingerprints,
+    new_templates: &'a Fingerprints,
+    site_same: bool,
+    old_pos: HashMap<&'a str, usize>,
+    new_pos: HashMap<&'a str, usize>,
+}
+
+fn positions(site: &Site) -> HashMap<&str, usize> {
+    site.policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.as_str(), i))
+        .collect()
+}
+
+/// The fields of a node [`Dep::Outline`] stands for.
+fn same_outline_node(a: &crate::model::FlatNode, b: &crate::model::FlatNode) -> bool {
+    a.key == b.key
+        && a.id == b.id
+        && a.short_label == b.short_label
+        && a.label == b.label
+        && a.heading == b.heading
+        && a.heading_ends_sentence == b.heading_ends_sentence
+        && a.depth == b.depth
+        && a.is_clause == b.is_clause
+        && a.anchor == b.anchor
+        && a.slug == b.slug
+        && a.ancestors == b.ancestors
+}
+
+impl<'a> Changes<'a> {
+    /// `site_same`: whether the config and site-wide context are unchanged.
+    pub fn new(
+        old: &'a Site,
+        new: &'a Site,
+        old_templates: &'a Fingerprints,
+        new_templates: &'a Fingerprints,
+        site_same: bool,
+    ) -> Self {
+        Changes {
+            old,
+            new,
+            old_templates,
+            new_templates,
+            site_same,
+            old_pos: positions(old),
+            new_pos: positions(new),
+        }
+    }
+
+    fn policies(&self, slug: &str) -> Option<(&'a Policy, &'a Policy)> {
+        let old = self.old.policies.get(*self.old_pos.get(slug)?)?;
+        let new = self.new.policies.get(*self.new_pos.get(slug)?)?;
+        Some((old, new))
+    }
+
+    /// Whether `dep` reads the same in the new model as in the old one; something that is
+    /// gone, or new, is not the same.
+    pub fn same(&self, dep: &Dep) -> bool {
+        let (old, new) = (self.old, self.new);
+        let policy = |slug: &str, f: &dyn Fn(&Policy, &Policy) -> bool| {
+            self.policies(slug).is_some_and(|(a, b)| f(a, b))
+        };
+        match dep {
+            Dep::Site => self.site_same,
+            Dep::Policies => old
+                .policies
+                .iter()
+                .map(|p| &p.slug)
+                .eq(new.policies.iter().map(|p| &p.slug)),
+            Dep::Policy(s) => policy(s, &|a, b| {
+                a.source == b.source
+                    && a.meta == b.meta
+                    && a.preamble_html == b.preamble_html
+                    && a.closing_html == b.closing_html
+            }),
+            Dep::Nodes(s) => policy(s, &|a, b| a.nodes == b.nodes),
+            Dep::Outline(s) => policy(s, &|a, b| {
+                a.nodes.len() == b.nodes.len()
+                    && a.nodes
+                        .iter()
+                        .zip(&b.nodes)
+                        .all(|(x, y)| same_outline_node(x, y))
+            }),
+            Dep::Node(key) => match (old.node(key), new.node(key)) {
+                (Some((pa, a)), Some((pb, b))) => pa.slug == pb.slug && a == b,
+                _ => false,
+            },
+            Dep::Interpretations(s) => policy(s, &|a, b| {
+                let head = |i: &crate::model::Interpretation| {
+                    (
+                        i.kind,
+                        i.title.clone(),
+                        i.published.clone(),
+                        i.summary.clone(),
+                    )
+                };
+                a.interpretations
+                    .iter()
+                    .map(head)
+                    .eq(b.interpretations.iter().map(head))
+            }),
+            Dep::Interpretation(s, k) => policy(s, &|a, b| {
+                let x = a.interpretations.iter().find(|i| i.kind == *k);
+                let y = b.interpretations.iter().find(|i| i.kind == *k);
+                x.is_some() && x == y
+            }),
+            Dep::Questions(s) => policy(s, &|a, b| {
+                fn heads(p: &Policy) -> impl Iterator<Item = (&str, usize, &str, &str)> {
+                    p.interpretations
+                        .iter()
+                        .flat_map(|i| &i.questions)
+                        .map(|q| (&*q.id, q.number, &*q.question, &*q.topic))
+                }
+                heads(a).eq(heads(b))
+            }),
+            Dep::Progress(s) => policy(s, &|a, b| a.progress == b.progress),
+            Dep::Backlinks(key) => old.backlinks.get(&**key) == new.backlinks.get(&**key),
+            Dep::Units => old.units == new.units,
+            Dep::Unit(slug) => {
+                let find = |s: &'a Site| s.units.iter().find(|u| *u.slug == **slug);
+                find(old).is_some_and(|a| find(new) == Some(a))
+            }
+            Dep::Page(slug) => {
+                let find = |s: &'a Site| s.pages.iter().find(|p| *p.slug == **slug);
+                find(old).is_some_and(|a| find(new) == Some(a))
+            }
+            Dep::SearchKinds => crate::search::kinds(old) == crate::search::kinds(new),
+            Dep::Template(name) => {
+                let a = self.old_templates.get(name);
+                a.is_some() && a == self.new_templates.get(name)
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The home page: the portal column with every policy, the latest interpretations of each
+//! format and the first questions.
+
+use super::{no_origin, one, PageKind};
+use crate::render::chrome::{self, crumb, wrap};
+use crate::render::context::*;
+use crate::render::cx::Cx;
+use crate::model::{urls, Kind};
+
+pub const HOME: PageKind = PageKind {
+    name: "home",
+    template: "home.html",
+    in_sitemap: true,
+    pages: one,
+    url: |_, _| urls::home(),
+    origin: no_origin,
+    context,
+};
+
+/// Every interpretation of `kind` across policies, newest first (also the column pages).
+pub fn of_kind<'a>(cx: &Cx<'a>, kind: Kind) -> Vec<InterpLink<'a>> {
+    let mut items: Vec<InterpLink<'a>> = cx
+        .policies()
+        .flat_map(|pi| InterpLink::all(cx, pi))
+        .filter(|l| l.kind == kind)
+        .collect();
+    items.sort_by(|a, b| b.published.cmp(&a.published).then(a.href.cmp(&b.href)));
+    items
+}
+
+/// Links to the questions of a policy's interpretations.
+pub fn question_links<'a>(cx: &Cx<'a>, pi: usize) -> Vec<QuestionLink<'a>> {
+    let p = cx.policy(pi);
+    cx.questions(pi)
+        .map(|q| QuestionLink {
+            question: &q.question,
+            href: cx.urls().href(&urls::question(&p.slug, &q.id)),
+            topic: &q.topic,
+        })
+        .collect()
+}
+
+fn context(cx: &Cx, _: super::At) -> Result<tera::Context, tera::Error> {
+    let policies = cx
+        .policies()
+        .map(|pi| HomePolicy {
+            brief: PolicyBrief::new(cx, pi),
+            clause_count: cx.outline(pi).iter().filter(|n| n.is_clause).count(),
+            interpretations: InterpLink::all(cx, pi),
+        })
+        .collect();
+    let formats = Kind::ALL
+        .iter()
+        .map(|k| {
+            let mut items = of_kind(cx, *k);
+            items.truncate(5);
+            FormatGroup {
+                name: k.name(),
+                href: cx.urls().href(&urls::column(*k)),
+                items,
+            }
+        })
+        .collect();
+    let mut questions: Vec<QuestionLink<'_>> = cx
+        .policies()
+        .flat_map(|pi| question_links(cx, pi))
+        .collect();
+    questions.truncate(8);
+    let name = &cx.config().name;
+    let chrome = chrome::chrome(cx, name, vec![crumb(cx, "首页", None)], "page-home", None, "");
+    wrap(
+        cx,
+        chrome,
+        HomeData {
+            policies,
+            formats,
+            questions,
+        },
+    )
+}

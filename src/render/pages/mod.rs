@@ -1,0 +1,152 @@
+//! The page map: every kind of page the site has, each in a module of its own that says which
+//! pages of its kind there are, their URLs and how to build one's context (through the
+//! recording view [`Cx`], so that what a page was made from is known). Adding a kind of page
+//! is one module and one line in [`KINDS`].
+
+mod clause;
+mod column;
+mod home;
+mod interpretation;
+mod page;
+mod policy;
+mod progress;
+mod question;
+mod search;
+mod unit;
+
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::context::SiteCtx;
+use super::cx::Cx;
+use super::deps::Dep;
+use crate::model::{urls, Site};
+
+/// Where a page sits in the model: indices into policies, interpretations, questions, …, as
+/// each kind defines them.
+pub type At = [usize; 3];
+
+/// One kind of page.
+pub struct PageKind {
+    /// For messages and tests, e.g. `clause`.
+    pub name: &'static str,
+    pub template: &'static str,
+    pub in_sitemap: bool,
+    /// Every page of this kind the site has.
+    pub pages: fn(&Site) -> Vec<At>,
+    /// The page's URL relative to the site root (`""` for the home page).
+    pub url: fn(&Site, At) -> String,
+    /// The content file a problem on the page is reported against.
+    pub origin: for<'a> fn(&'a Site, At) -> Option<&'a Path>,
+    /// The page's template context, read from the model through `cx`.
+    pub context: fn(&Cx, At) -> Result<tera::Context, tera::Error>,
+}
+
+/// Every kind of page, in the order the page map lists them.
+pub const KINDS: &[&PageKind] = &[
+    &home::HOME,
+    &unit::UNITS,
+    &search::SEARCH,
+    &page::NOT_FOUND,
+    &column::COLUMN,
+    &policy::POLICY,
+    &clause::CLAUSE,
+    &interpretation::INTERPRETATION,
+    &question::QUESTION,
+    &progress::PROGRESS,
+    &unit::UNIT,
+    &page::PAGE,
+];
+
+/// One page of the site.
+#[derive(Clone, Copy)]
+pub struct Job {
+    pub kind: &'static PageKind,
+    pub at: At,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{:?}", self.kind.name, self.at)
+    }
+}
+
+impl Job {
+    pub fn url(&self, site: &Site) -> String {
+        (self.kind.url)(site, self.at)
+    }
+
+    /// The output file for the URL.
+    pub fn output_path(&self, site: &Site) -> String {
+        urls::file_of(&self.url(site))
+    }
+
+    pub fn template(&self) -> &'static str {
+        self.kind.template
+    }
+
+    pub fn origin<'a>(&self, site: &'a Site) -> Option<&'a Path> {
+        (self.kind.origin)(site, self.at)
+    }
+
+    /// The page's context and what building it read.
+    pub fn context(
+        &self,
+        site: &Site,
+        sc: &SiteCtx,
+    ) -> (Result<tera::Context, tera::Error>, Vec<Dep>) {
+        let cx = Cx::new(site, sc);
+        let ctx = (self.kind.context)(&cx, self.at);
+        (ctx, cx.into_deps())
+    }
+}
+
+/// A planned page: its job and output path.
+pub struct Planned {
+    pub job: Job,
+    pub output: String,
+}
+
+/// The page map with each page's output path.
+pub fn plan(site: &Site) -> Vec<Planned> {
+    let jobs: Vec<Job> = KINDS
+        .iter()
+        .flat_map(|kind| {
+            (kind.pages)(site)
+                .into_iter()
+                .map(move |at| Job { kind, at })
+        })
+        .collect();
+    jobs.into_par_iter()
+        .map(|job| Planned {
+            output: job.output_path(site),
+            job,
+        })
+        .collect()
+}
+
+/// The URLs the sitemap lists, sorted.
+pub fn sitemap_urls(site: &Site, plan: &[Planned]) -> Vec<String> {
+    let mut urls: Vec<String> = plan
+        .iter()
+        .filter(|p| p.job.kind.in_sitemap)
+        .map(|p| p.job.url(site))
+        .collect();
+    urls.sort();
+    urls
+}
+
+/// `[0, 0, 0]`, `[1, 0, 0]`, … for a kind with one page per item.
+fn each(n: usize) -> Vec<At> {
+    (0..n).map(|i| [i, 0, 0]).collect()
+}
+
+/// The one page of a site-wide kind.
+fn one(_: &Site) -> Vec<At> {
+    vec![[0; 3]]
+}
+
+fn no_origin(_: &Site, _: At) -> Option<&Path> {
+    None
+}
