@@ -246,3 +246,28 @@ pub fn url_path(page: &str) -> String {
         None => format!("/{page}"),
     }
 }
+
+/// A second policy bundle beside the example's, so that edits cross bundles: a copy of it
+/// under `yiliao-gaodi-b` whose Q&A (front matter and inline), infographic panel and one
+/// progress item cite clauses of the first bundle. Returns the new bundle's folder.
+pub fn add_citing_bundle(root: &Path) -> PathBuf {
+    let b = root.join("yiliao-gaodi-b");
+    copy_dir(&root.join("yiliao-gaodi"), &b);
+    let cross = [
+        ("qa.md", "cites: [4.2.1, 4.1.1]", "cites: [4.2.1, \"yiliao-gaodi:4.1.1\"]"),
+        ("qa.md", "（[[4.1.1]]）", "（[[yiliao-gaodi:4.1.1]]）"),
+        ("infographic.md", "cites: [\"2\", 4.1.1]", "cites: [\"2\", \"yiliao-gaodi:4.1.1\"]"),
+        (
+            "progress/2025-xinsanbao.md",
+            "cites: [4.6.2, 4.6.3]",
+            "cites: [4.6.2, \"yiliao-gaodi:4.6.3\"]",
+        ),
+    ];
+    for (file, from, to) in cross {
+        let path = b.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} does not contain {from:?}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+    b
+}
