@@ -1,5 +1,5 @@
 //! `jiedu serve` as editors use it: the real binary on a free loopback port, a temporary copy
-//! of the example portal, real HTTP (raw requests over TcpStream, so that malformed paths reach
+//! of the example portal with a second bundle citing the first, real HTTP (raw requests over TcpStream, so that malformed paths reach
 //! the server unchanged), real file edits, and real Chromium for live reload.
 
 mod common;
@@ -19,7 +19,8 @@ const JIEDU: &str = env!("CARGO_BIN_EXE_jiedu");
 const TIMEOUT: Duration = Duration::from_secs(60);
 const LIVE_SCRIPT_TAG: &str = "<script src=\"/__jiedu/live.js\" defer></script>";
 
-/// A temporary copy of the example portal, with the theme beside it as in the repository.
+/// A temporary copy of the example portal plus a second bundle citing its clauses, with the
+/// theme beside it as in the repository.
 struct SiteCopy {
     dir: tempfile::TempDir,
 }
@@ -30,6 +31,7 @@ impl SiteCopy {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         common::copy_dir(&repo.join("content"), &dir.path().join("content"));
         common::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+        common::add_citing_bundle(&dir.path().join("content"));
         SiteCopy { dir }
     }
     fn root(&self) -> PathBuf {
@@ -415,8 +417,12 @@ fn editing_a_clause_changes_exactly_the_clause_and_its_citing_pages() {
     let changed: Vec<&String> = all.iter().filter(|p| before[*p] != after[*p]).collect();
     assert!(changed.contains(&&clause_page));
     assert!(
-        changed.iter().any(|p| p.contains("/qa/")),
+        changed.iter().any(|p| p.starts_with("yiliao-gaodi/qa/")),
         "a question citing 4.1.1 quotes it: {changed:?}"
+    );
+    assert!(
+        changed.iter().any(|p| p.starts_with("yiliao-gaodi-b/qa/")),
+        "a question of the other bundle citing 4.1.1 quotes it: {changed:?}"
     );
     for page in &changed {
         assert!(
@@ -488,6 +494,43 @@ fn a_broken_save_keeps_the_last_good_site_and_the_fix_clears_the_error() {
     next_event(&stream, "ok");
     assert_eq!(preview.problem(), None);
     assert_eq!(preview.get(page).status, 200);
+}
+
+#[test]
+fn a_broken_link_in_a_template_is_shown_as_in_the_build_and_the_last_good_site_kept() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let stream = events(preview.addr);
+    let good = preview.get("/unit/").body;
+    site.edit(
+        "themes/default/templates/units.html",
+        "{% block main %}",
+        "{% block main %}<a href=\"/nowhere/#x\">x</a>",
+    );
+    let data = next_event(&stream, "problem");
+    let message = "页面 /unit/index.html 中的链接「/nowhere/#x」指向不存在的页面或文件";
+    assert!(data.contains(message), "{data}");
+    assert!(preview.problem().is_some_and(|p| p.contains(message)));
+    assert_eq!(preview.get("/unit/").body, good, "the last good page is still served");
+    let out = site.file("public");
+    let build = common::jiedu(&[
+        "build",
+        "--no-search",
+        "--root",
+        site.root().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!build.status.success());
+    assert!(common::stderr(&build).contains(message), "jiedu build says the same");
+
+    site.edit(
+        "themes/default/templates/units.html",
+        "{% block main %}<a href=\"/nowhere/#x\">x</a>",
+        "{% block main %}",
+    );
+    next_event(&stream, "ok");
+    assert_eq!(preview.problem(), None);
 }
 
 #[test]
