@@ -336,3 +336,28 @@ fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     let first = |t: &str| t.lines().find(|l| l.contains("/nowhere/")).map(str::to_string);
     assert_eq!(first(&built), first(&text), "the same message in build and serve");
 }
+
+#[test]
+fn an_anchor_other_pages_link_to_cannot_vanish_in_a_rebuild() {
+    let (_dir, root) = two_bundle_site();
+    let snap = rebuild(None, &root, RenderOptions::default())
+        .unwrap()
+        .snapshot;
+    // The clause pages link to their clause's anchor in the full text; the policy template
+    // alone changes, so only the policy pages are rendered again.
+    let template = root.join("../themes/default/templates/policy.html");
+    edit(
+        &template,
+        "id=\"{{ v.node.anchor }}\" aria-labelledby",
+        "aria-labelledby",
+    );
+    let text = rebuild(Some(&snap), &root, snap.options())
+        .err()
+        .expect("links into the vanished anchors are errors")
+        .to_string();
+    assert!(
+        text.contains("页面 /yiliao-gaodi/clause/4-1-1/index.html 中的链接「/yiliao-gaodi/#")
+            && text.contains("中不存在的锚点"),
+        "{text}"
+    );
+}

@@ -204,10 +204,11 @@ impl Links {
             .par_iter()
             .map(|p| (&*p.path, p.ids.split('\0').collect()))
             .collect();
+        let has_id = |page: &str, id: &str| ids.get(page).is_some_and(|set| set.contains(id));
         let site = Site {
             prefix,
             exists: &exists,
-            ids: &ids,
+            has_id: &has_id,
         };
         uses.par_sort_unstable();
         let problems: Vec<Diagnostic> = uses
@@ -224,15 +225,7 @@ impl Links {
                         Some(p) => p.clone(),
                         None => site.broken(href, &page.path),
                     }?;
-                    let d = Diagnostic::error(format!(
-                        "页面 /{} 中的链接「{href}」{problem}",
-                        page.path
-                    ))
-                    .hint("请检查引用的条款、问题 id 或模板中的链接地址。");
-                    Some(match &page.origin {
-                        Some(src) => d.in_file(src),
-                        None => d,
-                    })
+                    Some(diagnostic(&page.path, page.origin.as_deref(), href, &problem))
                 })
             })
             .collect();
@@ -240,43 +233,95 @@ impl Links {
     }
 }
 
-/// What a link is checked against.
-struct Site<'a, F> {
-    prefix: &'a str,
-    exists: &'a F,
-    ids: &'a HashMap<&'a str, HashSet<&'a str>>,
+fn diagnostic(page: &str, origin: Option<&Path>, href: &str, problem: &str) -> Diagnostic {
+    let d = Diagnostic::error(format!("页面 /{page} 中的链接「{href}」{problem}"))
+        .hint("请检查引用的条款、问题 id 或模板中的链接地址。");
+    match origin {
+        Some(src) => d.in_file(src),
+        None => d,
+    }
 }
 
-impl<F: Fn(&str) -> bool> Site<'_, F> {
-    fn broken(&self, href: &str, page: &str) -> Option<String> {
-        let (path, fragment) = match href.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (href, None),
+/// The file a link on `page` points at and its fragment; `Err` for a path outside the site.
+fn target<'h>(prefix: &str, href: &'h str, page: &str) -> Result<(String, Option<&'h str>), String> {
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    if path.is_empty() {
+        return Ok((page.to_string(), fragment));
+    }
+    match path.strip_prefix(prefix) {
+        Some(rel) => Ok((crate::model::urls::file_of(rel), fragment)),
+        None => Err(format!("不以站点路径 {prefix} 开头")),
+    }
+}
+
+impl PageLinks {
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Whether the ids of two scans are the same (links into the page stay valid).
+    pub fn same_ids(&self, other: &PageLinks) -> bool {
+        self.ids == other.ids
+    }
+
+    fn has_id(&self, id: &str) -> bool {
+        self.ids.split('\0').any(|i| i == id)
+    }
+
+    /// Checks this page's links on their own, against which files exist and the scans of the
+    /// site's pages (`page(path)`); with `only`, just the links into those pages that name an
+    /// anchor.
+    pub fn check<'a>(
+        &self,
+        prefix: &str,
+        exists: &(dyn Fn(&str) -> bool + Sync),
+        page: &(dyn Fn(&str) -> Option<&'a PageLinks> + Sync),
+        only: Option<&HashSet<&str>>,
+    ) -> Vec<Diagnostic> {
+        let has_id = |path: &str, id: &str| page(path).is_some_and(|p| p.has_id(id));
+        let site = Site {
+            prefix,
+            exists,
+            has_id: &has_id,
         };
-        let path = path.split('?').next().unwrap_or(path);
-        let target = if path.is_empty() {
-            page.to_string()
-        } else {
-            let Some(rel) = path.strip_prefix(self.prefix) else {
-                return Some(format!("不以站点路径 {} 开头", self.prefix));
-            };
-            if rel.is_empty() || rel.ends_with('/') {
-                format!("{rel}index.html")
-            } else {
-                rel.to_string()
-            }
+        self.hrefs
+            .iter()
+            .filter(|href| match only {
+                None => true,
+                Some(set) => target(prefix, href, &self.path)
+                    .is_ok_and(|(t, f)| f.is_some() && set.contains(t.as_str())),
+            })
+            .filter_map(|href| {
+                let problem = site.broken(href, &self.path)?;
+                Some(diagnostic(&self.path, self.origin.as_deref(), href, &problem))
+            })
+            .collect()
+    }
+}
+
+/// What a link is checked against.
+struct Site<'a, F: ?Sized> {
+    prefix: &'a str,
+    exists: &'a F,
+    has_id: &'a (dyn Fn(&str, &str) -> bool + Sync),
+}
+
+impl<F: Fn(&str) -> bool + ?Sized> Site<'_, F> {
+    fn broken(&self, href: &str, page: &str) -> Option<String> {
+        let (target, fragment) = match target(self.prefix, href, page) {
+            Ok(t) => t,
+            Err(problem) => return Some(problem),
         };
         if !(self.exists)(&target) {
             return Some("指向不存在的页面或文件".to_string());
         }
         match fragment {
-            Some(f) if !f.is_empty() && target.ends_with(".html") => {
-                let has = self
-                    .ids
-                    .get(target.as_str())
-                    .is_some_and(|set| set.contains(f));
-                (!has).then(|| format!("指向 /{target} 中不存在的锚点 #{f}"))
-            }
+            Some(f) if !f.is_empty() && target.ends_with(".html") => (!(self.has_id)(&target, f))
+                .then(|| format!("指向 /{target} 中不存在的锚点 #{f}")),
             _ => None,
         }
     }

@@ -75,6 +75,8 @@ impl Rendered {
 #[derive(Debug)]
 pub struct RenderCache {
     site: Arc<Site>,
+    /// Every output path, pages and other files.
+    paths: HashSet<String>,
     site_ctx: String,
     templates: Fingerprints,
     deps: DepTable,
@@ -279,6 +281,13 @@ pub fn render_site(
             .then_some(old)
     };
 
+    let paths: HashSet<String> = claims.0.into_keys().collect();
+    // A page only links to files that exist, or the previous render would have failed; so
+    // unless a file is gone, only the links of pages made now and links into pages whose
+    // anchors changed need checking. Otherwise every link of the site is checked.
+    let check_all = previous.is_none_or(|p| {
+        p.site.urls.prefix() != site.urls.prefix() || !p.paths.iter().all(|x| paths.contains(x))
+    });
     let links = links::Links::default();
     let keeping = matches!(keep, Keep::Pages(_));
     // A page that fails to render is reported with the others; a sink that fails stops all.
@@ -289,7 +298,9 @@ pub fn render_site(
         .enumerate()
         .map(|(at, (planned, &own))| -> Result<PageResult, Diagnostics> {
             if let Some(old) = reusable(&planned.output, &planned.job).filter(|_| own) {
-                links.add(&old.links);
+                if check_all {
+                    links.add(&old.links);
+                }
                 return Ok(Ok(Some((at, Made::Reused(old)))));
             }
             let (html, deps) = match render_job(planned.job, site, &sc, theme) {
@@ -300,7 +311,9 @@ pub fn render_site(
                 return Ok(Ok(None));
             }
             let facts = PageLinks::scan(&planned.output, planned.job.origin(site), &html);
-            links.add(&facts);
+            if check_all {
+                links.add(&facts);
+            }
             let file = OutFile::Bytes(html.into_bytes());
             if !keeping {
                 sink.put(&planned.output, file)?;
@@ -324,19 +337,40 @@ pub fn render_site(
             Err(d) => diags.push(d),
         }
     }
-    extras.into_par_iter().try_for_each(|(path, file)| {
-        if let OutFile::Bytes(bytes) = &file {
-            match std::str::from_utf8(bytes) {
-                Ok(html) if path.ends_with(".html") => links.record(&path, None, html),
-                _ => {}
-            }
-        }
-        sink.put(&path, file)
-    })?;
+    let extra_links: Vec<PageLinks> = extras
+        .into_par_iter()
+        .map(|(path, file)| {
+            let facts = match &file {
+                OutFile::Bytes(bytes) if path.ends_with(".html") => std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|html| PageLinks::scan(&path, None, html)),
+                _ => None,
+            };
+            sink.put(&path, file)?;
+            Ok(facts)
+        })
+        .collect::<Result<Vec<Option<PageLinks>>, Diagnostics>>()?
+        .into_iter()
+        .flatten()
+        .collect();
 
-    let paths: HashSet<String> = claims.0.into_keys().collect();
     if !diags.has_errors() {
-        diags.extend(links.check(site.urls.prefix(), |p| paths.contains(p)));
+        let exists = |p: &str| paths.contains(p);
+        match previous.filter(|_| !check_all) {
+            None => {
+                for facts in &extra_links {
+                    links.add(facts);
+                }
+                diags.extend(links.check(site.urls.prefix(), exists));
+            }
+            Some(prev) => diags.extend(check_changed_links(
+                prev,
+                &pages_made,
+                &extra_links,
+                site.urls.prefix(),
+                &exists,
+            )),
+        }
     }
     if diags.has_errors() {
         return Err(diags.sorted());
@@ -350,6 +384,7 @@ pub fn render_site(
         None => pages,
     };
     let cache = keeping.then(|| {
+        let paths = paths.clone();
         let mut table = previous.map(|p| p.deps.clone()).unwrap_or_default();
         let pages = pages_made
             .into_iter()
@@ -373,6 +408,7 @@ pub fn render_site(
             })
             .collect();
         RenderCache {
+            paths,
             site: Arc::clone(site),
             site_ctx,
             templates: theme.fingerprints().clone(),
@@ -386,6 +422,59 @@ pub fn render_site(
         paths,
         cache,
     })
+}
+
+/// The link check after a render that reused pages of `prev` (which had no broken link) and
+/// lost no file: every link of the pages made now, and the anchored links of reused pages into
+/// pages whose ids changed.
+fn check_changed_links(
+    prev: &RenderCache,
+    made: &[(usize, Made<'_>)],
+    extras: &[PageLinks],
+    prefix: &str,
+    exists: &(dyn Fn(&str) -> bool + Sync),
+) -> Diagnostics {
+    fn facts<'m>(m: &'m Made<'_>) -> &'m PageLinks {
+        match m {
+            Made::New { links, .. } => links,
+            Made::Reused(old) => &old.links,
+        }
+    }
+    let by_path: HashMap<&str, &PageLinks> = made
+        .iter()
+        .map(|(_, m)| facts(m))
+        .chain(extras)
+        .map(|l| (l.path(), l))
+        .collect();
+    let page = |p: &str| by_path.get(p).copied();
+    let fresh: Vec<&PageLinks> = made
+        .iter()
+        .filter_map(|(_, m)| match m {
+            Made::New { links, .. } => Some(links),
+            Made::Reused(_) => None,
+        })
+        .chain(extras)
+        .collect();
+    let moved: HashSet<&str> = fresh
+        .iter()
+        .filter(|l| {
+            prev.pages
+                .get(l.path())
+                .is_some_and(|old| !old.links.same_ids(l))
+        })
+        .map(|l| l.path())
+        .collect();
+    let mut problems: Vec<Diagnostic> = fresh
+        .par_iter()
+        .flat_map_iter(|l| l.check(prefix, exists, &page, None))
+        .collect();
+    if !moved.is_empty() {
+        problems.par_extend(made.par_iter().flat_map_iter(|(_, m)| match m {
+            Made::Reused(old) => old.links.check(prefix, exists, &page, Some(&moved)),
+            Made::New { .. } => Vec::new(),
+        }));
+    }
+    problems.into_iter().collect()
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
