@@ -3,7 +3,10 @@
 
 pub mod front_matter;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
@@ -55,7 +58,8 @@ pub struct Asset {
 pub struct SourceSite {
     pub root: PathBuf,
     pub config: Config,
-    pub documents: Vec<SourceDoc>,
+    /// Shared with the previous load of `jiedu serve` when the file did not change.
+    pub documents: Vec<Arc<SourceDoc>>,
     pub assets: Vec<Asset>,
     /// Problems found while loading; the model stage adds its own and fails on any error.
     pub diagnostics: Diagnostics,
@@ -80,7 +84,38 @@ fn is_hidden_or_temp(name: &str) -> bool {
         || name.ends_with(".tmp")
 }
 
+/// A file's size and modification time, as it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// The documents of a load, each with the stamp of its file: the next load of the same site
+/// reads again only files whose size or modification time changed (`jiedu serve`, after a
+/// save).
+#[derive(Debug, Clone, Default)]
+pub struct LoadCache(HashMap<PathBuf, (Stamp, Arc<SourceDoc>)>);
+
 pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
+    load_site_reusing(root, &LoadCache::default()).map(|(site, _)| site)
+}
+
+/// [`load_site`], taking unchanged documents from `previous` instead of reading them.
+pub fn load_site_reusing(
+    root: &Path,
+    previous: &LoadCache,
+) -> Result<(SourceSite, LoadCache), Diagnostics> {
     let mut diags = Diagnostics::new();
     if !root.is_dir() {
         return Err(Diagnostic::error(format!("站点目录「{}」不存在", root.display()))
@@ -90,15 +125,29 @@ pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
     let config = load_config(root);
     let (md_files, assets, walk_diags) = walk(root);
     diags.extend(walk_diags);
-    let results: Vec<Result<SourceDoc, Diagnostic>> = md_files
+    let results: Vec<Result<(Option<Stamp>, Arc<SourceDoc>), Diagnostic>> = md_files
         .par_iter()
-        .map(|(rel, bundle)| read_doc(root, rel, bundle.clone()))
+        .map(|(rel, bundle)| {
+            let stamp = Stamp::of(&root.join(rel));
+            match previous.0.get(rel) {
+                Some((old, doc)) if Some(*old) == stamp && doc.bundle == *bundle => {
+                    Ok((stamp, Arc::clone(doc)))
+                }
+                _ => read_doc(root, rel, bundle.clone()).map(|d| (stamp, Arc::new(d))),
+            }
+        })
         .collect();
     let mut documents = Vec::new();
+    let mut cache = LoadCache::default();
     let mut unreadable_bundles = std::collections::BTreeSet::new();
-    for ((_, bundle), r) in md_files.iter().zip(results) {
+    for ((rel, bundle), r) in md_files.iter().zip(results) {
         match r {
-            Ok(d) => documents.push(d),
+            Ok((stamp, d)) => {
+                if let Some(stamp) = stamp {
+                    cache.0.insert(rel.clone(), (stamp, Arc::clone(&d)));
+                }
+                documents.push(d);
+            }
             Err(e) => {
                 unreadable_bundles.extend(bundle.clone());
                 diags.push(e);
@@ -115,14 +164,17 @@ pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
     // Only a missing or broken config stops here; other problems travel on with the source so
     // the model stage can report its own in the same run.
     match config {
-        Some(config) => Ok(SourceSite {
-            root: root.to_path_buf(),
-            config,
-            documents,
-            assets,
-            diagnostics: diags,
-            unreadable_bundles,
-        }),
+        Some(config) => Ok((
+            SourceSite {
+                root: root.to_path_buf(),
+                config,
+                documents,
+                assets,
+                diagnostics: diags,
+                unreadable_bundles,
+            },
+            cache,
+        )),
         None => Err(diags),
     }
 }

@@ -10,7 +10,8 @@ mod references;
 pub mod types;
 pub mod urls;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -28,6 +29,36 @@ enum DocRole<'a> {
 }
 
 pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
+    build_model_reusing(source, &ModelCache::default()).map(|(site, _)| site)
+}
+
+/// What the model of each policy bundle was made from, so that the next model of the same
+/// site (`jiedu serve`, after a save) reuses a bundle none of whose files, assets and clause
+/// lookups changed.
+#[derive(Debug, Clone, Default)]
+pub struct ModelCache {
+    prefix: String,
+    bundles: HashMap<String, BundleModel>,
+}
+
+#[derive(Debug, Clone)]
+struct BundleModel {
+    /// The bundle's documents (shared with the load that read them) and assets.
+    docs: Vec<Arc<SourceDoc>>,
+    assets: Vec<crate::load::Asset>,
+    /// Every clause key its documents looked up, and what each found.
+    lookups: Vec<references::Lookup>,
+    policy: Arc<Policy>,
+    diags: Diagnostics,
+    /// Its passages citing clauses, for the site's back-links.
+    passages: Arc<Vec<(String, Passage)>>,
+}
+
+/// [`build_model`], reusing the bundles of `previous` whose inputs are unchanged.
+pub fn build_model_reusing(
+    source: &SourceSite,
+    previous: &ModelCache,
+) -> Result<(Site, ModelCache), Diagnostics> {
     let mut diags = source.diagnostics.clone();
     let urls = Urls::new(&source.config.path_prefix());
 
@@ -91,13 +122,45 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
             diags.push(d);
         }
     }
+    // A bundle whose documents (the same loaded files), assets and path prefix are unchanged
+    // may be reused, if the clause lookups it made still find the same (checked below).
+    let prefix = source.config.path_prefix();
+    let inputs = |slug: &str| -> (Vec<Arc<SourceDoc>>, Vec<crate::load::Asset>) {
+        let docs = source
+            .documents
+            .iter()
+            .filter(|d| d.bundle.as_deref() == Some(slug))
+            .cloned()
+            .collect();
+        let assets = source
+            .assets
+            .iter()
+            .filter(|a| a.bundle == slug)
+            .cloned()
+            .collect();
+        (docs, assets)
+    };
+    let candidates: HashMap<&str, &BundleModel> = bundles
+        .keys()
+        .filter_map(|slug| {
+            let old = previous.bundles.get(*slug).filter(|_| previous.prefix == prefix)?;
+            let (docs, assets) = inputs(slug);
+            let same = old.docs.len() == docs.len()
+                && old.docs.iter().zip(&docs).all(|(a, b)| Arc::ptr_eq(a, b))
+                && old.assets == assets;
+            same.then_some((*slug, old))
+        })
+        .collect();
     let parsed: Vec<(policy::PolicyDraft, Diagnostics)> = bundles
         .par_iter()
+        .filter(|(slug, _)| !candidates.contains_key(*slug))
         .filter_map(|(slug, docs)| policy::parse_bundle(slug, docs, source))
         .collect();
+    // A bundle's own problems are kept with its model, to be reported again when it is reused.
     let mut drafts = Vec::new();
+    let mut parse_diags: HashMap<String, Diagnostics> = HashMap::new();
     for (draft, d) in parsed {
-        diags.extend(d);
+        parse_diags.insert(draft.slug.clone(), d);
         drafts.push(draft);
     }
     // A bundle whose policy file did not load would only add follow-on errors (every reference
@@ -138,55 +201,115 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         }
     }
 
-    let index = references::ClauseIndex::new(&drafts, &urls);
-    let policy_slugs: Vec<String> = drafts.iter().map(|d| d.slug.clone()).collect();
-    let rendered: Vec<(documents::Built, Diagnostics)> = roles
+    let mut nodes_of: Vec<(&str, &[FlatNode])> = drafts
+        .iter()
+        .map(|d| (d.slug.as_str(), d.nodes.as_slice()))
+        .collect();
+    nodes_of.extend(
+        candidates
+            .iter()
+            .map(|(slug, old)| (*slug, old.policy.nodes.as_slice())),
+    );
+    let index = references::ClauseIndex::new(&nodes_of, &urls);
+    drop(nodes_of);
+    let (reused, stale): (Vec<(&str, &BundleModel)>, Vec<(&str, &BundleModel)>) = candidates
+        .into_iter()
+        .partition(|(_, old)| index.same_lookups(&old.lookups));
+    // A candidate whose lookups changed is modelled again from its (unchanged) files.
+    let reparsed: Vec<(policy::PolicyDraft, Diagnostics)> = stale
+        .par_iter()
+        .filter_map(|(slug, _)| policy::parse_bundle(slug, bundles.get(slug)?, source))
+        .collect();
+    for (draft, d) in reparsed {
+        parse_diags.insert(draft.slug.clone(), d);
+        drafts.push(draft);
+    }
+    let rebuilt: HashSet<String> = drafts.iter().map(|d| d.slug.clone()).collect();
+    let policy_slugs: Vec<String> = bundles
+        .keys()
+        .filter(|s| rebuilt.contains(**s) || reused.iter().any(|(r, _)| r == *s))
+        .map(|s| s.to_string())
+        .collect();
+
+    // The documents of the bundles modelled now, and the standalone pages (always: they are
+    // few, and may cite any bundle).
+    let reused: HashMap<&str, &BundleModel> = reused.into_iter().collect();
+    let todo: Vec<&(Option<&str>, DocRole<'_>)> = roles
+        .iter()
+        .filter(|(bundle, _)| bundle.is_none_or(|b| !reused.contains_key(b)))
+        .collect();
+    let rendered: Vec<(documents::Built, Diagnostics, Vec<references::Lookup>)> = todo
         .par_iter()
         .map(|(bundle, role)| {
             let resolver = index.resolver(*bundle);
-            match role {
+            let (built, d) = match role {
                 DocRole::Interpretation(kind, doc) => {
                     documents::interpretation(*kind, doc, &resolver, &urls, source)
                 }
                 DocRole::Progress(doc) => documents::progress(doc, &resolver),
                 DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs),
-            }
+            };
+            (built, d, resolver.into_lookups())
         })
         .collect();
-    let policy_html: Vec<(policy::PolicyHtml, Diagnostics)> = drafts
+    let policy_html: Vec<(policy::PolicyHtml, Diagnostics, Vec<references::Lookup>)> = drafts
         .par_iter()
-        .map(|d| policy::render_text(d, &index.resolver(Some(&d.slug))))
+        .map(|d| {
+            let resolver = index.resolver(Some(&d.slug));
+            let (html, diags) = policy::render_text(d, &resolver);
+            (html, diags, resolver.into_lookups())
+        })
         .collect();
 
-    let mut policies: Vec<Policy> = Vec::new();
-    for (draft, (html, d)) in drafts.into_iter().zip(policy_html) {
-        diags.extend(d);
-        policies.push(policy::finish(draft, html));
+    struct Fresh {
+        policy: Policy,
+        diags: Diagnostics,
+        lookups: Vec<references::Lookup>,
     }
-    let position: HashMap<String, usize> = policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.slug.clone(), i))
-        .collect();
+    let mut fresh: BTreeMap<String, Fresh> = BTreeMap::new();
+    for (draft, (html, d, lookups)) in drafts.into_iter().zip(policy_html) {
+        let slug = draft.slug.clone();
+        let mut own = parse_diags.remove(&slug).unwrap_or_default();
+        own.extend(d);
+        let policy = policy::finish(draft, html);
+        fresh.insert(
+            slug,
+            Fresh {
+                policy,
+                diags: own,
+                lookups,
+            },
+        );
+    }
     let mut pages = Vec::new();
-    for ((bundle, _), (built, d)) in roles.iter().zip(rendered) {
-        diags.extend(d);
-        let target = bundle
-            .and_then(|b| position.get(b))
-            .and_then(|&i| policies.get_mut(i));
+    for ((bundle, _), (built, d, lookups)) in todo.iter().zip(rendered) {
+        let target = bundle.and_then(|b| fresh.get_mut(b));
         match (built, target) {
-            (documents::Built::Interpretation(i), Some(p)) => p.interpretations.push(*i),
-            (documents::Built::Progress(pr), Some(p)) => p.progress.push(pr),
-            (documents::Built::Page(page), _) => pages.push(page),
-            _ => {}
+            (documents::Built::Interpretation(i), Some(f)) => {
+                f.policy.interpretations.push(*i);
+                f.diags.extend(d);
+                f.lookups.extend(lookups);
+            }
+            (documents::Built::Progress(pr), Some(f)) => {
+                f.policy.progress.push(pr);
+                f.diags.extend(d);
+                f.lookups.extend(lookups);
+            }
+            (documents::Built::Page(page), _) => {
+                pages.push(page);
+                diags.extend(d);
+            }
+            (_, Some(f)) => f.diags.extend(d),
+            (_, None) => diags.extend(d),
         }
     }
-    for p in &mut policies {
+    for f in fresh.values_mut() {
+        let p = &mut f.policy;
         p.interpretations
             .sort_by(|a, b| (a.kind, &a.source).cmp(&(b.kind, &b.source)));
         for pair in p.interpretations.windows(2) {
             if pair[0].kind == pair[1].kind {
-                diags.push(
+                f.diags.push(
                     Diagnostic::error(format!(
                         "「{}」有两个文件，它们会占用同一个网址",
                         pair[1].kind.name()
@@ -200,6 +323,38 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
                 );
             }
         }
+        f.lookups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        f.lookups.dedup_by(|a, b| a.0 == b.0);
+    }
+
+    // Every policy in bundle order, each with its part of the back-links.
+    let mut cache = ModelCache {
+        prefix,
+        bundles: HashMap::new(),
+    };
+    let mut policies: Vec<Arc<Policy>> = Vec::new();
+    let mut parts: Vec<Arc<Vec<(String, Passage)>>> = Vec::new();
+    for slug in bundles.keys() {
+        let model = if let Some(f) = fresh.remove(*slug) {
+            let passages = Arc::new(references::passages(&f.policy, &urls));
+            let (docs, assets) = inputs(slug);
+            BundleModel {
+                docs,
+                assets,
+                lookups: f.lookups,
+                policy: Arc::new(f.policy),
+                diags: f.diags,
+                passages,
+            }
+        } else if let Some(old) = reused.get(*slug) {
+            (*old).clone()
+        } else {
+            continue;
+        };
+        diags.extend(model.diags.clone());
+        policies.push(Arc::clone(&model.policy));
+        parts.push(Arc::clone(&model.passages));
+        cache.bundles.insert(slug.to_string(), model);
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     for pair in pages.windows(2) {
@@ -216,13 +371,13 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
     }
 
     let clause_index = references::flat_index(&policies);
-    let backlinks = references::backlinks(&policies, &urls);
+    let backlinks = references::backlinks(parts.iter().map(|p| p.as_slice()));
     let units = references::units(&policies);
 
     if diags.has_errors() {
         return Err(diags.sorted());
     }
-    Ok(Site {
+    let site = Site {
         config: source.config.clone(),
         urls,
         policies,
@@ -231,5 +386,6 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         backlinks,
         clause_index,
         warnings: diags.sorted(),
-    })
+    };
+    Ok((site, cache))
 }

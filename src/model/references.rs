@@ -2,9 +2,9 @@
 //! the cited clause. Both passes are linear in the number of references.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, PoisonError};
 
-use super::policy::PolicyDraft;
-use super::types::{ClauseLink, Passage, Policy, Unit};
+use super::types::{ClauseLink, FlatNode, Passage, Policy, Unit};
 use super::urls::{self, Urls};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{excerpt, ResolvedRef};
@@ -21,11 +21,13 @@ pub struct ClauseIndex {
 }
 
 impl ClauseIndex {
-    pub fn new(drafts: &[PolicyDraft], u: &Urls) -> Self {
+    /// The index of every bundle's nodes: `(slug, nodes)`.
+    pub fn new(bundles: &[(&str, &[FlatNode])], u: &Urls) -> Self {
         let mut targets = HashMap::new();
         let mut ranges = HashMap::new();
-        for d in drafts {
-            for n in &d.nodes {
+        for &(slug, nodes) in bundles {
+            let d = Bundle { slug, nodes };
+            for n in d.nodes {
                 let link = ClauseLink {
                     key: n.key.clone(),
                     href: u.href(&urls::node(&d.slug, n)),
@@ -41,7 +43,7 @@ impl ClauseIndex {
                 .map(|n| n.id.as_str())
                 .collect();
             if let (Some(first), Some(last)) = (clauses.first(), clauses.last()) {
-                ranges.insert(d.slug.clone(), (first.to_string(), last.to_string()));
+                ranges.insert(d.slug.to_string(), (first.to_string(), last.to_string()));
             }
         }
         ClauseIndex { targets, ranges }
@@ -51,14 +53,43 @@ impl ClauseIndex {
         Resolver {
             index: self,
             bundle,
+            read: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Whether every lookup a resolver made still finds the same.
+    pub fn same_lookups(&self, lookups: &[Lookup]) -> bool {
+        lookups
+            .iter()
+            .all(|(key, link)| self.targets.get(key).map(|t| &t.link) == link.as_ref())
     }
 }
 
+struct Bundle<'a> {
+    slug: &'a str,
+    nodes: &'a [FlatNode],
+}
+
+/// A clause key a document looked up, and what it found.
+pub type Lookup = (String, Option<ClauseLink>);
+
 /// Resolves ids written in one bundle: `4.1.1` means that bundle's clause, `slug:4.1.1` another's.
+/// It notes every key it looks up, so that a bundle's model can be reused while they all
+/// resolve the same.
 pub struct Resolver<'a> {
     index: &'a ClauseIndex,
     bundle: Option<&'a str>,
+    read: Mutex<Vec<Lookup>>,
+}
+
+impl Resolver<'_> {
+    /// The keys looked up, and what each found.
+    pub fn into_lookups(self) -> Vec<Lookup> {
+        let mut v = self.read.into_inner().unwrap_or_else(PoisonError::into_inner);
+        v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        v
+    }
 }
 
 impl Resolver<'_> {
@@ -74,7 +105,12 @@ impl Resolver<'_> {
                 );
             }
         };
-        match self.index.targets.get(&key) {
+        let found = self.index.targets.get(&key);
+        self.read
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((key.clone(), found.map(|t| t.link.clone())));
+        match found {
             Some(t) => Ok(t.link.clone()),
             None => {
                 let slug = key.split(':').next().unwrap_or_default();
@@ -104,7 +140,7 @@ impl Resolver<'_> {
     }
 }
 
-pub fn flat_index(policies: &[Policy]) -> HashMap<String, (usize, usize)> {
+pub fn flat_index(policies: &[std::sync::Arc<Policy>]) -> HashMap<String, (usize, usize)> {
     let mut map = HashMap::new();
     for (pi, p) in policies.iter().enumerate() {
         for (ni, n) in p.nodes.iter().enumerate() {
@@ -114,17 +150,28 @@ pub fn flat_index(policies: &[Policy]) -> HashMap<String, (usize, usize)> {
     map
 }
 
-/// Collects, for every clause, the passages that cite it: page-level citations, paragraphs with
-/// inline references, Q&A questions, infographic panels and progress items.
-pub fn backlinks(policies: &[Policy], u: &Urls) -> BTreeMap<String, Vec<Passage>> {
+/// For every clause, the passages that cite it, from each policy's part ([`passages`]) in
+/// order, each passage once per clause.
+pub fn backlinks<'a>(
+    parts: impl Iterator<Item = &'a [(String, Passage)]>,
+) -> BTreeMap<String, Vec<Passage>> {
     let mut map: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
-    let mut add = |key: &str, passage: Passage| {
-        let list = map.entry(key.to_string()).or_default();
-        if !list.contains(&passage) {
-            list.push(passage);
+    for (key, passage) in parts.flatten() {
+        let list = map.entry(key.clone()).or_default();
+        if !list.contains(passage) {
+            list.push(passage.clone());
         }
-    };
-    for p in policies {
+    }
+    map
+}
+
+/// The passages of one policy's documents that cite a clause (of any policy), with the clause
+/// key: page-level citations, paragraphs with inline references, Q&A questions, infographic
+/// panels and progress items.
+pub fn passages(p: &Policy, u: &Urls) -> Vec<(String, Passage)> {
+    let mut out = Vec::new();
+    let mut add = |key: &str, passage: Passage| out.push((key.to_string(), passage));
+    {
         for i in &p.interpretations {
             let page = u.href(&urls::interpretation(&p.slug, i.kind));
             let kind = i.kind.name().to_string();
@@ -216,11 +263,11 @@ pub fn backlinks(policies: &[Policy], u: &Urls) -> BTreeMap<String, Vec<Passage>
             }
         }
     }
-    map
+    out
 }
 
 /// Every unit named in a unit note, with the clauses it leads and is responsible for.
-pub fn units(policies: &[Policy]) -> Vec<Unit> {
+pub fn units(policies: &[std::sync::Arc<Policy>]) -> Vec<Unit> {
     let mut by_name: BTreeMap<String, Unit> = BTreeMap::new();
     for p in policies {
         for n in &p.nodes {

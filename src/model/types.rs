@@ -18,7 +18,7 @@ use crate::markdown::RichText;
 pub struct Site {
     pub config: Config,
     pub urls: Urls,
-    pub policies: Vec<Policy>,
+    pub policies: Vec<std::sync::Arc<Policy>>,
     pub pages: Vec<Page>,
     /// Every unit named in a unit note, sorted by name.
     pub units: Vec<Unit>,

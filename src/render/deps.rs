@@ -136,8 +136,10 @@ impl<'a> Changes<'a> {
     /// gone, or new, is not the same.
     pub fn same(&self, dep: &Dep) -> bool {
         let (old, new) = (self.old, self.new);
+        // A bundle the model reused is the very same policy: nothing in it changed.
         let policy = |slug: &str, f: &dyn Fn(&Policy, &Policy) -> bool| {
-            self.policies(slug).is_some_and(|(a, b)| f(a, b))
+            self.policies(slug)
+                .is_some_and(|(a, b)| std::ptr::eq(a, b) || f(a, b))
         };
         match dep {
             Dep::Site => self.site_same,
@@ -161,7 +163,7 @@ impl<'a> Changes<'a> {
                         .all(|(x, y)| same_outline_node(x, y))
             }),
             Dep::Node(key) => match (old.node(key), new.node(key)) {
-                (Some((pa, a)), Some((pb, b))) => pa.slug == pb.slug && a == b,
+                (Some((pa, a)), Some((pb, b))) => std::ptr::eq(a, b) || (pa.slug == pb.slug && a == b),
                 _ => false,
             },
             Dep::Interpretations(s) => policy(s, &|a, b| {

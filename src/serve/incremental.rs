@@ -1,4 +1,5 @@
-//! Rebuilds for `jiedu serve`: load and model the site, then the same [`render_site`] as
+//! Rebuilds for `jiedu serve`: load and model the site, re-reading only files that changed and
+//! re-modelling only bundles whose inputs changed, then the same [`render_site`] as
 //! `jiedu build`, handed the previous render so that only pages whose recorded dependencies
 //! changed are rendered again. Duplicate URLs and links are checked over the whole site each
 //! time. Entry point: [`rebuild`] (with no previous snapshot it renders everything).
@@ -11,8 +12,8 @@ use std::time::{Duration, Instant};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::diagnostics::Diagnostics;
-use crate::load::load_site;
-use crate::model::{build_model, Site};
+use crate::load::{load_site_reusing, LoadCache};
+use crate::model::{build_model_reusing, ModelCache, Site};
 use crate::render::sink::Collect;
 use crate::render::{render_site, Keep, OutFile, RenderCache, RenderOptions, Theme};
 
@@ -21,6 +22,9 @@ use crate::render::{render_site, Keep, OutFile, RenderCache, RenderOptions, Them
 pub struct Snapshot {
     pub site: Arc<Site>,
     options: RenderOptions,
+    /// What the load, model and render of this snapshot read, for the next rebuild to reuse.
+    loaded: LoadCache,
+    modelled: ModelCache,
     cache: RenderCache,
     /// Fingerprints of the asset files (size and modification time), to tell a changed one.
     assets: BTreeMap<PathBuf, u64>,
@@ -81,8 +85,10 @@ pub fn rebuild(
     options: RenderOptions,
 ) -> Result<Update, Diagnostics> {
     let start = Instant::now();
-    let source = load_site(root)?;
-    let site = Arc::new(build_model(&source)?);
+    let (source, loaded) = load_site_reusing(root, prev.map_or(&LoadCache::default(), |p| &p.loaded))?;
+    let (site, modelled) =
+        build_model_reusing(&source, prev.map_or(&ModelCache::default(), |p| &p.modelled))?;
+    let site = Arc::new(site);
     drop(source);
     let model_time = start.elapsed();
 
@@ -136,6 +142,8 @@ pub fn rebuild(
         snapshot: Snapshot {
             site,
             options,
+            loaded,
+            modelled,
             cache,
             assets,
             files,
