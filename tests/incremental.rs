@@ -69,7 +69,13 @@ fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> Update {
 }
 
 /// Applies one edit, rebuilds, compares with a full build and checks that `expect` changed.
-fn step(snap: Snapshot, root: &Path, what: &str, expect: &[&str], change: impl FnOnce()) -> Snapshot {
+fn step(
+    snap: Snapshot,
+    root: &Path,
+    what: &str,
+    expect: &[&str],
+    change: impl FnOnce(),
+) -> Snapshot {
     change();
     let u = rebuild_and_compare(&snap, root, what);
     for page in expect {
@@ -111,13 +117,26 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     for page in ["yiliao-gaodi/expert/index.html", "index.html"] {
         assert!(!changed.contains(&page), "{changed:?}");
     }
-    assert!(!changed.iter().any(|p| p.starts_with("yiliao-gaodi-b/")), "{changed:?}");
+    assert!(
+        !changed.iter().any(|p| p.starts_with("yiliao-gaodi-b/")),
+        "{changed:?}"
+    );
     snap = u.snapshot;
 
     // A question's own text: the home page lists the first questions.
-    snap = step(snap, &root, "a question", &["index.html", "yiliao-gaodi/index.html"], || {
-        edit(&a.join("qa.md"), "《意见》的指导思想是什么？", "《意见》的指导思想是什么")
-    });
+    snap = step(
+        snap,
+        &root,
+        "a question",
+        &["index.html", "yiliao-gaodi/index.html"],
+        || {
+            edit(
+                &a.join("qa.md"),
+                "《意见》的指导思想是什么？",
+                "《意见》的指导思想是什么",
+            )
+        },
+    );
 
     // Clause text of the first bundle: the second bundle's question quoting it changes too.
     snap = step(
@@ -129,7 +148,13 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
             "yiliao-gaodi/index.html",
             "yiliao-gaodi-b/qa/jishuitan-opening/index.html",
         ],
-        || edit(&a.join("policy.md"), "推进北京积水潭医院聊城医院项目建设", "加快推进北京积水潭医院聊城医院项目建设"),
+        || {
+            edit(
+                &a.join("policy.md"),
+                "推进北京积水潭医院聊城医院项目建设",
+                "加快推进北京积水潭医院聊城医院项目建设",
+            )
+        },
     );
 
     // A clause heading: every page linking the clause by its label, in both bundles, and the
@@ -143,35 +168,58 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
             "yiliao-gaodi-b/qa/jishuitan-opening/index.html",
             "yiliao-gaodi-b/infographic/index.html",
         ],
-        || edit(&a.join("policy.md"), "1. 全力建设国家区域医疗中心。", "1. 全力建好国家区域医疗中心。"),
+        || {
+            edit(
+                &a.join("policy.md"),
+                "1. 全力建设国家区域医疗中心。",
+                "1. 全力建好国家区域医疗中心。",
+            )
+        },
     );
 
     // A unit note: the unit index counts the clause for one more unit.
-    snap = step(
-        snap,
-        &root,
-        "a unit note",
-        &["unit/index.html"],
-        || edit(&a.join("policy.md"), "（牵头单位：市卫生健康委；责任单位：市委组织部、", "（牵头单位：市卫生健康委；责任单位：市审计局、市委组织部、"),
-    );
+    snap = step(snap, &root, "a unit note", &["unit/index.html"], || {
+        edit(
+            &a.join("policy.md"),
+            "（牵头单位：市卫生健康委；责任单位：市委组织部、",
+            "（牵头单位：市卫生健康委；责任单位：市审计局、市委组织部、",
+        )
+    });
 
     // A cites list in the second bundle gains a clause of the first, then loses it.
     let cites = "cites: [4.2.1, \"yiliao-gaodi:4.1.1\"]";
     let more = "cites: [4.2.1, \"yiliao-gaodi:4.1.1\", \"yiliao-gaodi:4.3.1\"]";
-    snap = step(snap, &root, "a cites list (added)", &["yiliao-gaodi/clause/4-3-1/index.html"], || {
-        edit(&b.join("qa.md"), cites, more)
-    });
-    snap = step(snap, &root, "a cites list (removed)", &["yiliao-gaodi/clause/4-3-1/index.html"], || {
-        edit(&b.join("qa.md"), more, cites)
-    });
+    snap = step(
+        snap,
+        &root,
+        "a cites list (added)",
+        &["yiliao-gaodi/clause/4-3-1/index.html"],
+        || edit(&b.join("qa.md"), cites, more),
+    );
+    snap = step(
+        snap,
+        &root,
+        "a cites list (removed)",
+        &["yiliao-gaodi/clause/4-3-1/index.html"],
+        || edit(&b.join("qa.md"), more, cites),
+    );
 
     // An infographic panel of the second bundle citing a clause of the first.
     snap = step(
         snap,
         &root,
         "a panel",
-        &["yiliao-gaodi-b/infographic/index.html", "yiliao-gaodi/clause/4-1-1/index.html"],
-        || edit(&b.join("infographic.md"), "heading: 建强国家区域医疗中心", "heading: 建强一个国家区域医疗中心"),
+        &[
+            "yiliao-gaodi-b/infographic/index.html",
+            "yiliao-gaodi/clause/4-1-1/index.html",
+        ],
+        || {
+            edit(
+                &b.join("infographic.md"),
+                "heading: 建强国家区域医疗中心",
+                "heading: 建强一个国家区域医疗中心",
+            )
+        },
     );
 
     // A progress item of the second bundle citing a clause of the first.
@@ -179,7 +227,10 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
         snap,
         &root,
         "a progress item",
-        &["yiliao-gaodi-b/progress/index.html", "yiliao-gaodi/clause/4-6-3/index.html"],
+        &[
+            "yiliao-gaodi-b/progress/index.html",
+            "yiliao-gaodi/clause/4-6-3/index.html",
+        ],
         || {
             edit(
                 &b.join("progress/2025-xinsanbao.md"),
@@ -194,7 +245,10 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
         snap,
         &root,
         "a summary",
-        &["column/expert/index.html", "yiliao-gaodi-b/expert/index.html"],
+        &[
+            "column/expert/index.html",
+            "yiliao-gaodi-b/expert/index.html",
+        ],
         || edit(&b.join("expert.md"), "逐一解读《意见》", "逐条解读《意见》"),
     );
 
@@ -243,7 +297,10 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     let vtt = b.join("media/video.vtt");
     fs::write(&vtt, fs::read_to_string(&vtt).unwrap() + "\n").unwrap();
     let u = rebuild_and_compare(&snap, &root, "an asset");
-    assert_eq!(u.changed, vec!["yiliao-gaodi-b/media/video.vtt".to_string()]);
+    assert_eq!(
+        u.changed,
+        vec!["yiliao-gaodi-b/media/video.vtt".to_string()]
+    );
     assert_eq!(u.rerendered, 0);
     snap = u.snapshot;
 
@@ -251,19 +308,44 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     let progress = b.join("progress/2025-xinsanbao.md");
     let saved = fs::read_to_string(&progress).unwrap();
     fs::remove_file(&progress).unwrap();
-    snap = step(snap, &root, "a file removed", &["yiliao-gaodi/clause/4-6-3/index.html"], || {});
+    snap = step(
+        snap,
+        &root,
+        "a file removed",
+        &["yiliao-gaodi/clause/4-6-3/index.html"],
+        || {},
+    );
     fs::write(&progress, &saved).unwrap();
-    snap = step(snap, &root, "a file added back", &["yiliao-gaodi/clause/4-6-3/index.html"], || {});
-    snap = step(snap, &root, "a file renamed", &["yiliao-gaodi-b/progress/index.html"], || {
-        fs::rename(&progress, b.join("progress/2025-xinsanbao-2.md")).unwrap()
-    });
-    snap = step(snap, &root, "a file added", &["yiliao-gaodi/clause/4-1-1/index.html"], || {
-        fs::write(
-            b.join("progress/2024-jishuitan-b.md"),
-            saved.replace("cites: [4.6.2, \"yiliao-gaodi:4.6.3\"]", "cites: [\"yiliao-gaodi:4.1.1\"]"),
-        )
-        .unwrap()
-    });
+    snap = step(
+        snap,
+        &root,
+        "a file added back",
+        &["yiliao-gaodi/clause/4-6-3/index.html"],
+        || {},
+    );
+    snap = step(
+        snap,
+        &root,
+        "a file renamed",
+        &["yiliao-gaodi-b/progress/index.html"],
+        || fs::rename(&progress, b.join("progress/2025-xinsanbao-2.md")).unwrap(),
+    );
+    snap = step(
+        snap,
+        &root,
+        "a file added",
+        &["yiliao-gaodi/clause/4-1-1/index.html"],
+        || {
+            fs::write(
+                b.join("progress/2024-jishuitan-b.md"),
+                saved.replace(
+                    "cites: [4.6.2, \"yiliao-gaodi:4.6.3\"]",
+                    "cites: [\"yiliao-gaodi:4.1.1\"]",
+                ),
+            )
+            .unwrap()
+        },
+    );
 
     // A new standalone page with a navigation link: every page.
     fs::write(
@@ -314,14 +396,21 @@ fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
         .snapshot;
     let template = root.join("../themes/default/templates/unit.html");
     let text = fs::read_to_string(&template).unwrap();
-    let broken = text.replacen("{% block main %}", "{% block main %}<a href=\"/nowhere/#x\">x</a>", 1);
+    let broken = text.replacen(
+        "{% block main %}",
+        "{% block main %}<a href=\"/nowhere/#x\">x</a>",
+        1,
+    );
     assert_ne!(broken, text, "unit.html has a main block");
     fs::write(&template, broken).unwrap();
     let diags = rebuild(Some(&snap), &root, snap.options())
         .err()
         .expect("a link to a page that does not exist is an error");
     let text = diags.to_string();
-    assert!(text.contains("「/nowhere/#x」指向不存在的页面或文件"), "{text}");
+    assert!(
+        text.contains("「/nowhere/#x」指向不存在的页面或文件"),
+        "{text}"
+    );
     let out = tempfile::tempdir().unwrap();
     let build = common::jiedu(&[
         "build",
@@ -333,8 +422,16 @@ fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     ]);
     assert!(!build.status.success());
     let built = common::stderr(&build);
-    let first = |t: &str| t.lines().find(|l| l.contains("/nowhere/")).map(str::to_string);
-    assert_eq!(first(&built), first(&text), "the same message in build and serve");
+    let first = |t: &str| {
+        t.lines()
+            .find(|l| l.contains("/nowhere/"))
+            .map(str::to_string)
+    };
+    assert_eq!(
+        first(&built),
+        first(&text),
+        "the same message in build and serve"
+    );
 }
 
 #[test]

@@ -511,7 +511,11 @@ fn a_broken_link_in_a_template_is_shown_as_in_the_build_and_the_last_good_site_k
     let message = "页面 /unit/index.html 中的链接「/nowhere/#x」指向不存在的页面或文件";
     assert!(data.contains(message), "{data}");
     assert!(preview.problem().is_some_and(|p| p.contains(message)));
-    assert_eq!(preview.get("/unit/").body, good, "the last good page is still served");
+    assert_eq!(
+        preview.get("/unit/").body,
+        good,
+        "the last good page is still served"
+    );
     let out = site.file("public");
     let build = common::jiedu(&[
         "build",
@@ -522,7 +526,10 @@ fn a_broken_link_in_a_template_is_shown_as_in_the_build_and_the_last_good_site_k
         out.to_str().unwrap(),
     ]);
     assert!(!build.status.success());
-    assert!(common::stderr(&build).contains(message), "jiedu build says the same");
+    assert!(
+        common::stderr(&build).contains(message),
+        "jiedu build says the same"
+    );
 
     site.edit(
         "themes/default/templates/units.html",
@@ -590,4 +597,31 @@ fn live_reload_in_chromium() {
         preview.stderr.lock().unwrap()
     );
     assert!(stdout.contains("ok - new text appears without a manual reload"));
+}
+
+#[test]
+fn search_in_chromium_finds_the_words_of_a_saved_answer() {
+    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir(),
+        "run tests/run (it installs Chromium and the Node packages) or `npm ci` in tests/browser"
+    );
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let output = Command::new("node")
+        .arg(browser_dir.join("serve-search.mjs"))
+        .arg(preview.url("/search/"))
+        .arg(site.file("content/yiliao-gaodi/qa.md"))
+        .arg("/yiliao-gaodi/qa/jishuitan-opening/")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}\n{}",
+        String::from_utf8_lossy(&output.stderr),
+        preview.stderr.lock().unwrap()
+    );
+    assert!(stdout.contains("checks: 5 passed, 0 failed"), "{stdout}");
 }

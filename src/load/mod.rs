@@ -125,7 +125,8 @@ pub fn load_site_reusing(
     let config = load_config(root);
     let (md_files, assets, walk_diags) = walk(root);
     diags.extend(walk_diags);
-    let results: Vec<Result<(Option<Stamp>, Arc<SourceDoc>), Diagnostic>> = md_files
+    type Read = Result<(Option<Stamp>, Arc<SourceDoc>), Diagnostic>;
+    let results: Vec<Read> = md_files
         .par_iter()
         .map(|(rel, bundle)| {
             let stamp = Stamp::of(&root.join(rel));

@@ -38,7 +38,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
 #[derive(Debug, Clone, Default)]
 pub struct ModelCache {
     prefix: String,
-    bundles: HashMap<String, BundleModel>,
+    bundles: HashMap<String, Arc<BundleModel>>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,29 +125,31 @@ pub fn build_model_reusing(
     // A bundle whose documents (the same loaded files), assets and path prefix are unchanged
     // may be reused, if the clause lookups it made still find the same (checked below).
     let prefix = source.config.path_prefix();
-    let inputs = |slug: &str| -> (Vec<Arc<SourceDoc>>, Vec<crate::load::Asset>) {
-        let docs = source
-            .documents
-            .iter()
-            .filter(|d| d.bundle.as_deref() == Some(slug))
-            .cloned()
-            .collect();
-        let assets = source
-            .assets
-            .iter()
-            .filter(|a| a.bundle == slug)
-            .cloned()
-            .collect();
-        (docs, assets)
-    };
-    let candidates: HashMap<&str, &BundleModel> = bundles
+    type Inputs = (Vec<Arc<SourceDoc>>, Vec<crate::load::Asset>);
+    let mut inputs: HashMap<&str, Inputs> = HashMap::new();
+    for d in &source.documents {
+        if let Some(b) = d.bundle.as_deref() {
+            inputs.entry(b).or_default().0.push(Arc::clone(d));
+        }
+    }
+    for a in &source.assets {
+        inputs
+            .entry(a.bundle.as_str())
+            .or_default()
+            .1
+            .push(a.clone());
+    }
+    let candidates: HashMap<&str, &Arc<BundleModel>> = bundles
         .keys()
         .filter_map(|slug| {
-            let old = previous.bundles.get(*slug).filter(|_| previous.prefix == prefix)?;
-            let (docs, assets) = inputs(slug);
+            let old = previous
+                .bundles
+                .get(*slug)
+                .filter(|_| previous.prefix == prefix)?;
+            let (docs, assets) = inputs.get(slug)?;
             let same = old.docs.len() == docs.len()
-                && old.docs.iter().zip(&docs).all(|(a, b)| Arc::ptr_eq(a, b))
-                && old.assets == assets;
+                && old.docs.iter().zip(docs).all(|(a, b)| Arc::ptr_eq(a, b))
+                && old.assets == *assets;
             same.then_some((*slug, old))
         })
         .collect();
@@ -212,7 +214,8 @@ pub fn build_model_reusing(
     );
     let index = references::ClauseIndex::new(&nodes_of, &urls);
     drop(nodes_of);
-    let (reused, stale): (Vec<(&str, &BundleModel)>, Vec<(&str, &BundleModel)>) = candidates
+    type Candidate<'c> = (&'c str, &'c Arc<BundleModel>);
+    let (reused, stale): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
         .partition(|(_, old)| index.same_lookups(&old.lookups));
     // A candidate whose lookups changed is modelled again from its (unchanged) files.
@@ -233,7 +236,7 @@ pub fn build_model_reusing(
 
     // The documents of the bundles modelled now, and the standalone pages (always: they are
     // few, and may cite any bundle).
-    let reused: HashMap<&str, &BundleModel> = reused.into_iter().collect();
+    let reused: HashMap<&str, &Arc<BundleModel>> = reused.into_iter().collect();
     let todo: Vec<&(Option<&str>, DocRole<'_>)> = roles
         .iter()
         .filter(|(bundle, _)| bundle.is_none_or(|b| !reused.contains_key(b)))
@@ -337,17 +340,17 @@ pub fn build_model_reusing(
     for slug in bundles.keys() {
         let model = if let Some(f) = fresh.remove(*slug) {
             let passages = Arc::new(references::passages(&f.policy, &urls));
-            let (docs, assets) = inputs(slug);
-            BundleModel {
+            let (docs, assets) = inputs.remove(slug).unwrap_or_default();
+            Arc::new(BundleModel {
                 docs,
                 assets,
                 lookups: f.lookups,
                 policy: Arc::new(f.policy),
                 diags: f.diags,
                 passages,
-            }
+            })
         } else if let Some(old) = reused.get(*slug) {
-            (*old).clone()
+            Arc::clone(old)
         } else {
             continue;
         };

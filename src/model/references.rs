@@ -30,7 +30,7 @@ impl ClauseIndex {
             for n in d.nodes {
                 let link = ClauseLink {
                     key: n.key.clone(),
-                    href: u.href(&urls::node(&d.slug, n)),
+                    href: u.href(&urls::node(d.slug, n)),
                     label: n.short_label.clone(),
                     heading: n.heading.clone(),
                 };
@@ -85,7 +85,10 @@ pub struct Resolver<'a> {
 impl Resolver<'_> {
     /// The keys looked up, and what each found.
     pub fn into_lookups(self) -> Vec<Lookup> {
-        let mut v = self.read.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let mut v = self
+            .read
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         v.dedup_by(|a, b| a.0 == b.0);
         v

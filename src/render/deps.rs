@@ -163,7 +163,9 @@ impl<'a> Changes<'a> {
                         .all(|(x, y)| same_outline_node(x, y))
             }),
             Dep::Node(key) => match (old.node(key), new.node(key)) {
-                (Some((pa, a)), Some((pb, b))) => std::ptr::eq(a, b) || (pa.slug == pb.slug && a == b),
+                (Some((pa, a)), Some((pb, b))) => {
+                    std::ptr::eq(a, b) || (pa.slug == pb.slug && a == b)
+                }
                 _ => false,
             },
             Dep::Interpretations(s) => policy(s, &|a, b| {

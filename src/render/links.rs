@@ -225,7 +225,12 @@ impl Links {
                         Some(p) => p.clone(),
                         None => site.broken(href, &page.path),
                     }?;
-                    Some(diagnostic(&page.path, page.origin.as_deref(), href, &problem))
+                    Some(diagnostic(
+                        &page.path,
+                        page.origin.as_deref(),
+                        href,
+                        &problem,
+                    ))
                 })
             })
             .collect();
@@ -243,7 +248,11 @@ fn diagnostic(page: &str, origin: Option<&Path>, href: &str, problem: &str) -> D
 }
 
 /// The file a link on `page` points at and its fragment; `Err` for a path outside the site.
-fn target<'h>(prefix: &str, href: &'h str, page: &str) -> Result<(String, Option<&'h str>), String> {
+fn target<'h>(
+    prefix: &str,
+    href: &'h str,
+    page: &str,
+) -> Result<(String, Option<&'h str>), String> {
     let (path, fragment) = match href.split_once('#') {
         Some((p, f)) => (p, Some(f)),
         None => (href, None),
@@ -297,7 +306,12 @@ impl PageLinks {
             })
             .filter_map(|href| {
                 let problem = site.broken(href, &self.path)?;
-                Some(diagnostic(&self.path, self.origin.as_deref(), href, &problem))
+                Some(diagnostic(
+                    &self.path,
+                    self.origin.as_deref(),
+                    href,
+                    &problem,
+                ))
             })
             .collect()
     }
@@ -320,8 +334,9 @@ impl<F: Fn(&str) -> bool + ?Sized> Site<'_, F> {
             return Some("指向不存在的页面或文件".to_string());
         }
         match fragment {
-            Some(f) if !f.is_empty() && target.ends_with(".html") => (!(self.has_id)(&target, f))
-                .then(|| format!("指向 /{target} 中不存在的锚点 #{f}")),
+            Some(f) if !f.is_empty() && target.ends_with(".html") => {
+                (!(self.has_id)(&target, f)).then(|| format!("指向 /{target} 中不存在的锚点 #{f}"))
+            }
             _ => None,
         }
     }

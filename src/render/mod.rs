@@ -60,14 +60,18 @@ impl Rendered {
         sink: &dyn Sink,
     ) -> Result<(), Diagnostics> {
         if self.paths.contains(path) {
-            return Err(Diagnostic::error(format!(
-                "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
-            ))
-            .hint("请给占用该网址的政策目录或页面换一个名称。")
-            .into());
+            return Err(taken_by_site(path).into());
         }
         sink.put(path, OutFile::Bytes(bytes))
     }
+}
+
+/// The error for a search file whose path a page or file of the site already has.
+pub fn taken_by_site(path: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
+    ))
+    .hint("请给占用该网址的政策目录或页面换一个名称。")
 }
 
 /// Every page of a render, with what it was made from: what the next render of the same site
@@ -80,8 +84,8 @@ pub struct RenderCache {
     site_ctx: String,
     templates: Fingerprints,
     deps: DepTable,
-    /// Output path → page.
-    pub pages: HashMap<String, CachedPage>,
+    /// Output path → page; shared with the next render when it is reused.
+    pub pages: HashMap<String, Arc<CachedPage>>,
 }
 
 #[derive(Debug)]
@@ -217,7 +221,7 @@ enum Made<'a> {
         deps: Vec<Dep>,
         links: PageLinks,
     },
-    Reused(&'a CachedPage),
+    Reused(&'a Arc<CachedPage>),
 }
 
 /// Renders every page and site file, in parallel, then checks every internal link and anchor
@@ -271,11 +275,15 @@ pub fn render_site(
                 theme.fingerprints(),
                 site_same,
             );
-            prev.deps.deps().par_iter().map(|d| changes.same(d)).collect()
+            prev.deps
+                .deps()
+                .par_iter()
+                .map(|d| changes.same(d))
+                .collect()
         }
         None => Vec::new(),
     };
-    let reusable = |output: &str, job: &Job| -> Option<&CachedPage> {
+    let reusable = |output: &str, job: &Job| -> Option<&Arc<CachedPage>> {
         let old = previous?.pages.get(output)?;
         (old.kind == job.kind.name && old.deps.iter().all(|&d| unchanged[d as usize]))
             .then_some(old)
@@ -391,18 +399,13 @@ pub fn render_site(
             .map(|(at, m)| {
                 let planned = &plan[at];
                 let page = match m {
-                    Made::Reused(old) => CachedPage {
-                        kind: old.kind,
-                        file: Arc::clone(&old.file),
-                        deps: old.deps.clone(),
-                        links: old.links.clone(),
-                    },
-                    Made::New { file, deps, links } => CachedPage {
+                    Made::Reused(old) => Arc::clone(old),
+                    Made::New { file, deps, links } => Arc::new(CachedPage {
                         kind: planned.job.kind.name,
                         file: Arc::new(file),
                         deps: deps.into_iter().map(|d| table.intern(d)).collect(),
                         links,
-                    },
+                    }),
                 };
                 (planned.output.clone(), page)
             })

@@ -186,9 +186,9 @@ fn serve_site_file(request: Request, state: &State, path: &str) {
     } else {
         rel.to_string()
     };
-    match site.files.get(&key) {
-        Some(file) => send_file(request, 200, &key, file),
-        None if site.files.contains_key(&format!("{key}/index.html")) => {
+    match site.file(&key) {
+        Some(file) => send_file(request, 200, &key, &file),
+        None if site.file(&format!("{key}/index.html")).is_some() => {
             let raw = request
                 .url()
                 .split(['?', '#'])
@@ -202,8 +202,8 @@ fn serve_site_file(request: Request, state: &State, path: &str) {
 }
 
 fn not_found(request: Request, site: &Snapshot) {
-    match site.files.get("404.html") {
-        Some(file) => send_file(request, 404, "404.html", file),
+    match site.file("404.html") {
+        Some(file) => send_file(request, 404, "404.html", &file),
         None => respond(
             request,
             404,
@@ -248,6 +248,9 @@ fn respond(request: Request, status: u16, name: &str, body: Vec<u8>, location: O
             header("Content-Type", content_type(name)),
             header("Cache-Control", "no-store"),
             header("X-Content-Type-Options", "nosniff"),
+            // tiny_http leaves some of many parallel keep-alive requests unanswered (the search
+            // page fetches a dozen index files at once); a connection per request avoids it.
+            header("Connection", "close"),
         ],
         Cursor::new(body),
         Some(length),

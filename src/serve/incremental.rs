@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 use xxhash_rust::xxh3::xxh3_64;
@@ -30,7 +30,12 @@ pub struct Snapshot {
     assets: BTreeMap<PathBuf, u64>,
     /// Output path (relative, `/`-separated) → file. `Arc`, so a rebuild shares unchanged files.
     pub files: BTreeMap<String, Arc<OutFile>>,
+    /// The search bundle, made when it is first asked for (by the search page), so that it
+    /// stays off the edit-to-reload path yet always belongs to the pages being served.
+    search: OnceLock<Files>,
 }
+
+type Files = BTreeMap<String, Arc<OutFile>>;
 
 /// What a rebuild did.
 pub struct Update {
@@ -85,9 +90,12 @@ pub fn rebuild(
     options: RenderOptions,
 ) -> Result<Update, Diagnostics> {
     let start = Instant::now();
-    let (source, loaded) = load_site_reusing(root, prev.map_or(&LoadCache::default(), |p| &p.loaded))?;
-    let (site, modelled) =
-        build_model_reusing(&source, prev.map_or(&ModelCache::default(), |p| &p.modelled))?;
+    let (source, loaded) =
+        load_site_reusing(root, prev.map_or(&LoadCache::default(), |p| &p.loaded))?;
+    let (site, modelled) = build_model_reusing(
+        &source,
+        prev.map_or(&ModelCache::default(), |p| &p.modelled),
+    )?;
     let site = Arc::new(site);
     drop(source);
     let model_time = start.elapsed();
@@ -147,6 +155,7 @@ pub fn rebuild(
             cache,
             assets,
             files,
+            search: OnceLock::new(),
         },
         changed,
         removed,
@@ -182,10 +191,55 @@ impl Snapshot {
         self.options
     }
 
-    /// The site's files as a full build renders them (for comparing the two).
+    /// The file served at `path` (relative to the site root, e.g. `a/index.html`).
+    pub fn file(&self, path: &str) -> Option<Arc<OutFile>> {
+        if let Some(f) = self.files.get(path) {
+            return Some(Arc::clone(f));
+        }
+        let in_bundle = path
+            .strip_prefix(crate::search::BUNDLE_DIR)
+            .is_some_and(|rest| rest.starts_with('/'));
+        if !in_bundle {
+            return None;
+        }
+        self.search_files().get(path).cloned()
+    }
+
+    /// The search bundle of this snapshot's site, made on first use.
+    fn search_files(&self) -> &Files {
+        self.search.get_or_init(|| match self.index_search() {
+            Ok(files) => files,
+            Err(diags) => {
+                eprintln!("{diags}");
+                eprintln!("预览中的站内搜索暂时不可用；改正后保存即可。");
+                Files::new()
+            }
+        })
+    }
+
+    /// Makes the search bundle of this snapshot's site, as `jiedu build` writes it.
+    fn index_search(&self) -> Result<Files, Diagnostics> {
+        let made = Mutex::new(Files::new());
+        let emit = |path: &str, bytes: Vec<u8>| -> Result<(), Diagnostics> {
+            if self.files.contains_key(path) {
+                return Err(crate::render::taken_by_site(path).into());
+            }
+            made.lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .insert(path.to_string(), Arc::new(OutFile::Bytes(bytes)));
+            Ok(())
+        };
+        crate::search::index(&self.site, &emit)?;
+        Ok(made.into_inner().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The site's files as a full build renders them, with the search bundle if it has been
+    /// asked for (for comparing the two).
     pub fn to_files(&self) -> BTreeMap<String, OutFile> {
+        let search = self.search.get().into_iter().flatten();
         self.files
             .iter()
+            .chain(search)
             .map(|(k, v)| (k.clone(), v.as_ref().clone()))
             .collect()
     }

@@ -254,9 +254,17 @@ pub fn add_citing_bundle(root: &Path) -> PathBuf {
     let b = root.join("yiliao-gaodi-b");
     copy_dir(&root.join("yiliao-gaodi"), &b);
     let cross = [
-        ("qa.md", "cites: [4.2.1, 4.1.1]", "cites: [4.2.1, \"yiliao-gaodi:4.1.1\"]"),
+        (
+            "qa.md",
+            "cites: [4.2.1, 4.1.1]",
+            "cites: [4.2.1, \"yiliao-gaodi:4.1.1\"]",
+        ),
         ("qa.md", "（[[4.1.1]]）", "（[[yiliao-gaodi:4.1.1]]）"),
-        ("infographic.md", "cites: [\"2\", 4.1.1]", "cites: [\"2\", \"yiliao-gaodi:4.1.1\"]"),
+        (
+            "infographic.md",
+            "cites: [\"2\", 4.1.1]",
+            "cites: [\"2\", \"yiliao-gaodi:4.1.1\"]",
+        ),
         (
             "progress/2025-xinsanbao.md",
             "cites: [4.6.2, 4.6.3]",

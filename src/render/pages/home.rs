@@ -2,10 +2,10 @@
 //! format and the first questions.
 
 use super::{no_origin, one, PageKind};
+use crate::model::{urls, Kind};
 use crate::render::chrome::{self, crumb, wrap};
 use crate::render::context::*;
 use crate::render::cx::Cx;
-use crate::model::{urls, Kind};
 
 pub const HOME: PageKind = PageKind {
     name: "home",
@@ -67,7 +67,14 @@ fn context(cx: &Cx, _: super::At) -> Result<tera::Context, tera::Error> {
         .collect();
     questions.truncate(8);
     let name = &cx.config().name;
-    let chrome = chrome::chrome(cx, name, vec![crumb(cx, "首页", None)], "page-home", None, "");
+    let chrome = chrome::chrome(
+        cx,
+        name,
+        vec![crumb(cx, "首页", None)],
+        "page-home",
+        None,
+        "",
+    );
     wrap(
         cx,
         chrome,

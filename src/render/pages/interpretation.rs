@@ -57,7 +57,11 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let chrome = chrome::chrome(
         cx,
         &i.title,
-        crumbs(cx, Some((i.kind.column(), urls::column(i.kind))), i.kind.name()),
+        crumbs(
+            cx,
+            Some((i.kind.column(), urls::column(i.kind))),
+            i.kind.name(),
+        ),
         "page-interpretation",
         Some(article),
         &rel,

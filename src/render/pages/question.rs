@@ -83,7 +83,14 @@ fn context<'a>(cx: &Cx<'a>, at: At) -> Result<tera::Context, tera::Error> {
         crumb(cx, "简明问答", Some(urls::interpretation(&p.slug, i.kind))),
         crumb(cx, &format!("问题 {}", q.number), None),
     ];
-    let chrome = chrome::chrome(cx, &q.question, crumbs, "page-question", Some(article), &rel);
+    let chrome = chrome::chrome(
+        cx,
+        &q.question,
+        crumbs,
+        "page-question",
+        Some(article),
+        &rel,
+    );
     let data = QuestionData {
         policy: PolicyBrief::new(cx, pi),
         q,
