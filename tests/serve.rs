@@ -571,57 +571,64 @@ fn a_taken_port_moves_to_the_next_and_an_open_bind_warns() {
     });
 }
 
-#[test]
-fn live_reload_in_chromium() {
+/// Runs a script of tests/browser against a running preview with `args`; returns its output
+/// after checking that it succeeded.
+fn run_in_chromium(
+    script: &str,
+    preview: &Preview,
+    args: &[&dyn AsRef<std::ffi::OsStr>],
+) -> String {
     let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     assert!(
         browser_dir.join("node_modules/playwright-core").is_dir(),
         "run tests/run (it installs Chromium and the Node packages) or `npm ci` in tests/browser"
     );
-    let site = SiteCopy::new();
-    let preview = Preview::start(&site.root(), &[]);
-    let output = Command::new("node")
-        .arg(browser_dir.join("serve-live-reload.mjs"))
-        .arg(preview.url("/yiliao-gaodi/clause/4-1-1/"))
-        .arg(site.file("content/yiliao-gaodi/policy.md"))
-        .arg(site.file("content/yiliao-gaodi/qa.md"))
-        .arg(site.file("themes/default/static/jiedu.css"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut node = Command::new("node");
+    node.arg(browser_dir.join(script));
+    for a in args {
+        node.arg(a);
+    }
+    let output = node.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
     println!("{stdout}");
     assert!(
         output.status.success(),
         "{stdout}\n{}\n{}",
         String::from_utf8_lossy(&output.stderr),
         preview.stderr.lock().unwrap()
+    );
+    stdout
+}
+
+#[test]
+fn live_reload_in_chromium() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let stdout = run_in_chromium(
+        "serve-live-reload.mjs",
+        &preview,
+        &[
+            &preview.url("/yiliao-gaodi/clause/4-1-1/"),
+            &site.file("content/yiliao-gaodi/policy.md"),
+            &site.file("content/yiliao-gaodi/qa.md"),
+            &site.file("themes/default/static/jiedu.css"),
+        ],
     );
     assert!(stdout.contains("ok - new text appears without a manual reload"));
 }
 
 #[test]
 fn search_in_chromium_finds_the_words_of_a_saved_answer() {
-    let browser_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    assert!(
-        browser_dir.join("node_modules/playwright-core").is_dir(),
-        "run tests/run (it installs Chromium and the Node packages) or `npm ci` in tests/browser"
-    );
     let site = SiteCopy::new();
     let preview = Preview::start(&site.root(), &[]);
-    let output = Command::new("node")
-        .arg(browser_dir.join("serve-search.mjs"))
-        .arg(preview.url("/search/"))
-        .arg(site.file("content/yiliao-gaodi/qa.md"))
-        .arg("/yiliao-gaodi/qa/jishuitan-opening/")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}\n{}",
-        String::from_utf8_lossy(&output.stderr),
-        preview.stderr.lock().unwrap()
+    let stdout = run_in_chromium(
+        "serve-search.mjs",
+        &preview,
+        &[
+            &preview.url("/search/"),
+            &site.file("content/yiliao-gaodi/qa.md"),
+            &"/yiliao-gaodi/qa/jishuitan-opening/",
+        ],
     );
     assert!(stdout.contains("checks: 5 passed, 0 failed"), "{stdout}");
 }
