@@ -318,15 +318,18 @@ pub fn render_site(
             if !own {
                 return Ok(Ok(None));
             }
-            let facts = PageLinks::scan(&planned.output, planned.job.origin(site), &html);
+            let origin = planned.job.origin(site);
+            if !keeping {
+                // A build keeps no page: its link facts go straight into the table.
+                links.record(&planned.output, origin, &html);
+                sink.put(&planned.output, OutFile::Bytes(html.into_bytes()))?;
+                return Ok(Ok(None));
+            }
+            let facts = PageLinks::scan(&planned.output, origin, &html);
             if check_all {
                 links.add(&facts);
             }
             let file = OutFile::Bytes(html.into_bytes());
-            if !keeping {
-                sink.put(&planned.output, file)?;
-                return Ok(Ok(None));
-            }
             Ok(Ok(Some((
                 at,
                 Made::New {
