@@ -15,20 +15,25 @@ use crate::model::{Kind, Site};
 pub struct Cx<'a> {
     site: &'a Site,
     sc: &'a SiteCtx,
+    /// Off for `jiedu build`, which keeps no page to reuse.
+    recording: bool,
     read: RefCell<Vec<Dep>>,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(site: &'a Site, sc: &'a SiteCtx) -> Self {
+    pub fn new(site: &'a Site, sc: &'a SiteCtx, recording: bool) -> Self {
         Cx {
             site,
             sc,
+            recording,
             read: RefCell::new(Vec::new()),
         }
     }
 
-    fn note(&self, dep: Dep) {
-        self.read.borrow_mut().push(dep);
+    fn note(&self, dep: impl FnOnce() -> Dep) {
+        if self.recording {
+            self.read.borrow_mut().push(dep());
+        }
     }
 
     /// What the page read, sorted and each once.
@@ -41,24 +46,24 @@ impl<'a> Cx<'a> {
 
     /// The site-wide context every template gets.
     pub fn site_ctx(&self) -> &'a SiteCtx {
-        self.note(Dep::Site);
+        self.note(|| Dep::Site);
         self.sc
     }
 
     pub fn config(&self) -> &'a Config {
-        self.note(Dep::Site);
+        self.note(|| Dep::Site);
         &self.site.config
     }
 
     /// The site's path prefix (part of the config).
     pub fn urls(&self) -> &'a Urls {
-        self.note(Dep::Site);
+        self.note(|| Dep::Site);
         &self.site.urls
     }
 
     /// Indices of every policy, in site order (for [`Cx::policy`] and the other accessors).
     pub fn policies(&self) -> std::ops::Range<usize> {
-        self.note(Dep::Policies);
+        self.note(|| Dep::Policies);
         0..self.site.policies.len()
     }
 
@@ -66,14 +71,14 @@ impl<'a> Cx<'a> {
     /// nodes, interpretations and progress have accessors of their own.
     pub fn policy(&self, pi: usize) -> &'a Policy {
         let p = &self.site.policies[pi];
-        self.note(Dep::Policy(p.slug.as_str().into()));
+        self.note(|| Dep::Policy(p.slug.as_str().into()));
         p
     }
 
     /// Every node of a policy, complete.
     pub fn nodes(&self, pi: usize) -> &'a [FlatNode] {
         let p = &self.site.policies[pi];
-        self.note(Dep::Nodes(p.slug.as_str().into()));
+        self.note(|| Dep::Nodes(p.slug.as_str().into()));
         &p.nodes
     }
 
@@ -81,20 +86,20 @@ impl<'a> Cx<'a> {
     /// `heading`, `depth`, `is_clause`, `anchor`, `slug` and `ancestors` (no text).
     pub fn outline(&self, pi: usize) -> &'a [FlatNode] {
         let p = &self.site.policies[pi];
-        self.note(Dep::Outline(p.slug.as_str().into()));
+        self.note(|| Dep::Outline(p.slug.as_str().into()));
         &p.nodes
     }
 
     /// One node of a policy, by position, complete.
     pub fn node_at(&self, pi: usize, ni: usize) -> &'a FlatNode {
         let n = &self.site.policies[pi].nodes[ni];
-        self.note(Dep::Node(n.key.as_str().into()));
+        self.note(|| Dep::Node(n.key.as_str().into()));
         n
     }
 
     /// A node by clause key (also in another bundle), complete, with its policy's index.
     pub fn node(&self, key: &str) -> Option<(usize, &'a FlatNode)> {
-        self.note(Dep::Node(key.into()));
+        self.note(|| Dep::Node(key.into()));
         let &(pi, ni) = self.site.clause_index.get(key)?;
         Some((pi, self.site.policies.get(pi)?.nodes.get(ni)?))
     }
@@ -102,7 +107,7 @@ impl<'a> Cx<'a> {
     /// The interpretations of a policy: read only `kind`, `title`, `published` and `summary`.
     pub fn interpretations(&self, pi: usize) -> &'a [Interpretation] {
         let p = &self.site.policies[pi];
-        self.note(Dep::Interpretations(p.slug.as_str().into()));
+        self.note(|| Dep::Interpretations(p.slug.as_str().into()));
         &p.interpretations
     }
 
@@ -110,7 +115,7 @@ impl<'a> Cx<'a> {
     pub fn interpretation(&self, pi: usize, ii: usize) -> &'a Interpretation {
         let p = &self.site.policies[pi];
         let i = &p.interpretations[ii];
-        self.note(Dep::Interpretation(p.slug.as_str().into(), i.kind));
+        self.note(|| Dep::Interpretation(p.slug.as_str().into(), i.kind));
         i
     }
 
@@ -118,44 +123,44 @@ impl<'a> Cx<'a> {
     /// `topic`.
     pub fn questions(&self, pi: usize) -> impl Iterator<Item = &'a Question> {
         let p = &self.site.policies[pi];
-        self.note(Dep::Questions(p.slug.as_str().into()));
+        self.note(|| Dep::Questions(p.slug.as_str().into()));
         p.interpretations.iter().flat_map(|i| &i.questions)
     }
 
     /// A policy's 落实进展 items, complete.
     pub fn progress(&self, pi: usize) -> &'a [Progress] {
         let p = &self.site.policies[pi];
-        self.note(Dep::Progress(p.slug.as_str().into()));
+        self.note(|| Dep::Progress(p.slug.as_str().into()));
         &p.progress
     }
 
     /// The passages citing a clause, from any bundle.
     pub fn backlinks(&self, key: &str) -> &'a [Passage] {
-        self.note(Dep::Backlinks(key.into()));
+        self.note(|| Dep::Backlinks(key.into()));
         self.site.backlinks.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// The unit index, complete.
     pub fn units(&self) -> &'a [Unit] {
-        self.note(Dep::Units);
+        self.note(|| Dep::Units);
         &self.site.units
     }
 
     pub fn unit(&self, ui: usize) -> &'a Unit {
         let u = &self.site.units[ui];
-        self.note(Dep::Unit(u.slug.as_str().into()));
+        self.note(|| Dep::Unit(u.slug.as_str().into()));
         u
     }
 
     pub fn page(&self, i: usize) -> &'a Page {
         let p = &self.site.pages[i];
-        self.note(Dep::Page(p.slug.as_str().into()));
+        self.note(|| Dep::Page(p.slug.as_str().into()));
         p
     }
 
     /// The page types the search page offers as filters.
     pub fn search_kinds(&self) -> Vec<&'static str> {
-        self.note(Dep::SearchKinds);
+        self.note(|| Dep::SearchKinds);
         crate::search::kinds(self.site)
     }
 

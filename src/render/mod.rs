@@ -162,14 +162,15 @@ pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
 /// file of the site).
 pub const LIVE_SCRIPT: &str = "/__jiedu/live.js";
 
-/// Renders one job to HTML, with what its context read (templates included).
+/// Renders one job to HTML, with what its context read (templates included) when `recording`.
 pub fn render_job(
     job: Job,
     site: &Site,
     sc: &SiteCtx,
     theme: &Theme,
+    recording: bool,
 ) -> Result<(String, Vec<Dep>), Diagnostic> {
-    let (ctx, mut deps) = job.context(site, sc);
+    let (ctx, mut deps) = job.context(site, sc, recording);
     let ctx = ctx.map_err(|e| template_failure(&e, job, site, theme))?;
     deps.extend(theme.reads(job.template()).iter().map(|t| Dep::Template(t)));
     let html = theme
@@ -311,7 +312,7 @@ pub fn render_site(
                 }
                 return Ok(Ok(Some((at, Made::Reused(old)))));
             }
-            let (html, deps) = match render_job(planned.job, site, &sc, theme) {
+            let (html, deps) = match render_job(planned.job, site, &sc, theme, keeping) {
                 Ok(made) => made,
                 Err(d) => return Ok(Err(d)),
             };

@@ -90,13 +90,14 @@ impl Job {
         (self.kind.origin)(site, self.at)
     }
 
-    /// The page's context and what building it read.
+    /// The page's context and, when `recording`, what building it read.
     pub fn context(
         &self,
         site: &Site,
         sc: &SiteCtx,
+        recording: bool,
     ) -> (Result<tera::Context, tera::Error>, Vec<Dep>) {
-        let cx = Cx::new(site, sc);
+        let cx = Cx::new(site, sc, recording);
         let ctx = (self.kind.context)(&cx, self.at);
         (ctx, cx.into_deps())
     }
