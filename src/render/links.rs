@@ -124,6 +124,25 @@ struct Page {
     ids: Box<str>,
 }
 
+/// The ids and the distinct internal links (sorted) of a page, unescaped, borrowing from it.
+fn scan(html: &str) -> (Vec<Cow<'_, str>>, Vec<Cow<'_, str>>) {
+    let mut ids: Vec<Cow<str>> = Vec::new();
+    let mut hrefs: Vec<Cow<str>> = Vec::new();
+    for (attr, value) in attr_values(html) {
+        let value = unescape(value);
+        match attr {
+            Attr::Id => ids.push(value),
+            Attr::Link if !is_external(&value) && !value.starts_with("/__jiedu/") => {
+                hrefs.push(value)
+            }
+            Attr::Link => {}
+        }
+    }
+    hrefs.sort_unstable();
+    hrefs.dedup();
+    (ids, hrefs)
+}
+
 /// The ids and internal links of one rendered page, as the check needs them: kept by
 /// `jiedu serve` for pages it does not render again, so the whole site is checked each time.
 #[derive(Debug, Clone, Default)]
@@ -139,20 +158,7 @@ pub struct PageLinks {
 impl PageLinks {
     /// Scans one page (`path` relative to the site root).
     pub fn scan(path: &str, origin: Option<&Path>, html: &str) -> PageLinks {
-        let mut ids: Vec<Cow<str>> = Vec::new();
-        let mut hrefs: Vec<Cow<str>> = Vec::new();
-        for (attr, value) in attr_values(html) {
-            let value = unescape(value);
-            match attr {
-                Attr::Id => ids.push(value),
-                Attr::Link if !is_external(&value) && !value.starts_with("/__jiedu/") => {
-                    hrefs.push(value)
-                }
-                Attr::Link => {}
-            }
-        }
-        hrefs.sort_unstable();
-        hrefs.dedup();
+        let (ids, hrefs) = scan(html);
         PageLinks {
             path: path.into(),
             origin: origin.map(Path::to_path_buf),
@@ -163,9 +169,28 @@ impl PageLinks {
 }
 
 impl Links {
-    /// Notes the ids and internal links of one page (`path` relative to the site root).
+    /// Notes the ids and internal links of one page (`path` relative to the site root),
+    /// copying only links the table does not have yet (most pages repeat the same ones).
     pub fn record(&self, path: &str, origin: Option<&Path>, html: &str) {
-        self.add(&PageLinks::scan(path, origin, html));
+        let (ids, hrefs) = scan(html);
+        let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let page = table.pages.len() as u32;
+        table.pages.push(Page {
+            path: path.into(),
+            origin: origin.map(Path::to_path_buf),
+            ids: ids.join("\0").into(),
+        });
+        for href in hrefs {
+            let next = table.hrefs.len() as u32;
+            let id = match table.hrefs.get(&*href) {
+                Some(&id) => id,
+                None => *table
+                    .hrefs
+                    .entry(href.into_owned().into_boxed_str())
+                    .or_insert(next),
+            };
+            table.uses.push((id, page));
+        }
     }
 
     /// Notes the facts of one page scanned before.
