@@ -47,20 +47,23 @@ impl SiteCopy {
         fs::write(&tmp, text.replacen(from, to, 1)).unwrap();
         fs::rename(&tmp, &path).unwrap();
     }
+    /// `jiedu build` of the site into `public/`, run by `command` (the binary itself, or a
+    /// wrapper running it as another user).
+    fn build_by(&self, mut command: Command) -> std::process::Output {
+        command
+            .args(["build", "--no-search", "--root"])
+            .arg(self.root())
+            .arg("--output")
+            .arg(self.dir.path().join("public"))
+            .output()
+            .unwrap()
+    }
     /// Builds the site with `jiedu build` and returns every file, relative path → bytes.
     /// The preview leaves the search index out (it stays off the edit-to-reload path), so the
     /// comparison build does too.
     fn full_build(&self) -> BTreeMap<String, Vec<u8>> {
         let out = self.dir.path().join("public");
-        let status = Command::new(JIEDU)
-            .args(["build", "--no-search", "--root"])
-            .arg(self.root())
-            .arg("--output")
-            .arg(&out)
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
+        assert!(self.build_by(Command::new(JIEDU)).status.success());
         let mut files = BTreeMap::new();
         collect(&out, &out, &mut files);
         files.remove(".jiedu-output");
@@ -912,13 +915,7 @@ fn a_symbolic_link_is_reported_by_build_and_serve_and_not_followed() {
         link.display()
     );
 
-    let out = Command::new(JIEDU)
-        .args(["build", "--no-search", "--root"])
-        .arg(site.root())
-        .arg("--output")
-        .arg(site.file("public"))
-        .output()
-        .unwrap();
+    let out = site.build_by(Command::new(JIEDU));
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains(&expected), "{stderr}");
@@ -929,4 +926,35 @@ fn a_symbolic_link_is_reported_by_build_and_serve_and_not_followed() {
         preview.stderr.lock().unwrap().contains(&expected)
     });
     assert_eq!(preview.get("/yiliao-gaodi/media/system/bin/sh").status, 404);
+}
+
+#[test]
+#[cfg(unix)]
+fn an_unreadable_folder_is_an_error_with_its_path_not_missing_pages() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = SiteCopy::new();
+    // The unprivileged user below must reach the site and write the output.
+    fs::set_permissions(site.dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let folder = site.root().join("yiliao-gaodi/progress");
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads every folder whatever its permissions: then jiedu runs as `nobody`.
+    let runner = if fs::read_dir(&folder).is_ok() {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", JIEDU]);
+        c
+    } else {
+        Command::new(JIEDU)
+    };
+    let out = site.build_by(runner);
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("错误：{}：无法读取：", folder.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("生成失败，原有的输出目录未被改动。"),
+        "{stderr}"
+    );
 }

@@ -59,6 +59,8 @@ fn kill_a_build(site: &ExampleSite) -> Option<PathBuf> {
         }
         std::thread::sleep(Duration::from_millis(1));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("jiedu build neither made a staging directory nor finished");
 }
 

@@ -161,10 +161,9 @@ fn plan(request: &HeaderMap, etag: &str, len: u64, status: StatusCode) -> Plan {
         return Plan::Whole;
     };
     match parsed.validate(len) {
-        Ok(ranges) if ranges.len() == 1 => ranges
-            .into_iter()
-            .next()
-            .map_or(Plan::Whole, |r| Plan::Part(r)),
+        Ok(ranges) if ranges.len() == 1 => {
+            ranges.into_iter().next().map_or(Plan::Whole, Plan::Part)
+        }
         Ok(_) => Plan::Whole,
         Err(_) => Plan::Unsatisfiable,
     }

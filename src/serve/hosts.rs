@@ -74,7 +74,7 @@ impl Hosts {
     /// Whether a request's `Host` value names this preview (any port).
     pub fn allows(&self, host: &str) -> bool {
         let name = normalise(host);
-        self.names.iter().any(|n| *n == name)
+        self.names.contains(&name)
     }
 
     /// Whether a request with this `Origin` comes from a page of the preview itself: the origin

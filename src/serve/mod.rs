@@ -153,7 +153,7 @@ fn announce(opts: &ServeOptions, addr: SocketAddr, state: &State, dirs: &[PathBu
     let url = format!("http://{}{prefix}", SocketAddr::new(shown_ip, addr.port()));
     if !opts.bind.is_loopback() {
         eprintln!(
-            "注意：预览服务器绑定在 {}，同一网络中的其他设备也能访问本预览（包括尚未发布的内容）。只在本机预览时请去掉 --bind。",
+            "注意：预览服务器绑定在 {}，同一网络中的其他设备也能访问本预览（包括尚未发布的内容）。只在本机预览时请去掉 --bind 或 --lan。",
             opts.bind
         );
     }
