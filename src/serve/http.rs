@@ -133,7 +133,17 @@ pub fn route(raw_url: &str) -> Route {
 
 /// The running server; dropping it stops it.
 pub struct Server {
-    _runtime: tokio::runtime::Runtime,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Open event streams and paused video downloads are simply cut: nothing of theirs
+        // needs finishing, and Ctrl-C should stop the preview at once.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 struct App {
@@ -155,7 +165,9 @@ pub fn start(listener: TcpListener, state: Arc<State>, hosts: Hosts) -> std::io:
     };
     let app = Arc::new(App { state, hosts });
     runtime.spawn(accept(listener, app));
-    Ok(Server { _runtime: runtime })
+    Ok(Server {
+        runtime: Some(runtime),
+    })
 }
 
 async fn accept(listener: tokio::net::TcpListener, app: Arc<App>) {
