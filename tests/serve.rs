@@ -143,17 +143,23 @@ struct Preview {
     child: Child,
     addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
+    /// The lines printed after the address.
+    stdout: Receiver<String>,
 }
 
 impl Preview {
     fn start(root: &Path, extra: &[&str]) -> Self {
+        Preview::start_by(Command::new(JIEDU), root, extra)
+    }
+    /// `jiedu serve` run by `command` (the binary, or a wrapper running it as another user).
+    fn start_by(mut command: Command, root: &Path, extra: &[&str]) -> Self {
         // Port 0: the system picks a free one, which the preview prints.
         let port: &[&str] = if extra.contains(&"--port") {
             &[]
         } else {
             &["--port", "0"]
         };
-        let mut child = Command::new(JIEDU)
+        let mut child = command
             .arg("serve")
             .args(port)
             .arg("--root")
@@ -190,6 +196,7 @@ impl Preview {
             child,
             addr,
             stderr,
+            stdout: rx,
         }
     }
     fn get(&self, path: &str) -> Reply {
@@ -509,19 +516,38 @@ fn a_taken_port_moves_to_the_next_and_an_open_bind_warns() {
             .contains(&format!("端口 {port} 已被占用"))
     });
 
-    let open = Preview::start(&site.root(), &["--bind", "0.0.0.0"]);
-    assert_eq!(
-        request(
-            SocketAddr::from(([127, 0, 0, 1], open.addr.port())),
-            "GET",
-            "/"
-        )
-        .status,
-        200
-    );
-    wait_until("the network warning is printed", || {
-        open.stderr.lock().unwrap().contains("其他设备也能访问")
-    });
+    for open_bind in [&["--bind", "0.0.0.0"][..], &["--lan"]] {
+        let open = Preview::start(&site.root(), open_bind);
+        let port = open.addr.port();
+        let loopback = SocketAddr::from(([127, 0, 0, 1], port));
+        assert_eq!(request(loopback, "GET", "/").status, 200);
+        wait_until("the network warning is printed", || {
+            open.stderr.lock().unwrap().contains("其他设备也能访问")
+        });
+        // The phone address and its QR code, when the machine has a LAN address at all.
+        match open.stdout.recv_timeout(Duration::from_secs(5)) {
+            Ok(line) => {
+                let url = line
+                    .strip_prefix("局域网地址：http://")
+                    .unwrap_or_else(|| panic!("{line}"));
+                let host = url.trim_end_matches('/');
+                assert!(host.ends_with(&format!(":{port}")), "{line}");
+                assert_eq!(
+                    get_with(loopback, "/", host, "").status,
+                    200,
+                    "Host: {host}"
+                );
+                let qr: Vec<String> = open.stdout.iter().skip(1).take(8).collect();
+                assert!(qr.iter().all(|l| l.contains('█')), "{qr:?}");
+            }
+            Err(_) => wait_until("the missing LAN address is explained", || {
+                open.stderr
+                    .lock()
+                    .unwrap()
+                    .contains("没有找到本机的局域网地址")
+            }),
+        }
+    }
 }
 
 #[test]
@@ -938,23 +964,33 @@ fn an_unreadable_folder_is_an_error_with_its_path_not_missing_pages() {
     let folder = site.root().join("yiliao-gaodi/progress");
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o000)).unwrap();
     // Root reads every folder whatever its permissions: then jiedu runs as `nobody`.
-    let runner = if fs::read_dir(&folder).is_ok() {
-        let mut c = Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", JIEDU]);
-        c
-    } else {
-        Command::new(JIEDU)
+    let as_root = fs::read_dir(&folder).is_ok();
+    let runner = || {
+        if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", JIEDU]);
+            c
+        } else {
+            Command::new(JIEDU)
+        }
     };
-    let out = site.build_by(runner);
-    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    let expected = format!("错误：{}：无法读取：", folder.display());
+    let out = site.build_by(runner());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains(&format!("错误：{}：无法读取：", folder.display())),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&expected), "{stderr}");
     assert!(
         stderr.contains("生成失败，原有的输出目录未被改动。"),
         "{stderr}"
     );
+
+    // The preview shows the same error, in the terminal and in the browser.
+    let preview = Preview::start_by(runner(), &site.root(), &[]);
+    let problem = preview.problem().expect("the status reports the error");
+    assert!(problem.contains(&expected), "{problem}");
+    assert_eq!(preview.get("/").status, 503);
+    // Readable again: the preview notices without a restart.
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    wait_until("the readable folder is built", || preview.problem().is_none());
+    assert!(preview.get("/yiliao-gaodi/").status == 200);
 }

@@ -97,11 +97,10 @@ pub fn matters(path: &Path, watched: &[PathBuf]) -> bool {
     true
 }
 
-/// Starts watching `dirs` (recursively). Each debounced batch of paths that matter is sent.
-pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<Watch, Diagnostic> {
+/// What the debouncer calls with each batch: the paths that matter are sent on.
+fn handler(dirs: &[PathBuf], tx: Sender<Vec<PathBuf>>) -> impl DebounceEventHandler {
     let watched: Vec<PathBuf> = dirs.to_vec();
-    let rebuild = tx.clone();
-    let handler = move |result: DebounceEventResult| {
+    move |result: DebounceEventResult| {
         let paths: Vec<PathBuf> = match result {
             Ok(events) => events
                 .iter()
@@ -116,34 +115,58 @@ pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<W
         if !paths.is_empty() {
             let _ = tx.send(paths);
         }
-    };
-    let failed = |e: notify::Error| {
-        Diagnostic::error(format!("无法监视文件变化：{e}")).hint(
-            "可能是系统的 inotify 监视数量已用完（可提高 fs.inotify.max_user_watches），或改用 --poll 定时检查文件。",
-        )
-    };
-    // The build does not follow symbolic links (it reports them); neither does the watcher, so
-    // a link to a large tree costs no watches.
-    let config = notify::Config::default().with_follow_symlinks(false);
-    if poll {
-        let config = config
-            .with_poll_interval(POLL_INTERVAL)
-            .with_compare_contents(true);
-        let mut debouncer = debouncer(handler, config).map_err(failed)?;
-        for dir in dirs {
-            debouncer
-                .watch(dir, RecursiveMode::Recursive)
-                .map_err(failed)?;
-        }
-        return Ok(Watch::Poll(debouncer));
     }
-    let mut debouncer = debouncer(handler, config).map_err(failed)?;
+}
+
+fn failed(e: notify::Error) -> Diagnostic {
+    Diagnostic::error(format!("无法监视文件变化：{e}")).hint(
+        "可能是系统的 inotify 监视数量已用完（可提高 fs.inotify.max_user_watches），或改用 --poll 定时检查文件。",
+    )
+}
+
+/// The build does not follow symbolic links (it reports them); neither does the watcher, so a
+/// link to a large tree costs no watches.
+fn config() -> notify::Config {
+    notify::Config::default().with_follow_symlinks(false)
+}
+
+/// Starts watching `dirs` (recursively). Each debounced batch of paths that matter is sent.
+pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<Watch, Diagnostic> {
+    if !poll {
+        match start_native(dirs, tx.clone()) {
+            Ok(watch) => return Ok(watch),
+            // The native watcher watches folder by folder and stops at one it may not read
+            // (the build reports that folder as an error). Polling passes over it and sees
+            // it once it is readable again.
+            Err(e) if is_permission(&e) => {
+                eprintln!("无法监视文件变化（{e}），改为定时检查文件。");
+            }
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    let config = config()
+        .with_poll_interval(POLL_INTERVAL)
+        .with_compare_contents(true);
+    let mut debouncer = debouncer(handler(dirs, tx), config).map_err(failed)?;
+    for dir in dirs {
+        debouncer
+            .watch(dir, RecursiveMode::Recursive)
+            .map_err(failed)?;
+    }
+    Ok(Watch::Poll(debouncer))
+}
+
+fn is_permission(e: &notify::Error) -> bool {
+    matches!(&e.kind, notify::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+fn start_native(dirs: &[PathBuf], tx: Sender<Vec<PathBuf>>) -> Result<Watch, notify::Error> {
+    let rebuild = tx.clone();
+    let mut debouncer = debouncer(handler(dirs, tx), config())?;
     for dir in dirs {
         // A directory missing now is watched by the guard once it appears.
         if dir.is_dir() {
-            debouncer
-                .watch(dir, RecursiveMode::Recursive)
-                .map_err(failed)?;
+            debouncer.watch(dir, RecursiveMode::Recursive)?;
         }
     }
     let shared = Arc::new(Mutex::new(debouncer));
