@@ -908,12 +908,12 @@ fn the_site_root_deleted_and_created_again_is_watched_again() {
     // As `git checkout` of another branch or a sync tool does it: the folder goes away and a
     // new one with other text takes its place.
     let saved = site.file("saved-content");
-    fs::rename(site.root(), &saved).unwrap();
+    common::copy_dir(&site.root(), &saved);
+    fs::remove_dir_all(site.root()).unwrap();
     wait_until("the missing root is reported", || {
         preview.problem().is_some_and(|p| p.contains("不存在"))
     });
     common::copy_dir(&saved, &site.root());
-    fs::remove_dir_all(&saved).unwrap();
     wait_until("the re-created root is built", || {
         preview.problem().is_none()
     });
@@ -991,6 +991,8 @@ fn an_unreadable_folder_is_an_error_with_its_path_not_missing_pages() {
     assert_eq!(preview.get("/").status, 503);
     // Readable again: the preview notices without a restart.
     fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
-    wait_until("the readable folder is built", || preview.problem().is_none());
+    wait_until("the readable folder is built", || {
+        preview.problem().is_none()
+    });
     assert!(preview.get("/yiliao-gaodi/").status == 200);
 }

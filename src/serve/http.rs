@@ -291,7 +291,7 @@ async fn handle(app: &App, request: Request<Incoming>) -> Response {
             let status = Status {
                 generation: state.generation.load(Ordering::SeqCst),
                 problem: state.problem(),
-                files: state.current().map_or(0, |s| s.files.len()),
+                files: state.current().map_or(0, |s| file_count(&s)),
             };
             let body = serde_json::to_vec(&status).unwrap_or_default();
             reply(StatusCode::OK, content_type("status.json"), body)
@@ -301,10 +301,19 @@ async fn handle(app: &App, request: Request<Incoming>) -> Response {
     }
 }
 
-/// A file of the snapshot by its output path (`a/index.html`): the one thing the HTTP side
-/// asks of a build.
+// What the HTTP side asks of a build, all in these three: a file by its output path
+// (`a/index.html`), the URL prefix the site is served under, and how many files it has.
+
 fn lookup(site: &Snapshot, key: &str) -> Option<Arc<OutFile>> {
     site.files.get(key).cloned()
+}
+
+fn url_prefix(site: &Snapshot) -> &str {
+    site.site.urls.prefix()
+}
+
+fn file_count(site: &Snapshot) -> usize {
+    site.files.len()
 }
 
 async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMap) -> Response {
@@ -324,7 +333,7 @@ async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMa
             body,
         );
     };
-    let prefix = site.site.urls.prefix().to_string();
+    let prefix = url_prefix(&site).to_string();
     let Some(rel) = path.strip_prefix(&prefix) else {
         if format!("{path}/") == prefix {
             return redirect(&prefix);
