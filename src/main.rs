@@ -2,7 +2,6 @@
 
 mod cli;
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,23 +46,7 @@ enum Command {
         root: PathBuf,
     },
     /// 本地预览：生成网站并在浏览器中预览，保存文件后自动更新页面
-    Serve {
-        /// 站点目录（含 jiedu.yaml），默认 content
-        #[arg(long, default_value = "content")]
-        root: PathBuf,
-        /// 端口，默认 1111；被占用时自动改用下一个空闲端口（0 表示由系统分配）
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// 绑定的地址，默认 127.0.0.1（只有本机能访问）；0.0.0.0 让同一网络中的设备也能访问
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: IpAddr,
-        /// 启动后在默认浏览器中打开预览
-        #[arg(long)]
-        open: bool,
-        /// 定时检查文件变化（用于网络盘、WSL2 等收不到文件变化通知的文件系统）
-        #[arg(long)]
-        poll: bool,
-    },
+    Serve(cli::serve::ServeArgs),
     /// 把政策原文（.txt 或 .docx）导入为内容目录中的政策包 <ROOT>/<SLUG>/policy.md
     Import {
         /// 政策原文：.txt（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）或 .docx
@@ -90,13 +73,7 @@ fn main() -> ExitCode {
             no_search,
         } => cli::build::run(root, output, base_url, timings, !no_search),
         Command::Check { root } => cli::check::run(root),
-        Command::Serve {
-            root,
-            port,
-            bind,
-            open,
-            poll,
-        } => cli::serve::run(root, port, bind, open, poll),
+        Command::Serve(args) => cli::serve::run(args),
         Command::Import {
             file,
             policy_slug,

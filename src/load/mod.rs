@@ -158,8 +158,18 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
+            // An unreadable folder would silently drop its pages: an error with its path.
             Err(e) => {
-                diags.push(Diagnostic::warning(format!("无法读取：{e}")).hint("请检查文件权限。"));
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                let error = Diagnostic::error(format!("无法读取：{reason}")).hint(
+                    "请检查权限：jiedu 需要读取站点目录中的每个文件和目录；不想发布的内容请移出站点目录。",
+                );
+                diags.push(match e.path() {
+                    Some(path) => error.in_file(path),
+                    None => error,
+                });
                 continue;
             }
         };
@@ -184,8 +194,18 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
         if top != PAGES_DIR && !is_valid_slug(&top) && entry.depth() > 1 {
             continue; // its folder was reported above
         }
+        if entry.file_type().is_symlink() {
+            // Not followed (the build reads only what lies inside the root, and the preview
+            // does not watch it), but said, so that no page goes missing unexplained.
+            diags.push(
+                Diagnostic::warning("这是一个符号链接，jiedu 不读取它指向的内容")
+                    .in_file(entry.path())
+                    .hint("要发布的文件请直接放进站点目录（复制，而不是链接）。"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
-            continue; // symlinks are not followed: the build reads only what lies inside the root
+            continue; // sockets, pipes and devices are no content
         }
         let is_md = rel.extension().is_some_and(|e| e == "md");
         if entry.depth() == 1 {
