@@ -289,3 +289,48 @@ fn pages_outside_the_navigation_are_not_indexed() {
         );
     }
 }
+
+/// The judged query set (tests/fixtures/search-queries.json), typed into the search page:
+/// questions in citizens' words find their answer, keywords stay precise, Traditional
+/// characters and typos find their page, and what the portal does not cover finds nothing.
+#[test]
+fn judged_citizen_queries_meet_their_targets_in_chromium() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, out) = common::build_site(&example(), tmp.path(), true);
+    let site = &built.site;
+    let set: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(common::fixture("search-queries.json")).unwrap(),
+    )
+    .unwrap();
+    let queries: Vec<_> = set["queries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let relevant: Vec<String> = q["relevant"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| site.urls.href(p.as_str().unwrap()))
+                .collect();
+            json!({ "group": q["group"], "text": q["text"], "relevant": relevant })
+        })
+        .collect();
+    let report = common::run_browser_script(
+        "query-set.mjs",
+        &out,
+        &json!({
+            "search_page": site.urls.href(&urls::search()),
+            "queries": queries,
+            "targets": {
+                "question": { "zero_max": 1, "mrr_min": 0.8 },
+                "keyword": { "p5_min": 0.9 },
+                "synonym": {},
+                "traditional": { "top3_all": true },
+                "typo": { "top3_all": true },
+                "offtopic": { "hits_max": 0 },
+            },
+        }),
+    );
+    println!("{report}");
+}
