@@ -238,15 +238,29 @@ fn the_engine_cuts_queries_as_the_indexer_cut_the_text() {
         "县（市、区）",
         "第4.3.1条",
         "补",
+        // Traditional characters of words the site has.
+        "積水潭醫院",
+        "購房補貼　安寧療護",
+        "鄉鎮衛生院與兩個允許",
     ];
     let samples: Vec<_> = samples
         .iter()
-        .map(|t| json!({ "text": t, "indexed": jiedu::search::token_texts(t) }))
+        .map(|t| {
+            json!({
+                "text": t,
+                "folded": jiedu::search::folded(t),
+                "indexed": jiedu::search::token_texts(t),
+            })
+        })
         .collect();
     let report = common::run_browser_script(
         "tokens.mjs",
         &out,
-        &json!({ "engine": jiedu::search::ENGINE, "samples": samples }),
+        &json!({
+            "engine": jiedu::search::ENGINE,
+            "meta": format!("{}/meta.json", jiedu::search::BUNDLE_DIR),
+            "samples": samples,
+        }),
     );
     println!("{report}");
 }

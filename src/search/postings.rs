@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::records::Record;
-use super::tokens::{folded, for_each_token, Token};
+use super::tokens::{folded, for_each_token, han_text, simplified_pairs, Token};
 use super::varint;
 
 /// A token in the title counts this many times: a passage titled 购房补贴 is about it.
@@ -131,6 +131,20 @@ impl Postings {
         let tf = tf as f32;
         let bm25 = tf * (K1 + 1.0) / (tf + self.norms[id]);
         ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).max(1)
+    }
+
+    /// The Traditional → Simplified pairs of the fold whose Simplified character the index
+    /// holds, as one string of pairs: a query character folding to any other character cannot
+    /// match anything, so the engine needs no more of the table.
+    pub fn simplified_pairs(&self) -> String {
+        let mut held = std::collections::HashSet::new();
+        for &k in self.han.keys() {
+            held.extend(han_text(k).chars());
+        }
+        simplified_pairs(|c| held.contains(&c))
+            .into_iter()
+            .flat_map(|(t, s)| [t, s])
+            .collect()
     }
 
     /// Postings in all lists.

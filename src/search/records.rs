@@ -81,7 +81,28 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
         });
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
-    out
+    by_page(out)
+}
+
+/// The page a record's URL is on (without the passage's anchor).
+pub fn page_of(url: &str) -> &str {
+    url.split('#').next().unwrap_or(url)
+}
+
+/// The records with those of one page next to each other (pages in order of their first
+/// record, passages in page order), so the engine can tell a page from its record ids alone
+/// and show one result per page.
+fn by_page(records: Vec<Record<'_>>) -> Vec<Record<'_>> {
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        first.entry(page_of(&r.url).to_string()).or_insert(i);
+    }
+    let mut keyed: Vec<(usize, Record)> = records
+        .into_iter()
+        .map(|r| (first[page_of(&r.url)], r))
+        .collect();
+    keyed.sort_by_key(|(page, _)| *page);
+    keyed.into_iter().map(|(_, r)| r).collect()
 }
 
 fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) {
