@@ -161,6 +161,13 @@ fn citizens_questions_find_clauses_and_answers_in_chromium() {
                 clause_href(site, &format!("{slug}:4.1.1")), clause_href(site, &format!("{slug}:4.2.1")) ] },
             { "text": "安宁疗护", "within": 20, "expect": [ clause_href(site, &format!("{slug}:4.6.1")) ] },
         ],
+        "grouped": { "query": "积水潭" },
+        "question": {
+            "query": "引进人才有购房补贴吗",
+            "first": question_href(site, "购房补贴"),
+            "words": ["引进人才", "购房补贴"],
+        },
+        "typo": { "query": "积水谭", "corrected": "积水潭" },
         "filter": { "query": "积水潭", "format": "简明问答", "unit": unit },
         "passage": { "query": "积水潭", "format": "落实进展" },
     });

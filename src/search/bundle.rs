@@ -26,9 +26,10 @@ use super::tokens::han_text;
 use super::varint;
 use crate::diagnostics::Diagnostics;
 
-/// Aim for index shards of about this many bytes: a query of a few characters then fetches a
-/// few tens of kilobytes.
-const SHARD_BYTES: usize = 8 * 1024;
+/// Aim for index shards of about this many bytes (postings estimated at 3 bytes, which
+/// undercounts the tokens' own bytes about twofold): a question of a dozen characters then
+/// fetches a dozen small shards rather than most of a small site's index.
+const SHARD_BYTES: usize = 2 * 1024;
 /// Most shards a site gets; the modulus must leave room for the many distinct characters.
 const MAX_SHARDS: usize = 4096;
 /// Aim for fragment files of about this many bytes.
@@ -89,7 +90,7 @@ pub fn bundle(
     for (path, bytes) in lists {
         put(&path, bytes)?;
     }
-    put("engine.js", ENGINE.as_bytes().to_vec())?;
+    put("engine.js", compact(ENGINE).into_bytes())?;
     let pages = page_starts(records);
     version.add("pages", pages.as_bytes());
     version.add("fold", vocabulary.fold.as_bytes());
@@ -165,6 +166,31 @@ fn filter_lists<'r, V: AsRef<str>>(
         .enumerate()
         .map(|(i, ids)| (format!("{name}/{i}.bin"), id_list(ids.into_iter())))
         .collect()
+}
+
+/// The engine without its comments and indentation: every search page loads it, and the
+/// comments are for the people reading engine.js in the source. Only `/* … */` blocks that
+/// open a line are comments in engine.js (it has no such text in a string or regex).
+fn compact(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_comment = false;
+    for line in js.lines() {
+        let t = line.trim();
+        if !in_comment && t.starts_with("/*") {
+            in_comment = true;
+        }
+        if in_comment {
+            if t.contains("*/") {
+                in_comment = false;
+            }
+            continue;
+        }
+        if !t.is_empty() && !t.starts_with("//") {
+            out.push_str(t);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A bit per record, set where a page begins (bit `i % 8` of byte `i / 8`), in base64.

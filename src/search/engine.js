@@ -84,10 +84,10 @@ function pairs(text) {
     run of one Chinese character, and a word at the end of the query (still being typed),
     match every token that begins with them. */
 function runTokens(run, last) {
-  if (!run.han) return [{ token: run.text, prefix: last, covers: [0] }];
   const chars = [...run.text];
+  if (!run.han) return [{ token: run.text, prefix: last, covers: chars.map((_, i) => i) }];
   if (chars.length === 1) return [{ token: run.text, prefix: true, covers: [0] }];
-  return pairs(run.text).map((t, i) => ({ token: t, prefix: false, covers: [i, i + 1] }));
+  return pairs(run.text).map((t, i) => ({ token: t, prefix: false, pair: true, covers: [i, i + 1] }));
 }
 
 /** The tokens a query asks for, before question words are dropped. */
@@ -259,9 +259,13 @@ export async function init() {
 /* ---- search ---- */
 
 /* A passage is a hit when it covers this share of the query's characters (those left once
-   question words are dropped). A run of up to SHORT_RUN characters is a word: it counts only
-   when all of it is covered; a longer run (a sentence without punctuation) counts when
-   PARTIAL_RUN of it is. A run of one character (报 in 能报多少) only adds to the score. */
+   question words are dropped). The query is cut into words where a pair of characters occurs
+   nowhere in the index (医院|招聘 in 医院招聘, 住|院 when the site never says 住院): a word of
+   up to SHORT_RUN characters counts only when all of it is covered, a longer one (a phrase
+   the index has throughout) when PARTIAL_RUN of it is; a character left alone by such cuts
+   counts as not covered. A query of up to SHORT_RUN characters is one or two words and must
+   be covered whole (or corrected). A character typed on its own (报 in 能报多少) only adds
+   to the score. */
 const MIN_COVERAGE = 0.6;
 const SHORT_RUN = 4;
 const PARTIAL_RUN = 0.6;
@@ -304,12 +308,12 @@ export async function search(query, { filters = {} } = {}) {
     id: h.id,
     score: h.score,
     coverage: h.coverage,
-    words: h.words,
+    words: longest(h.words),
     others: h.others.length,
     data: () => data(h.id, h.words),
     more: () => Promise.all(h.others.map((id) => data(id, h.words))),
   }));
-  return { results, corrected, words: [...new Set(hits.flatMap((h) => h.words))] };
+  return { results, corrected, words: longest(hits.flatMap((h) => h.words)) };
 }
 
 /** Every passage covering enough of the query, with its score and the words it matched. */
@@ -327,7 +331,7 @@ async function score(parts, allowed) {
         for (const t of runTokens({ text, han: part.han }, part.last && i === segments.length - 1)) {
           const key = (t.prefix ? "…" : "") + t.token;
           if (!tokens.has(key)) tokens.set(key, { token: t.token, prefix: t.prefix });
-          list.push({ key, covers: t.covers.map((c) => c + offset) });
+          list.push({ key, pair: t.pair, covers: t.covers.map((c) => c + offset) });
         }
         offset += [...text].length;
       });
@@ -340,50 +344,86 @@ async function score(parts, allowed) {
   const idf = new Map(keys.map((k, i) => [k, Math.log(1 + (meta.records - lists[i].size + 0.5) / (lists[i].size + 0.5))]));
   const ids = new Set();
   for (const list of lists) for (const id of list.keys()) if (!allowed || allowed.has(id)) ids.add(id);
+  for (const { alternatives } of plan) for (const alt of alternatives) alt.words = words(alt, postings);
   const total = needed.reduce((n, p) => n + p.length, 0);
   const hits = [];
   for (const id of ids) {
     let covered = 0, sum = 0, whole = 0;
-    const words = [];
+    const found = [];
     for (const { part, needed: isNeeded, alternatives } of plan) {
       let best = null;
       for (const alt of alternatives) {
         const marks = new Uint8Array(alt.length);
+        const links = new Uint8Array(alt.length); // links[c]: the pair c, c + 1 matched here
         let s = 0;
         for (const t of alt.tokens) {
           const w = postings.get(t.key).get(id);
           if (w === undefined) continue;
           s += idf.get(t.key) * w;
           for (const c of t.covers) marks[c] = 1;
+          if (t.pair) links[t.covers[0]] = 1;
+          else links.fill(1, t.covers[0], t.covers[t.covers.length - 1]);
         }
-        const share = marks.reduce((n, m) => n + m, 0) / alt.length;
-        if (!best || share > best.share || (share === best.share && s > best.s)) best = { share, s, marks, alt };
+        const counted = new Uint8Array(alt.length);
+        for (const [from, to] of alt.words) {
+          let n = 0;
+          for (let c = from; c < to; c++) n += marks[c];
+          const len = to - from;
+          if (n === len || (len > SHORT_RUN && n / len >= PARTIAL_RUN)) {
+            for (let c = from; c < to; c++) counted[c] = marks[c];
+          }
+        }
+        const share = counted.reduce((n, m) => n + m, 0) / alt.length;
+        if (!best || share > best.share || (share === best.share && s > best.s)) best = { share, s, counted, links, alt };
       }
-      const counts = best.share === 1 || (part.length > SHORT_RUN && best.share >= PARTIAL_RUN);
-      if (best.s > 0 && (counts || !isNeeded)) {
+      if (best.s > 0 && (best.share > 0 || !isNeeded)) {
         sum += best.s;
-        words.push(...coveredWords(best.alt.text, best.marks));
+        found.push(...coveredWords(best.alt.text, isNeeded ? best.counted : best.counted.fill(1), best.links));
       }
-      if (isNeeded && counts) covered += part.length * best.share;
+      if (isNeeded) covered += part.length * best.share;
       if (isNeeded && best.share === 1) whole += 1;
     }
     const coverage = covered / total;
-    if (coverage < MIN_COVERAGE) continue;
-    hits.push({ id, coverage, words, score: sum * coverage * coverage * (1 + whole / needed.length) });
+    if (coverage < (total <= SHORT_RUN ? 1 : MIN_COVERAGE)) continue;
+    hits.push({ id, coverage, words: found, score: sum * coverage * coverage * (1 + whole / needed.length) });
   }
   return hits;
 }
 
-/** The stretches of `text` whose characters are marked. */
-function coveredWords(text, marks) {
+/** The words of an alternative: [from, to) character ranges joined by pairs the index has.
+    A lone character cut from a longer run is a word that nothing covers; a segment of one
+    character, or of letters and digits, is a word covered by its own (prefix) token. */
+function words(alt, postings) {
+  if (!alt.tokens.some((t) => t.pair)) return [[0, alt.length]];
+  const known = new Uint8Array(alt.length); // known[c]: the pair c, c + 1 occurs somewhere
+  for (const t of alt.tokens) if (t.pair && postings.get(t.key).size) known[t.covers[0]] = 1;
+  const out = [];
+  let from = 0;
+  for (let c = 0; c < alt.length; c++) {
+    if (c + 1 < alt.length && known[c]) continue;
+    out.push([from, c + 1]);
+    from = c + 1;
+  }
+  return out;
+}
+
+/** The stretches of `text` whose characters are marked, cut where the pair between two
+    characters did not match (引进 and 人才 are two words unless 进人 matched too). */
+function coveredWords(text, marks, links) {
   const out = [];
   let word = "";
   [...text].forEach((c, i) => {
+    if (word && !(marks[i] && links[i - 1])) { out.push(word); word = ""; }
     if (marks[i]) word += c;
-    else if (word) { out.push(word); word = ""; }
   });
   if (word) out.push(word);
   return out;
+}
+
+/** Words without those that are part of another. */
+function longest(words) {
+  const unique = [...new Set(words)];
+  return unique.filter((w) => !unique.some((o) => o !== w && o.includes(w)));
 }
 
 /** One hit per page: its best passage, and the ids of the page's other matching passages. */
