@@ -501,6 +501,8 @@ async function neighbours(chars, i) {
   return out;
 }
 
+const LEAD = 30; // characters of a passage shown where it is listed under its page
+
 async function data(id, words) {
   const rows = await load(`f/${Math.floor(id / meta.per_fragment)}.json`, (r) => r.json());
   const [url, title, format, context, text] = rows[id % meta.per_fragment];
@@ -508,6 +510,7 @@ async function data(id, words) {
     url,
     meta: { title, kind: meta.formats[format] || "", context },
     excerpt: excerpt(title, text, words),
+    lead: [...text].length > LEAD ? [...text].slice(0, LEAD).join("") + "……" : text,
   };
 }
 

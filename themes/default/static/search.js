@@ -95,7 +95,7 @@ function hitNode(result, data) {
       const others = await result.more();
       ul.replaceChildren(...others.map((d) => {
         const item = document.createElement("li");
-        item.append(link(d.url, d.meta.title || d.url));
+        item.append(link(d.url, d.meta.title || d.url), "：" + d.lead);
         return item;
       }));
     });
