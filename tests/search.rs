@@ -165,7 +165,7 @@ fn citizens_questions_find_clauses_and_answers_in_chromium() {
         "question": {
             "query": "引进人才有购房补贴吗",
             "first": question_href(site, "购房补贴"),
-            "words": ["引进人才", "购房补贴"],
+            "words": ["引进", "购房补贴"],
         },
         "typo": { "query": "积水谭", "corrected": "积水潭" },
         "filter": { "query": "积水潭", "format": "简明问答", "unit": unit },

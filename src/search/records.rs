@@ -375,7 +375,7 @@ mod tests {
 
     #[test]
     fn long_sections_split_at_their_anchored_paragraphs() {
-        let first = "开头。".repeat(120);
+        let first = "开头。".repeat(200);
         let cited = "第二段引用条款。".repeat(10);
         let body = RichText {
             plain: format!("{first}\n{cited}\n第三段。"),
