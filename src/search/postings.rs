@@ -17,8 +17,11 @@ const TITLE_BOOST: u32 = 3;
 /// one-line infographic caption would outrank the clause it summarises.
 const K1: f32 = 1.2;
 const B: f32 = 0.3;
-/// Weights are stored as integers in hundredths.
-const WEIGHT_SCALE: f32 = 100.0;
+/// Weights are stored as integers in 25ths: BM25 stays below K1 + 1 and a record's weight at
+/// most [`PRIMARY`](super::records::PRIMARY), so every weight fits one varint byte (below 128)
+/// — a third of a common pair's list (健康 is in nearly every record), which a question
+/// downloads whole — while tf 1, 2 and 3 still score apart.
+const WEIGHT_SCALE: f32 = 25.0;
 /// Records tokenized at once; bounds the memory of token lists waiting to be merged.
 const BATCH: usize = 4096;
 
@@ -130,7 +133,7 @@ impl Postings {
         let id = record as usize;
         let tf = tf as f32;
         let bm25 = tf * (K1 + 1.0) / (tf + self.norms[id]);
-        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).max(1)
+        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).clamp(1, 127)
     }
 
     /// The Traditional → Simplified pairs of the fold whose Simplified character the index
