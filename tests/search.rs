@@ -319,10 +319,9 @@ fn judged_citizen_queries_meet_their_targets_in_chromium() {
     let tmp = tempfile::tempdir().unwrap();
     let (built, out) = common::build_site(&example(), tmp.path(), true);
     let site = &built.site;
-    let set: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(common::fixture("search-queries.json")).unwrap(),
-    )
-    .unwrap();
+    let set: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::fixture("search-queries.json")).unwrap())
+            .unwrap();
     let queries: Vec<_> = set["queries"]
         .as_array()
         .unwrap()

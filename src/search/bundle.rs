@@ -94,7 +94,12 @@ pub fn bundle(
     let pages = page_starts(records);
     version.add("pages", pages.as_bytes());
     version.add("fold", vocabulary.fold.as_bytes());
-    version.add("synonyms", serde_json::to_string(&vocabulary.synonyms).unwrap_or_default().as_bytes());
+    version.add(
+        "synonyms",
+        serde_json::to_string(&vocabulary.synonyms)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     let meta = json!({
         "version": version.hex(),
         "records": records.len(),
@@ -208,8 +213,7 @@ fn page_starts(records: &[Record]) -> String {
 }
 
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk

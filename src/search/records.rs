@@ -388,7 +388,10 @@ mod tests {
         };
         let s = sections(&body);
         assert_eq!(s.len(), 2, "{s:?}");
-        assert_eq!((s[0].anchor.as_deref(), s[0].text.as_str()), (None, first.as_str()));
+        assert_eq!(
+            (s[0].anchor.as_deref(), s[0].text.as_str()),
+            (None, first.as_str())
+        );
         assert_eq!(s[1].anchor.as_deref(), Some("duan-2"));
         assert_eq!(s[1].text, format!("{cited}\n第三段。"));
         let short = RichText {
