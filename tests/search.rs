@@ -354,3 +354,34 @@ fn judged_citizen_queries_meet_their_targets_in_chromium() {
     );
     println!("{report}");
 }
+
+/// A site's own synonyms in jiedu.yaml reach the engine: a word the portal never uses finds
+/// the page that says it the policy's way; a line the build cannot read stops it, saying why.
+#[test]
+fn a_sites_search_synonyms_widen_queries_and_bad_lines_are_reported() {
+    let site = common::ExampleSite::new();
+    site.edit("jiedu.yaml", |t| {
+        format!("{t}search_synonyms:\n  - 骨头 = 骨科\n")
+    });
+    let out = site.build();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let clause = "/yiliao-gaodi/clause/4-1-1/";
+    let report = common::run_browser_script(
+        "recall.mjs",
+        &site.out(),
+        &json!({
+            "search_page": "/search/",
+            "engine": format!("/{}", jiedu::search::ENGINE),
+            "terms": [{ "term": "骨头", "pages": [clause] }],
+        }),
+    );
+    println!("{report}");
+
+    site.edit("jiedu.yaml", |t| format!("{t}  - 骨头\n"));
+    let out = site.build();
+    assert!(!out.status.success());
+    assert_eq!(
+        common::stderr(&out).lines().next().unwrap_or(""),
+        "[1/1] 错误：jiedu.yaml：search_synonyms 第 2 项“骨头”看不懂：应写成“群众说法 = 政策说法”，等号两边都要有词"
+    );
+}
