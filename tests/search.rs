@@ -162,6 +162,7 @@ fn citizens_questions_find_clauses_and_answers_in_chromium() {
             { "text": "安宁疗护", "within": 20, "expect": [ clause_href(site, &format!("{slug}:4.6.1")) ] },
         ],
         "grouped": { "query": "积水潭" },
+        "many": { "query": "医院" },
         "question": {
             "query": "引进人才有购房补贴吗",
             "first": question_href(site, "购房补贴"),

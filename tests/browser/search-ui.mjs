@@ -85,6 +85,16 @@ for (const q of expect.queries) {
   }
 }
 
+// Ten results at first; 显示更多结果 appends the next ones, still one per page.
+{
+  const first = await typeQuery(expect.many.query);
+  checks.ok(first.length === 10 && await page.isVisible("#search-more"), `"${expect.many.query}": 10 results shown first, with 显示更多结果 (${first.length})`);
+  await page.click("#search-more");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results > li").length > 10);
+  const all = (await hits()).map((h) => path(h.href).split("#")[0]);
+  checks.ok(new Set(all).size === all.length && all.length > 10, `显示更多结果 adds other pages (${all.length})`);
+}
+
 // A question typed as people ask it: the words matched are said, and 简明问答 questions are
 // suggested.
 {

@@ -10,7 +10,10 @@ const unitSelect = document.getElementById("search-unit");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const suggestions = document.getElementById("search-suggestions");
-const PAGE_SIZE = 20;
+const more = document.getElementById("search-more");
+/* Results shown at once; each shown result fetches its passage, so the first answer to a
+   query stays a small download (fragments are most of it on a large portal). */
+const PAGE_SIZE = 10;
 
 let engine = null;
 let latest = 0;
@@ -104,6 +107,19 @@ function hitNode(result, data) {
   return li;
 }
 
+/* 显示更多结果 appends the next PAGE_SIZE results, fetching only their passages. */
+function showMore(results, ticket) {
+  more.hidden = results.length <= list.childElementCount;
+  more.onclick = async () => {
+    const from = list.childElementCount;
+    const next = results.slice(from, from + PAGE_SIZE);
+    const data = await Promise.all(next.map((r) => r.data()));
+    if (ticket !== latest) return;
+    list.append(...data.map((d, i) => hitNode(next[i], d)));
+    more.hidden = results.length <= list.childElementCount;
+  };
+}
+
 /* Questions from 简明问答 among the hits, one tap from their answers. */
 function suggest(shown) {
   const questions = shown.filter((d) => d.meta.kind === "简明问答" && /[？?]$/.test(d.meta.title || "")).slice(0, 3);
@@ -128,6 +144,7 @@ async function run() {
   if (!term) {
     list.replaceChildren();
     suggest([]);
+    more.hidden = true;
     status.textContent = "请输入要查找的内容。";
     return;
   }
@@ -144,6 +161,7 @@ async function run() {
   if (ticket !== latest) return;
   list.replaceChildren(...shown.map((d, i) => hitNode(page[i], d)));
   suggest(shown);
+  showMore(results, ticket);
   const words = search && search.words.length ? `，匹配的词：${[...new Set(search.words)].join("、")}` : "";
   const count = results.length > shown.length
     ? `找到 ${results.length} 个页面${words}，显示前 ${shown.length} 个。`
