@@ -31,6 +31,9 @@ pub struct Config {
     /// Short description for the home page and `ColumnDescription`.
     #[serde(default, alias = "简介")]
     pub description: Option<String>,
+    /// Site search synonyms added to the default list, each `群众说法 = 政策说法 …`.
+    #[serde(default, alias = "搜索同义词")]
+    pub search_synonyms: Vec<String>,
 }
 
 impl Config {
@@ -71,6 +74,7 @@ mod tests {
             icp: None,
             police_record: None,
             description: None,
+            search_synonyms: Vec::new(),
         }
     }
 

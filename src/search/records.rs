@@ -81,7 +81,28 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
         });
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
-    out
+    by_page(out)
+}
+
+/// The page a record's URL is on (without the passage's anchor).
+pub fn page_of(url: &str) -> &str {
+    url.split('#').next().unwrap_or(url)
+}
+
+/// The records with those of one page next to each other (pages in order of their first
+/// record, passages in page order), so the engine can tell a page from its record ids alone
+/// and show one result per page.
+fn by_page(records: Vec<Record<'_>>) -> Vec<Record<'_>> {
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        first.entry(page_of(&r.url).to_string()).or_insert(i);
+    }
+    let mut keyed: Vec<(usize, Record)> = records
+        .into_iter()
+        .map(|r| (first[page_of(&r.url)], r))
+        .collect();
+    keyed.sort_by_key(|(page, _)| *page);
+    keyed.into_iter().map(|(_, r)| r).collect()
 }
 
 fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) {
@@ -175,13 +196,13 @@ fn interpretation_records<'a>(
         if n == 0 && !intro.is_empty() {
             text = format!("{}\n{text}", intro.join("\n"));
         }
-        let (url, title, context) = match section.heading {
-            Some((heading, anchor)) => (
-                format!("{page}#{anchor}"),
-                Cow::from(heading),
-                Some(Cow::from(&i.title)),
-            ),
-            None => (page.clone(), Cow::from(&i.title), None),
+        let url = match &section.anchor {
+            Some(anchor) => format!("{page}#{anchor}"),
+            None => page.clone(),
+        };
+        let (title, context) = match section.heading {
+            Some(heading) => (Cow::from(heading), Some(Cow::from(&i.title))),
+            None => (Cow::from(&i.title), None),
         };
         out.push(Record {
             url,
@@ -240,26 +261,75 @@ fn cited_units<'a>(site: &'a Site, cites: &[ClauseLink]) -> Vec<&'a str> {
 /// A part of a text between two headings; the first part has no heading.
 #[derive(Debug, PartialEq, Eq)]
 struct Section {
-    /// Heading text and its anchor.
-    heading: Option<(String, String)>,
+    /// The heading the part is under.
+    heading: Option<String>,
+    /// Where the part begins on the page: its heading's anchor, or that of its first paragraph.
+    anchor: Option<String>,
     text: String,
 }
 
-/// Splits a text at its headings (levels 2 and 3), so a hit links to the section it is in.
-/// `plain` holds one block per line and each heading is a block of its own.
+/// A part longer than this is split at its paragraphs with anchors (those citing clauses), so
+/// a hit in a long transcript lands on its paragraph rather than at the top of the page.
+const LONG_SECTION: usize = 600;
+
+/// Splits a text at its headings (levels 2 and 3), and long parts at their anchored
+/// paragraphs, so a hit links to the passage it is in. `plain` holds one block per line and
+/// each heading is a block of its own.
 fn sections(body: &RichText) -> Vec<Section> {
-    let mut out = vec![Section {
+    let mut parts = vec![Section {
         heading: None,
+        anchor: None,
         text: String::new(),
     }];
     let mut headings = body.headings.iter().peekable();
     for line in body.plain.lines() {
         if let Some(h) = headings.next_if(|h| h.text.trim() == line.trim()) {
-            out.push(Section {
-                heading: Some((h.text.clone(), h.anchor.clone())),
+            parts.push(Section {
+                heading: Some(h.text.clone()),
+                anchor: Some(h.anchor.clone()),
                 text: String::new(),
             });
             continue;
+        }
+        if let Some(current) = parts.last_mut() {
+            if !current.text.is_empty() {
+                current.text.push('\n');
+            }
+            current.text.push_str(line);
+        }
+    }
+    parts.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
+    parts
+        .into_iter()
+        .flat_map(|s| paragraphs(s, body))
+        .collect()
+}
+
+/// A long section as passages, each beginning at an anchored paragraph (the first keeps the
+/// section's own start); a short one as it is.
+fn paragraphs(section: Section, body: &RichText) -> Vec<Section> {
+    if section.text.chars().count() <= LONG_SECTION {
+        return vec![section];
+    }
+    let anchor_of = |line: &str| {
+        body.citing_blocks.iter().find_map(|b| {
+            let start = b.excerpt.trim_end_matches('…');
+            (!start.is_empty() && line.trim().starts_with(start)).then(|| b.anchor.clone())
+        })
+    };
+    let mut out = vec![Section {
+        heading: section.heading.clone(),
+        anchor: section.anchor,
+        text: String::new(),
+    }];
+    for line in section.text.lines() {
+        let started = out.last().is_some_and(|s| !s.text.is_empty());
+        if let Some(anchor) = anchor_of(line).filter(|_| started) {
+            out.push(Section {
+                heading: section.heading.clone(),
+                anchor: Some(anchor),
+                text: String::new(),
+            });
         }
         if let Some(current) = out.last_mut() {
             if !current.text.is_empty() {
@@ -268,7 +338,6 @@ fn sections(body: &RichText) -> Vec<Section> {
             current.text.push_str(line);
         }
     }
-    out.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
     out
 }
 
@@ -299,10 +368,36 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert_eq!(s[0].heading, None);
         assert_eq!(s[0].text, "导语。");
-        assert_eq!(
-            s[2].heading,
-            Some(("二、要点".to_string(), "二要点".to_string()))
-        );
+        assert_eq!(s[2].heading.as_deref(), Some("二、要点"));
+        assert_eq!(s[2].anchor.as_deref(), Some("二要点"));
         assert_eq!(s[2].text, "要点一。\n要点二。");
+    }
+
+    #[test]
+    fn long_sections_split_at_their_anchored_paragraphs() {
+        let first = "开头。".repeat(200);
+        let cited = "第二段引用条款。".repeat(10);
+        let body = RichText {
+            plain: format!("{first}\n{cited}\n第三段。"),
+            citing_blocks: vec![crate::markdown::CitingBlock {
+                anchor: "duan-2".into(),
+                excerpt: format!("{}…", cited.chars().take(20).collect::<String>()),
+                targets: vec!["p:1".into()],
+            }],
+            ..RichText::default()
+        };
+        let s = sections(&body);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(
+            (s[0].anchor.as_deref(), s[0].text.as_str()),
+            (None, first.as_str())
+        );
+        assert_eq!(s[1].anchor.as_deref(), Some("duan-2"));
+        assert_eq!(s[1].text, format!("{cited}\n第三段。"));
+        let short = RichText {
+            plain: format!("短。\n{cited}"),
+            ..body
+        };
+        assert_eq!(sections(&short).len(), 1);
     }
 }
