@@ -3,6 +3,7 @@
 //! note of each clause parsed into lead and responsible units.
 
 pub mod numbering;
+pub mod outline;
 pub mod units;
 
 use std::collections::HashMap;
