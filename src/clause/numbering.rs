@@ -121,6 +121,21 @@ fn detect_paren(text: &str) -> Option<Numbering> {
 
 /// `1.`, `1、`, `１．`, not `1.5` nor `2023年`.
 fn detect_arabic(text: &str) -> Option<Numbering> {
+    detect_arabic_then(text, false)
+}
+
+/// `11.121人才梯队项目`: arabic numbering directly followed by digits, which is a clause start
+/// only where the numbering sequence expects it (the caller decides).
+pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
+    detect_arabic_then(text, true).filter(|n| {
+        text[n.len..]
+            .chars()
+            .next()
+            .is_some_and(|c| to_ascii_digit(c).is_some())
+    })
+}
+
+fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> {
     let digits: String = text
         .chars()
         .take_while(|&c| to_ascii_digit(c).is_some())
@@ -135,7 +150,7 @@ fn detect_arabic(text: &str) -> Option<Numbering> {
         return None;
     }
     let next = after[sep.len_utf8()..].chars().next();
-    if next.is_some_and(|c| to_ascii_digit(c).is_some()) {
+    if !digits_may_follow && next.is_some_and(|c| to_ascii_digit(c).is_some()) {
         return None;
     }
     numbering(Style::Arabic, value, text, digits.len() + sep.len_utf8())

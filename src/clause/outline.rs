@@ -16,14 +16,20 @@ pub struct OutlineNode {
     pub heading: String,
     pub text: String,
     pub units: Vec<OutlineUnits>,
+    /// Units that guide the work (`指导`): neither lead nor other.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub guiding: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<OutlineNode>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct OutlineUnits {
-    /// The role word as the document writes it, e.g. `配合单位` or `负责`.
-    pub label: String,
+    /// The role label as the document writes it before `：`, e.g. `配合单位`; `null` when the
+    /// note names the role with a verb instead (`X、Y负责`), which is then in `word`.
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub word: Option<String>,
     /// `lead` or `other`.
     pub role: &'static str,
     pub names: Vec<String>,
@@ -53,15 +59,19 @@ pub fn outline(tree: &ClauseTree) -> Vec<OutlineNode> {
                     units: n
                         .units
                         .iter()
+                        .filter(|g| g.role != Role::Guide)
                         .map(|g| OutlineUnits {
-                            label: g.label.clone(),
-                            role: match g.role {
-                                Role::Lead => "lead",
-                                Role::Responsible => "other",
+                            label: (!g.verb && !g.label.is_empty()).then(|| g.label.clone()),
+                            word: g.verb.then(|| g.label.clone()),
+                            role: if g.role == Role::Lead {
+                                "lead"
+                            } else {
+                                "other"
                             },
                             names: g.names.clone(),
                         })
                         .collect(),
+                    guiding: n.units_with_role(Role::Guide).cloned().collect(),
                     children,
                 };
                 path.pop();
