@@ -48,6 +48,10 @@ pub struct Node {
     pub style: Option<Style>,
     #[serde(skip)]
     pub ordinal: u32,
+    /// Numbered straight through the document (`1.`–`45.` across parts), so its own label
+    /// names it without its parents'.
+    #[serde(skip)]
+    pub numbered_through: bool,
 }
 
 impl Node {

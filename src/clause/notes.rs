@@ -119,6 +119,7 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
             line: p.line,
             style: None,
             ordinal: k,
+            numbered_through: false,
         });
     }
     diags.push(

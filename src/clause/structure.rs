@@ -159,6 +159,7 @@ fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
         line,
         style: None,
         ordinal: 0,
+        numbered_through: false,
     };
     if let Some(rest) = rest {
         node.paragraphs.push(Paragraph { text: rest, line });
@@ -213,37 +214,26 @@ fn runs_straight_through(roots: &[Node], style: Style) -> bool {
     carried > 0
 }
 
-/// How a straight-through style is numbered: by its own number, or, where that number is
-/// also another node's id, by its own number under its top-level part (`2.10`).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Flat {
-    Bare,
-    UnderTop,
-}
-
 fn ids(
     nodes: &mut [Node],
     parent: Option<&str>,
-    top: Option<&str>,
-    flat: &HashMap<Style, Flat>,
+    bare: &HashSet<Style>,
+    straight: &[Style],
     unnumbered: &mut u32,
 ) {
     for n in nodes.iter_mut() {
+        n.numbered_through = n.style.is_some_and(|s| straight.contains(&s));
         n.id = match (n.style, parent) {
             (None, _) => {
                 *unnumbered += 1;
                 format!("s{unnumbered}")
             }
-            (Some(s), _) => match (flat.get(&s), top, parent) {
-                (Some(Flat::Bare), _, _) | (Some(Flat::UnderTop), None, _) => n.ordinal.to_string(),
-                (Some(Flat::UnderTop), Some(t), _) => format!("{t}.{}", n.ordinal),
-                (None, _, Some(p)) => format!("{p}.{}", n.ordinal),
-                (None, _, None) => n.ordinal.to_string(),
-            },
+            (Some(s), _) if bare.contains(&s) => n.ordinal.to_string(),
+            (Some(_), Some(p)) => format!("{p}.{}", n.ordinal),
+            (Some(_), None) => n.ordinal.to_string(),
         };
         let id = n.id.clone();
-        let top = top.unwrap_or(&id).to_string();
-        ids(&mut n.children, Some(&id), Some(&top), flat, unnumbered);
+        ids(&mut n.children, Some(&id), bare, straight, unnumbered);
     }
 }
 
@@ -262,7 +252,7 @@ fn has_duplicate_ids(nodes: &[Node]) -> bool {
 }
 
 /// Ids from the written ordinals (`4.1.1`), or a clause's own number where its style runs
-/// straight through and the number alone is unique; sequence gaps and restarts are warnings.
+/// straight through and the number alone is unique (otherwise the ordinals' path stays); sequence gaps and restarts are warnings.
 pub(super) fn assign_ids(roots: &mut [Node], file: &Path, diags: &mut Diagnostics) {
     let mut styles: Vec<Style> = Vec::new();
     collect_styles(roots, &mut styles);
@@ -271,19 +261,16 @@ pub(super) fn assign_ids(roots: &mut [Node], file: &Path, diags: &mut Diagnostic
         .copied()
         .filter(|s| runs_straight_through(roots, *s))
         .collect();
-    let mut flat: HashMap<Style, Flat> = HashMap::new();
-    // Deepest first: a clause number is the id a reader quotes.
+    // A clause number is the id a reader quotes, where it is unique (not also a part's id).
+    let mut bare: HashSet<Style> = HashSet::new();
     for s in straight.iter().rev() {
-        for mode in [Flat::Bare, Flat::UnderTop] {
-            flat.insert(*s, mode);
-            ids(roots, None, None, &flat, &mut 0);
-            if !has_duplicate_ids(roots) {
-                break;
-            }
-            flat.remove(s);
+        bare.insert(*s);
+        ids(roots, None, &bare, &straight, &mut 0);
+        if has_duplicate_ids(roots) {
+            bare.remove(s);
         }
     }
-    ids(roots, None, None, &flat, &mut 0);
+    ids(roots, None, &bare, &straight, &mut 0);
     for s in &styles {
         if straight.contains(s) {
             check_straight(roots, *s, file, diags);
