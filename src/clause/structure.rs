@@ -108,8 +108,14 @@ pub(super) fn build_tree(blocks: &[Block], file: &Path, diags: &mut Diagnostics)
         }
         let next = detected.get(i + 1).and_then(Option::as_ref);
         let next_level = next.and_then(|n| level_of.get(&n.style).copied());
-        let nests_deeper = match (stack.last(), next_level) {
-            (Some((l, _)), Some(nl)) => nl > *l,
+        // The numbering after the line would start again under an item that already has its
+        // text or items: the line closes that item rather than opening its first items.
+        let nests_deeper = match (stack.first(), next_level) {
+            (Some((top, _)), Some(nl)) if nl > *top => stack
+                .iter()
+                .rev()
+                .find(|(l, _)| *l < nl)
+                .is_some_and(|(_, n)| !n.paragraphs.is_empty() || !n.children.is_empty()),
             _ => false,
         };
         if !stack.is_empty() && nests_deeper && is_unnumbered_heading(&block.text, next) {
