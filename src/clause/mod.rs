@@ -214,7 +214,7 @@ pub(crate) fn split_heading(text: &str) -> (String, Option<String>, bool) {
 /// Parses a policy body (Markdown) whose first line is line `first_line` of `file`.
 ///
 /// The whole document is read before anything is decided: levels come from the numbering
-/// styles present (`第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`), ids from whether each
+/// styles present (`第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`), ids from whether each
 /// style restarts under its parent or runs straight through, task clauses from the deepest level
 /// and the leaves that carry a unit note. Whatever is guessed is a warning.
 pub fn parse(body: &str, first_line: usize, file: &Path) -> (ClauseTree, Diagnostics) {

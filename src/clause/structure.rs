@@ -11,16 +11,17 @@ use super::{split_heading, Block, ClauseTree, Node, Paragraph};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The nesting of numbering styles in Chinese official writing (GB/T 9704 and common usage):
-/// `第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`.
+/// `第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`.
 fn rank(style: Style) -> usize {
     match style {
-        Style::Chapter => 0,
-        Style::Section => 1,
-        Style::Article => 2,
-        Style::CnComma => 3,
-        Style::CnParen => 4,
-        Style::Arabic => 5,
-        Style::ArabicParen => 6,
+        Style::Part => 0,
+        Style::Chapter => 1,
+        Style::Section => 2,
+        Style::Article => 3,
+        Style::CnComma => 4,
+        Style::CnParen => 5,
+        Style::Arabic => 6,
+        Style::ArabicParen => 7,
     }
 }
 

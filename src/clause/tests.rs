@@ -445,3 +445,13 @@ fn an_unclosed_note_and_an_implausible_unit_are_warnings() {
     assert_eq!(c[0].units[1].names, vec!["市财政局"]);
     assert_eq!(c[1].units[0].names, vec!["市教育局"]);
 }
+
+#[test]
+fn parts_written_as_di_bufen_sit_above_everything() {
+    let text = "第一部分 总体要求\n\n一、指导思想。坚持。\n\n第二部分 重点任务\n\n一、推进建设。建设。（牵头单位：市发展改革委）\n\n二、强化保障。保障。（牵头单位：市财政局）\n";
+    let (tree, diags) = parse_str(text);
+    assert!(diags.is_empty(), "{diags}");
+    let ids: Vec<_> = tree.clauses().iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec!["1.1", "2.1", "2.2"]);
+    assert_eq!(tree.roots[1].label, "第二部分");
+}

@@ -301,13 +301,23 @@ fn parse_verbs(text: &str, note: &mut Note) -> Option<()> {
         for p in pending.drain(..).chain([names]) {
             add_names(&mut group, p, &mut rejected);
         }
-        // A bracket whose words merely end in a verb is not a note.
-        if !rejected.is_empty() || group.names.is_empty() {
+        // A bracket whose words merely end in a verb (`由各地负责`) is not a note.
+        if !rejected.is_empty()
+            || group.names.is_empty()
+            || group.names.iter().any(|n| reads_as_clause(n))
+        {
             return None;
         }
         note.groups.push(group);
     }
     pending.is_empty().then_some(())
+}
+
+/// Words that start a sentence, never a unit name (`由市财政局负责` is prose; note that
+/// 应急管理局, 经开区 and 和平区 are units, so 应, 经 and 和 are not in the list).
+fn reads_as_clause(name: &str) -> bool {
+    const STARTS: [char; 10] = ['由', '并', '或', '及', '须', '需', '要', '请', '按', '将'];
+    name.starts_with(STARTS) || name.starts_with("具体")
 }
 
 /// A piece that states a rule or scope rather than units: `下同`, `排在第一位的部门为牵头部门`.

@@ -157,6 +157,8 @@ fn brackets_that_are_not_notes() {
     assert!(notes("推进县级医院(含中医医院)建设。").is_empty());
     assert!(notes("（须经交易双方确认）").is_empty());
     assert!(notes("（PPP）").is_empty());
+    assert!(notes("（具体由各地负责）").is_empty());
+    assert!(notes("（并由市财政局配合）").is_empty());
     // 20: 责任单位 in running text is no note.
     assert!(own_line_note("由上述支持措施责任单位根据实际情况制定工作指引。").is_none());
 }

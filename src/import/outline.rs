@@ -10,6 +10,7 @@ const SNIPPET_CHARS: usize = 20;
 
 fn level_name(n: &Node) -> &'static str {
     match n.style {
+        Some(Style::Part) => "第一部分",
         Some(Style::Chapter) => "第一章",
         Some(Style::Section) => "第一节",
         Some(Style::Article) => "第一条",

@@ -97,7 +97,7 @@ pub fn normalise_numbering(text: &str) -> String {
     let label = n.style.label(&n.written, n.ordinal);
     let rest = text[n.len..].trim_start();
     let sep = match n.style {
-        Style::Arabic | Style::Chapter | Style::Section | Style::Article => " ",
+        Style::Arabic | Style::Part | Style::Chapter | Style::Section | Style::Article => " ",
         _ => "",
     };
     if rest.is_empty() {
