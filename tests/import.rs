@@ -1,6 +1,8 @@
 //! `jiedu import` end to end: the real binary writes a bundle into a temporary site root, and the
 //! written `policy.md` is read back with the same clause parser `jiedu build` uses.
 
+mod common;
+
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -576,14 +578,7 @@ fn word_automatic_numbering_is_rebuilt_into_the_clause_tree_and_pages() {
     )
     .unwrap();
     let public = dir.path().join("public");
-    let out = jiedu(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        public.to_str().unwrap(),
-        "--no-search",
-    ]);
+    let out = common::build_with_binary(&site, &public);
     assert_ok(&out);
     let page = std::fs::read_to_string(public.join("auto/clause/1-1-1/index.html")).unwrap();
     assert!(page.contains("强化算力供给"), "{page}");

@@ -238,14 +238,7 @@ fn the_realdocs_scorer_passes() {
 fn build(site: &Path) -> (tempfile::TempDir, PathBuf) {
     let out_dir = tempfile::tempdir().unwrap();
     let public = out_dir.path().join("public");
-    let out = common::jiedu(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        public.to_str().unwrap(),
-        "--no-search",
-    ]);
+    let out = common::build_with_binary(site, &public);
     assert!(out.status.success(), "{}", common::stderr(&out));
     (out_dir, public)
 }

@@ -306,6 +306,16 @@ fn nodes_of_style<'a>(nodes: &'a [Node], style: Style, out: &mut Vec<&'a Node>) 
     }
 }
 
+/// The warning for a number that does not follow the one before it.
+fn gap(prev: &Node, n: &Node, file: &Path) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "编号不连续：「{}」之后是「{}」",
+        prev.label, n.label
+    ))
+    .at(file, n.line)
+    .hint("请核对原文是否漏了条目或编号有误。")
+}
+
 fn check_straight(roots: &[Node], style: Style, file: &Path, diags: &mut Diagnostics) {
     let mut seq = Vec::new();
     nodes_of_style(roots, style, &mut seq);
@@ -323,14 +333,7 @@ fn check_straight(roots: &[Node], style: Style, file: &Path, diags: &mut Diagnos
     }
     for w in seq.windows(2) {
         if w[1].ordinal != w[0].ordinal + 1 {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "编号不连续：「{}」之后是「{}」",
-                    w[0].label, w[1].label
-                ))
-                .at(file, w[1].line)
-                .hint("请核对原文是否漏了条目或编号有误。"),
-            );
+            diags.push(gap(w[0], w[1], file));
         }
     }
 }
@@ -358,14 +361,7 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
             );
         } else if let Some(prev) = prev_of_style.get(&style) {
             if n.ordinal != prev.ordinal + 1 {
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "编号不连续：「{}」之后是「{}」",
-                        prev.label, n.label
-                    ))
-                    .at(file, n.line)
-                    .hint("请核对原文是否漏了条目或编号有误。"),
-                );
+                diags.push(gap(prev, n, file));
             }
         } else if n.ordinal != 1 {
             diags.push(

@@ -424,7 +424,7 @@ fn split_etc(name: &str) -> Vec<String> {
 pub fn is_plausible_unit(name: &str) -> bool {
     let bare: String = strip_bracketed(name);
     let n = bare.chars().count();
-    n >= 2 && n <= MAX_UNIT_CHARS && !name.contains(is_punct_in_name)
+    (2..=MAX_UNIT_CHARS).contains(&n) && !name.contains(is_punct_in_name)
 }
 
 fn is_punct_in_name(c: char) -> bool {
