@@ -218,13 +218,26 @@ pub(crate) fn split_heading(text: &str) -> (String, Option<String>, bool) {
 /// style restarts under its parent or runs straight through, task clauses from the deepest level
 /// and the leaves that carry a unit note. Whatever is guessed is a warning.
 pub fn parse(body: &str, first_line: usize, file: &Path) -> (ClauseTree, Diagnostics) {
+    parse_with_levels(body, first_line, file, None)
+}
+
+/// [`parse`], with the levels given by the editor (`levels: ["一、", "（一）", "1."]` in the
+/// front matter) instead of the recogniser's reading; `levels_line` is where they are written.
+pub fn parse_with_levels(
+    body: &str,
+    first_line: usize,
+    file: &Path,
+    levels: Option<(&[String], usize)>,
+) -> (ClauseTree, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let levels =
+        levels.map(|(written, line)| structure::override_levels(written, file, line, &mut diags));
     let blocks = blocks(body, first_line);
-    let mut tree = structure::build_tree(&blocks, file, &mut diags);
+    let mut tree = structure::build_tree(&blocks, levels.as_deref(), file, &mut diags);
     structure::assign_ids(&mut tree.roots, file, &mut diags);
     move_closing_lines(&mut tree);
     notes::extract_all(&mut tree.roots, file, &mut diags);
-    structure::mark_clauses(&mut tree.roots);
+    structure::mark_clauses(&mut tree.roots, levels.as_deref());
     (tree, diags)
 }
 

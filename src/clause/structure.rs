@@ -63,7 +63,34 @@ fn is_unnumbered_heading(text: &str, next: Option<&Numbering>) -> bool {
         && next.is_some_and(|n| n.ordinal == 1)
 }
 
-pub(super) fn build_tree(blocks: &[Block], file: &Path, diags: &mut Diagnostics) -> ClauseTree {
+/// The styles of the editor's `levels:` list, top first; a sample that is no numbering is a
+/// warning and left out.
+pub(super) fn override_levels(
+    written: &[String],
+    file: &Path,
+    line: usize,
+    diags: &mut Diagnostics,
+) -> Vec<Style> {
+    let mut out = Vec::new();
+    for w in written {
+        match numbering::detect(&format!("{}正文", w.trim())) {
+            Some(n) if !out.contains(&n.style) => out.push(n.style),
+            _ => diags.push(
+                Diagnostic::warning(format!("层级 levels 中的「{w}」不是可识别的编号，已忽略"))
+                    .at(file, line)
+                    .hint("每一项写一个编号样例，从最高层级写起，如 levels: [\"一、\", \"（一）\", \"1.\"]。"),
+            ),
+        }
+    }
+    out
+}
+
+pub(super) fn build_tree(
+    blocks: &[Block],
+    given: Option<&[Style]>,
+    file: &Path,
+    diags: &mut Diagnostics,
+) -> ClauseTree {
     let mut last: HashMap<Style, u32> = HashMap::new();
     let mut detected: Vec<Option<Numbering>> = Vec::new();
     for b in blocks {
@@ -85,7 +112,10 @@ pub(super) fn build_tree(blocks: &[Block], file: &Path, diags: &mut Diagnostics)
         detected.push(found.map(|(n, _)| n));
     }
     let present: HashSet<Style> = detected.iter().flatten().map(|n| n.style).collect();
-    let level_of = levels(&present);
+    let level_of = match given {
+        Some(styles) => styles.iter().enumerate().map(|(i, s)| (*s, i)).collect(),
+        None => levels(&present),
+    };
 
     let mut tree = ClauseTree::default();
     let mut stack: Vec<(usize, Node)> = Vec::new();
@@ -377,12 +407,15 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
     }
 }
 
-/// Task clauses: every node of the deepest numbering level, and every other leaf that carries
-/// a unit note (an article without items, `第一条 … （责任单位：…）`).
-pub(super) fn mark_clauses(roots: &mut [Node]) {
+/// Task clauses: every node of the deepest numbering level (the last of the editor's levels),
+/// and every other leaf that carries a unit note (an article without items, `第一条 … （责任单位：…）`).
+pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     let mut styles = Vec::new();
     collect_styles(roots, &mut styles);
-    let deepest = styles.iter().copied().max_by_key(|s| rank(*s));
+    let deepest = match given {
+        Some(g) => g.last().copied(),
+        None => styles.iter().copied().max_by_key(|s| rank(*s)),
+    };
     fn go(nodes: &mut [Node], deepest: Option<Style>) {
         for n in nodes.iter_mut() {
             let leaf = n

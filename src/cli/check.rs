@@ -147,7 +147,8 @@ fn unbuilt_outline(root: &std::path::Path) -> Vec<PolicyOutline> {
         .filter(|d| matches!(d.front.kind.as_str(), "policy" | "政策"))
         .filter_map(|d| {
             let slug = d.bundle.as_deref()?;
-            let (tree, _) = clause::parse(&d.body, d.body_line, &d.path);
+            let levels = d.front.levels.as_deref().map(|l| (l, d.line_of("levels")));
+            let (tree, _) = clause::parse_with_levels(&d.body, d.body_line, &d.path, levels);
             Some(policy_outline(slug, &d.path, &tree))
         })
         .collect()

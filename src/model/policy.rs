@@ -80,7 +80,8 @@ pub fn parse_bundle(
         validity,
         note: fm.note.clone(),
     };
-    let (tree, tree_diags) = clause::parse(&doc.body, doc.body_line, &doc.path);
+    let levels = fm.levels.as_deref().map(|l| (l, doc.line_of("levels")));
+    let (tree, tree_diags) = clause::parse_with_levels(&doc.body, doc.body_line, &doc.path, levels);
     diags.extend(tree_diags);
     if tree.clauses().is_empty() {
         diags.push(
