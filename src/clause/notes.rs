@@ -188,6 +188,27 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
     if notes.is_empty() {
         return;
     }
+    // Text after the last note may be the enclosing level's closing words rather than this
+    // clause's: it stays here, but the editor is told.
+    if let Some(last_note_line) = notes.iter().map(|(_, _, l)| *l).max() {
+        let after: Vec<&Paragraph> = node
+            .paragraphs
+            .iter()
+            .filter(|p| p.line > last_note_line && !is_line_block(&p.text))
+            .collect();
+        if let Some(first) = after.first() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」的单位说明之后还有 {} 段文字（「{}」），已归入该条款的正文",
+                    node.label,
+                    after.len(),
+                    first.text.chars().take(12).collect::<String>()
+                ))
+                .at(file, first.line)
+                .hint("如果这段文字属于上一级或下一条，请调整它的位置或给它加上编号。"),
+            );
+        }
+    }
     for (note, raw, line) in notes.iter_mut() {
         if let Some(r) = &note.rule {
             *rule = Some(r.clone());

@@ -475,3 +475,16 @@ fn the_editors_levels_override_the_recogniser() {
     assert!(tree.roots[0].paragraphs[0].text.starts_with("1. 说明"));
     assert_eq!(tree.clauses()[1].units[0].names, vec!["市财政局"]);
 }
+
+#[test]
+fn text_after_a_clauses_note_is_kept_and_warned_about() {
+    // After 06 (体育竞赛表演): a closing paragraph without number after the last item.
+    let text = "一、任务\n\n（一）加强组织。落实责任。（体育总局负责）\n\n各地区、各有关部门要结合实际抓好落实。\n";
+    let (tree, diags) = parse_str(text);
+    let msgs = messages(&diags);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("policy.md:5：「（一）」的单位说明之后还有 1 段文字（「各地区、各有关部门要结合」），已归入该条款的正文"), "{msgs:?}");
+    let c = tree.clauses()[0];
+    assert_eq!(c.units[0].names, vec!["体育总局"]);
+    assert_eq!(c.paragraphs.len(), 2);
+}
