@@ -216,6 +216,17 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
         if let Some(r) = rule.as_ref() {
             note.apply_rule(r, raw);
         }
+        if note.groups.iter().all(|g| g.names.is_empty()) && note.rejected.is_empty() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」的单位说明「{}」中没有可识别的单位名称",
+                    node.label,
+                    raw.chars().take(20).collect::<String>()
+                ))
+                .at(file, *line)
+                .hint("请在标签后写上单位名称，如（牵头单位：市发展改革委）。"),
+            );
+        }
         for name in &note.rejected {
             diags.push(
                 Diagnostic::warning(format!(

@@ -435,10 +435,14 @@ fn single_level_documents_and_own_line_notes() {
 
 #[test]
 fn an_unclosed_note_and_an_implausible_unit_are_warnings() {
-    let text = "一、任务\n\n1. 条款。推进建设。（牵头单位：市科技局，配合单位：市财政局\n\n2. 条款二。内容。（责任单位：市教育局、各区人民政府组织实施年度人才开发重点项目计划并报市人才工作领导小组备案）\n";
+    let text = "一、任务\n\n1. 条款。推进建设。（牵头单位：市科技局，配合单位：市财政局\n\n2. 条款二。内容。（责任单位：市教育局、各区人民政府组织实施年度人才开发重点项目计划并报市人才工作领导小组备案）\n\n3. 条款三。内容。（牵头单位：）\n";
     let (tree, diags) = parse_str(text);
     let msgs = messages(&diags);
-    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert_eq!(msgs.len(), 3, "{msgs:?}");
+    assert!(
+        msgs[2].contains("policy.md:7：「3.」的单位说明「（牵头单位：）」中没有可识别的单位名称"),
+        "{msgs:?}"
+    );
     assert!(msgs[0].contains("policy.md:3：单位说明「（牵头单位：市科技局，配合单位：」只有左括号，没有右括号；已把它读到段末"), "{msgs:?}");
     assert!(msgs[1].contains("policy.md:5：「2.」的单位说明中「各区人民政府组织实施年度人才开发重点项目」不像单位名称（过长或含标点），未列为单位"), "{msgs:?}");
     let c = tree.clauses();

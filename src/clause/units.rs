@@ -219,8 +219,9 @@ pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
     } else {
         parse_verbs(first, &mut note)?;
     }
+    // A labelled note is one even when no name in it could be read: the caller warns.
     let any = note.groups.iter().any(|g| !g.names.is_empty());
-    any.then_some(note)
+    (any || labelled).then_some(note)
 }
 
 /// `牵头单位：X，配合单位：Y、Z；适用范围：…`.
