@@ -518,17 +518,77 @@ fn make_auto_numbered_docx(path: &Path) {
     let styles = format!(
         "<?xml version=\"1.0\"?><w:styles xmlns:w=\"{w}\"><w:style w:type=\"paragraph\" w:styleId=\"a5\"><w:name w:val=\"标题 1\"/></w:style></w:styles>"
     );
+    write_docx(
+        path,
+        &[
+            ("word/document.xml", document.as_str()),
+            ("word/numbering.xml", numbering.as_str()),
+            ("word/styles.xml", styles.as_str()),
+        ],
+    );
+}
+
+fn write_docx(path: &Path, parts: &[(&str, &str)]) {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default();
-    for (name, data) in [
-        ("word/document.xml", document.as_str()),
-        ("word/numbering.xml", numbering.as_str()),
-        ("word/styles.xml", styles.as_str()),
-    ] {
-        zip.start_file(name, options).unwrap();
+    for (name, data) in parts {
+        zip.start_file(*name, options).unwrap();
         zip.write_all(data.as_bytes()).unwrap();
     }
     std::fs::write(path, zip.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn word_heading_styles_without_numbers_become_the_top_level() {
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let para = |style: &str, text: &str| {
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+        )
+    };
+    let body = [
+        para("Normal", "为推进工作，制定本方案。"),
+        para("a5", "总体要求"),
+        para("Normal", "（一）指导思想。坚持系统观念。"),
+        para("a5", "重点任务"),
+        para(
+            "Normal",
+            "（一）推进建设。建设中心。（市发展改革委牵头，市财政局配合）",
+        ),
+        para("Normal", "（二）强化保障。保障资金。（市财政局负责）"),
+    ]
+    .concat();
+    let document = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"{w}\"><w:body>{body}</w:body></w:document>"
+    );
+    let styles = format!("<?xml version=\"1.0\"?><w:styles xmlns:w=\"{w}\"><w:style w:styleId=\"a5\"><w:name w:val=\"标题 1\"/></w:style></w:styles>");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("styled.docx");
+    write_docx(
+        &file,
+        &[
+            ("word/document.xml", &document),
+            ("word/styles.xml", &styles),
+        ],
+    );
+    let out = import(&file, &dir.path().join("site"), &[]);
+    assert_ok(&out);
+    let p = read_policy(&dir.path().join("site"), "styled");
+    assert!(
+        p.body.contains("## 总体要求\n\n（一）指导思想。"),
+        "{}",
+        p.body
+    );
+    let ids: Vec<String> = p.tree.clauses().iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec!["s1.1", "s2.1", "s2.2"]);
+    let c = p.tree.clauses();
+    assert_eq!(c[1].units[0].label, "牵头");
+    assert_eq!(c[1].units[1].names, vec!["市财政局"]);
+    assert!(
+        stdout(&out).contains("标题「重点任务」没有编号，已作为最高一级的无编号标题"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -124,6 +124,8 @@ impl ClauseTree {
 struct Block {
     text: String,
     line: usize,
+    /// Number of `#` of a Markdown heading line; 0 for a paragraph.
+    hashes: usize,
 }
 
 /// Splits Markdown into blank-line separated blocks; a Markdown heading line is a block of its
@@ -149,6 +151,7 @@ fn blocks(body: &str, first_line: usize) -> Vec<Block> {
             out.push(Block {
                 text: stripped.to_string(),
                 line: line_no,
+                hashes: line.chars().take_while(|c| *c == '#').count(),
             });
             continue;
         }
@@ -163,6 +166,7 @@ fn blocks(body: &str, first_line: usize) -> Vec<Block> {
                 current = Some(Block {
                     text: stripped.to_string(),
                     line: line_no,
+                    hashes: 0,
                 })
             }
         }

@@ -51,6 +51,12 @@ fn detect_in_sequence(text: &str, last: &HashMap<Style, u32>) -> Option<(Numberi
     (n.ordinal == expected && expected > 1).then_some((n, true))
 }
 
+/// A heading line's text, not a sentence that happens to be marked as one.
+fn is_heading_text(text: &str) -> bool {
+    const MAX_CHARS: usize = 30;
+    text.chars().count() <= MAX_CHARS && !text.contains(['。', '；', '！', '？'])
+}
+
 /// A short line without punctuation (`附则`) right before numbering that starts again at 1:
 /// an unnumbered heading at the top level, not the text of the item before it.
 fn is_unnumbered_heading(text: &str, next: Option<&Numbering>) -> bool {
@@ -112,10 +118,40 @@ pub(super) fn build_tree(
         detected.push(found.map(|(n, _)| n));
     }
     let present: HashSet<Style> = detected.iter().flatten().map(|n| n.style).collect();
-    let level_of = match given {
-        Some(styles) => styles.iter().enumerate().map(|(i, s)| (*s, i)).collect(),
-        None => levels(&present),
+    // Level 0 is kept for headings without numbering (a Word heading style, `## 附则`).
+    let level_of: HashMap<Style, usize> = match given {
+        Some(styles) => styles
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i + 1))
+            .collect(),
+        None => levels(&present)
+            .into_iter()
+            .map(|(s, l)| (s, l + 1))
+            .collect(),
     };
+    // Headings without numbering that recur after the first numbered item are a level of the
+    // document; before it, a lone one is the title or issuer (a raw text's `#` lines).
+    let first_numbered = detected
+        .iter()
+        .position(Option::is_some)
+        .unwrap_or(blocks.len());
+    let recurring: HashSet<usize> = blocks
+        .iter()
+        .zip(&detected)
+        .skip(first_numbered)
+        .filter(|(b, n)| b.hashes > 0 && n.is_none() && is_heading_text(&b.text))
+        .map(|(b, _)| b.hashes)
+        .collect();
+    // The level of numbered Markdown headings by their number of `#`.
+    let mut level_of_hashes: HashMap<usize, usize> = HashMap::new();
+    for (b, n) in blocks.iter().zip(&detected) {
+        if let Some(l) = n.as_ref().and_then(|n| level_of.get(&n.style)) {
+            if b.hashes > 0 {
+                level_of_hashes.entry(b.hashes).or_insert(*l);
+            }
+        }
+    }
 
     let mut tree = ClauseTree::default();
     let mut stack: Vec<(usize, Node)> = Vec::new();
@@ -134,6 +170,34 @@ pub(super) fn build_tree(
             );
             node.style = Some(num.style);
             node.ordinal = num.ordinal;
+            stack.push((level, node));
+            continue;
+        }
+        let structural_heading = block.hashes > 0
+            && detected[i].is_none()
+            && is_heading_text(&block.text)
+            && (!stack.is_empty() || recurring.contains(&block.hashes));
+        if structural_heading {
+            let level = level_of_hashes.get(&block.hashes).copied().unwrap_or(0);
+            close_to(&mut stack, level, &mut tree.roots);
+            unnumbered += 1;
+            let mut node = new_node(String::new(), &block.text, block.line, stack.len());
+            node.heading = block.text.clone();
+            node.paragraphs.clear();
+            node.ordinal = unnumbered;
+            diags.push(
+                Diagnostic::warning(format!(
+                    "标题「{}」没有编号，已作为{}的无编号标题",
+                    block.text,
+                    if level == 0 {
+                        "最高一级"
+                    } else {
+                        "与同级编号标题并列"
+                    }
+                ))
+                .at(file, block.line)
+                .hint("如果它不是一级标题，请去掉行首的 #，或在前置元数据中用 levels 指明层级。"),
+            );
             stack.push((level, node));
             continue;
         }

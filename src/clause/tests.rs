@@ -492,3 +492,28 @@ fn text_after_a_clauses_note_is_kept_and_warned_about() {
     assert_eq!(c.units[0].names, vec!["体育总局"]);
     assert_eq!(c.paragraphs.len(), 2);
 }
+
+/// A Word document whose parts are in a heading style without numbers (imported as `##`).
+#[test]
+fn headings_without_numbers_are_the_top_level() {
+    let text = "## 总体要求\n\n（一）指导思想。坚持。\n\n## 重点任务\n\n（一）推进建设。建设。（牵头单位：市发展改革委）\n\n（二）强化保障。保障。（牵头单位：市财政局）\n";
+    let (tree, diags) = parse_str(text);
+    let msgs = messages(&diags);
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(
+        msgs[0].contains("policy.md:1：标题「总体要求」没有编号，已作为最高一级的无编号标题"),
+        "{msgs:?}"
+    );
+    let tops: Vec<_> = tree
+        .roots
+        .iter()
+        .map(|n| (n.id.as_str(), n.heading.as_str()))
+        .collect();
+    assert_eq!(tops, vec![("s1", "总体要求"), ("s2", "重点任务")]);
+    let ids: Vec<_> = tree.clauses().iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec!["s1.1", "s2.1", "s2.2"]);
+    // A raw text's lone `#` title before the first numbered item stays preamble.
+    let (tree, diags) = parse_str("# 聊城市人民政府\n\n一、任务\n\n1. 甲。乙。\n");
+    assert!(diags.is_empty(), "{diags}");
+    assert_eq!(tree.preamble.len(), 1);
+}
