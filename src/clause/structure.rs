@@ -179,26 +179,21 @@ pub(super) fn build_tree(
             && (!stack.is_empty() || recurring.contains(&block.hashes));
         if structural_heading {
             let level = level_of_hashes.get(&block.hashes).copied().unwrap_or(0);
-            close_to(&mut stack, level, &mut tree.roots);
+            let place = if level == 0 {
+                "最高一级"
+            } else {
+                "与同级编号标题并列"
+            };
             unnumbered += 1;
-            let mut node = new_node(String::new(), &block.text, block.line, stack.len());
-            node.heading = block.text.clone();
-            node.paragraphs.clear();
-            node.ordinal = unnumbered;
+            open_unnumbered(&mut stack, &mut tree.roots, level, block, unnumbered);
             diags.push(
                 Diagnostic::warning(format!(
-                    "标题「{}」没有编号，已作为{}的无编号标题",
-                    block.text,
-                    if level == 0 {
-                        "最高一级"
-                    } else {
-                        "与同级编号标题并列"
-                    }
+                    "标题「{}」没有编号，已作为{place}的无编号标题",
+                    block.text
                 ))
                 .at(file, block.line)
                 .hint("如果它不是一级标题，请去掉行首的 #，或在前置元数据中用 levels 指明层级。"),
             );
-            stack.push((level, node));
             continue;
         }
         let next = detected.get(i + 1).and_then(Option::as_ref);
@@ -215,12 +210,8 @@ pub(super) fn build_tree(
         };
         if !stack.is_empty() && nests_deeper && is_unnumbered_heading(&block.text, next) {
             let top = stack.first().map_or(0, |(l, _)| *l);
-            close_to(&mut stack, top, &mut tree.roots);
             unnumbered += 1;
-            let mut node = new_node(String::new(), &block.text, block.line, stack.len());
-            node.heading = block.text.clone();
-            node.paragraphs.clear();
-            node.ordinal = unnumbered;
+            open_unnumbered(&mut stack, &mut tree.roots, top, block, unnumbered);
             diags.push(
                 Diagnostic::warning(format!(
                     "「{}」没有编号，其后的编号从头开始，已把它作为与上一条并列的无编号标题",
@@ -229,7 +220,6 @@ pub(super) fn build_tree(
                 .at(file, block.line)
                 .hint("如果它属于上一条，请在这一行前加编号或把它并入上一段。"),
             );
-            stack.push((top, node));
             continue;
         }
         let para = Paragraph {
@@ -243,6 +233,22 @@ pub(super) fn build_tree(
     }
     close_to(&mut stack, 0, &mut tree.roots);
     tree
+}
+
+/// Opens an unnumbered heading (`附则`, a Word heading without number) at `level`.
+fn open_unnumbered(
+    stack: &mut Vec<(usize, Node)>,
+    roots: &mut Vec<Node>,
+    level: usize,
+    block: &Block,
+    ordinal: u32,
+) {
+    close_to(stack, level, roots);
+    let mut node = new_node(String::new(), &block.text, block.line, stack.len());
+    node.heading = block.text.clone();
+    node.paragraphs.clear();
+    node.ordinal = ordinal;
+    stack.push((level, node));
 }
 
 fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
