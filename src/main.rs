@@ -44,6 +44,9 @@ enum Command {
         /// 站点目录（含 jiedu.yaml），默认 content
         #[arg(long, default_value = "content")]
         root: PathBuf,
+        /// 以 JSON 输出每个政策的条款大纲（编号、层级路径、标题、单位）和全部错误、警告
+        #[arg(long)]
+        json: bool,
     },
     /// 本地预览：生成网站并在浏览器中预览，保存文件后自动更新页面
     Serve(cli::serve::ServeArgs),
@@ -72,7 +75,7 @@ fn main() -> ExitCode {
             timings,
             no_search,
         } => cli::build::run(root, output, base_url, timings, !no_search),
-        Command::Check { root } => cli::check::run(root),
+        Command::Check { root, json } => cli::check::run(root, json),
         Command::Serve(args) => cli::serve::run(args),
         Command::Import {
             file,

@@ -53,6 +53,10 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     #[serde(default)]
     pub nav: Option<bool>,
+    /// A policy's numbering levels from the top, e.g. `["一、", "（一）", "1."]`, for when the
+    /// clause recogniser's own reading of the structure is wrong.
+    #[serde(default, alias = "层级")]
+    pub levels: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]

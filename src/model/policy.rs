@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::references::Resolver;
-use super::types::{FlatNode, Policy, PolicyMeta, UnitRef};
+use super::types::{FlatNode, Policy, PolicyMeta, UnitGroupRef, UnitRef};
 use crate::clause::{self, Node, Paragraph, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{Asset, SourceDoc, SourceSite};
@@ -80,7 +80,8 @@ pub fn parse_bundle(
         validity,
         note: fm.note.clone(),
     };
-    let (tree, tree_diags) = clause::parse(&doc.body, doc.body_line, &doc.path);
+    let levels = fm.levels.as_deref().map(|l| (l, doc.line_of("levels")));
+    let (tree, tree_diags) = clause::parse_with_levels(&doc.body, doc.body_line, &doc.path, levels);
     diags.extend(tree_diags);
     if tree.clauses().is_empty() {
         diags.push(
@@ -160,7 +161,8 @@ pub fn check_date(value: &Option<String>, key: &str, doc: &SourceDoc, diags: &mu
 
 fn short_label(node: &Node, parent: Option<&Node>) -> String {
     let own = node.label.trim_end_matches(['.', '、']).to_string();
-    if node.label.starts_with('第') {
+    // A clause numbered straight through the document is named by its own number (`10`).
+    if node.label.starts_with('第') || node.numbered_through {
         return own;
     }
     match parent {
@@ -181,6 +183,29 @@ fn unit_refs(node: &Node, role: Role) -> Vec<UnitRef> {
                 slug: unit_slug(n),
                 label: g.label.clone(),
             })
+        })
+        .collect()
+}
+
+fn unit_groups(node: &Node) -> Vec<UnitGroupRef> {
+    node.units
+        .iter()
+        .map(|g| UnitGroupRef {
+            label: g.label.clone(),
+            role: match g.role {
+                Role::Lead => "lead",
+                Role::Responsible => "responsible",
+                Role::Guide => "guide",
+            },
+            units: g
+                .names
+                .iter()
+                .map(|n| UnitRef {
+                    name: n.clone(),
+                    slug: unit_slug(n),
+                    label: g.label.clone(),
+                })
+                .collect(),
         })
         .collect()
 }
@@ -225,6 +250,7 @@ fn flatten(slug: &str, tree: &clause::ClauseTree) -> Vec<FlatNode> {
                 },
                 lead_units: unit_refs(n, Role::Lead),
                 responsible_units: unit_refs(n, Role::Responsible),
+                unit_groups: unit_groups(n),
                 ancestors: ancestors.clone(),
                 line: n.line,
             });

@@ -84,6 +84,15 @@ pub struct UnitRef {
     pub label: String,
 }
 
+/// One role of a clause's unit note as the document writes it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnitGroupRef {
+    pub label: String,
+    /// `lead`, `responsible` or `guide` (guiding units have no unit page).
+    pub role: &'static str,
+    pub units: Vec<UnitRef>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FlatNode {
     pub key: String,
@@ -104,6 +113,8 @@ pub struct FlatNode {
     pub milestones: Vec<super::milestones::Milestone>,
     pub lead_units: Vec<UnitRef>,
     pub responsible_units: Vec<UnitRef>,
+    /// The note's groups in order, each with its role word as written (`配合单位`, `负责`).
+    pub unit_groups: Vec<UnitGroupRef>,
     /// Keys of the ancestors, outermost first.
     pub ancestors: Vec<String>,
     pub line: usize,
