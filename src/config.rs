@@ -31,6 +31,10 @@ pub struct Config {
     /// Short description for the home page and `ColumnDescription`.
     #[serde(default, alias = "简介")]
     pub description: Option<String>,
+    /// Publish raw HTML in Markdown as written instead of cleaning it to the allow-list. Only
+    /// for sites whose every editor is trusted; the build says so once.
+    #[serde(default, alias = "允许原始HTML")]
+    pub raw_html: bool,
 }
 
 impl Config {
@@ -47,6 +51,15 @@ impl Config {
             path.to_string()
         } else {
             format!("{path}/")
+        }
+    }
+
+    /// How Markdown bodies treat raw HTML.
+    pub fn raw_html(&self) -> crate::markdown::RawHtml {
+        if self.raw_html {
+            crate::markdown::RawHtml::Keep
+        } else {
+            crate::markdown::RawHtml::Sanitise
         }
     }
 
@@ -71,6 +84,7 @@ mod tests {
             icp: None,
             police_record: None,
             description: None,
+            raw_html: false,
         }
     }
 

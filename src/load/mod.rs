@@ -106,7 +106,10 @@ pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
         }
     }
     let config = match config {
-        Ok(c) => Some(c),
+        Ok(c) => {
+            diags.extend(raw_html_notice(root, &c).into_iter().collect());
+            Some(c)
+        }
         Err(e) => {
             diags.push(e);
             None
@@ -136,6 +139,26 @@ fn load_config(root: &Path) -> Result<Config, Diagnostic> {
     })?;
     let text = decode_utf8(&path, text)?;
     serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))
+}
+
+/// A site that keeps raw HTML is told so once per build, at the line that turned it on.
+fn raw_html_notice(root: &Path, config: &Config) -> Option<Diagnostic> {
+    if !config.raw_html {
+        return None;
+    }
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| {
+            l.trim_start().starts_with("raw_html") || l.trim_start().starts_with("允许原始HTML")
+        })
+        .map_or(1, |i| i + 1);
+    Some(
+        Diagnostic::warning("已开启 raw_html：Markdown 正文中的原始 HTML 将原样发布，不做安全过滤")
+            .at(&path, line)
+            .hint("只有全部编辑都可信、确需嵌入 HTML 的站点才应开启；删去 raw_html 即恢复默认的安全过滤。"),
+    )
 }
 
 /// A Markdown file found by the walk: its path relative to the root, and its bundle.

@@ -10,7 +10,7 @@ use super::types::{ClauseLink, Image, Interpretation, Media, Page, Panel, Progre
 use super::urls::{Urls, RESERVED};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{is_valid_slug, SourceDoc, SourceSite};
-use crate::markdown::{self, RichText};
+use crate::markdown::{self, RawHtml, RichText};
 
 pub enum Built {
     Interpretation(Box<Interpretation>),
@@ -22,12 +22,18 @@ pub enum Built {
 fn body(
     doc: &SourceDoc,
     prefix: &str,
+    raw_html: RawHtml,
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> RichText {
-    let (rt, d) = markdown::render(&doc.body, doc.body_line, &doc.path, prefix, &|id| {
-        resolver.resolve(id)
-    });
+    let (rt, d) = markdown::render(
+        &doc.body,
+        doc.body_line,
+        &doc.path,
+        prefix,
+        raw_html,
+        &|id| resolver.resolve(id),
+    );
     diags.extend(d);
     rt
 }
@@ -124,7 +130,8 @@ pub fn interpretation(
         );
     }
     let cites = cite_list(&fm.cites, doc, doc.yaml_line, resolver, &mut diags);
-    let body = body(doc, "", resolver, &mut diags);
+    let raw_html = site.config.raw_html();
+    let body = body(doc, "", raw_html, resolver, &mut diags);
 
     let mut questions = Vec::new();
     if kind == Kind::Qa {
@@ -169,6 +176,7 @@ pub fn interpretation(
                 answer_line,
                 &doc.path,
                 &format!("{}-", q.id),
+                raw_html,
                 &|id| resolver.resolve(id),
             );
             diags.extend(d);
@@ -309,7 +317,11 @@ pub fn interpretation(
     (Built::Interpretation(Box::new(interp)), diags)
 }
 
-pub fn progress(doc: &SourceDoc, resolver: &Resolver<'_>) -> (Built, Diagnostics) {
+pub fn progress(
+    doc: &SourceDoc,
+    resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+) -> (Built, Diagnostics) {
     let mut diags = Diagnostics::new();
     let fm = &doc.front;
     let title = required_title(doc, &mut diags);
@@ -327,7 +339,7 @@ pub fn progress(doc: &SourceDoc, resolver: &Resolver<'_>) -> (Built, Diagnostics
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     let anchor = format!("jinzhan-{}", markdown::heading_anchor(&stem));
-    let body = body(doc, &format!("{anchor}-"), resolver, &mut diags);
+    let body = body(doc, &format!("{anchor}-"), raw_html, resolver, &mut diags);
     let item = Progress {
         anchor,
         path: doc.path.clone(),
@@ -344,6 +356,7 @@ pub fn page(
     doc: &SourceDoc,
     resolver: &Resolver<'_>,
     policy_slugs: &[String],
+    raw_html: RawHtml,
 ) -> (Built, Diagnostics) {
     let mut diags = Diagnostics::new();
     let title = required_title(doc, &mut diags);
@@ -368,7 +381,7 @@ pub fn page(
         );
         return (Built::Nothing, diags);
     }
-    let body = body(doc, "", resolver, &mut diags);
+    let body = body(doc, "", raw_html, resolver, &mut diags);
     (
         Built::Page(Page {
             slug,

@@ -140,6 +140,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
 
     let index = references::ClauseIndex::new(&drafts, &urls);
     let policy_slugs: Vec<String> = drafts.iter().map(|d| d.slug.clone()).collect();
+    let raw_html = source.config.raw_html();
     let rendered: Vec<(documents::Built, Diagnostics)> = roles
         .par_iter()
         .map(|(bundle, role)| {
@@ -148,14 +149,14 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
                 DocRole::Interpretation(kind, doc) => {
                     documents::interpretation(*kind, doc, &resolver, &urls, source)
                 }
-                DocRole::Progress(doc) => documents::progress(doc, &resolver),
-                DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs),
+                DocRole::Progress(doc) => documents::progress(doc, &resolver, raw_html),
+                DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs, raw_html),
             }
         })
         .collect();
     let policy_html: Vec<(policy::PolicyHtml, Diagnostics)> = drafts
         .par_iter()
-        .map(|d| policy::render_text(d, &index.resolver(Some(&d.slug))))
+        .map(|d| policy::render_text(d, &index.resolver(Some(&d.slug)), raw_html))
         .collect();
 
     let mut policies: Vec<Policy> = Vec::new();

@@ -7,7 +7,7 @@ use super::types::{FlatNode, Policy, PolicyMeta, UnitRef};
 use crate::clause::{self, Node, Paragraph, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{Asset, SourceDoc, SourceSite};
-use crate::markdown;
+use crate::markdown::{self, RawHtml};
 
 pub struct PolicyDraft {
     pub slug: String,
@@ -242,12 +242,13 @@ fn paragraphs_html(
     paragraphs: &[Paragraph],
     draft: &PolicyDraft,
     resolver: &Resolver<'_>,
+    raw_html: RawHtml,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     paragraphs
         .iter()
         .map(|p| {
-            let (rt, d) = markdown::render(&p.text, p.line, &draft.source, "", &|id| {
+            let (rt, d) = markdown::render(&p.text, p.line, &draft.source, "", raw_html, &|id| {
                 resolver.resolve(id)
             });
             diags.extend(d);
@@ -256,16 +257,22 @@ fn paragraphs_html(
         .collect()
 }
 
-pub fn render_text(draft: &PolicyDraft, resolver: &Resolver<'_>) -> (PolicyHtml, Diagnostics) {
+pub fn render_text(
+    draft: &PolicyDraft,
+    resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+) -> (PolicyHtml, Diagnostics) {
     let mut diags = Diagnostics::new();
     let nodes = draft
         .tree
         .walk()
         .into_iter()
-        .map(|n| paragraphs_html(&n.paragraphs, draft, resolver, &mut diags))
+        .map(|n| paragraphs_html(&n.paragraphs, draft, resolver, raw_html, &mut diags))
         .collect();
-    let preamble = paragraphs_html(&draft.tree.preamble, draft, resolver, &mut diags).concat();
-    let closing = paragraphs_html(&draft.tree.closing, draft, resolver, &mut diags).concat();
+    let preamble =
+        paragraphs_html(&draft.tree.preamble, draft, resolver, raw_html, &mut diags).concat();
+    let closing =
+        paragraphs_html(&draft.tree.closing, draft, resolver, raw_html, &mut diags).concat();
     (
         PolicyHtml {
             nodes,
