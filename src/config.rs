@@ -35,6 +35,10 @@ pub struct Config {
     /// for sites whose every editor is trusted; the build says so once.
     #[serde(default, alias = "允许原始HTML")]
     pub raw_html: bool,
+    /// How many days after today a date may lie before it is warned about as a likely typo
+    /// (default 30).
+    #[serde(default, alias = "未来日期容差天数")]
+    pub future_date_margin_days: Option<u32>,
 }
 
 impl Config {
@@ -85,6 +89,7 @@ mod tests {
             police_record: None,
             description: None,
             raw_html: false,
+            future_date_margin_days: None,
         }
     }
 

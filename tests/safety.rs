@@ -163,3 +163,187 @@ fn a_site_may_keep_raw_html_and_is_told_so_once() {
         "report differs:\n{got}"
     );
 }
+
+/// The example's warnings with `diags` (all in files between animation.md and video.md).
+fn with_example(diags: Vec<String>) -> Vec<String> {
+    let mut all = vec![EXAMPLE_WARNINGS[0].to_string()];
+    all.extend(diags);
+    all.push(EXAMPLE_WARNINGS[1].to_string());
+    all
+}
+
+/// Runs `check` and compares its whole report, then the exit code.
+fn assert_check(site: &ExampleSite, diags: Vec<String>, summary: &str, code: i32) {
+    let out = check(site);
+    let got = report(site, &out);
+    let expected = numbered(&with_example(diags), summary);
+    assert!(
+        got.starts_with(&expected),
+        "expected:\n{expected}\n\ngot:\n{got}"
+    );
+    assert_eq!(out.status.code(), Some(code), "{got}");
+}
+
+/// The 1-based line of the first line of `rel` containing `needle`.
+fn line_of(site: &ExampleSite, rel: &str, needle: &str) -> usize {
+    std::fs::read_to_string(site.file(rel))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not in {rel}"))
+        + 1
+}
+
+const EXPERT_FIELDS: &str = "专家解读可用的字段：kind（类型）、title（标题）、published（发布日期）、publisher（发文单位）、index_number（索引号）、summary（摘要）、cites（引用条款）、aliases（旧网址）、author（作者）。请检查拼写，或删去这一项。";
+
+#[test]
+fn fields_a_kind_does_not_have_are_errors_naming_field_kind_and_fields() {
+    let site = ExampleSite::new();
+    site.edit("yiliao-gaodi/expert.md", |t| {
+        t.replacen(
+            "cites: [\"2\", \"4\"]\n",
+            "cites: [\"2\", \"4\"]\nquestions:\n  - id: x\n    question: 问\n    answer: 答\n    cites: [9.9]\npanels: []\nslug: zhuanjia\nnav: false\ndate: \"2024-01-09\"\n",
+            1,
+        )
+    });
+    let f = "content/yiliao-gaodi/expert.md";
+    let at = line_of(&site, "yiliao-gaodi/expert.md", "questions:");
+    let diags = [
+        ("questions", 0),
+        ("panels", 5),
+        ("slug", 6),
+        ("nav", 7),
+        ("date", 8),
+    ]
+    .iter()
+    .map(|(field, off)| {
+        format!(
+            "错误：{f}:{}：专家解读（kind: expert）没有字段「{field}」\n    提示：{EXPERT_FIELDS}",
+            at + off
+        )
+    })
+    .collect();
+    assert_check(&site, diags, "共 5 个错误、2 个警告。", 1);
+}
+
+#[test]
+fn a_clause_id_yaml_would_read_as_a_number_is_read_as_written() {
+    let site = ExampleSite::new();
+    let qa = "yiliao-gaodi/qa.md";
+    let line = line_of(&site, qa, "cites: [4.1.5]");
+    site.edit(qa, |t| t.replacen("cites: [4.1.5]", "cites: [4.10]", 1));
+    assert_check(
+        &site,
+        vec![format!("错误：content/{qa}:{line}：引用了不存在的条款「4.10」\n    提示：政策「yiliao-gaodi」的任务条款编号从 4.1.1 到 4.6.3（部分、任务组也可引用，如 4、4.1）；请核对编号。")],
+        "共 1 个错误、2 个警告。",
+        1,
+    );
+    // Written as a block list the id is read as written too, and reported at its item.
+    site.edit(qa, |t| {
+        t.replacen("cites: [4.10]", "cites:\n      - 4.10", 1)
+    });
+    assert_check(
+        &site,
+        vec![format!("错误：content/{qa}:{}：引用了不存在的条款「4.10」\n    提示：政策「yiliao-gaodi」的任务条款编号从 4.1.1 到 4.6.3（部分、任务组也可引用，如 4、4.1）；请核对编号。", line + 1)],
+        "共 1 个错误、2 个警告。",
+        1,
+    );
+}
+
+#[test]
+fn impossible_dates_are_errors_and_unlikely_ones_warnings() {
+    let site = ExampleSite::new();
+    let progress = "yiliao-gaodi/progress/2024-anning-yiyang.md";
+    site.edit(progress, |t| {
+        let date_line = t
+            .lines()
+            .find(|l| l.starts_with("date:"))
+            .unwrap()
+            .to_string();
+        t.replacen(&date_line, "date: \"2024-13-45\"", 1)
+    });
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen(
+            "signed: \"2023-12-30\"",
+            "signed: \"2023-12-30\"\npublished: \"2023-12-29\"",
+            1,
+        )
+    });
+    site.edit("yiliao-gaodi/leader.md", |t| {
+        let line = t
+            .lines()
+            .find(|l| l.starts_with("published:"))
+            .unwrap()
+            .to_string();
+        t.replacen(&line, "published: \"2099-01-09\"", 1)
+    });
+    let leader_line = line_of(&site, "yiliao-gaodi/leader.md", "published:");
+    let policy_line = line_of(&site, "yiliao-gaodi/policy.md", "published:");
+    let progress_line = line_of(&site, progress, "date:");
+    assert_check(
+        &site,
+        vec![
+            format!("警告：content/yiliao-gaodi/leader.md:{leader_line}：日期「2099-01-09」（published）比今天晚 30 天以上\n    提示：请核对年份和月份是否写错；确要提前写好的，可在 jiedu.yaml 中用 future_date_margin_days 调整允许的天数。"),
+            format!("警告：content/yiliao-gaodi/policy.md:{policy_line}：发布日期「2023-12-29」早于成文日期「2023-12-30」\n    提示：公文先成文、后发布；请核对 signed（成文日期）和 published（发布日期）。"),
+            format!("错误：content/{progress}:{progress_line}：日期「2024-13-45」不存在\n    提示：日期写成 \"2023-12-30\" 或 \"2024-01-09 14:43:45\"（加引号），月份 01–12，日不超过当月天数。"),
+        ],
+        "共 1 个错误、4 个警告。",
+        1,
+    );
+    // The margin is the site's to set.
+    append(&site, "jiedu.yaml", "future_date_margin_days: 40000\n");
+    site.edit(progress, |t| t.replacen("2024-13-45", "2024-12-31", 1));
+    assert_check(
+        &site,
+        vec![format!("警告：content/yiliao-gaodi/policy.md:{policy_line}：发布日期「2023-12-29」早于成文日期「2023-12-30」\n    提示：公文先成文、后发布；请核对 signed（成文日期）和 published（发布日期）。")],
+        "共 3 个警告。",
+        0,
+    );
+}
+
+#[test]
+fn a_copied_policy_with_the_same_doc_number_and_title_is_an_error_naming_both() {
+    let site = ExampleSite::new();
+    copy_dir(&site.file("yiliao-gaodi"), &site.file("yiliao-xin"));
+    let out = check(&site);
+    let got = report(&site, &out);
+    let hint = |key: &str, what: &str| {
+        format!("两个文件不能使用同一个{what}；复制政策目录新建政策时，请修改 {key}（{what}）等元数据。")
+    };
+    let expected = numbered(
+        &[
+            EXAMPLE_WARNINGS[0].to_string(),
+            EXAMPLE_WARNINGS[1].to_string(),
+            EXAMPLE_WARNINGS[0].replace("yiliao-gaodi", "yiliao-xin"),
+            format!("错误：content/yiliao-xin/policy.md:3：标题「关于加快推进卫生健康事业高质量发展 打造区域医疗高地工作的意见」与 content/yiliao-gaodi/policy.md 相同\n    提示：{}", hint("title", "标题")),
+            format!("错误：content/yiliao-xin/policy.md:4：文号「聊政字〔2023〕25号」与 content/yiliao-gaodi/policy.md 相同\n    提示：{}", hint("doc_number", "文号")),
+            EXAMPLE_WARNINGS[1].replace("yiliao-gaodi", "yiliao-xin"),
+        ],
+        "共 2 个错误、4 个警告。",
+    );
+    assert!(
+        got.starts_with(&expected),
+        "expected:\n{expected}\n\ngot:\n{got}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_wrongly_indented_answer_is_reported_at_its_own_line() {
+    let site = ExampleSite::new();
+    let qa = "yiliao-gaodi/qa.md";
+    let line = line_of(&site, qa, "    answer: |");
+    site.edit(qa, |t| t.replacen("    answer: |", "     answer: |", 1));
+    let out = check(&site);
+    let got = report(&site, &out);
+    let expected = numbered(
+        &with_example(vec![format!("错误：content/{qa}:{line}：前置元数据不是合法的 YAML：这一行的缩进与上下文不一致\n    提示：同一层级的字段要对齐（只能用空格缩进）；多行文字（| 之后）要比字段名多缩进。")]),
+        "共 1 个错误、2 个警告。",
+    );
+    assert!(
+        got.starts_with(&expected),
+        "expected:\n{expected}\n\ngot:\n{got}"
+    );
+    assert!(!got.contains("expected"), "parser English leaked: {got}");
+    assert_eq!(out.status.code(), Some(1));
+}

@@ -2,6 +2,7 @@
 //! matter and body. Entry point: [`load_site`].
 
 pub mod fields;
+pub mod formats;
 pub mod front_matter;
 mod yaml_errors;
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::kind::Kind;
-use super::policy::check_date;
+use super::policy::{check_date, check_index_number};
 use super::references::Resolver;
 use super::types::{ClauseLink, Image, Interpretation, Media, Page, Panel, Progress, Question};
 use super::urls::{Urls, RESERVED};
@@ -122,6 +122,9 @@ pub fn interpretation(
     let fm = &doc.front;
     let title = required_title(doc, &mut diags);
     check_date(&fm.published, "published", doc, &mut diags);
+    if let Some(n) = &fm.index_number {
+        check_index_number(n, doc, &mut diags);
+    }
     if matches!(kind, Kind::Leader | Kind::Expert) && fm.author.is_none() {
         diags.push(
             Diagnostic::error(format!("{}需要作者信息（author）", kind.name()))

@@ -2,6 +2,7 @@
 //! references, back-links from every clause to the passages citing it, and the unit index.
 //! Entry point: [`build_model`].
 
+mod consistency;
 mod documents;
 pub mod kind;
 mod milestones;
@@ -29,6 +30,7 @@ enum DocRole<'a> {
 
 pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
     let mut diags = source.diagnostics.clone();
+    diags.extend(consistency::check(source));
     let urls = Urls::new(&source.config.path_prefix());
 
     // Policies first: every reference resolves against their clause trees.
