@@ -80,6 +80,11 @@ pub fn model(
     let mut source = timings.time("load", || load_site(root))?;
     if let Some(b) = base_url {
         source.config.base_url = b.to_string();
+        if let Some(problem) = source.config.base_url_problem() {
+            return Err(crate::load::base_url_error(b, problem)
+                .hint("--base-url 需要完整的网址，如 --base-url https://preview.example.gov.cn/")
+                .into());
+        }
     }
     timings.time("model", || build_model(&source))
 }

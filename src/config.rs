@@ -58,6 +58,26 @@ impl Config {
         }
     }
 
+    /// Why `base_url` cannot be the address the site is published at, if it cannot: every
+    /// link, the sitemap and the QR codes are built from it.
+    pub fn base_url_problem(&self) -> Option<&'static str> {
+        let url = self.base_url.trim();
+        let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+        else {
+            return Some("不是以 https:// 或 http:// 开头的完整网址");
+        };
+        let host = rest.split('/').next().unwrap_or("");
+        if host.is_empty() || host.starts_with('.') || host.contains(['@', ' ']) {
+            return Some("缺少域名");
+        }
+        if url.contains(['?', '#', ' ', '\\']) {
+            return Some("不能含有空格、反斜杠、? 或 #");
+        }
+        None
+    }
+
     /// How Markdown bodies treat raw HTML.
     pub fn raw_html(&self) -> crate::markdown::RawHtml {
         if self.raw_html {

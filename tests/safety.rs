@@ -347,3 +347,55 @@ fn a_wrongly_indented_answer_is_reported_at_its_own_line() {
     assert!(!got.contains("expected"), "parser English leaked: {got}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_broken_markdown_link_is_reported_where_it_is_written() {
+    let site = ExampleSite::new();
+    let at = append(
+        &site,
+        "yiliao-gaodi/document.md",
+        "\n见[不存在的页面](/no-such-page/)。\n",
+    );
+    let out = site.build();
+    // The link check runs once the pages are rendered, so only its own error is listed.
+    assert_eq!(
+        report(&site, &out),
+        format!("[1/1] 错误：content/yiliao-gaodi/document.md:{}：链接「/no-such-page/」指向不存在的页面或文件\n    提示：请检查链接地址：站内链接以 / 开头，如 /yiliao-gaodi/qa/；条款请用 [[4.1.1]] 引用。\n共 1 个错误、0 个警告。\n生成失败，原有的输出目录未被改动。\n", at + 1)
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_base_url_without_scheme_is_one_error_on_the_config() {
+    let site = ExampleSite::new();
+    site.edit("jiedu.yaml", |t| {
+        t.replace(
+            "base_url: \"https://example.org/\"",
+            "base_url: \"example.org/zhengce/\"",
+        )
+    });
+    let line = line_of(&site, "jiedu.yaml", "base_url");
+    let out = site.build();
+    assert_eq!(
+        report(&site, &out),
+        format!("[1/1] 错误：content/jiedu.yaml:{line}：发布网址 base_url「example.org/zhengce/」不是以 https:// 或 http:// 开头的完整网址\n    提示：请写成站点发布的完整网址，如 base_url: \"https://www.example.gov.cn/zhengce/\"；本地预览用 jiedu serve，无需修改。\n共 1 个错误、0 个警告。\n生成失败，原有的输出目录未被改动。\n")
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_duplicate_question_id_is_reported_at_the_duplicate() {
+    let site = ExampleSite::new();
+    let qa = "yiliao-gaodi/qa.md";
+    let first = line_of(&site, qa, "- id: guiding-thought");
+    let dup = line_of(&site, qa, "- id: main-goals");
+    site.edit(qa, |t| {
+        t.replacen("- id: main-goals", "- id: guiding-thought", 1)
+    });
+    assert_check(
+        &site,
+        vec![format!("错误：content/{qa}:{dup}：问题编号「guiding-thought」重复，两个问题会占用同一个网址\n    提示：每个问题的 id 必须不同；第一次使用在第 {first} 行。")],
+        "共 1 个错误、2 个警告。",
+        1,
+    );
+}

@@ -142,7 +142,22 @@ fn load_config(root: &Path) -> Result<Config, Diagnostic> {
             .hint("站点目录下需要 jiedu.yaml，至少写明 name（站点名称）、base_url（发布网址）和 publisher（主办单位）。")
     })?;
     let text = decode_utf8(&path, text)?;
-    serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))
+    let config: Config =
+        serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))?;
+    if let Some(problem) = config.base_url_problem() {
+        let line = ["base_url", "网址"]
+            .iter()
+            .find_map(|k| fields::key_line(&text, k))
+            .map_or(1, |i| i + 1);
+        return Err(base_url_error(&config.base_url, problem).at(&path, line));
+    }
+    Ok(config)
+}
+
+/// One error for a `base_url` that is not an address, instead of one per link built from it.
+pub fn base_url_error(url: &str, problem: &str) -> Diagnostic {
+    Diagnostic::error(format!("发布网址 base_url「{url}」{problem}"))
+        .hint("请写成站点发布的完整网址，如 base_url: \"https://www.example.gov.cn/zhengce/\"；本地预览用 jiedu serve，无需修改。")
 }
 
 /// A site that keeps raw HTML is told so once per build, at the line that turned it on.

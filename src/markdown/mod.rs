@@ -56,6 +56,18 @@ pub struct RichText {
     pub citing_blocks: Vec<CitingBlock>,
     /// Headings (level 2 and 3) with their anchors, for a table of contents.
     pub headings: Vec<Heading>,
+    /// Every link and image written in the Markdown, with its line, so a broken one is
+    /// reported where it was written rather than on the page it ended up on.
+    #[serde(skip)]
+    pub links: Vec<SourceLink>,
+}
+
+/// A link as written in a Markdown source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLink {
+    pub href: String,
+    pub file: std::path::PathBuf,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -191,11 +203,18 @@ pub fn render(
                 }
                 Event::InlineHtml(h)
             }
-            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. })
-                if raw_html == RawHtml::Sanitise && !sanitize::is_safe_url(dest_url) =>
-            {
-                diags.push(unsafe_link(dest_url, file, line_at(range.start)));
-                block.needs_cleaning = true;
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                let line = line_at(range.start);
+                if raw_html == RawHtml::Sanitise && !sanitize::is_safe_url(dest_url) {
+                    diags.push(unsafe_link(dest_url, file, line));
+                    block.needs_cleaning = true;
+                } else {
+                    out.links.push(SourceLink {
+                        href: dest_url.to_string(),
+                        file: file.to_path_buf(),
+                        line,
+                    });
+                }
                 event
             }
             other => other,

@@ -145,26 +145,32 @@ pub fn interpretation(
                     .hint("请在 questions: 下逐条写 id、topic、question、answer 和 cites。"),
             );
         }
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        // Each question's line is searched after the previous one's, so a repeated id is
+        // found at the repeat, not at its first use.
+        let mut search_from = doc.yaml_line;
         for (i, q) in fm.questions.iter().enumerate() {
-            let line = doc.line_of(&format!("id: {}", q.id));
+            let line = line_from(doc, search_from, &format!("id: {}", q.id));
+            search_from = line + 1;
             if !is_valid_slug(&q.id) {
                 diags.push(
                     Diagnostic::error(format!("问题编号「{}」不能用作网址", q.id))
                         .at(&doc.path, line)
                         .hint("问题 id 只能用小写英文字母、数字和连字符，如 talent-housing；发布后不要再改。"),
                 );
-            } else if seen.contains(&q.id.as_str()) {
+            } else if let Some((_, first)) = seen.iter().find(|(id, _)| *id == q.id) {
                 diags.push(
                     Diagnostic::error(format!(
                         "问题编号「{}」重复，两个问题会占用同一个网址",
                         q.id
                     ))
                     .at(&doc.path, line)
-                    .hint("每个问题的 id 必须不同。"),
+                    .hint(format!(
+                        "每个问题的 id 必须不同；第一次使用在第 {first} 行。"
+                    )),
                 );
             }
-            seen.push(&q.id);
+            seen.push((&q.id, line));
             if q.cites.is_empty() {
                 diags.push(
                     Diagnostic::error(format!("问题「{}」没有写依据的条款（cites）", q.question))

@@ -21,6 +21,7 @@ pub struct PolicyDraft {
 
 pub struct PolicyHtml {
     nodes: Vec<Vec<String>>,
+    links: Vec<markdown::SourceLink>,
     preamble: String,
     closing: String,
 }
@@ -229,6 +230,7 @@ fn paragraphs_html(
     draft: &PolicyDraft,
     resolver: &Resolver<'_>,
     raw_html: RawHtml,
+    links: &mut Vec<markdown::SourceLink>,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     paragraphs
@@ -238,6 +240,7 @@ fn paragraphs_html(
                 resolver.resolve(id)
             });
             diags.extend(d);
+            links.extend(rt.links);
             rt.html
         })
         .collect()
@@ -249,19 +252,44 @@ pub fn render_text(
     raw_html: RawHtml,
 ) -> (PolicyHtml, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut links = Vec::new();
     let nodes = draft
         .tree
         .walk()
         .into_iter()
-        .map(|n| paragraphs_html(&n.paragraphs, draft, resolver, raw_html, &mut diags))
+        .map(|n| {
+            paragraphs_html(
+                &n.paragraphs,
+                draft,
+                resolver,
+                raw_html,
+                &mut links,
+                &mut diags,
+            )
+        })
         .collect();
-    let preamble =
-        paragraphs_html(&draft.tree.preamble, draft, resolver, raw_html, &mut diags).concat();
-    let closing =
-        paragraphs_html(&draft.tree.closing, draft, resolver, raw_html, &mut diags).concat();
+    let preamble = paragraphs_html(
+        &draft.tree.preamble,
+        draft,
+        resolver,
+        raw_html,
+        &mut links,
+        &mut diags,
+    )
+    .concat();
+    let closing = paragraphs_html(
+        &draft.tree.closing,
+        draft,
+        resolver,
+        raw_html,
+        &mut links,
+        &mut diags,
+    )
+    .concat();
     (
         PolicyHtml {
             nodes,
+            links,
             preamble,
             closing,
         },
@@ -282,6 +310,7 @@ pub fn finish(draft: PolicyDraft, html: PolicyHtml) -> Policy {
         nodes,
         preamble_html: html.preamble,
         closing_html: html.closing,
+        links: html.links,
         interpretations: Vec::new(),
         progress: Vec::new(),
         assets: draft.assets,

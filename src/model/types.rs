@@ -69,6 +69,8 @@ pub struct Policy {
     pub nodes: Vec<FlatNode>,
     pub preamble_html: String,
     pub closing_html: String,
+    /// Links written in the policy text, with their lines (see [`RichText::links`]).
+    pub links: Vec<crate::markdown::SourceLink>,
     /// Interpretations in the portal's format order.
     pub interpretations: Vec<Interpretation>,
     pub progress: Vec<Progress>,

@@ -225,7 +225,8 @@ pub fn render_site(
 
     let paths: HashSet<String> = claims.0.into_keys().collect();
     if !diags.has_errors() {
-        diags.extend(links.check(site.urls.prefix(), |p| paths.contains(p)));
+        let written = links::written_links(site);
+        diags.extend(links.check(site.urls.prefix(), &written, |p| paths.contains(p)));
     }
     if diags.has_errors() {
         return Err(diags.sorted());
