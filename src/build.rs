@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
+use crate::published;
 use crate::render::{render_site, RenderOptions, Sink, Theme};
 use crate::search;
 use crate::write::{Staging, WriteStats};
@@ -66,6 +67,8 @@ impl std::fmt::Display for Timings {
 
 pub struct Built {
     pub site: Site,
+    /// The published URLs, as recorded in the output's [`published::URL_LIST`].
+    pub url_list: String,
     pub warnings: Diagnostics,
     pub timings: Timings,
     pub pages: usize,
@@ -100,9 +103,12 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
         let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
         timings.time("search", || search::index(&site, &emit))?;
     }
+    let url_list = published::url_list(rendered.paths());
+    rendered.put_generated(published::URL_LIST, url_list.clone().into_bytes(), sink)?;
     let warnings = site.warnings.clone();
     Ok(Built {
         site,
+        url_list,
         warnings,
         timings,
         pages: rendered.pages,
@@ -114,6 +120,9 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
 pub fn build(opts: &BuildOptions) -> Result<(Built, WriteStats), Diagnostics> {
     let staging = Staging::create(&opts.output, &opts.root)?;
     let mut built = render(opts, &staging)?;
+    let mut warnings = std::mem::take(&mut built.warnings);
+    warnings.extend(published::dropped(&opts.output, &built.url_list));
+    built.warnings = warnings.sorted();
     let stats = built.timings.time("write", || staging.swap_in())?;
     Ok((built, stats))
 }

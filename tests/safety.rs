@@ -399,3 +399,86 @@ fn a_duplicate_question_id_is_reported_at_the_duplicate() {
         1,
     );
 }
+
+#[test]
+fn a_dropped_url_is_named_and_an_alias_keeps_it_as_a_redirect() {
+    let site = ExampleSite::new();
+    let first = site.build();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let list = std::fs::read_to_string(site.out().join(".jiedu/urls.txt")).unwrap();
+    assert!(
+        list.lines().any(|l| l == "/yiliao-gaodi/animation/"),
+        "{list}"
+    );
+    assert!(
+        list.lines().any(|l| l == "/yiliao-gaodi/qa/main-goals/"),
+        "{list}"
+    );
+
+    // A deleted interpretation: the next build names its URL and offers aliases.
+    std::fs::remove_file(site.file("yiliao-gaodi/animation.md")).unwrap();
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        report(&site, &out).lines().take(5).collect::<Vec<_>>().join("\n"),
+        format!("[1/2] 警告：上次发布的网址 /yiliao-gaodi/animation/ 这次不再生成，已分享的链接会失效\n    提示：页面改名或移动了的，请在它现在的文件的前置元数据中写 aliases: [\"/yiliao-gaodi/animation/\"]，旧网址会自动跳转；确要删除的可忽略（下次生成不再提示）。\n[2/2] {}\n共 2 个警告。", EXAMPLE_WARNINGS[1])
+    );
+
+    // The editor keeps the URL as a redirect to the video interpretation.
+    site.edit("yiliao-gaodi/video.md", |t| {
+        t.replacen(
+            "kind: video\n",
+            "kind: video\naliases: [\"/yiliao-gaodi/animation/\"]\n",
+            1,
+        )
+    });
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("不再生成"), "{}", stderr(&out));
+    let page = site.out().join("yiliao-gaodi/animation/index.html");
+    let doc = parse_file(&page);
+    let refresh: Vec<_> = doc
+        .select(&selector("meta[http-equiv=refresh]"))
+        .filter_map(|m| m.value().attr("content"))
+        .collect();
+    assert_eq!(refresh, vec!["0; url=/yiliao-gaodi/video/"]);
+    let canonical: Vec<_> = doc
+        .select(&selector("link[rel=canonical]"))
+        .filter_map(|m| m.value().attr("href"))
+        .collect();
+    assert_eq!(canonical, vec!["https://example.org/yiliao-gaodi/video/"]);
+    assert_no_active_content(&page);
+
+    // An alias that is not a site path is an error at its line.
+    site.edit("yiliao-gaodi/video.md", |t| {
+        t.replace("[\"/yiliao-gaodi/animation/\"]", "[\"../etc/\"]")
+    });
+    let line = line_of(&site, "yiliao-gaodi/video.md", "aliases");
+    let out = check(&site);
+    let got = report(&site, &out);
+    let expected = format!("[1/2] 错误：content/yiliao-gaodi/video.md:{line}：旧网址「../etc/」不是站内的网址路径\n    提示：aliases 写站点内的路径，以 / 开头和结尾，如 aliases: [\"/yiliao-gaodi-old/expert/\"]；只能用小写英文字母、数字和连字符。");
+    assert!(
+        got.contains(&expected),
+        "expected:\n{expected}\n\ngot:\n{got}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn an_alias_cannot_take_the_url_of_a_page() {
+    let site = ExampleSite::new();
+    site.edit("yiliao-gaodi/video.md", |t| {
+        t.replacen(
+            "kind: video\n",
+            "kind: video\naliases: [\"/yiliao-gaodi/expert/\"]\n",
+            1,
+        )
+    });
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("yiliao-gaodi/expert/index.html"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -7,6 +7,7 @@ mod documents;
 pub mod kind;
 mod milestones;
 mod policy;
+mod redirects;
 mod references;
 pub mod types;
 pub mod urls;
@@ -218,6 +219,8 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         }
     }
 
+    let (redirects, d) = redirects::collect(source, &policies, &pages);
+    diags.extend(d);
     let clause_index = references::flat_index(&policies);
     let backlinks = references::backlinks(&policies, &urls);
     let units = references::units(&policies);
@@ -233,6 +236,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         units,
         backlinks,
         clause_index,
+        redirects,
         warnings: diags.sorted(),
     })
 }
