@@ -7,7 +7,7 @@ use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
 use crate::published;
-use crate::render::{render_site, RenderOptions, Sink, Theme};
+use crate::render::{render_site, OutFile, RenderOptions, Sink, Theme};
 use crate::search;
 use crate::write::{Staging, WriteStats};
 
@@ -104,7 +104,6 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
         timings.time("search", || search::index(&site, &emit))?;
     }
     let url_list = published::url_list(rendered.paths());
-    rendered.put_generated(published::URL_LIST, url_list.clone().into_bytes(), sink)?;
     let warnings = site.warnings.clone();
     Ok(Built {
         site,
@@ -120,6 +119,11 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
 pub fn build(opts: &BuildOptions) -> Result<(Built, WriteStats), Diagnostics> {
     let staging = Staging::create(&opts.output, &opts.root)?;
     let mut built = render(opts, &staging)?;
+    // Only a published build records its URLs; `serve` renders the same site without them.
+    staging.put(
+        published::URL_LIST,
+        OutFile::Bytes(built.url_list.clone().into_bytes()),
+    )?;
     let mut warnings = std::mem::take(&mut built.warnings);
     warnings.extend(published::dropped(&opts.output, &built.url_list));
     built.warnings = warnings.sorted();
