@@ -253,39 +253,19 @@ pub fn render_text(
 ) -> (PolicyHtml, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut links = Vec::new();
+    let mut html = |paragraphs: &[Paragraph]| {
+        paragraphs_html(
+            paragraphs, draft, resolver, raw_html, &mut links, &mut diags,
+        )
+    };
     let nodes = draft
         .tree
         .walk()
         .into_iter()
-        .map(|n| {
-            paragraphs_html(
-                &n.paragraphs,
-                draft,
-                resolver,
-                raw_html,
-                &mut links,
-                &mut diags,
-            )
-        })
+        .map(|n| html(&n.paragraphs))
         .collect();
-    let preamble = paragraphs_html(
-        &draft.tree.preamble,
-        draft,
-        resolver,
-        raw_html,
-        &mut links,
-        &mut diags,
-    )
-    .concat();
-    let closing = paragraphs_html(
-        &draft.tree.closing,
-        draft,
-        resolver,
-        raw_html,
-        &mut links,
-        &mut diags,
-    )
-    .concat();
+    let preamble = html(&draft.tree.preamble).concat();
+    let closing = html(&draft.tree.closing).concat();
     (
         PolicyHtml {
             nodes,
