@@ -478,3 +478,21 @@ fn an_alias_cannot_take_the_url_of_a_page() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_same_title_from_another_issuer_is_only_a_warning() {
+    let site = ExampleSite::new();
+    copy_dir(&site.file("yiliao-gaodi"), &site.file("yiliao-xin"));
+    site.edit("yiliao-xin/policy.md", |t| {
+        t.replacen("聊政字〔2023〕25号", "临政字〔2023〕25号", 1)
+            .replacen("issuer: 聊城市人民政府", "issuer: 临沂市人民政府", 1)
+    });
+    let out = check(&site);
+    let got = report(&site, &out);
+    let expected = "[4/5] 警告：content/yiliao-xin/policy.md:3：标题「关于加快推进卫生健康事业高质量发展 打造区域医疗高地工作的意见」与 content/yiliao-gaodi/policy.md 相同，发文机关不同\n    提示：不同机关的同名文件可忽略此警告；如果是复制政策目录新建的政策，请修改 title（标题）等元数据。\n";
+    assert!(
+        got.contains(expected),
+        "expected:\n{expected}\n\ngot:\n{got}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{got}");
+}

@@ -91,7 +91,8 @@ pub fn check(source: &SourceSite) -> Diagnostics {
 }
 
 /// Two documents with the same value of a field that must be unique: an error at the later
-/// one (in file order), naming the first.
+/// one (in file order), naming the first. For titles, two policies of different issuers may
+/// share one (the same policy adopted by two cities), so that is only a warning.
 fn duplicates(
     docs: &[&SourceDoc],
     key: &str,
@@ -106,21 +107,29 @@ fn duplicates(
         let Some(v) = value(doc).map(str::trim).filter(|v| !v.is_empty()) else {
             continue;
         };
-        match first.get(v) {
-            None => {
-                first.insert(v, doc);
-            }
-            Some(other) => diags.push(
-                Diagnostic::error(format!(
-                    "{what}「{v}」与 {} 相同",
-                    other.path.display()
-                ))
-                .at(&doc.path, doc.line_of(key))
-                .hint(format!(
-                    "两个文件不能使用同一个{what}；复制政策目录新建政策时，请修改 {}（{what}）等元数据。",
-                    key
-                )),
-            ),
-        }
+        let Some(other) = first.get(v) else {
+            first.insert(v, doc);
+            continue;
+        };
+        let d = if key == "title" && issuer(doc) != issuer(other) {
+            Diagnostic::warning(format!(
+                "{what}「{v}」与 {} 相同，发文机关不同",
+                other.path.display()
+            ))
+            .hint(format!(
+                "不同机关的同名文件可忽略此警告；如果是复制政策目录新建的政策，请修改 {key}（{what}）等元数据。"
+            ))
+        } else {
+            Diagnostic::error(format!("{what}「{v}」与 {} 相同", other.path.display())).hint(
+                format!(
+                    "两个文件不能使用同一个{what}；复制政策目录新建政策时，请修改 {key}（{what}）等元数据。"
+                ),
+            )
+        };
+        diags.push(d.at(&doc.path, doc.line_of(key)));
     }
+}
+
+fn issuer(doc: &SourceDoc) -> &str {
+    doc.front.issuer.as_deref().map_or("", str::trim)
 }
