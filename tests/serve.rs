@@ -67,6 +67,8 @@ impl SiteCopy {
         let mut files = BTreeMap::new();
         collect(&out, &out, &mut files);
         files.remove(".jiedu-output");
+        // The list of published URLs is the build's record for the next build, not a page.
+        files.remove(jiedu::published::URL_LIST);
         files
     }
 }

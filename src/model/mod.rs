@@ -2,10 +2,12 @@
 //! references, back-links from every clause to the passages citing it, and the unit index.
 //! Entry point: [`build_model`].
 
+mod consistency;
 mod documents;
 pub mod kind;
 mod milestones;
 mod policy;
+mod redirects;
 mod references;
 pub mod types;
 pub mod urls;
@@ -29,6 +31,7 @@ enum DocRole<'a> {
 
 pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
     let mut diags = source.diagnostics.clone();
+    diags.extend(consistency::check(source));
     let urls = Urls::new(&source.config.path_prefix());
 
     // Policies first: every reference resolves against their clause trees.
@@ -140,6 +143,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
 
     let index = references::ClauseIndex::new(&drafts, &urls);
     let policy_slugs: Vec<String> = drafts.iter().map(|d| d.slug.clone()).collect();
+    let raw_html = source.config.raw_html();
     let rendered: Vec<(documents::Built, Diagnostics)> = roles
         .par_iter()
         .map(|(bundle, role)| {
@@ -148,14 +152,14 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
                 DocRole::Interpretation(kind, doc) => {
                     documents::interpretation(*kind, doc, &resolver, &urls, source)
                 }
-                DocRole::Progress(doc) => documents::progress(doc, &resolver),
-                DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs),
+                DocRole::Progress(doc) => documents::progress(doc, &resolver, raw_html),
+                DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs, raw_html),
             }
         })
         .collect();
     let policy_html: Vec<(policy::PolicyHtml, Diagnostics)> = drafts
         .par_iter()
-        .map(|d| policy::render_text(d, &index.resolver(Some(&d.slug))))
+        .map(|d| policy::render_text(d, &index.resolver(Some(&d.slug)), raw_html))
         .collect();
 
     let mut policies: Vec<Policy> = Vec::new();
@@ -215,6 +219,8 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         }
     }
 
+    let (redirects, d) = redirects::collect(source, &policies, &pages);
+    diags.extend(d);
     let clause_index = references::flat_index(&policies);
     let backlinks = references::backlinks(&policies, &urls);
     let units = references::units(&policies);
@@ -230,6 +236,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         units,
         backlinks,
         clause_index,
+        redirects,
         warnings: diags.sorted(),
     })
 }

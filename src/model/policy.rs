@@ -6,8 +6,9 @@ use super::references::Resolver;
 use super::types::{FlatNode, Policy, PolicyMeta, UnitGroupRef, UnitRef};
 use crate::clause::{self, Node, Paragraph, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::formats::{self, DateError};
 use crate::load::{Asset, SourceDoc, SourceSite};
-use crate::markdown;
+use crate::markdown::{self, RawHtml};
 
 pub struct PolicyDraft {
     pub slug: String,
@@ -20,6 +21,7 @@ pub struct PolicyDraft {
 
 pub struct PolicyHtml {
     nodes: Vec<Vec<String>>,
+    links: Vec<markdown::SourceLink>,
     preamble: String,
     closing: String,
 }
@@ -57,7 +59,7 @@ pub fn parse_bundle(
         );
     }
     if let Some(n) = &fm.doc_number {
-        if !is_doc_number(n) {
+        if !formats::is_doc_number(n) {
             diags.push(
                 Diagnostic::warning(format!("文号「{n}」不符合「机关代字〔年份〕序号号」的格式"))
                     .at(&doc.path, doc.line_of("doc_number"))
@@ -65,7 +67,14 @@ pub fn parse_bundle(
             );
         }
     }
-    for (key, value) in [("signed", &fm.signed), ("published", &fm.published)] {
+    if let Some(n) = &fm.index_number {
+        check_index_number(n, doc, &mut diags);
+    }
+    for (key, value) in [
+        ("signed", &fm.signed),
+        ("published", &fm.published),
+        ("validity_date", &fm.validity_date),
+    ] {
         check_date(value, key, doc, &mut diags);
     }
     let meta = PolicyMeta {
@@ -110,53 +119,31 @@ pub fn parse_bundle(
     ))
 }
 
-/// 文号 like 聊政字〔2023〕25号.
-fn is_doc_number(s: &str) -> bool {
-    let Some((agency, rest)) = s.split_once('〔') else {
-        return false;
-    };
-    let Some((year, serial)) = rest.split_once('〕') else {
-        return false;
-    };
-    !agency.is_empty()
-        && year.len() == 4
-        && year.bytes().all(|b| b.is_ascii_digit())
-        && serial.strip_suffix('号').is_some_and(|n| {
-            !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())
-        })
-}
-
-/// Dates are `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, optionally followed by ` HH:MM[:SS]`.
-pub fn is_date(s: &str) -> bool {
-    let (date, time) = s.split_once(' ').unwrap_or((s, ""));
-    let parts: Vec<&str> = date.split('-').collect();
-    let date_ok = !parts.is_empty()
-        && parts.len() <= 3
-        && parts[0].len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..].iter().all(|p| p.len() == 2);
-    let time_ok = time.is_empty()
-        || (parts.len() == 3 && {
-            let t: Vec<&str> = time.split(':').collect();
-            (2..=3).contains(&t.len())
-                && t.iter()
-                    .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
-        });
-    date_ok && time_ok
+/// A date field in the one format of [`formats::parse_date`]: an error if it is malformed or
+/// names a day that does not exist.
+/// 索引号 not in the national `前段码/年份-序号` form: a warning, since local schemes exist.
+pub fn check_index_number(n: &str, doc: &SourceDoc, diags: &mut Diagnostics) {
+    if !formats::is_index_number(n) {
+        diags.push(
+            Diagnostic::warning(format!("索引号「{n}」不符合「机构代码/年份-五位序号」的格式"))
+                .at(&doc.path, doc.line_of("index_number"))
+                .hint("如 000014349/2017-00110（9 位组织机构代码或 18 位统一社会信用代码，斜杠，年份，连字符，5 位序号）。"),
+        );
+    }
 }
 
 pub fn check_date(value: &Option<String>, key: &str, doc: &SourceDoc, diags: &mut Diagnostics) {
-    if let Some(v) = value {
-        if !is_date(v) {
-            diags.push(
-                Diagnostic::error(format!("日期「{v}」格式不对"))
-                    .at(&doc.path, doc.line_of(key))
-                    .hint("日期写成 \"2023-12-30\" 或 \"2024-01-09 14:43:45\"（加引号）。"),
-            );
-        }
-    }
+    let Some(v) = value else { return };
+    let message = match formats::parse_date(v) {
+        Ok(_) => return,
+        Err(DateError::Format) => format!("日期「{v}」格式不对"),
+        Err(DateError::Impossible) => format!("日期「{v}」不存在"),
+    };
+    diags.push(
+        Diagnostic::error(message)
+            .at(&doc.path, doc.line_of(key))
+            .hint("日期写成 \"2023-12-30\" 或 \"2024-01-09 14:43:45\"（加引号），月份 01–12，日不超过当月天数。"),
+    );
 }
 
 fn short_label(node: &Node, parent: Option<&Node>) -> String {
@@ -268,33 +255,47 @@ fn paragraphs_html(
     paragraphs: &[Paragraph],
     draft: &PolicyDraft,
     resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+    links: &mut Vec<markdown::SourceLink>,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     paragraphs
         .iter()
         .map(|p| {
-            let (rt, d) = markdown::render(&p.text, p.line, &draft.source, "", &|id| {
+            let (rt, d) = markdown::render(&p.text, p.line, &draft.source, "", raw_html, &|id| {
                 resolver.resolve(id)
             });
             diags.extend(d);
+            links.extend(rt.links);
             rt.html
         })
         .collect()
 }
 
-pub fn render_text(draft: &PolicyDraft, resolver: &Resolver<'_>) -> (PolicyHtml, Diagnostics) {
+pub fn render_text(
+    draft: &PolicyDraft,
+    resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+) -> (PolicyHtml, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut links = Vec::new();
+    let mut html = |paragraphs: &[Paragraph]| {
+        paragraphs_html(
+            paragraphs, draft, resolver, raw_html, &mut links, &mut diags,
+        )
+    };
     let nodes = draft
         .tree
         .walk()
         .into_iter()
-        .map(|n| paragraphs_html(&n.paragraphs, draft, resolver, &mut diags))
+        .map(|n| html(&n.paragraphs))
         .collect();
-    let preamble = paragraphs_html(&draft.tree.preamble, draft, resolver, &mut diags).concat();
-    let closing = paragraphs_html(&draft.tree.closing, draft, resolver, &mut diags).concat();
+    let preamble = html(&draft.tree.preamble).concat();
+    let closing = html(&draft.tree.closing).concat();
     (
         PolicyHtml {
             nodes,
+            links,
             preamble,
             closing,
         },
@@ -315,25 +316,9 @@ pub fn finish(draft: PolicyDraft, html: PolicyHtml) -> Policy {
         nodes,
         preamble_html: html.preamble,
         closing_html: html.closing,
+        links: html.links,
         interpretations: Vec::new(),
         progress: Vec::new(),
         assets: draft.assets,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_doc_numbers_and_dates() {
-        assert!(is_doc_number("聊政字〔2023〕25号"));
-        assert!(!is_doc_number("聊政字[2023]25号"));
-        assert!(!is_doc_number("聊政字〔2023〕025号"));
-        assert!(is_date("2023-12-30"));
-        assert!(is_date("2024-01-09 14:43:45"));
-        assert!(is_date("2024"));
-        assert!(!is_date("2023年12月30日"));
-        assert!(!is_date("2024 14:00"));
     }
 }

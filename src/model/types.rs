@@ -26,7 +26,20 @@ pub struct Site {
     pub backlinks: BTreeMap<String, Vec<Passage>>,
     /// Clause key → (policy index, index into that policy's `nodes`).
     pub clause_index: HashMap<String, (usize, usize)>,
+    /// Redirect pages from `aliases:`, sorted by the old path.
+    pub redirects: Vec<Redirect>,
     pub warnings: Diagnostics,
+}
+
+/// An earlier URL of a page, kept as a redirect to where it is now.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// The old path, in the form of [`super::urls`] (`old-slug/expert/`).
+    pub from: String,
+    /// Where it leads now, in the same form.
+    pub to: String,
+    pub title: String,
+    pub source: PathBuf,
 }
 
 impl Site {
@@ -69,6 +82,8 @@ pub struct Policy {
     pub nodes: Vec<FlatNode>,
     pub preamble_html: String,
     pub closing_html: String,
+    /// Links written in the policy text, with their lines (see [`RichText::links`]).
+    pub links: Vec<crate::markdown::SourceLink>,
     /// Interpretations in the portal's format order.
     pub interpretations: Vec<Interpretation>,
     pub progress: Vec<Progress>,

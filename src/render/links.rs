@@ -9,6 +9,29 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::SourceLink;
+use crate::model::Site as Model;
+
+/// Every link written in the site's Markdown, with the file and line that hold it.
+pub fn written_links(site: &Model) -> Vec<&SourceLink> {
+    let mut out: Vec<&SourceLink> = Vec::new();
+    for p in &site.policies {
+        out.extend(&p.links);
+        for i in &p.interpretations {
+            out.extend(&i.body.links);
+            for q in &i.questions {
+                out.extend(&q.answer.links);
+            }
+        }
+        for pr in &p.progress {
+            out.extend(&pr.body.links);
+        }
+    }
+    for page in &site.pages {
+        out.extend(&page.body.links);
+    }
+    out
+}
 
 /// The attributes the check reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,9 +185,19 @@ impl Links {
         }
     }
 
-    /// Returns one diagnostic per broken link, naming the page and the target; `exists` tells
-    /// whether the site has a file at a path.
-    pub fn check(self, prefix: &str, exists: impl Fn(&str) -> bool + Sync) -> Diagnostics {
+    /// Returns one diagnostic per broken link: at the file and line that wrote it for a link
+    /// in `written` (Markdown), else naming the page and the target; `exists` tells whether
+    /// the site has a file at a path.
+    pub fn check(
+        self,
+        prefix: &str,
+        written: &[&SourceLink],
+        exists: impl Fn(&str) -> bool + Sync,
+    ) -> Diagnostics {
+        let mut sources: HashMap<&str, Vec<&SourceLink>> = HashMap::new();
+        for l in written {
+            sources.entry(l.href.as_str()).or_default().push(l);
+        }
         let Table {
             pages,
             hrefs,
@@ -184,33 +217,44 @@ impl Links {
             ids: &ids,
         };
         uses.par_sort_unstable();
-        let problems: Vec<Diagnostic> = uses
+        let problems = uses
             .par_chunk_by(|a, b| a.0 == b.0)
             .flat_map_iter(|users| {
                 let href = texts[users[0].0 as usize];
                 // Only a link without a path ("#top", "?x") depends on the page it is on.
                 let shared = (!href.split(['#', '?']).next().unwrap_or("").is_empty())
                     .then(|| site.broken(href, ""));
-                let (pages, site) = (&pages, &site);
+                let (pages, site, sources) = (&pages, &site, &sources);
                 users.iter().filter_map(move |&(_, page)| {
                     let page = &pages[page as usize];
                     let problem = match &shared {
                         Some(p) => p.clone(),
                         None => site.broken(href, &page.path),
                     }?;
+                    if let Some(origins) = sources.get(href) {
+                        return Some(origins.iter().map(|l| {
+                            Diagnostic::error(format!("链接「{href}」{problem}"))
+                                .at(&l.file, l.line)
+                                .hint("请检查链接地址：站内链接以 / 开头，如 /yiliao-gaodi/qa/；条款请用 [[4.1.1]] 引用。")
+                        }).collect::<Vec<_>>());
+                    }
                     let d = Diagnostic::error(format!(
                         "页面 /{} 中的链接「{href}」{problem}",
                         page.path
                     ))
                     .hint("请检查引用的条款、问题 id 或模板中的链接地址。");
-                    Some(match &page.origin {
+                    Some(vec![match &page.origin {
                         Some(src) => d.in_file(src),
                         None => d,
-                    })
+                    }])
                 })
             })
-            .collect();
-        problems.into_iter().collect()
+            .collect::<Vec<Vec<Diagnostic>>>();
+        problems
+            .into_iter()
+            .flatten()
+            .collect::<Diagnostics>()
+            .sorted()
     }
 }
 
@@ -274,7 +318,7 @@ mod tests {
             r##"<h2 id="x">x</h2> <a href="#top">t</a>"##,
         );
         links.record("b.html", None, r#"<p id="top">t</p> <a href="/a/#x">x</a>"#);
-        let d = links.check("/", |p| {
+        let d = links.check("/", &[], |p| {
             ["index.html", "a/index.html", "b.html"].contains(&p)
         });
         let text = d.to_string();

@@ -8,6 +8,7 @@ mod highlight;
 pub mod links;
 pub mod pages;
 pub mod qr;
+mod redirects;
 pub mod sink;
 pub mod theme;
 
@@ -49,6 +50,11 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// Every output path of the site.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(String::as_str)
+    }
+
     /// Puts a file generated outside the page map (the search bundle) into `sink`; a path the
     /// site already uses is an error, as in [`render_site`].
     pub fn put_generated(
@@ -225,7 +231,8 @@ pub fn render_site(
 
     let paths: HashSet<String> = claims.0.into_keys().collect();
     if !diags.has_errors() {
-        diags.extend(links.check(site.urls.prefix(), |p| paths.contains(p)));
+        let written = links::written_links(site);
+        diags.extend(links.check(site.urls.prefix(), &written, |p| paths.contains(p)));
     }
     if diags.has_errors() {
         return Err(diags.sorted());
@@ -267,6 +274,7 @@ pub fn site_files(
             "jiedu".to_string(),
         ));
     }
+    files.extend(redirects::pages(site));
     for (name, bytes) in &theme.statics {
         files.push((
             format!("static/{name}"),
