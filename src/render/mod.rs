@@ -8,6 +8,7 @@ mod highlight;
 pub mod links;
 pub mod pages;
 pub mod qr;
+pub mod share_image;
 pub mod sink;
 pub mod theme;
 
@@ -267,6 +268,7 @@ pub fn site_files(
             "jiedu".to_string(),
         ));
     }
+    files.extend(share_image::files(site));
     for (name, bytes) in &theme.statics {
         files.push((
             format!("static/{name}"),
