@@ -11,7 +11,7 @@ use jiedu::load::{PAGES_DIR, STATIC_DIR};
 /// The starting configuration. Every value an editor must replace says so; the optional
 /// identifiers stay commented out until the site has them (no invented numbers).
 const CONFIG_TEMPLATE: &str = r#"# 站点配置（jiedu.yaml）。以 # 开头的行是说明，不会生效。
-# 改完后运行 jiedu check --root 本目录 检查，详见《编辑指南》第三节。
+# 改完后运行 jiedu check --root 本目录 检查，详见《编辑指南》“站点配置”一节。
 
 # 网站名称：显示在每个页面的页头和浏览器标签上。
 name: 政策解读
@@ -89,7 +89,7 @@ fn next_steps(dir: &Path) -> String {
          \n\
          下一步：\n\
          \x20 1. 导入一份政策原文：jiedu import 政策原文.docx --root {d}\n\
-         \x20 2. 在生成的政策目录中编写解读材料（见《编辑指南》第六节）\n\
+         \x20 2. 在生成的政策目录中编写解读材料（写法见《编辑指南》“解读材料”一节）\n\
          \x20 3. 本地预览：jiedu serve --root {d} --open\n\
          \x20 4. 生成网站：jiedu build --root {d} --output public\n"
     )

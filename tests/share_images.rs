@@ -1,0 +1,233 @@
+//! Sharing, through the real binary: the 一图读懂 long image (SVG parsed with a real XML
+//! parser, PNG decoded when a CJK font is installed), the 保存长图 link, `og:image` on every
+//! page as an absolute URL under a sub-path base_url, and the favicon every page links.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+use common::html::{parse_file, selector};
+use common::{html_pages, jiedu, repo, stderr, url_path};
+
+const BASE: &str = "https://www.example.gov.cn/zcjd/";
+
+fn build(root: &Path, out: &Path) -> String {
+    let o = jiedu(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--base-url",
+        BASE,
+        "--no-search",
+    ]);
+    assert!(o.status.success(), "build failed:\n{}", stderr(&o));
+    stderr(&o)
+}
+
+/// Whether this machine has a CJK font, asked of fontconfig (not of the code under test).
+fn cjk_font_installed() -> bool {
+    Command::new("fc-list")
+        .arg(":lang=zh")
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+/// The local file an absolute site URL points to.
+fn file_of(out: &Path, url: &str) -> std::path::PathBuf {
+    let rel = url
+        .strip_prefix(BASE)
+        .unwrap_or_else(|| panic!("{url} is not under {BASE}"));
+    out.join(rel)
+}
+
+/// Every text node of an SVG, in order, and the root element's name; panics if it is not
+/// well-formed XML.
+fn svg_texts(svg: &str) -> (String, Vec<String>, String) {
+    let mut reader = Reader::from_str(svg);
+    let mut root = String::new();
+    let mut texts = Vec::new();
+    let mut desc = String::new();
+    let mut in_desc = false;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => {
+                let name = String::from_utf8_lossy(e.name().as_ref()).to_string();
+                if root.is_empty() {
+                    root = name.clone();
+                }
+                in_desc = name == "desc";
+            }
+            Ok(Event::End(_)) => in_desc = false,
+            Ok(Event::Text(t)) => {
+                let text = t.xml10_content().to_string();
+                if in_desc {
+                    desc.push_str(&text);
+                } else if !text.trim().is_empty() {
+                    texts.push(text);
+                }
+            }
+            Ok(Event::GeneralRef(r)) => {
+                let ch = r.resolve_char_ref().unwrap().map(String::from);
+                let text = ch.unwrap_or_else(|| {
+                    match &*r {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unknown entity {other}"),
+                    }
+                    .to_string()
+                });
+                if in_desc {
+                    desc.push_str(&text);
+                } else if let Some(last) = texts.last_mut() {
+                    last.push_str(&text);
+                }
+            }
+            Ok(Event::Eof) => break,
+            Err(e) => panic!("the SVG is not well-formed XML: {e}"),
+            _ => {}
+        }
+    }
+    (root, texts, desc)
+}
+
+#[test]
+fn long_image_share_cards_og_image_and_favicon() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let log = build(&repo().join("content"), &out);
+    let font = cjk_font_installed();
+    assert_eq!(
+        log.contains("本机没有找到中文字体"),
+        !font,
+        "the no-font warning must appear exactly when no CJK font is installed:\n{log}"
+    );
+
+    // The infographic page: its panels (the text version) and the 保存长图 link.
+    let page = parse_file(&out.join("yiliao-gaodi/infographic/index.html"));
+    let headings: Vec<String> = page
+        .select(&selector(".panel h3"))
+        .map(|h| h.text().collect::<String>())
+        .collect();
+    assert!(headings.len() >= 3, "{headings:?}");
+    let link = page
+        .select(&selector(".long-image a[download]"))
+        .next()
+        .expect("a 保存长图 download link");
+    assert_eq!(link.text().collect::<String>(), "保存长图");
+    let href = link.value().attr("href").unwrap();
+    let ext = if font { "png" } else { "svg" };
+    assert_eq!(href, format!("/zcjd/yiliao-gaodi/infographic/long.{ext}"));
+
+    // The SVG: well-formed, real text, every panel heading drawn and in the description.
+    let svg = std::fs::read_to_string(out.join("yiliao-gaodi/infographic/long.svg")).unwrap();
+    let (root, texts, desc) = svg_texts(&svg);
+    assert_eq!(root, "svg");
+    assert!(
+        svg.contains("font-family=\"'Noto Sans CJK SC'"),
+        "CJK font stack"
+    );
+    let drawn = texts.concat();
+    for h in &headings {
+        assert!(drawn.contains(h.as_str()), "panel {h} not drawn as text");
+        assert!(desc.contains(h.as_str()), "panel {h} missing from <desc>");
+    }
+    for p in page.select(&selector(".panel > p:not(.figure):not(.panel-cites)")) {
+        let text: String = p.text().collect();
+        assert!(
+            desc.contains(text.trim()),
+            "panel text missing from <desc>: {text}"
+        );
+    }
+    // Wrapped: no drawn line is wider than the image (CJK ≈ 1 em each).
+    let longest = texts.iter().map(|t| t.chars().count()).max().unwrap();
+    assert!(
+        longest <= 40,
+        "a line of {longest} characters is not wrapped"
+    );
+
+    // The PNGs decode, with the SVG's size.
+    let pngs = [
+        "yiliao-gaodi/infographic/long.png",
+        "yiliao-gaodi/share.png",
+        "static/share.png",
+    ];
+    for png in pngs {
+        let path = out.join(png);
+        if !font {
+            assert!(!path.exists(), "{png} written without a CJK font");
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{png}: {e}"));
+        let pixmap = resvg::tiny_skia::Pixmap::decode_png(&bytes)
+            .unwrap_or_else(|e| panic!("{png} does not decode: {e}"));
+        assert!(pixmap.width() >= 750 && pixmap.height() >= 600, "{png}");
+        // Not a blank image: more than a handful of colours (text is anti-aliased).
+        let colours: BTreeSet<[u8; 4]> = pixmap
+            .pixels()
+            .iter()
+            .map(|p| [p.red(), p.green(), p.blue(), p.alpha()])
+            .collect();
+        assert!(colours.len() > 16, "{png} looks blank");
+    }
+
+    // og:image on every page: absolute under base_url, an existing file; the long image on
+    // the 一图读懂 page, the bundle's card on its other pages, the site card elsewhere.
+    // Every page links the favicon, which exists.
+    let pages = html_pages(&out);
+    assert!(pages.len() > 50);
+    for rel in &pages {
+        let doc = parse_file(&out.join(rel));
+        let og = doc
+            .select(&selector(r#"meta[property="og:image"]"#))
+            .next()
+            .unwrap_or_else(|| panic!("{rel}: no og:image"));
+        let url = og.value().attr("content").unwrap();
+        let file = file_of(&out, url);
+        assert!(file.is_file(), "{rel}: og:image {url} does not exist");
+        assert!(url.ends_with(&format!(".{ext}")), "{rel}: {url}");
+        let expected = match url_path(rel).as_str() {
+            "/yiliao-gaodi/infographic/" => "yiliao-gaodi/infographic/long",
+            p if p.starts_with("/yiliao-gaodi/") => "yiliao-gaodi/share",
+            _ => "static/share",
+        };
+        assert_eq!(url, format!("{BASE}{expected}.{ext}"), "{rel}");
+        let alt = doc
+            .select(&selector(r#"meta[property="og:image:alt"]"#))
+            .next()
+            .and_then(|m| m.value().attr("content"));
+        assert!(alt.is_some_and(|a| !a.is_empty()), "{rel}: og:image:alt");
+        let icon = doc
+            .select(&selector(r#"link[rel="icon"]"#))
+            .next()
+            .unwrap_or_else(|| panic!("{rel}: no favicon link"));
+        assert_eq!(icon.value().attr("href"), Some("/zcjd/static/favicon.svg"));
+    }
+    assert!(out.join("static/favicon.svg").is_file());
+}
+
+#[test]
+fn a_site_favicon_replaces_the_theme_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    common::copy_dir(&repo().join("content"), &root);
+    let own = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 1 1\"><title>本站图标</title></svg>\n";
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/favicon.svg"), own).unwrap();
+    let out = tmp.path().join("public");
+    build(&root, &out);
+    assert_eq!(
+        std::fs::read_to_string(out.join("static/favicon.svg")).unwrap(),
+        own
+    );
+}
