@@ -48,30 +48,36 @@ fn file_of(out: &Path, url: &str) -> std::path::PathBuf {
     out.join(rel)
 }
 
-/// Every text node of an SVG, in order, and the root element's name; panics if it is not
-/// well-formed XML.
-fn svg_texts(svg: &str) -> (String, Vec<String>, String) {
+/// The root element's name, every drawn text node in order, and the `<desc>` text of an SVG;
+/// panics if it is not well-formed XML.
+fn svg_texts(svg: &str) -> (String, Vec<(String, f32)>, String) {
     let mut reader = Reader::from_str(svg);
     let mut root = String::new();
     let mut texts = Vec::new();
     let mut desc = String::new();
     let mut in_desc = false;
+    let mut in_title = false;
+    let mut size = 0.0_f32;
     loop {
         match reader.read_event() {
             Ok(Event::Start(e)) => {
-                let name = String::from_utf8_lossy(e.name().as_ref()).to_string();
+                let name = e.name().as_ref().to_string();
                 if root.is_empty() {
                     root = name.clone();
                 }
                 in_desc = name == "desc";
+                in_title = name == "title";
+                if let Ok(Some(a)) = e.try_get_attribute("font-size") {
+                    size = a.value.parse().unwrap();
+                }
             }
-            Ok(Event::End(_)) => in_desc = false,
+            Ok(Event::End(_)) => (in_desc, in_title) = (false, false),
             Ok(Event::Text(t)) => {
                 let text = t.xml10_content().to_string();
                 if in_desc {
                     desc.push_str(&text);
-                } else if !text.trim().is_empty() {
-                    texts.push(text);
+                } else if !in_title && !text.trim().is_empty() {
+                    texts.push((text, size));
                 }
             }
             Ok(Event::GeneralRef(r)) => {
@@ -89,7 +95,9 @@ fn svg_texts(svg: &str) -> (String, Vec<String>, String) {
                 });
                 if in_desc {
                     desc.push_str(&text);
-                } else if let Some(last) = texts.last_mut() {
+                } else if in_title {
+                    continue;
+                } else if let Some((last, _)) = texts.last_mut() {
                     last.push_str(&text);
                 }
             }
@@ -137,7 +145,7 @@ fn long_image_share_cards_og_image_and_favicon() {
         svg.contains("font-family=\"'Noto Sans CJK SC'"),
         "CJK font stack"
     );
-    let drawn = texts.concat();
+    let drawn: String = texts.iter().map(|(t, _)| t.as_str()).collect();
     for h in &headings {
         assert!(drawn.contains(h.as_str()), "panel {h} not drawn as text");
         assert!(desc.contains(h.as_str()), "panel {h} missing from <desc>");
@@ -149,12 +157,31 @@ fn long_image_share_cards_og_image_and_favicon() {
             "panel text missing from <desc>: {text}"
         );
     }
-    // Wrapped: no drawn line is wider than the image (CJK ≈ 1 em each).
-    let longest = texts.iter().map(|t| t.chars().count()).max().unwrap();
+    // Wrapped: the longest panel text is drawn as several lines, and no line holds more CJK
+    // characters than fit across 670 px at the 24 px body size.
+    let longest_panel = page
+        .select(&selector(".panel > p:not(.figure):not(.panel-cites)"))
+        .map(|p| p.text().collect::<String>().trim().to_string())
+        .max_by_key(|t| t.chars().count())
+        .unwrap();
+    assert!(longest_panel.chars().count() > 30, "{longest_panel}");
     assert!(
-        longest <= 40,
-        "a line of {longest} characters is not wrapped"
+        !texts.iter().any(|(t, _)| t == &longest_panel) && drawn.contains(longest_panel.as_str()),
+        "the longest panel text is not wrapped into lines: {longest_panel}"
     );
+    // A lower bound of each line's width (CJK 1 em, Latin ½ em) may pass the 670-px text
+    // column only by one hanging punctuation mark.
+    for (line, size) in &texts {
+        let em: f32 = line
+            .chars()
+            .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
+            .sum();
+        assert!(
+            em * size <= 670.0 + size,
+            "a line {:.0} px wide does not fit the image: {line}",
+            em * size
+        );
+    }
 
     // The PNGs decode, with the SVG's size.
     let pngs = [
