@@ -14,6 +14,8 @@ pub fn run(root: PathBuf) -> ExitCode {
         render: RenderOptions::default(),
         search: false,
     };
+    // Nothing is written, so the share images' PNGs need not be drawn.
+    jiedu::render::share_image::svg_only();
     match build::render(&opts, &Discard) {
         Ok(built) => {
             if !built.warnings.is_empty() {

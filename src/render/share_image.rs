@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use rayon::prelude::*;
@@ -47,7 +49,7 @@ const SITE_CARD_STEM: &str = "static/share";
 
 /// The extension images are linked with: PNG when it can be drawn, otherwise SVG.
 fn ext() -> &'static str {
-    if renderer().is_some() {
+    if drawer().is_some() {
         "png"
     } else {
         "svg"
@@ -89,6 +91,45 @@ fn infographic(p: &Policy) -> Option<&Interpretation> {
         .find(|i| i.kind == Kind::Infographic && !i.panels.is_empty())
 }
 
+/// The previous build's output: a PNG whose SVG there is byte for byte the new one is copied
+/// instead of drawn again (drawing is most of a large site's image cost). Set per build.
+static PREVIOUS_OUTPUT: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Whether drawn PNGs are kept in memory for the next render (`jiedu serve` only; a build
+/// renders once and would only hold them).
+static KEEP_DRAWN: AtomicBool = AtomicBool::new(false);
+
+/// Lets the next [`files`] reuse PNGs from the output directory a build is about to replace.
+pub fn reuse_previous_output(dir: &Path) {
+    if let Ok(mut previous) = PREVIOUS_OUTPUT.lock() {
+        *previous = Some(dir.to_path_buf());
+    }
+}
+
+/// Whether PNGs are drawn at all: `jiedu check` writes nothing, so it only lays out the SVGs.
+static DRAW_PNG: AtomicBool = AtomicBool::new(true);
+
+/// Makes every later render produce SVG only (called by `jiedu check`).
+pub fn svg_only() {
+    DRAW_PNG.store(false, Ordering::Relaxed);
+}
+
+fn drawer() -> Option<&'static Renderer> {
+    DRAW_PNG.load(Ordering::Relaxed).then(renderer).flatten()
+}
+
+/// Keeps drawn PNGs in memory across renders (called by `jiedu serve`).
+pub fn keep_drawn_images() {
+    KEEP_DRAWN.store(true, Ordering::Relaxed);
+}
+
+/// The previous output's PNG for `stem` when its SVG there equals `svg`.
+fn previous_png(previous: Option<&Path>, stem: &str, svg: &str) -> Option<PathBuf> {
+    let dir = previous?;
+    let png = dir.join(format!("{stem}.png"));
+    let same = std::fs::read(dir.join(format!("{stem}.svg"))).ok()? == svg.as_bytes();
+    (same && png.is_file()).then_some(png)
+}
+
 /// Every share image of the site, each as SVG and, with a CJK font, PNG.
 pub fn files(site: &Site) -> Vec<(String, OutFile, String)> {
     let mut svgs: Vec<(String, String)> = vec![(SITE_CARD_STEM.to_string(), site_card(site))];
@@ -98,21 +139,21 @@ pub fn files(site: &Site) -> Vec<(String, OutFile, String)> {
             svgs.push((long_stem(&p.slug), long_image(site, p, i)));
         }
     }
-    let draw = renderer();
+    let draw = drawer();
+    let previous = PREVIOUS_OUTPUT.lock().ok().and_then(|mut p| p.take());
     svgs.into_par_iter()
         .flat_map_iter(|(stem, svg)| {
-            let png = draw.and_then(|r| r.png(&svg));
+            let png = draw.and_then(|r| match previous_png(previous.as_deref(), &stem, &svg) {
+                Some(path) => Some(OutFile::Copy(path)),
+                None => r.png(&svg).map(OutFile::Bytes),
+            });
             let mut out = vec![(
                 format!("{stem}.svg"),
                 OutFile::Bytes(svg.into_bytes()),
                 "jiedu".to_string(),
             )];
             if let Some(png) = png {
-                out.push((
-                    format!("{stem}.png"),
-                    OutFile::Bytes(png.to_vec()),
-                    "jiedu".to_string(),
-                ));
+                out.push((format!("{stem}.png"), png, "jiedu".to_string()));
             }
             out
         })
@@ -426,8 +467,9 @@ fn site_card(site: &Site) -> String {
 /// would show boxes), which is said once per process.
 struct Renderer {
     options: resvg::usvg::Options<'static>,
-    /// PNGs already drawn, by SVG hash: `jiedu serve` regenerates the site files on every edit.
-    drawn: Mutex<HashMap<u64, Arc<[u8]>>>,
+    /// PNGs already drawn, by SVG hash, when [`keep_drawn_images`] asked for it: `jiedu serve`
+    /// regenerates the site files on every edit.
+    drawn: Mutex<HashMap<u64, Vec<u8>>>,
 }
 
 fn renderer() -> Option<&'static Renderer> {
@@ -477,10 +519,13 @@ fn cjk_family(db: &resvg::usvg::fontdb::Database) -> Option<String> {
 }
 
 impl Renderer {
-    fn png(&self, svg: &str) -> Option<Arc<[u8]>> {
+    fn png(&self, svg: &str) -> Option<Vec<u8>> {
+        let keep = KEEP_DRAWN.load(Ordering::Relaxed);
         let key = xxhash_rust::xxh3::xxh3_64(svg.as_bytes());
-        if let Some(png) = self.drawn.lock().ok()?.get(&key) {
-            return Some(png.clone());
+        if keep {
+            if let Some(png) = self.drawn.lock().ok()?.get(&key) {
+                return Some(png.clone());
+            }
         }
         let tree = resvg::usvg::Tree::from_str(svg, &self.options).ok()?;
         let size = tree.size().to_int_size();
@@ -490,8 +535,10 @@ impl Renderer {
             resvg::tiny_skia::Transform::default(),
             &mut pixmap.as_mut(),
         );
-        let png: Arc<[u8]> = pixmap.encode_png().ok()?.into();
-        self.drawn.lock().ok()?.insert(key, png.clone());
+        let png = pixmap.encode_png().ok()?;
+        if keep {
+            self.drawn.lock().ok()?.insert(key, png.clone());
+        }
         Some(png)
     }
 }

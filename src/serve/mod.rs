@@ -45,6 +45,7 @@ pub struct ServeOptions {
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let render = RenderOptions { live_reload: true };
+    crate::render::share_image::keep_drawn_images();
     let state = Arc::new(State::default());
     let start = Instant::now();
     match rebuild(None, &opts.root, render) {
