@@ -258,3 +258,39 @@ fn a_site_favicon_replaces_the_theme_one() {
         own
     );
 }
+
+#[test]
+fn a_rebuild_into_the_same_output_is_identical_and_redraws_only_changed_images() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    common::copy_dir(&repo().join("content"), &root);
+    let out = tmp.path().join("public");
+    build(&root, &out);
+    let first = common::snapshot(&out);
+    build(&root, &out);
+    assert!(
+        common::snapshot(&out) == first,
+        "a rebuild changed the output"
+    );
+
+    let md = root.join("yiliao-gaodi/infographic.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, text.replacen("heading: ", "heading: 新", 1)).unwrap();
+    build(&root, &out);
+    let after = common::snapshot(&out);
+    let svg = "yiliao-gaodi/infographic/long.svg";
+    assert_ne!(
+        after[svg], first[svg],
+        "the edited panel is not in the long image"
+    );
+    assert!(String::from_utf8_lossy(&after[svg]).contains("新"));
+    if cjk_font_installed() {
+        let png = "yiliao-gaodi/infographic/long.png";
+        assert_ne!(
+            after[png], first[png],
+            "the long PNG was copied, not redrawn"
+        );
+        let card = "yiliao-gaodi/share.png";
+        assert_eq!(after[card], first[card]);
+    }
+}
