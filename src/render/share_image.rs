@@ -286,7 +286,7 @@ fn long_image(site: &Site, p: &Policy, i: &Interpretation) -> String {
     ));
     c.lines(
         PAD,
-        &[site.config.name.clone()],
+        std::slice::from_ref(&site.config.name),
         22.0,
         1.6,
         r##"fill="#ffffff""##,
