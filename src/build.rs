@@ -118,6 +118,7 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
 /// directory that replaces the output only once the build succeeded.
 pub fn build(opts: &BuildOptions) -> Result<(Built, WriteStats), Diagnostics> {
     let staging = Staging::create(&opts.output, &opts.root)?;
+    crate::render::share_image::reuse_previous_output(&opts.output);
     let mut built = render(opts, &staging)?;
     // Only a published build records its URLs; `serve` renders the same site without them.
     staging.put(

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
     name = "jiedu",
     version,
     about = "jiedu（解读）：政策解读门户静态站点生成器",
-    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu serve     本地预览，保存后浏览器自动更新\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
+    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu new       创建一个新的站点目录\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu serve     本地预览，保存后浏览器自动更新\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,6 +50,11 @@ enum Command {
     },
     /// 本地预览：生成网站并在浏览器中预览，保存文件后自动更新页面
     Serve(cli::serve::ServeArgs),
+    /// 创建一个新的站点目录：带说明的 jiedu.yaml 和编辑指南所述的文件夹
+    New {
+        /// 新站点目录（不存在或为空）
+        dir: PathBuf,
+    },
     /// 把政策原文（.txt 或 .docx）导入为内容目录中的政策包 <ROOT>/<SLUG>/policy.md
     Import {
         /// 政策原文：.txt（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）或 .docx
@@ -57,9 +62,9 @@ enum Command {
         /// 政策包名称（小写字母、数字和 -）；默认由文件名生成
         #[arg(long = "policy-slug", value_name = "SLUG")]
         policy_slug: Option<String>,
-        /// 内容目录（站点根目录）
-        #[arg(long, value_name = "DIR", default_value = "content")]
-        root: PathBuf,
+        /// 站点目录（含 jiedu.yaml）；不写时只在当前目录就是站点目录时使用当前目录
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
         /// 政策包已存在时覆盖其中的 policy.md
         #[arg(long)]
         force: bool,
@@ -77,6 +82,7 @@ fn main() -> ExitCode {
         } => cli::build::run(root, output, base_url, timings, !no_search),
         Command::Check { root, json } => cli::check::run(root, json),
         Command::Serve(args) => cli::serve::run(args),
+        Command::New { dir } => cli::new::run(&dir),
         Command::Import {
             file,
             policy_slug,

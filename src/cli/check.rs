@@ -21,6 +21,8 @@ pub fn run(root: PathBuf, json: bool) -> ExitCode {
         render: RenderOptions::default(),
         search: false,
     };
+    // Nothing is written, so the share images' PNGs need not be drawn.
+    jiedu::render::share_image::svg_only();
     let result = build::render(&opts, &Discard);
     if json {
         return print_json(&opts.root, &result);

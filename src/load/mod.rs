@@ -20,6 +20,8 @@ pub use yaml_errors::yaml_error;
 pub const PAGES_DIR: &str = "pages";
 /// Folder of site-specific template overrides in a site root.
 pub const TEMPLATES_DIR: &str = "templates";
+/// Folder of site files that replace the theme's static files (e.g. the site's own favicon.svg).
+pub const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone)]
 pub struct SourceDoc {
@@ -194,7 +196,9 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            let is_template_dir = e.depth() == 1 && e.file_type().is_dir() && name == TEMPLATES_DIR;
+            let is_template_dir = e.depth() == 1
+                && e.file_type().is_dir()
+                && (name == TEMPLATES_DIR || name == STATIC_DIR);
             !is_hidden_or_temp(&name) && !is_template_dir
         });
     for entry in walker {

@@ -9,6 +9,7 @@ pub mod links;
 pub mod pages;
 pub mod qr;
 mod redirects;
+pub mod share_image;
 pub mod sink;
 pub mod theme;
 
@@ -275,6 +276,7 @@ pub fn site_files(
         ));
     }
     files.extend(redirects::pages(site));
+    files.extend(share_image::files(site));
     for (name, bytes) in &theme.statics {
         files.push((
             format!("static/{name}"),

@@ -368,6 +368,7 @@ impl<'a> Builder<'a> {
             name: "Url".into(),
             content: canonical.clone(),
         });
+        let (og_image, og_image_alt) = super::share_image::og_image(self.site, rel);
         let og = vec![
             Meta {
                 name: "og:type".into(),
@@ -396,6 +397,14 @@ impl<'a> Builder<'a> {
             Meta {
                 name: "og:locale".into(),
                 content: "zh_CN".into(),
+            },
+            Meta {
+                name: "og:image".into(),
+                content: og_image,
+            },
+            Meta {
+                name: "og:image:alt".into(),
+                content: og_image_alt,
             },
         ];
         let qr_svg = super::qr::svg_for(&canonical);
@@ -647,6 +656,8 @@ impl<'a> Builder<'a> {
             headings: &i.body.headings,
             topics,
             panels: &i.panels,
+            long_image: (i.kind == Kind::Infographic && !i.panels.is_empty())
+                .then(|| super::share_image::long_image_href(s, &p.slug)),
             image: i.image.as_ref(),
             media: i.media.as_ref(),
             siblings: self

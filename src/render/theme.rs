@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::TEMPLATES_DIR;
+use crate::load::{STATIC_DIR, TEMPLATES_DIR};
 
 /// Template names every theme provides.
 pub const TEMPLATES: [&str; 14] = [
@@ -86,7 +86,7 @@ const EMBEDDED: [(&str, &str); 14] = [
     ),
 ];
 
-const EMBEDDED_STATIC: [(&str, &str); 3] = [
+const EMBEDDED_STATIC: [(&str, &str); 4] = [
     (
         "jiedu.css",
         include_str!("../../themes/default/static/jiedu.css"),
@@ -98,6 +98,10 @@ const EMBEDDED_STATIC: [(&str, &str); 3] = [
     (
         "search.js",
         include_str!("../../themes/default/static/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_str!("../../themes/default/static/favicon.svg"),
     ),
 ];
 
@@ -147,10 +151,14 @@ impl Theme {
         }
         let mut statics = Vec::new();
         for (name, embedded) in EMBEDDED_STATIC {
-            let on_disk = dir
-                .as_ref()
-                .map(|d| d.join("static").join(name))
-                .filter(|p| p.is_file());
+            // The site's own file (`<root>/static/favicon.svg`) wins over the theme's.
+            let on_disk = [
+                Some(root.join(STATIC_DIR).join(name)),
+                dir.as_ref().map(|d| d.join("static").join(name)),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|p| p.is_file());
             let bytes = on_disk
                 .and_then(|p| std::fs::read(p).ok())
                 .unwrap_or_else(|| embedded.as_bytes().to_vec());

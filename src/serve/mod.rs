@@ -47,6 +47,7 @@ pub struct ServeOptions {
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let render = RenderOptions { live_reload: true };
+    crate::render::share_image::keep_drawn_images();
     let state = Arc::new(State::default());
     let start = Instant::now();
     match rebuild(None, &opts.root, render) {
@@ -205,12 +206,27 @@ fn open_browser(url: &str) {
     } else {
         ("xdg-open", vec![url])
     };
-    if std::process::Command::new(opener.0)
+    // The opener's own output (xdg-open prints several lines when no browser is installed) is
+    // swallowed; its failure becomes one sentence. Waiting happens on a side thread, as some
+    // openers only return when the browser closes.
+    let child = std::process::Command::new(opener.0)
         .args(&opener.1)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("无法自动打开浏览器，请手动打开 {url}");
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let url = url.to_string();
+    let failed =
+        move || eprintln!("无法自动打开浏览器（本机没有可用的浏览器），请手动在浏览器中打开 {url}");
+    match child {
+        Err(_) => failed(),
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|s| s.success()) {
+                    failed();
+                }
+            });
+        }
     }
 }
 
