@@ -4,6 +4,7 @@
 
 mod documents;
 pub mod kind;
+pub mod lifecycle;
 mod milestones;
 mod policy;
 mod references;
@@ -17,6 +18,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{SourceDoc, SourceSite};
 pub use kind::Kind;
+pub use policy::unit_slug;
 pub use types::*;
 use urls::Urls;
 
@@ -215,6 +217,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
         }
     }
 
+    lifecycle::link(&mut policies, &mut diags);
     let clause_index = references::flat_index(&policies);
     let backlinks = references::backlinks(&policies, &urls);
     let units = references::units(&policies);

@@ -198,10 +198,10 @@ export async function search(query, { filters = {} } = {}) {
 
 async function data(id, query) {
   const rows = await load(`f/${Math.floor(id / meta.per_fragment)}.json`, (r) => r.json());
-  const [url, title, format, context, text] = rows[id % meta.per_fragment];
+  const [url, title, format, context, text, status] = rows[id % meta.per_fragment];
   return {
     url,
-    meta: { title, kind: meta.formats[format] || "", context },
+    meta: { title, kind: meta.formats[format] || "", context, status: status || "" },
     excerpt: excerpt(title, text, query),
   };
 }

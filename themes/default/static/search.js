@@ -63,6 +63,13 @@ function hitNode(data) {
   link.href = data.url;
   link.textContent = data.meta.title || data.url;
   li.append(tag, " ", link);
+  if (data.meta.status) {
+    /* A hit from a policy no longer in force says so before anyone follows it. */
+    const status = document.createElement("span");
+    status.className = "tag hit-status";
+    status.textContent = "本文件" + (data.meta.status.startsWith("已") ? "" : "已") + data.meta.status;
+    li.append(" ", status);
+  }
   if (data.meta.context) {
     const where = document.createElement("p");
     where.className = "hit-context";
