@@ -49,7 +49,11 @@ fn year(p: &Policy) -> Option<u16> {
 }
 
 fn topic(p: &Policy) -> Option<&str> {
-    p.meta.topic.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    p.meta
+        .topic
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, usize)> {
@@ -86,7 +90,10 @@ impl Facets<'_> {
         match f {
             Facet::All | Facet::Oldest => true,
             Facet::Year(y) => year(p) == Some(y),
-            Facet::Issuer(i) => self.issuers.get(i).is_some_and(|(n, _)| *n == p.meta.issuer),
+            Facet::Issuer(i) => self
+                .issuers
+                .get(i)
+                .is_some_and(|(n, _)| *n == p.meta.issuer),
             Facet::Topic(i) => self.topics.get(i).map(|(t, _)| *t) == topic(p),
             Facet::Validity(v) => p.lifecycle.validity == v,
         }
