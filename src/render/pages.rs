@@ -207,6 +207,7 @@ impl Job {
                 .map(|(p, _)| p.source.clone())
                 .collect(),
         };
+        v.extend(super::lifecycle::linked_sources(site, *self));
         v.sort();
         v.dedup();
         v
