@@ -26,6 +26,7 @@ const ELDER_TYPES: &[&str] = &[
     "interpretation-video",
     "column",
     "unit",
+    "library",
 ];
 const SPEECH_TYPES: &[&str] = &["policy", "clause", "question"];
 const PRINT_TYPES: &[&str] = &["policy", "clause"];

@@ -83,8 +83,15 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
         changed.contains(&"yiliao-gaodi/qa/index.html"),
         "{changed:?}"
     );
+    // The 政策文件库 pages and the 网站地图 list every policy with its formats, so like the
+    // home page they depend on every document of the site.
+    let listing_pages = snap
+        .files
+        .keys()
+        .filter(|p| p.starts_with("library/") || p.starts_with("sitemap/"))
+        .count();
     assert!(
-        u.rerendered < u.pages / 2 + 10,
+        u.rerendered < u.pages / 2 + 10 + listing_pages,
         "rendered {} of {}",
         u.rerendered,
         u.pages

@@ -28,15 +28,16 @@ pub struct FrontMatter {
     pub topic: Option<String>,
     #[serde(default, alias = "有效性")]
     pub validity: Option<String>,
-    /// Policy lifecycle: the date the validity took effect, the policies replacing, amended by
-    /// and related to this one (slugs).
+    /// When the validity last changed (the date of repeal, expiry or revision).
     #[serde(default)]
     pub validity_date: Option<String>,
-    #[serde(default)]
+    /// Policy slugs (bundle folder names): the policies that replace this one, that this one
+    /// amends, and related ones. The model links each both ways.
+    #[serde(default, deserialize_with = "policy_slugs")]
     pub replaced_by: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "policy_slugs")]
     pub amends: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "policy_slugs")]
     pub related: Vec<String>,
     #[serde(default, alias = "备注")]
     pub note: Option<String>,
@@ -266,6 +267,20 @@ fn quote_flow_list(value: &str) -> Option<String> {
 fn is_bare_number(s: &str) -> bool {
     s.starts_with(|c: char| c.is_ascii_digit())
         && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// One slug or a list of them (`replaced_by: yiliao-gaodi` or `related: [a, b]`).
+fn policy_slugs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s.trim().to_string()],
+        OneOrMany::Many(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
+    })
 }
 
 /// A content file split into its front matter and body, with line numbers kept.

@@ -5,6 +5,7 @@
 mod consistency;
 mod documents;
 pub mod kind;
+pub mod lifecycle;
 mod milestones;
 mod policy;
 mod redirects;
@@ -19,6 +20,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{SourceDoc, SourceSite};
 pub use kind::Kind;
+pub use policy::unit_slug;
 pub use types::*;
 use urls::Urls;
 
@@ -221,6 +223,7 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
 
     let (redirects, d) = redirects::collect(source, &policies, &pages);
     diags.extend(d);
+    lifecycle::link(&mut policies, &mut diags);
     let clause_index = references::flat_index(&policies);
     let backlinks = references::backlinks(&policies, &urls);
     let units = references::units(&policies);

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use super::lifecycle::Lifecycle;
 use super::references::Resolver;
 use super::types::{FlatNode, Policy, PolicyMeta, UnitGroupRef, UnitRef};
 use crate::clause::{self, Node, Paragraph, Role};
@@ -17,6 +18,7 @@ pub struct PolicyDraft {
     pub tree: clause::ClauseTree,
     pub nodes: Vec<FlatNode>,
     pub assets: Vec<Asset>,
+    pub lifecycle: Lifecycle,
 }
 
 pub struct PolicyHtml {
@@ -50,14 +52,7 @@ pub fn parse_bundle(
         };
     let title = required(&fm.title, "title", "标题", &mut diags);
     let issuer = required(&fm.issuer, "issuer", "发文机关", &mut diags);
-    let validity = fm.validity.clone().unwrap_or_else(|| "有效".to_string());
-    if !["有效", "失效", "废止"].contains(&validity.as_str()) {
-        diags.push(
-            Diagnostic::error(format!("有效性「{validity}」无法识别"))
-                .at(&doc.path, doc.line_of("validity"))
-                .hint("有效性只能是：有效、失效、废止。"),
-        );
-    }
+    let lifecycle = super::lifecycle::read(doc, &mut diags);
     if let Some(n) = &fm.doc_number {
         if !formats::is_doc_number(n) {
             diags.push(
@@ -86,7 +81,7 @@ pub fn parse_bundle(
         published: fm.published.clone(),
         index_number: fm.index_number.clone(),
         topic: fm.topic.clone(),
-        validity,
+        validity: lifecycle.validity.label().to_string(),
         note: fm.note.clone(),
     };
     let levels = fm.levels.as_deref().map(|l| (l, doc.line_of("levels")));
@@ -114,6 +109,7 @@ pub fn parse_bundle(
             tree,
             nodes,
             assets,
+            lifecycle,
         },
         diags,
     ))
@@ -320,5 +316,6 @@ pub fn finish(draft: PolicyDraft, html: PolicyHtml) -> Policy {
         interpretations: Vec::new(),
         progress: Vec::new(),
         assets: draft.assets,
+        lifecycle: draft.lifecycle,
     }
 }

@@ -88,6 +88,8 @@ pub struct Policy {
     pub interpretations: Vec<Interpretation>,
     pub progress: Vec<Progress>,
     pub assets: Vec<Asset>,
+    /// Validity and the links to the policies replacing, amending or related to this one.
+    pub lifecycle: super::lifecycle::Lifecycle,
 }
 
 /// A unit as listed on a clause.

@@ -5,12 +5,15 @@
 pub mod context;
 mod feeds;
 mod highlight;
+pub mod library;
+mod lifecycle;
 pub mod links;
 pub mod pages;
 pub mod qr;
 mod redirects;
 pub mod share_image;
 pub mod sink;
+mod sitemap_page;
 pub mod theme;
 
 use std::collections::{HashMap, HashSet};
@@ -97,8 +100,15 @@ pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
         home: u.href(&urls::home()),
         search: u.href(&urls::search()),
         units: u.href(&urls::units()),
+        // A column without any interpretation would only say 本栏目暂无内容; the navigation
+        // leaves it out (its page stays, so old links still work).
         columns: Kind::ALL
             .iter()
+            .filter(|k| {
+                site.policies
+                    .iter()
+                    .any(|p| p.interpretations.iter().any(|i| i.kind == **k))
+            })
             .map(|k| NavLink {
                 label: k.column().to_string(),
                 href: u.href(&urls::column(*k)),
@@ -124,7 +134,9 @@ pub fn render_job(
     sc: &SiteCtx,
     theme: &Theme,
 ) -> Result<String, Diagnostic> {
-    let ctx = pages::context(job, site, sc).map_err(|e| template_failure(&e, job, site, theme))?;
+    let mut ctx =
+        pages::context(job, site, sc).map_err(|e| template_failure(&e, job, site, theme))?;
+    lifecycle::decorate(&mut ctx, job, site);
     theme
         .tera
         .render(job.template(), &ctx)

@@ -26,6 +26,10 @@ pub enum Job {
     Unit(usize),
     Search,
     Page(usize),
+    /// A page of the 政策文件库: all policies or those of one year, issuer, topic or validity.
+    Library(super::library::Facet),
+    /// The HTML 网站地图.
+    SiteMap,
     NotFound,
 }
 
@@ -51,6 +55,8 @@ pub fn all_jobs(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.units.len()).map(Job::Unit));
     jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend(super::library::jobs(site));
+    jobs.push(Job::SiteMap);
     jobs
 }
 
@@ -101,6 +107,8 @@ impl Job {
             Job::Unit(ui) => urls::unit(&site.units[ui].slug),
             Job::Search => urls::search(),
             Job::Page(i) => urls::page(&site.pages[i].slug),
+            Job::Library(f) => super::library::url(site, f),
+            Job::SiteMap => super::sitemap_page::URL.to_string(),
             Job::NotFound => "404.html".to_string(),
         }
     }
@@ -128,6 +136,8 @@ impl Job {
             Job::Unit(_) => "unit.html",
             Job::Search => "search.html",
             Job::Page(_) => "page.html",
+            Job::Library(_) => "library.html",
+            Job::SiteMap => "sitemap.html",
             Job::NotFound => "404.html",
         }
     }
@@ -148,6 +158,8 @@ impl Job {
             | Job::Search
             | Job::NotFound
             | Job::Column(_)
+            | Job::Library(_)
+            | Job::SiteMap
             | Job::Page(_) => {
                 let mut v: Vec<PathBuf> = (0..site.policies.len()).flat_map(policy_files).collect();
                 v.extend(site.pages.iter().map(|p| p.source.clone()));
@@ -195,6 +207,7 @@ impl Job {
                 .map(|(p, _)| p.source.clone())
                 .collect(),
         };
+        v.extend(super::lifecycle::linked_sources(site, *self));
         v.sort();
         v.dedup();
         v
@@ -251,11 +264,29 @@ pub fn context(job: Job, site: &Site, sc: &SiteCtx) -> Result<tera::Context, ter
         Job::Unit(ui) => b.unit(ui),
         Job::Search => b.search(),
         Job::Page(i) => b.page(i),
+        Job::Library(f) => super::library::context(f, site, sc),
+        Job::SiteMap => super::sitemap_page::context(site, sc),
         Job::NotFound => b.wrap(
             b.chrome("页面未找到", vec![], "page-404", None, ""),
             Empty {},
         ),
     }
+}
+
+/// The context of a site-wide page whose builder lives in its own module (library, 网站地图):
+/// the shared chrome, with `column` between 政务公开 and the page in the breadcrumb.
+pub(super) fn site_page<T: Serialize>(
+    site: &Site,
+    sc: &SiteCtx,
+    title: &str,
+    column: Option<(&str, String)>,
+    kind: &'static str,
+    rel: &str,
+    data: T,
+) -> Result<tera::Context, tera::Error> {
+    let b = Builder { site, sc };
+    let chrome = b.chrome(title, b.crumbs(column, title), kind, None, rel);
+    b.wrap(chrome, data)
 }
 
 struct Builder<'a> {

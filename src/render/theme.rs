@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{STATIC_DIR, TEMPLATES_DIR};
 
 /// Template names every theme provides.
-pub const TEMPLATES: [&str; 14] = [
+pub const TEMPLATES: [&str; 16] = [
     "base.html",
     "macros.html",
     "home.html",
@@ -24,10 +24,12 @@ pub const TEMPLATES: [&str; 14] = [
     "search.html",
     "page.html",
     "404.html",
+    "library.html",
+    "sitemap.html",
 ];
 
 /// The default theme compiled into the binary, so `jiedu` works from any directory.
-const EMBEDDED: [(&str, &str); 14] = [
+const EMBEDDED: [(&str, &str); 16] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -84,9 +86,17 @@ const EMBEDDED: [(&str, &str); 14] = [
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "library.html",
+        include_str!("../../themes/default/templates/library.html"),
+    ),
+    (
+        "sitemap.html",
+        include_str!("../../themes/default/templates/sitemap.html"),
+    ),
 ];
 
-const EMBEDDED_STATIC: [(&str, &str); 4] = [
+const EMBEDDED_STATIC: [(&str, &str); 5] = [
     (
         "jiedu.css",
         include_str!("../../themes/default/static/jiedu.css"),
@@ -102,6 +112,10 @@ const EMBEDDED_STATIC: [(&str, &str); 4] = [
     (
         "favicon.svg",
         include_str!("../../themes/default/static/favicon.svg"),
+    ),
+    (
+        "library.js",
+        include_str!("../../themes/default/static/library.js"),
     ),
 ];
 

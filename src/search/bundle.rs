@@ -78,7 +78,14 @@ pub fn bundle(
                 .map(|r| {
                     let format = formats.iter().position(|f| *f == r.kind);
                     let context = r.context.as_deref().unwrap_or("");
-                    json!([href(&r.url), r.title, format, context, r.text])
+                    // The status goes last and only where there is one, so fragments of a
+                    // site whose policies are all in force stay as they were.
+                    match r.status {
+                        Some(status) => {
+                            json!([href(&r.url), r.title, format, context, r.text, status])
+                        }
+                        None => json!([href(&r.url), r.title, format, context, r.text]),
+                    }
                 })
                 .collect();
             let bytes = serde_json::Value::Array(rows).to_string().into_bytes();

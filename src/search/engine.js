@@ -505,10 +505,10 @@ const LEAD = 30; // characters of a passage shown where it is listed under its p
 
 async function data(id, words) {
   const rows = await load(`f/${Math.floor(id / meta.per_fragment)}.json`, (r) => r.json());
-  const [url, title, format, context, text] = rows[id % meta.per_fragment];
+  const [url, title, format, context, text, status] = rows[id % meta.per_fragment];
   return {
     url,
-    meta: { title, kind: meta.formats[format] || "", context },
+    meta: { title, kind: meta.formats[format] || "", context, status: status || "" },
     excerpt: excerpt(title, text, words),
     lead: [...text].length > LEAD ? [...text].slice(0, LEAD).join("") + "……" : text,
   };

@@ -35,6 +35,9 @@ pub struct Record<'a> {
     /// citizen's question answered, [`SECONDARY`] for commentary, so that a question such as
     /// 购房补贴 lists the answer and the clause before the explanations around them.
     pub weight: f32,
+    /// The validity of a policy no longer in force (废止, 失效, 已修订), shown on every hit of
+    /// its bundle; `None` while it is in force.
+    pub status: Option<&'static str>,
 }
 
 pub const PRIMARY: f32 = 2.0;
@@ -66,7 +69,14 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
 pub fn records(site: &Site) -> Vec<Record<'_>> {
     let mut out = Vec::new();
     for p in &site.policies {
+        let first = out.len();
         policy_records(site, p, &mut out);
+        let validity = p.lifecycle.validity;
+        if !validity.in_force() {
+            for r in &mut out[first..] {
+                r.status = Some(validity.label());
+            }
+        }
     }
     // Pages kept out of the public navigation (the editors' guide) stay out of search too.
     for page in site.pages.iter().filter(|p| p.nav) {
@@ -78,6 +88,7 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
             text: page.body.plain.as_str().into(),
             units: Vec::new(),
             weight: SECONDARY,
+            status: None,
         });
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
@@ -126,6 +137,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
             .into(),
         units: Vec::new(),
         weight: SECONDARY,
+        status: None,
     });
     for n in &p.nodes {
         out.push(node_record(p, n));
@@ -142,6 +154,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
             text: item.body.plain.as_str().into(),
             units: cited_units(site, &item.cites),
             weight: SECONDARY,
+            status: None,
         });
     }
 }
@@ -173,6 +186,7 @@ fn node_record<'a>(p: &'a Policy, n: &'a FlatNode) -> Record<'a> {
             .map(|u| u.name.as_str())
             .collect(),
         weight,
+        status: None,
     }
 }
 
@@ -212,6 +226,7 @@ fn interpretation_records<'a>(
             text: text.into(),
             units: units.clone(),
             weight: SECONDARY,
+            status: None,
         });
     }
     for panel in &i.panels {
@@ -230,6 +245,7 @@ fn interpretation_records<'a>(
                 .into(),
             units: cited_units(site, &panel.cites),
             weight: SECONDARY,
+            status: None,
         });
     }
     for q in &i.questions {
@@ -241,6 +257,7 @@ fn interpretation_records<'a>(
             text: q.answer.plain.as_str().into(),
             units: cited_units(site, &q.cites),
             weight: PRIMARY,
+            status: None,
         });
     }
 }

@@ -73,6 +73,13 @@ function hitNode(result, data) {
   tag.className = "tag";
   tag.textContent = data.meta.kind || "";
   li.append(tag, " ", link(data.url, data.meta.title || data.url));
+  if (data.meta.status) {
+    /* A hit from a policy no longer in force says so before anyone follows it. */
+    const status = document.createElement("span");
+    status.className = "tag hit-status";
+    status.textContent = "本文件" + (data.meta.status.startsWith("已") ? "" : "已") + data.meta.status;
+    li.append(" ", status);
+  }
   if (data.meta.context) {
     const where = document.createElement("p");
     where.className = "hit-context";
