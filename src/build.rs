@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
 use crate::model::{build_model, Site};
-use crate::render::{render_site, Keep, RenderOptions, Sink, Theme};
+use crate::published;
+use crate::render::{render_site, Keep, OutFile, RenderOptions, Sink, Theme};
 use crate::search;
 use crate::write::{Staging, WriteStats};
 
@@ -66,6 +67,8 @@ impl std::fmt::Display for Timings {
 
 pub struct Built {
     pub site: Site,
+    /// The published URLs, as recorded in the output's [`published::URL_LIST`].
+    pub url_list: String,
     pub warnings: Diagnostics,
     pub timings: Timings,
     pub pages: usize,
@@ -80,6 +83,11 @@ pub fn model(
     let mut source = timings.time("load", || load_site(root))?;
     if let Some(b) = base_url {
         source.config.base_url = b.to_string();
+        if let Some(problem) = source.config.base_url_problem() {
+            return Err(crate::load::base_url_error(b, problem)
+                .hint("--base-url 需要完整的网址，如 --base-url https://preview.example.gov.cn/")
+                .into());
+        }
     }
     timings.time("model", || build_model(&source))
 }
@@ -97,11 +105,13 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
         let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
         timings.time("search", || search::index(&site, &emit))?;
     }
+    let url_list = published::url_list(rendered.paths());
     let warnings = site.warnings.clone();
     // No render cache was kept, so the model has no other owner.
     let site = std::sync::Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone());
     Ok(Built {
         site,
+        url_list,
         warnings,
         timings,
         pages: rendered.pages,
@@ -112,7 +122,16 @@ pub fn render(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics
 /// directory that replaces the output only once the build succeeded.
 pub fn build(opts: &BuildOptions) -> Result<(Built, WriteStats), Diagnostics> {
     let staging = Staging::create(&opts.output, &opts.root)?;
+    crate::render::share_image::reuse_previous_output(&opts.output);
     let mut built = render(opts, &staging)?;
+    // Only a published build records its URLs; `serve` renders the same site without them.
+    staging.put(
+        published::URL_LIST,
+        OutFile::Bytes(built.url_list.clone().into_bytes()),
+    )?;
+    let mut warnings = std::mem::take(&mut built.warnings);
+    warnings.extend(published::dropped(&opts.output, &built.url_list));
+    built.warnings = warnings.sorted();
     let stats = built.timings.time("write", || staging.swap_in())?;
     Ok((built, stats))
 }

@@ -31,6 +31,17 @@ pub struct Config {
     /// Short description for the home page and `ColumnDescription`.
     #[serde(default, alias = "简介")]
     pub description: Option<String>,
+    /// Site search synonyms added to the default list, each `群众说法 = 政策说法 …`.
+    #[serde(default, alias = "搜索同义词")]
+    pub search_synonyms: Vec<String>,
+    /// Publish raw HTML in Markdown as written instead of cleaning it to the allow-list. Only
+    /// for sites whose every editor is trusted; the build says so once.
+    #[serde(default, alias = "允许原始HTML")]
+    pub raw_html: bool,
+    /// How many days after today a date may lie before it is warned about as a likely typo
+    /// (default 30).
+    #[serde(default, alias = "未来日期容差天数")]
+    pub future_date_margin_days: Option<u32>,
 }
 
 impl Config {
@@ -47,6 +58,35 @@ impl Config {
             path.to_string()
         } else {
             format!("{path}/")
+        }
+    }
+
+    /// Why `base_url` cannot be the address the site is published at, if it cannot: every
+    /// link, the sitemap and the QR codes are built from it.
+    pub fn base_url_problem(&self) -> Option<&'static str> {
+        let url = self.base_url.trim();
+        let Some(rest) = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+        else {
+            return Some("不是以 https:// 或 http:// 开头的完整网址");
+        };
+        let host = rest.split('/').next().unwrap_or("");
+        if host.is_empty() || host.starts_with('.') || host.contains(['@', ' ']) {
+            return Some("缺少域名");
+        }
+        if url.contains(['?', '#', ' ', '\\']) {
+            return Some("不能含有空格、反斜杠、? 或 #");
+        }
+        None
+    }
+
+    /// How Markdown bodies treat raw HTML.
+    pub fn raw_html(&self) -> crate::markdown::RawHtml {
+        if self.raw_html {
+            crate::markdown::RawHtml::Keep
+        } else {
+            crate::markdown::RawHtml::Sanitise
         }
     }
 
@@ -71,6 +111,9 @@ mod tests {
             icp: None,
             police_record: None,
             description: None,
+            search_synonyms: Vec::new(),
+            raw_html: false,
+            future_date_margin_days: None,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod published;
 pub mod render;
 pub mod search;
 pub mod serve;

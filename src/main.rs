@@ -2,7 +2,6 @@
 
 mod cli;
 
-use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,7 +12,7 @@ use clap::{Parser, Subcommand};
     name = "jiedu",
     version,
     about = "jiedu（解读）：政策解读门户静态站点生成器",
-    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu serve     本地预览，保存后浏览器自动更新\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
+    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu new       创建一个新的站点目录\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu serve     本地预览，保存后浏览器自动更新\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,24 +44,16 @@ enum Command {
         /// 站点目录（含 jiedu.yaml），默认 content
         #[arg(long, default_value = "content")]
         root: PathBuf,
+        /// 以 JSON 输出每个政策的条款大纲（编号、层级路径、标题、单位）和全部错误、警告
+        #[arg(long)]
+        json: bool,
     },
     /// 本地预览：生成网站并在浏览器中预览，保存文件后自动更新页面
-    Serve {
-        /// 站点目录（含 jiedu.yaml），默认 content
-        #[arg(long, default_value = "content")]
-        root: PathBuf,
-        /// 端口，默认 1111；被占用时自动改用下一个空闲端口（0 表示由系统分配）
-        #[arg(long, default_value_t = 1111)]
-        port: u16,
-        /// 绑定的地址，默认 127.0.0.1（只有本机能访问）；0.0.0.0 让同一网络中的设备也能访问
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: IpAddr,
-        /// 启动后在默认浏览器中打开预览
-        #[arg(long)]
-        open: bool,
-        /// 定时检查文件变化（用于网络盘、WSL2 等收不到文件变化通知的文件系统）
-        #[arg(long)]
-        poll: bool,
+    Serve(cli::serve::ServeArgs),
+    /// 创建一个新的站点目录：带说明的 jiedu.yaml 和编辑指南所述的文件夹
+    New {
+        /// 新站点目录（不存在或为空）
+        dir: PathBuf,
     },
     /// 把政策原文（.txt 或 .docx）导入为内容目录中的政策包 <ROOT>/<SLUG>/policy.md
     Import {
@@ -71,9 +62,9 @@ enum Command {
         /// 政策包名称（小写字母、数字和 -）；默认由文件名生成
         #[arg(long = "policy-slug", value_name = "SLUG")]
         policy_slug: Option<String>,
-        /// 内容目录（站点根目录）
-        #[arg(long, value_name = "DIR", default_value = "content")]
-        root: PathBuf,
+        /// 站点目录（含 jiedu.yaml）；不写时只在当前目录就是站点目录时使用当前目录
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
         /// 政策包已存在时覆盖其中的 policy.md
         #[arg(long)]
         force: bool,
@@ -89,14 +80,9 @@ fn main() -> ExitCode {
             timings,
             no_search,
         } => cli::build::run(root, output, base_url, timings, !no_search),
-        Command::Check { root } => cli::check::run(root),
-        Command::Serve {
-            root,
-            port,
-            bind,
-            open,
-            poll,
-        } => cli::serve::run(root, port, bind, open, poll),
+        Command::Check { root, json } => cli::check::run(root, json),
+        Command::Serve(args) => cli::serve::run(args),
+        Command::New { dir } => cli::new::run(&dir),
         Command::Import {
             file,
             policy_slug,

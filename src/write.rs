@@ -1,7 +1,8 @@
 //! Stage 4, write: the render streams every file into a staging directory beside the output,
 //! which is swapped in only when the whole site was rendered, checked and written. A failed
 //! build leaves the old site untouched, and nothing outside the output directory (and its
-//! staging sibling) is written or deleted. Entry point: [`Staging`].
+//! staging sibling) is written or deleted, except the marked siblings that killed builds left.
+//! Entry point: [`Staging`].
 
 use std::fs;
 use std::io;
@@ -80,7 +81,8 @@ pub fn check_output_dir(out: &Path, root: &Path) -> Result<(), Diagnostics> {
     Ok(())
 }
 
-fn sibling(out: &Path, tag: &str) -> PathBuf {
+/// The output directory's name and the directory it lies in.
+fn name_and_parent(out: &Path) -> (String, &Path) {
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -89,7 +91,78 @@ fn sibling(out: &Path, tag: &str) -> PathBuf {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    (name, parent)
+}
+
+/// `.<out>.jiedu-<tag>-<pid>` beside the output: named by process, so concurrent builds never
+/// share one, and a leftover tells whose it was.
+fn sibling(out: &Path, tag: &str) -> PathBuf {
+    let (name, parent) = name_and_parent(out);
     parent.join(format!(".{name}.jiedu-{tag}-{}", std::process::id()))
+}
+
+/// The process id in the name of a staging or old-output sibling of the output `out_name`.
+fn leftover_pid(file_name: &str, out_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix(&format!(".{out_name}.jiedu-"))?;
+    let pid = rest
+        .strip_prefix("staging-")
+        .or_else(|| rest.strip_prefix("old-"))?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // Signal 0 delivers nothing; it only asks whether the process exists. EPERM: it exists but
+    // belongs to another user.
+    // SAFETY: kill with signal 0 has no effect on any process and takes no pointers.
+    let exists = unsafe { libc::kill(pid, 0) } == 0;
+    exists || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+/// Without a portable check, a leftover is taken to be in use and kept.
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
+/// Removes what killed builds left beside the output: staging directories (a kill while
+/// writing) and old outputs (a kill during the swap), but only directories that carry jiedu's
+/// marker and whose process is gone; says so for each.
+fn remove_leftovers(out: &Path) {
+    let (name, parent) = name_and_parent(out);
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().to_string();
+        let Some(pid) = leftover_pid(&file_name, &name) else {
+            continue;
+        };
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if pid == std::process::id() || !is_dir || !path.join(MARKER).is_file() {
+            continue;
+        }
+        if process_alive(pid) {
+            continue;
+        }
+        match fs::remove_dir_all(&path) {
+            Ok(()) => eprintln!(
+                "已删除上次中断的生成留下的临时目录「{file_name}」（在 {} 中；生成它的进程 {pid} 已结束）。",
+                parent.display()
+            ),
+            Err(e) => eprintln!(
+                "警告：无法删除上次中断的生成留下的临时目录「{}」：{e}。可以手动删除它。",
+                path.display()
+            ),
+        }
+    }
 }
 
 /// The staging directory a build writes into, beside the output. Dropped before
@@ -106,11 +179,15 @@ impl Staging {
     /// Checks that `out` may be replaced and makes an empty staging directory beside it.
     pub fn create(out: &Path, root: &Path) -> Result<Staging, Diagnostics> {
         check_output_dir(out, root)?;
+        remove_leftovers(out);
         let dir = sibling(out, "staging");
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| io_error(&dir, &e, "清理暂存目录"))?;
         }
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e, "创建目录"))?;
+        // Marked from the start, so that a build killed before the swap leaves a directory the
+        // next build knows as jiedu's own.
+        fs::write(dir.join(MARKER), "jiedu\n").map_err(|e| io_error(&dir, &e, "写入文件"))?;
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -119,10 +196,8 @@ impl Staging {
         })
     }
 
-    /// Marks the staged site as jiedu output and puts it in place of the old one.
+    /// Puts the staged site (marked as jiedu output since it was made) in place of the old one.
     pub fn swap_in(self) -> Result<WriteStats, Diagnostics> {
-        fs::write(self.dir.join(MARKER), "jiedu\n")
-            .map_err(|e| io_error(&self.dir, &e, "写入文件"))?;
         swap_in(&self.dir, &self.out)?;
         Ok(WriteStats {
             files: self.files.load(Ordering::Relaxed),
@@ -182,4 +257,28 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
         return Err(io_error(out, &e, "替换输出目录"));
     }
     fs::remove_dir_all(&old).map_err(|e| io_error(&old, &e, "删除旧的输出目录"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_staging_and_old_siblings_of_this_output_name_a_process() {
+        assert_eq!(
+            leftover_pid(".public.jiedu-staging-123", "public"),
+            Some(123)
+        );
+        assert_eq!(leftover_pid(".public.jiedu-old-9", "public"), Some(9));
+        for other in [
+            ".site.jiedu-staging-123",
+            ".public.jiedu-staging-",
+            ".public.jiedu-staging-+1",
+            ".public.jiedu-staging-12a",
+            ".public.jiedu-new-12",
+            "public",
+        ] {
+            assert_eq!(leftover_pid(other, "public"), None, "{other}");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Outside checkers over the built example portal, the way a citizen's browser and the 政务
 //! accessibility rules (GB/T 37668-2019 ≈ WCAG 2.1 AA, 适老化) see it: the W3C Nu HTML Checker
 //! over every page, and in Chromium (tests/browser/run-checks.mjs) axe-core, clean loading,
-//! 375-px reflow and keyboard use on one page of every type, plus 长辈版, 语音阅读 and print on
+//! 375-px reflow, the title on a phone's first screen (h1 within 260 px, also in 长辈版) and
+//! keyboard use on one page of every type, plus 长辈版, 语音阅读 and print on
 //! the reading pages. Screenshots for people go to target/screenshots/. The same code must fail
 //! on tests/fixtures/broken/, which proves each check can fail.
 
@@ -13,7 +14,7 @@ use common::vnu::nu_errors;
 use common::{build_example, fixture};
 
 /// Run on one page of every type.
-const EVERY_TYPE: &[&str] = &["axe", "load", "overflow", "keyboard"];
+const EVERY_TYPE: &[&str] = &["axe", "load", "overflow", "keyboard", "phone-top"];
 /// 长辈版 numbers on the pages people read (the chrome is the same everywhere else).
 const ELDER_TYPES: &[&str] = &[
     "home",
@@ -25,12 +26,20 @@ const ELDER_TYPES: &[&str] = &[
     "interpretation-video",
     "column",
     "unit",
+    "library",
 ];
 const SPEECH_TYPES: &[&str] = &["policy", "clause", "question"];
 const PRINT_TYPES: &[&str] = &["policy", "clause"];
 const SCREENSHOT_TYPES: &[&str] = &["home", "clause", "question", "interpretation-infographic"];
 const ALL_CHECKS: &[&str] = &[
-    "axe", "load", "overflow", "keyboard", "elder", "speech", "print",
+    "axe",
+    "load",
+    "overflow",
+    "keyboard",
+    "phone-top",
+    "elder",
+    "speech",
+    "print",
 ];
 
 fn checks_for(kind: &str) -> Vec<&'static str> {
@@ -184,7 +193,11 @@ fn every_browser_check_fails_on_the_broken_fixture() {
                 "line height under 1.5",
             ],
         ),
-        ("speech", &["aria-pressed"]),
+        ("speech", &["aria-pressed", "does not start with the title"]),
+        (
+            "phone-top",
+            &["normal: <h1> starts at", "长辈版: <h1> starts at"],
+        ),
         ("print", &["shows chrome", "canonical"]),
     ];
     for (check, needles) in expectations {

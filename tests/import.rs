@@ -1,6 +1,8 @@
 //! `jiedu import` end to end: the real binary writes a bundle into a temporary site root, and the
 //! written `policy.md` is read back with the same clause parser `jiedu build` uses.
 
+mod common;
+
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -460,4 +462,188 @@ fn refuses_to_overwrite_without_force_and_bad_slugs() {
         assert!(stderr(&out).contains("不合规"), "{}", stderr(&out));
     }
     assert!(!dir.path().join("escape").exists());
+}
+
+/// A .docx as Chinese Word writes it: heading styles with numeric ids named 标题 1/标题 2 in
+/// styles.xml, and every number of the list produced by automatic numbering (numbering.xml),
+/// so no number is in the text.
+fn make_auto_numbered_docx(path: &Path) {
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let para = |style: Option<&str>, level: Option<u32>, text: &str| {
+        let style = style
+            .map(|s| format!("<w:pStyle w:val=\"{s}\"/>"))
+            .unwrap_or_default();
+        let num = level
+            .map(|l| format!("<w:numPr><w:ilvl w:val=\"{l}\"/><w:numId w:val=\"1\"/></w:numPr>"))
+            .unwrap_or_default();
+        format!("<w:p><w:pPr>{style}{num}</w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+    };
+    let body = [
+        para(Some("5"), None, "关于测试自动编号的实施方案"),
+        para(None, None, "为推进工作，制定本方案。"),
+        para(Some("1"), Some(0), "工作任务"),
+        para(Some("2"), Some(1), "加强基础能力"),
+        para(
+            None,
+            Some(2),
+            "强化算力供给。建设算力中心。（牵头单位：市发展改革委，配合单位：市财政局）",
+        ),
+        para(
+            None,
+            Some(2),
+            "提升数据能力。开放公共数据。（牵头单位：市数据局）",
+        ),
+        para(Some("2"), Some(1), "优化发展环境"),
+        para(
+            None,
+            Some(2),
+            "降低创业成本。提供办公空间。（牵头单位：市科技局）",
+        ),
+        para(Some("1"), Some(0), "保障措施"),
+        para(None, None, "各单位要加强组织领导。"),
+    ]
+    .concat();
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"{w}\"><w:body>{body}<w:sectPr/></w:body></w:document>"
+    );
+    let level = |ilvl: u32, fmt: &str, text: &str| {
+        format!("<w:lvl w:ilvl=\"{ilvl}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"{fmt}\"/><w:lvlText w:val=\"{text}\"/></w:lvl>")
+    };
+    let numbering = format!(
+        "<?xml version=\"1.0\"?><w:numbering xmlns:w=\"{w}\"><w:abstractNum w:abstractNumId=\"7\">{}{}{}</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"7\"/></w:num></w:numbering>",
+        level(0, "chineseCounting", "%1、"),
+        level(1, "chineseCounting", "（%2）"),
+        level(2, "decimal", "%3.")
+    );
+    let styles = format!(
+        "<?xml version=\"1.0\"?><w:styles xmlns:w=\"{w}\"><w:style w:type=\"paragraph\" w:styleId=\"a5\"><w:name w:val=\"标题 1\"/></w:style></w:styles>"
+    );
+    write_docx(
+        path,
+        &[
+            ("word/document.xml", document.as_str()),
+            ("word/numbering.xml", numbering.as_str()),
+            ("word/styles.xml", styles.as_str()),
+        ],
+    );
+}
+
+fn write_docx(path: &Path, parts: &[(&str, &str)]) {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, data) in parts {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(data.as_bytes()).unwrap();
+    }
+    std::fs::write(path, zip.finish().unwrap().into_inner()).unwrap();
+}
+
+#[test]
+fn word_heading_styles_without_numbers_become_the_top_level() {
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let para = |style: &str, text: &str| {
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+        )
+    };
+    let body = [
+        para("Normal", "为推进工作，制定本方案。"),
+        para("a5", "总体要求"),
+        para("Normal", "（一）指导思想。坚持系统观念。"),
+        para("a5", "重点任务"),
+        para(
+            "Normal",
+            "（一）推进建设。建设中心。（市发展改革委牵头，市财政局配合）",
+        ),
+        para("Normal", "（二）强化保障。保障资金。（市财政局负责）"),
+    ]
+    .concat();
+    let document = format!(
+        "<?xml version=\"1.0\"?><w:document xmlns:w=\"{w}\"><w:body>{body}</w:body></w:document>"
+    );
+    let styles = format!("<?xml version=\"1.0\"?><w:styles xmlns:w=\"{w}\"><w:style w:styleId=\"a5\"><w:name w:val=\"标题 1\"/></w:style></w:styles>");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("styled.docx");
+    write_docx(
+        &file,
+        &[
+            ("word/document.xml", &document),
+            ("word/styles.xml", &styles),
+        ],
+    );
+    let out = import(&file, &dir.path().join("site"), &[]);
+    assert_ok(&out);
+    let p = read_policy(&dir.path().join("site"), "styled");
+    assert!(
+        p.body.contains("## 总体要求\n\n（一）指导思想。"),
+        "{}",
+        p.body
+    );
+    let ids: Vec<String> = p.tree.clauses().iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec!["s1.1", "s2.1", "s2.2"]);
+    let c = p.tree.clauses();
+    assert_eq!(c[1].units[0].label, "牵头");
+    assert_eq!(c[1].units[1].names, vec!["市财政局"]);
+    assert!(
+        stdout(&out).contains("标题「重点任务」没有编号，已作为最高一级的无编号标题"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn word_automatic_numbering_is_rebuilt_into_the_clause_tree_and_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("auto.docx");
+    make_auto_numbered_docx(&file);
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        site.join("jiedu.yaml"),
+        "name: 测试站点\nbase_url: \"https://example.org/\"\npublisher: 测试\n",
+    )
+    .unwrap();
+    let out = import(&file, &site, &["--policy-slug", "auto"]);
+    assert_ok(&out);
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "有 7 段使用了 Word 自动编号，已按文档的编号定义（numbering.xml）把编号写回文字"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("大纲（层级：一、 2 个 → （一） 2 个 → 1. 3 个；任务条款 3 条）"),
+        "{report}"
+    );
+    assert!(
+        report.contains("    （二）优化发展环境 —— 1 条任务，首条 1. 降低创业成本"),
+        "{report}"
+    );
+    let p = read_policy(&site, "auto");
+    assert!(
+        p.body
+            .contains("## 一、工作任务\n\n### （一）加强基础能力\n\n1. 强化算力供给。"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains("## 二、保障措施"), "{}", p.body);
+    let ids: Vec<String> = p.tree.clauses().iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec!["1.1.1", "1.1.2", "1.2.1"]);
+    // The bundle builds, and the clause page shows the note's own labels.
+    let text = std::fs::read_to_string(site.join("auto/policy.md")).unwrap();
+    std::fs::write(
+        site.join("auto/policy.md"),
+        text.replacen("---\n", "---\nissuer: 测试机关\n", 1),
+    )
+    .unwrap();
+    let public = dir.path().join("public");
+    let out = common::build_with_binary(&site, &public);
+    assert_ok(&out);
+    let page = std::fs::read_to_string(public.join("auto/clause/1-1-1/index.html")).unwrap();
+    assert!(page.contains("强化算力供给"), "{page}");
+    assert!(
+        page.contains("<span class=\"units-label\">配合单位：</span><ul><li><a href=\"/unit/"),
+        "{page}"
+    );
 }

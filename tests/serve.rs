@@ -49,23 +49,28 @@ impl SiteCopy {
         fs::write(&tmp, text.replacen(from, to, 1)).unwrap();
         fs::rename(&tmp, &path).unwrap();
     }
+    /// `jiedu build` of the site into `public/`, run by `command` (the binary itself, or a
+    /// wrapper running it as another user).
+    fn build_by(&self, mut command: Command) -> std::process::Output {
+        command
+            .args(["build", "--no-search", "--root"])
+            .arg(self.root())
+            .arg("--output")
+            .arg(self.dir.path().join("public"))
+            .output()
+            .unwrap()
+    }
     /// Builds the site with `jiedu build` and returns every file, relative path → bytes.
     /// The preview leaves the search index out (it stays off the edit-to-reload path), so the
     /// comparison build does too.
     fn full_build(&self) -> BTreeMap<String, Vec<u8>> {
         let out = self.dir.path().join("public");
-        let status = Command::new(JIEDU)
-            .args(["build", "--no-search", "--root"])
-            .arg(self.root())
-            .arg("--output")
-            .arg(&out)
-            .stderr(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
+        assert!(self.build_by(Command::new(JIEDU)).status.success());
         let mut files = BTreeMap::new();
         collect(&out, &out, &mut files);
         files.remove(".jiedu-output");
+        // The list of published URLs is the build's record for the next build, not a page.
+        files.remove(jiedu::published::URL_LIST);
         files
     }
 }
@@ -142,17 +147,23 @@ struct Preview {
     child: Child,
     addr: SocketAddr,
     stderr: Arc<Mutex<String>>,
+    /// The lines printed after the address.
+    stdout: Receiver<String>,
 }
 
 impl Preview {
     fn start(root: &Path, extra: &[&str]) -> Self {
+        Preview::start_by(Command::new(JIEDU), root, extra)
+    }
+    /// `jiedu serve` run by `command` (the binary, or a wrapper running it as another user).
+    fn start_by(mut command: Command, root: &Path, extra: &[&str]) -> Self {
         // Port 0: the system picks a free one, which the preview prints.
         let port: &[&str] = if extra.contains(&"--port") {
             &[]
         } else {
             &["--port", "0"]
         };
-        let mut child = Command::new(JIEDU)
+        let mut child = command
             .arg("serve")
             .args(port)
             .arg("--root")
@@ -189,6 +200,7 @@ impl Preview {
             child,
             addr,
             stderr,
+            stdout: rx,
         }
     }
     fn get(&self, path: &str) -> Reply {
@@ -556,19 +568,38 @@ fn a_taken_port_moves_to_the_next_and_an_open_bind_warns() {
             .contains(&format!("端口 {port} 已被占用"))
     });
 
-    let open = Preview::start(&site.root(), &["--bind", "0.0.0.0"]);
-    assert_eq!(
-        request(
-            SocketAddr::from(([127, 0, 0, 1], open.addr.port())),
-            "GET",
-            "/"
-        )
-        .status,
-        200
-    );
-    wait_until("the network warning is printed", || {
-        open.stderr.lock().unwrap().contains("其他设备也能访问")
-    });
+    for open_bind in [&["--bind", "0.0.0.0"][..], &["--lan"]] {
+        let open = Preview::start(&site.root(), open_bind);
+        let port = open.addr.port();
+        let loopback = SocketAddr::from(([127, 0, 0, 1], port));
+        assert_eq!(request(loopback, "GET", "/").status, 200);
+        wait_until("the network warning is printed", || {
+            open.stderr.lock().unwrap().contains("其他设备也能访问")
+        });
+        // The phone address and its QR code, when the machine has a LAN address at all.
+        match open.stdout.recv_timeout(Duration::from_secs(5)) {
+            Ok(line) => {
+                let url = line
+                    .strip_prefix("局域网地址：http://")
+                    .unwrap_or_else(|| panic!("{line}"));
+                let host = url.trim_end_matches('/');
+                assert!(host.ends_with(&format!(":{port}")), "{line}");
+                assert_eq!(
+                    get_with(loopback, "/", host, "").status,
+                    200,
+                    "Host: {host}"
+                );
+                let qr: Vec<String> = open.stdout.iter().skip(1).take(8).collect();
+                assert!(qr.iter().all(|l| l.contains('█')), "{qr:?}");
+            }
+            Err(_) => wait_until("the missing LAN address is explained", || {
+                open.stderr
+                    .lock()
+                    .unwrap()
+                    .contains("没有找到本机的局域网地址")
+            }),
+        }
+    }
 }
 
 /// Runs a script of tests/browser against a running preview with `args`; returns its output
@@ -631,4 +662,423 @@ fn search_in_chromium_finds_the_words_of_a_saved_answer() {
         ],
     );
     assert!(stdout.contains("checks: 5 passed, 0 failed"), "{stdout}");
+}
+
+// ---- Robustness of the HTTP side: raw sockets, so that malformed and slow clients reach the
+// server exactly as written. ----
+
+/// A media file large enough (32 MB) that a client which stops reading fills the socket buffers
+/// and the server's write to it blocks.
+const BIG_MEDIA: &str = "content/yiliao-gaodi/media/big.mp4";
+const BIG_MEDIA_URL: &str = "/yiliao-gaodi/media/big.mp4";
+
+fn write_big_media(site: &SiteCopy) -> Vec<u8> {
+    let bytes: Vec<u8> = (0..32u32 << 20)
+        .map(|i| (i.wrapping_mul(7) % 251) as u8)
+        .collect();
+    fs::write(site.file(BIG_MEDIA), &bytes).unwrap();
+    bytes
+}
+
+/// Sends `raw` and reads one response: the head, then the body by its `Content-Length` (or up
+/// to `Connection: close`). `None` when no complete response head arrives within `wait` (the
+/// server held the socket) or the connection was dropped without one.
+fn exchange(stream: &mut TcpStream, raw: &[u8], wait: Duration) -> Option<Reply> {
+    stream.set_read_timeout(Some(wait)).unwrap();
+    // A server that refuses early may close before the whole request is written.
+    let _ = stream.write_all(raw);
+    read_reply(stream)
+}
+
+fn read_reply(stream: &mut TcpStream) -> Option<Reply> {
+    let mut raw = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let split = loop {
+        if let Some(p) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break p;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => raw.extend_from_slice(&chunk[..n]),
+        }
+    };
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("Content-Length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok());
+    let no_body = status == 304 || (100..200).contains(&status);
+    match length {
+        Some(_) | None if no_body => body.clear(),
+        Some(n) => {
+            while body.len() < n {
+                match stream.read(&mut chunk) {
+                    Ok(0) | Err(_) => return None,
+                    Ok(k) => body.extend_from_slice(&chunk[..k]),
+                }
+            }
+        }
+        None => {
+            // An event stream or a body ended by closing: take what arrives.
+            if let Ok(n) = stream.read(&mut chunk) {
+                body.extend_from_slice(&chunk[..n]);
+            }
+        }
+    }
+    Some(Reply {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// One request with extra header lines, on a fresh connection.
+fn request_with(addr: SocketAddr, head: &str, wait: Duration) -> Option<Reply> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    exchange(&mut stream, head.as_bytes(), wait)
+}
+
+fn get_with(addr: SocketAddr, path: &str, host: &str, extra: &str) -> Reply {
+    request_with(
+        addr,
+        &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n"),
+        TIMEOUT,
+    )
+    .unwrap_or_else(|| panic!("no reply to GET {path} (Host: {host})"))
+}
+
+#[test]
+fn malformed_and_oversized_requests_are_refused_and_the_preview_keeps_serving() {
+    let site = SiteCopy::new();
+    let mut preview = Preview::start(&site.root(), &[]);
+    let addr = preview.addr;
+    let wait = Duration::from_secs(10);
+
+    // A declared body of 100 GB: refused from the header alone, nothing is allocated for it.
+    let huge = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 99999999999\r\n\r\n");
+    let reply = request_with(addr, &huge, wait).expect("a reply to the huge Content-Length");
+    assert!(
+        reply.status == 413 || reply.status == 400,
+        "huge Content-Length answered {}",
+        reply.status
+    );
+
+    // Two Content-Length headers that disagree: the request is ambiguous.
+    let twice = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!"
+    );
+    let reply = request_with(addr, &twice, wait).expect("a reply to two Content-Lengths");
+    assert_eq!(reply.status, 400);
+
+    // A protocol version the preview does not speak gets an answer, not a held socket.
+    let h2 = format!("GET / HTTP/2.0\r\nHost: {addr}\r\n\r\n");
+    let reply = request_with(addr, &h2, wait).expect("a reply to HTTP/2.0");
+    assert!(reply.status >= 400, "HTTP/2.0 answered {}", reply.status);
+
+    // A 2 MB header is not read into memory to the end: refused or cut off.
+    let big_header = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Padding: {}\r\n\r\n",
+        "a".repeat(2 << 20)
+    );
+    if let Some(reply) = request_with(addr, &big_header, wait) {
+        assert!(
+            reply.status == 431 || reply.status == 400,
+            "a 2 MB header answered {}",
+            reply.status
+        );
+    }
+
+    assert!(
+        preview.child.try_wait().unwrap().is_none(),
+        "the preview died"
+    );
+    assert_eq!(preview.get("/").status, 200);
+}
+
+#[test]
+fn slow_and_stalled_clients_do_not_delay_other_requests() {
+    let site = SiteCopy::new();
+    write_big_media(&site);
+    let preview = Preview::start(&site.root(), &[]);
+    let addr = preview.addr;
+    let mut held = Vec::new();
+    // Eight requests announcing a body that never comes.
+    for _ in 0..8 {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 100000\r\n\r\n"
+        )
+        .unwrap();
+        held.push(s);
+    }
+    // Eight readers of a large video that stop reading (a paused player).
+    for _ in 0..8 {
+        let mut s = TcpStream::connect(addr).unwrap();
+        write!(s, "GET {BIG_MEDIA_URL} HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+        held.push(s);
+    }
+    // One client pipelining 200 requests without reading any answer.
+    let mut pipeline = TcpStream::connect(addr).unwrap();
+    let many = format!("GET {BIG_MEDIA_URL} HTTP/1.1\r\nHost: {addr}\r\n\r\n").repeat(200);
+    pipeline.write_all(many.as_bytes()).unwrap();
+    held.push(pipeline);
+    std::thread::sleep(Duration::from_millis(500));
+
+    for path in ["/", "/yiliao-gaodi/clause/4-1-1/", "/__jiedu/status"] {
+        let start = Instant::now();
+        let reply = request_with(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+            Duration::from_secs(5),
+        );
+        let took = start.elapsed();
+        assert_eq!(reply.map(|r| r.status), Some(200), "{path} not answered");
+        assert!(took < Duration::from_secs(1), "{path} took {took:?}");
+    }
+    drop(held);
+}
+
+#[test]
+fn a_kept_alive_connection_answers_the_next_request_at_once() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let addr = preview.addr;
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let get = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let first = exchange(&mut stream, get.as_bytes(), TIMEOUT).expect("first reply");
+    assert_eq!(first.status, 200);
+    // The fastest of several: a busy machine may delay one, a protocol stall (Nagle's
+    // algorithm against delayed ACKs, about 40 ms) delays every one.
+    let fastest = (0..5)
+        .map(|_| {
+            let start = Instant::now();
+            let reply = exchange(&mut stream, get.as_bytes(), TIMEOUT).expect("next reply");
+            assert_eq!(reply.status, 200);
+            assert_eq!(reply.body, first.body);
+            start.elapsed()
+        })
+        .min()
+        .unwrap();
+    assert!(
+        fastest < Duration::from_millis(10),
+        "a kept-alive request took {fastest:?}"
+    );
+}
+
+#[test]
+fn foreign_host_names_and_cross_origin_requests_are_refused() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &["--allowed-host", "yulan.example"]);
+    let addr = preview.addr;
+    let port = addr.port();
+    for path in [
+        "/",
+        "/__jiedu/status",
+        "/__jiedu/events",
+        "/static/jiedu.css",
+    ] {
+        let reply = get_with(addr, path, "evil.example", "");
+        assert_eq!(reply.status, 403, "{path} with Host: evil.example");
+        let text = reply.text();
+        assert!(text.contains("evil.example"), "{path}: {text}");
+        assert!(text.contains("--allowed-host"), "{path}: {text}");
+        let reply = get_with(addr, path, &format!("evil.example:{port}"), "");
+        assert_eq!(reply.status, 403, "{path} with Host: evil.example:{port}");
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        format!("[::1]:{port}"),
+        "yulan.example".to_string(),
+        format!("yulan.example:{port}"),
+    ] {
+        assert_eq!(get_with(addr, "/", &host, "").status, 200, "Host: {host}");
+    }
+    // A page elsewhere may not read the status or listen to the event stream.
+    for path in ["/__jiedu/status", "/__jiedu/events"] {
+        for origin in [
+            "http://evil.example",
+            "null",
+            "http://localhost.evil.example",
+        ] {
+            let reply = get_with(
+                addr,
+                path,
+                &addr.to_string(),
+                &format!("Origin: {origin}\r\n"),
+            );
+            assert_eq!(reply.status, 403, "{path} with Origin: {origin}");
+        }
+    }
+    let same = format!("Origin: http://{addr}\r\n");
+    assert_eq!(
+        get_with(addr, "/__jiedu/status", &addr.to_string(), &same).status,
+        200
+    );
+}
+
+#[test]
+fn media_and_pages_answer_range_and_conditional_requests() {
+    let site = SiteCopy::new();
+    let bytes = write_big_media(&site);
+    let preview = Preview::start(&site.root(), &[]);
+    let addr = preview.addr;
+    let host = addr.to_string();
+    let total = bytes.len();
+
+    let full = get_with(addr, BIG_MEDIA_URL, &host, "");
+    assert_eq!(full.status, 200);
+    assert_eq!(full.header("Accept-Ranges"), Some("bytes"));
+    assert_eq!(full.header("Content-Type"), Some("video/mp4"));
+    assert!(full.body == bytes, "the whole video is served unchanged");
+
+    let part = get_with(
+        addr,
+        BIG_MEDIA_URL,
+        &host,
+        "Range: bytes=1000000-1000999\r\n",
+    );
+    assert_eq!(part.status, 206);
+    assert_eq!(
+        part.header("Content-Range"),
+        Some(format!("bytes 1000000-1000999/{total}").as_str())
+    );
+    assert!(part.body == bytes[1_000_000..1_001_000]);
+
+    let tail = get_with(addr, BIG_MEDIA_URL, &host, "Range: bytes=-100\r\n");
+    assert_eq!(tail.status, 206);
+    assert!(tail.body == bytes[total - 100..]);
+
+    let beyond = get_with(
+        addr,
+        BIG_MEDIA_URL,
+        &host,
+        &format!("Range: bytes={total}-\r\n"),
+    );
+    assert_eq!(beyond.status, 416);
+    assert_eq!(
+        beyond.header("Content-Range"),
+        Some(format!("bytes */{total}").as_str())
+    );
+
+    // Conditional requests, for a copied media file and for a page held in memory.
+    for path in [BIG_MEDIA_URL, "/", "/static/jiedu.css"] {
+        let first = get_with(addr, path, &host, "Range: bytes=0-9\r\n");
+        assert_eq!(first.status, 206, "{path}");
+        assert_eq!(first.body.len(), 10, "{path}");
+        let etag = first.header("ETag").expect("an ETag").to_string();
+        let again = get_with(addr, path, &host, &format!("If-None-Match: {etag}\r\n"));
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty());
+        let other = get_with(addr, path, &host, "If-None-Match: \"something-else\"\r\n");
+        assert_eq!(other.status, 200, "{path}");
+    }
+}
+
+#[test]
+fn the_site_root_deleted_and_created_again_is_watched_again() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let page = "/yiliao-gaodi/clause/4-1-1/";
+    assert_eq!(preview.get(page).status, 200);
+
+    // As `git checkout` of another branch or a sync tool does it: the folder goes away and a
+    // new one with other text takes its place.
+    let saved = site.file("saved-content");
+    common::copy_dir(&site.root(), &saved);
+    fs::remove_dir_all(site.root()).unwrap();
+    wait_until("the missing root is reported", || {
+        preview.problem().is_some_and(|p| p.contains("不存在"))
+    });
+    common::copy_dir(&saved, &site.root());
+    wait_until("the re-created root is built", || {
+        preview.problem().is_none()
+    });
+    site.edit(
+        "content/yiliao-gaodi/policy.md",
+        "指导思想",
+        "指导思想（新目录）",
+    );
+    wait_until("an edit in the new folder is served", || {
+        preview
+            .get("/yiliao-gaodi/")
+            .text()
+            .contains("指导思想（新目录）")
+    });
+}
+
+#[test]
+#[cfg(unix)]
+fn a_symbolic_link_is_reported_by_build_and_serve_and_not_followed() {
+    let site = SiteCopy::new();
+    let link = site.root().join("yiliao-gaodi/media/system");
+    std::os::unix::fs::symlink("/usr", &link).unwrap();
+    let expected = format!(
+        "警告：{}：这是一个符号链接，jiedu 不读取它指向的内容",
+        link.display()
+    );
+
+    let out = site.build_by(Command::new(JIEDU));
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(!site.file("public/yiliao-gaodi/media/system").exists());
+
+    let preview = Preview::start(&site.root(), &[]);
+    wait_until("the preview reports the link", || {
+        preview.stderr.lock().unwrap().contains(&expected)
+    });
+    assert_eq!(preview.get("/yiliao-gaodi/media/system/bin/sh").status, 404);
+}
+
+#[test]
+#[cfg(unix)]
+fn an_unreadable_folder_is_an_error_with_its_path_not_missing_pages() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = SiteCopy::new();
+    // The unprivileged user below must reach the site and write the output.
+    fs::set_permissions(site.dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let folder = site.root().join("yiliao-gaodi/progress");
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o000)).unwrap();
+    // Root reads every folder whatever its permissions: then jiedu runs as `nobody`.
+    let as_root = fs::read_dir(&folder).is_ok();
+    let runner = || {
+        if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups", JIEDU]);
+            c
+        } else {
+            Command::new(JIEDU)
+        }
+    };
+    let expected = format!("错误：{}：无法读取：", folder.display());
+    let out = site.build_by(runner());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(
+        stderr.contains("生成失败，原有的输出目录未被改动。"),
+        "{stderr}"
+    );
+
+    // The preview shows the same error, in the terminal and in the browser.
+    let preview = Preview::start_by(runner(), &site.root(), &[]);
+    let problem = preview.problem().expect("the status reports the error");
+    assert!(problem.contains(&expected), "{problem}");
+    assert_eq!(preview.get("/").status, 503);
+    // Readable again: the preview notices without a restart.
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+    wait_until("the readable folder is built", || {
+        preview.problem().is_none()
+    });
+    assert!(preview.get("/yiliao-gaodi/").status == 200);
 }

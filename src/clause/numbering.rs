@@ -5,6 +5,8 @@
 /// which the styles first appear, so `第一章 / 一、 / 1.` and `一、 / （一） / 1.` both work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Style {
+    /// `第一部分`
+    Part,
     Chapter,
     Section,
     CnComma,
@@ -18,7 +20,7 @@ impl Style {
     /// The label shown for an item of this style, normalised to full-width punctuation.
     pub fn label(self, written: &str, ordinal: u32) -> String {
         match self {
-            Style::Chapter | Style::Section | Style::Article => written.to_string(),
+            Style::Part | Style::Chapter | Style::Section | Style::Article => written.to_string(),
             Style::CnComma => format!("{}、", chinese_numeral(ordinal)),
             Style::CnParen => format!("（{}）", chinese_numeral(ordinal)),
             Style::Arabic => format!("{ordinal}."),
@@ -61,12 +63,16 @@ fn numbering(style: Style, ordinal: u32, text: &str, end: usize) -> Option<Numbe
     })
 }
 
-/// `第一章`, `第二节`, `第十五条`.
+/// `第一部分`, `第一章`, `第二节`, `第十五条`.
 fn detect_di(text: &str) -> Option<Numbering> {
     let rest = text.strip_prefix('第')?;
     let digits: String = rest.chars().take_while(|&c| is_chinese_digit(c)).collect();
     let value = parse_chinese_numeral(&digits)?;
     let after = &rest[digits.len()..];
+    if after.starts_with("部分") {
+        let end = '第'.len_utf8() + digits.len() + "部分".len();
+        return numbering(Style::Part, value, text, end);
+    }
     let marker = after.chars().next()?;
     let style = match marker {
         '章' => Style::Chapter,
@@ -121,6 +127,21 @@ fn detect_paren(text: &str) -> Option<Numbering> {
 
 /// `1.`, `1、`, `１．`, not `1.5` nor `2023年`.
 fn detect_arabic(text: &str) -> Option<Numbering> {
+    detect_arabic_then(text, false)
+}
+
+/// `11.121人才梯队项目`: arabic numbering directly followed by digits, which is a clause start
+/// only where the numbering sequence expects it (the caller decides).
+pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
+    detect_arabic_then(text, true).filter(|n| {
+        text[n.len..]
+            .chars()
+            .next()
+            .is_some_and(|c| to_ascii_digit(c).is_some())
+    })
+}
+
+fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> {
     let digits: String = text
         .chars()
         .take_while(|&c| to_ascii_digit(c).is_some())
@@ -135,7 +156,7 @@ fn detect_arabic(text: &str) -> Option<Numbering> {
         return None;
     }
     let next = after[sep.len_utf8()..].chars().next();
-    if next.is_some_and(|c| to_ascii_digit(c).is_some()) {
+    if !digits_may_follow && next.is_some_and(|c| to_ascii_digit(c).is_some()) {
         return None;
     }
     numbering(Style::Arabic, value, text, digits.len() + sep.len_utf8())
@@ -240,6 +261,7 @@ mod tests {
         assert_eq!(style_of("１．全角数字"), Some((Style::Arabic, 1)));
         assert_eq!(style_of("第十五条 本办法"), Some((Style::Article, 15)));
         assert_eq!(style_of("第二章 总则"), Some((Style::Chapter, 2)));
+        assert_eq!(style_of("第三部分 保障措施"), Some((Style::Part, 3)));
         assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
         assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
     }

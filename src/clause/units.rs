@@ -1,5 +1,15 @@
-//! The unit note that closes a task clause: `（牵头单位：市卫生健康委；责任单位：市委组织部、市财政局）`,
-//! with the label variants 牵头部门/参与部门/配合部门/参与单位 and either width of punctuation.
+//! Unit notes: who leads and who takes part in a task. Real documents write them in many forms,
+//! all handled here:
+//!
+//! - labelled: `（牵头单位：X；责任单位：Y、Z）`, roles separated by `；`, `，` or spaces, any label
+//!   ending in 单位/部门/机构 (`负责部门`, `配合单位`, `协办单位`, `主责单位`…), kept as written;
+//!   other fields (`适用范围：…`) are remarks, not units;
+//! - verbs: `（X牵头，Y配合）`, `（X、Y负责）`, `（X，Y按职责分工负责）`, `（X指导，Y参与）`;
+//! - a paragraph of its own: `责任单位：X、Y`;
+//! - a lead named by a rule the document states once: `排在第一位的部门为牵头部门`,
+//!   `第一个逗号前为牵头单位`, `带*的为牵头单位`.
+//!
+//! Names are split at bracket depth 0, so `各县〔市、区〕人民政府` stays whole.
 
 use serde::Serialize;
 
@@ -8,116 +18,475 @@ use serde::Serialize;
 pub enum Role {
     Lead,
     Responsible,
+    /// `指导`: ministries that guide the work; neither lead nor responsible.
+    Guide,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnitGroup {
-    /// The label as the document writes it, e.g. `牵头部门`.
+    /// The role word as the document writes it: a label (`牵头部门`) or a verb (`负责`).
     pub label: String,
+    /// True when `label` is a verb of the note (`X牵头，Y配合`) rather than a label before `：`.
+    pub verb: bool,
     pub role: Role,
     pub names: Vec<String>,
+    /// How many names each `，`-separated run holds (for "第一个逗号前为牵头单位").
+    #[serde(skip)]
+    pub runs: Vec<usize>,
 }
 
-const LEAD_LABELS: [&str; 3] = ["牵头单位", "牵头部门", "牵头机构"];
-const RESPONSIBLE_LABELS: [&str; 7] = [
-    "责任单位",
-    "责任部门",
-    "参与部门",
-    "参与单位",
-    "配合部门",
-    "配合单位",
-    "协办单位",
-];
+/// A rule that names the lead of every later note, stated once in a note or the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeadRule {
+    /// `排在第一位的部门为牵头部门`, `列第一位者为牵头单位`.
+    FirstListed(String),
+    /// `第一个逗号前为牵头单位`.
+    BeforeFirstComma(String),
+    /// `带*的为牵头单位`.
+    Starred(String),
+}
 
-fn role_of(label: &str) -> Option<Role> {
-    if LEAD_LABELS.contains(&label) {
-        Some(Role::Lead)
-    } else if RESPONSIBLE_LABELS.contains(&label) {
-        Some(Role::Responsible)
+/// A unit note found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Byte range of the note in the text, brackets included.
+    pub start: usize,
+    pub end: usize,
+    pub groups: Vec<UnitGroup>,
+    /// A lead rule this note states.
+    pub rule: Option<LeadRule>,
+    /// Names that cannot be unit names (too long, sentence punctuation), left out.
+    pub rejected: Vec<String>,
+}
+
+const OPEN: [char; 6] = ['（', '(', '〔', '【', '［', '['];
+const CLOSE: [char; 6] = ['）', ')', '〕', '】', '］', ']'];
+/// Brackets that only nest inside a name, never open a note.
+const INNER_OPEN: [char; 2] = ['〈', '《'];
+const INNER_CLOSE: [char; 2] = ['〉', '》'];
+
+/// Suffixes of a role label (`牵头单位`, `负责部门`, `协办机构`).
+const LABEL_ENDINGS: [&str; 4] = ["单位", "部门", "机构", "处室"];
+const MAX_LABEL_CHARS: usize = 6;
+/// Role verbs, longest first so `牵头负责` wins over `负责`.
+const VERBS: [&str; 14] = [
+    "按职责分工负责",
+    "按职责分工落实",
+    "牵头负责",
+    "负责落实",
+    "共同负责",
+    "分别负责",
+    "配合落实",
+    "牵头",
+    "负责",
+    "配合",
+    "参与",
+    "协助",
+    "协办",
+    "指导",
+];
+/// Longer than any real department name (`江北水城旅游度假区管委会` has 12 characters).
+pub const MAX_UNIT_CHARS: usize = 24;
+
+fn role_of(word: &str) -> Role {
+    if word.contains("牵头") || word.contains("主责") || word.contains("主办") {
+        Role::Lead
+    } else if word.contains("指导") {
+        Role::Guide
     } else {
-        None
+        Role::Responsible
     }
 }
 
-/// Where a unit note starts in `text`: an opening bracket followed by a known label and a colon.
-/// Returns the byte offset of the bracket.
-pub fn find_note_start(text: &str) -> Option<usize> {
+fn is_role_label(label: &str) -> bool {
+    let n = label.chars().count();
+    (3..=MAX_LABEL_CHARS).contains(&n)
+        && LABEL_ENDINGS.iter().any(|e| label.ends_with(e))
+        && label
+            .chars()
+            .all(|c| !c.is_ascii() && !is_punct(c) && !OPEN.contains(&c) && !CLOSE.contains(&c))
+}
+
+fn is_punct(c: char) -> bool {
+    "。，、；：！？“”‘’「」\"'.,;:!?".contains(c)
+}
+
+/// `label：` at the start of `s`: the label, and the text after the colon.
+fn split_label(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim_start();
+    let (label, rest) = s.split_once([':', '：'])?;
+    let label = label.trim();
+    (label.chars().count() <= 8 && !label.is_empty() && !label.contains(is_punct))
+        .then_some((label, rest))
+}
+
+/// Every closed unit note in `text`, in order. Brackets that hold no note are skipped.
+pub fn find_notes(text: &str) -> Vec<Note> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some((rel, c)) = text[i..].char_indices().find(|(_, c)| OPEN.contains(c)) {
+        let start = i + rel;
+        let inner_start = start + c.len_utf8();
+        match matching_close(text, inner_start) {
+            Some(close) => {
+                let end = close + next_char_len(text, close);
+                if let Some(note) = parse_inner(&text[inner_start..close], start, end) {
+                    out.push(note);
+                    i = end;
+                } else {
+                    i = inner_start;
+                }
+            }
+            None => i = inner_start,
+        }
+    }
+    out
+}
+
+fn next_char_len(text: &str, at: usize) -> usize {
+    text[at..].chars().next().map_or(0, char::len_utf8)
+}
+
+/// Byte offset of the bracket closing the one opened just before `from`.
+fn matching_close(text: &str, from: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text[from..].char_indices() {
+        if OPEN.contains(&c) || INNER_OPEN.contains(&c) {
+            depth += 1;
+        } else if CLOSE.contains(&c) || INNER_CLOSE.contains(&c) {
+            if depth == 0 {
+                return Some(from + i);
+            }
+            depth -= 1;
+        }
+    }
+    None
+}
+
+/// A note opened with a role label and never closed, e.g. `（牵头单位：市财政局` at the end of
+/// a paragraph: byte offset of its bracket.
+pub fn unclosed_note_start(text: &str) -> Option<usize> {
     let mut found = None;
     for (i, c) in text.char_indices() {
-        if c != '(' && c != '（' {
+        if !OPEN.contains(&c) {
             continue;
         }
-        let after = text[i + c.len_utf8()..].trim_start();
-        let starts_with_label = LEAD_LABELS
-            .iter()
-            .chain(RESPONSIBLE_LABELS.iter())
-            .any(|l| {
-                after
-                    .strip_prefix(l)
-                    .is_some_and(|r| r.trim_start().starts_with([':', '：']))
-            });
-        if starts_with_label {
+        let inner = i + c.len_utf8();
+        if matching_close(text, inner).is_some() {
+            continue;
+        }
+        if split_label(&text[inner..]).is_some_and(|(l, _)| is_role_label(l)) {
             found = Some(i);
+            break;
         }
     }
     found
 }
 
-/// Parses the note text from its opening bracket to the end of the paragraph.
-/// Returns the groups and the labels it did not know.
-pub fn parse_note(note: &str) -> (Vec<UnitGroup>, Vec<String>) {
-    let mut inner = note.trim();
-    inner = inner.trim_end_matches(['。', '.', ' ']);
-    inner = inner.strip_prefix(['(', '（']).unwrap_or(inner);
-    inner = inner.strip_suffix([')', '）']).unwrap_or(inner);
-    let mut groups = Vec::new();
-    let mut unknown = Vec::new();
-    for segment in split_top_level(inner, &[';', '；']) {
-        let Some((label, names)) = segment.split_once([':', '：']) else {
+/// A paragraph that is only a note, without brackets: `责任单位：市科技局、市工信局，各区县（市）政府`.
+pub fn own_line_note(text: &str) -> Option<Note> {
+    let body = text.trim().trim_end_matches(['。', '.']);
+    let (label, _) = split_label(body)?;
+    if !is_role_label(label) {
+        return None;
+    }
+    parse_inner(body, 0, text.len())
+}
+
+/// Parses what is inside a note's brackets; `None` when it is not a unit note.
+pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
+    let inner = inner.trim();
+    let mut note = Note {
+        start,
+        end,
+        groups: Vec::new(),
+        rule: None,
+        rejected: Vec::new(),
+    };
+    let sentences = split_top(inner, &['。']);
+    // A rule may follow in the same sentence or a later one.
+    for s in &sentences {
+        for piece in split_top(s, &['，', ',', '；', ';']) {
+            if let Some(rule) = lead_rule(piece) {
+                note.rule = Some(rule);
+            }
+        }
+    }
+    let first = sentences.first().copied().unwrap_or("");
+    let labelled = split_label(first).is_some_and(|(l, _)| is_role_label(l));
+    if labelled {
+        parse_labelled(first, &mut note);
+    } else {
+        parse_verbs(first, &mut note)?;
+    }
+    // A labelled note is one even when no name in it could be read: the caller warns.
+    let any = note.groups.iter().any(|g| !g.names.is_empty());
+    (any || labelled).then_some(note)
+}
+
+/// `牵头单位：X，配合单位：Y、Z；适用范围：…`.
+fn parse_labelled(text: &str, note: &mut Note) {
+    // None while inside a field that is not a role (`适用范围：…`).
+    let mut current: Option<UnitGroup> = None;
+    let mut in_remark = false;
+    for segment in split_top(text, &['；', ';']) {
+        for piece in split_top(segment, &['，', ',', ' ', '\u{3000}']) {
+            let piece = piece.trim();
+            if piece.is_empty() {
+                continue;
+            }
+            // What follows a rule in its segment explains the rule (`多个牵头部门的…`).
+            if is_rule_remark(piece) {
+                if lead_rule(piece).is_some() {
+                    note.groups.extend(current.take());
+                    in_remark = true;
+                }
+                continue;
+            }
+            if let Some((label, rest)) = split_label(piece) {
+                if is_role_label(label) {
+                    note.groups.extend(current.take());
+                    current = Some(UnitGroup {
+                        label: label.to_string(),
+                        verb: false,
+                        role: role_of(label),
+                        names: Vec::new(),
+                        runs: Vec::new(),
+                    });
+                    in_remark = false;
+                    if let Some(g) = current.as_mut() {
+                        add_names(g, rest, &mut note.rejected);
+                    }
+                    continue;
+                }
+                note.groups.extend(current.take());
+                in_remark = true;
+                continue;
+            }
+            if in_remark {
+                continue;
+            }
+            if let Some(g) = current.as_mut() {
+                add_names(g, piece, &mut note.rejected);
+            }
+        }
+    }
+    note.groups.extend(current);
+}
+
+/// `X牵头，Y、Z配合`; `None` when a piece does not end in a role verb.
+fn parse_verbs(text: &str, note: &mut Note) -> Option<()> {
+    let mut pending: Vec<&str> = Vec::new();
+    let pieces: Vec<&str> = split_top(text, &['，', ',', '；', ';'])
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !is_rule_remark(p))
+        .collect();
+    if pieces.is_empty() {
+        return None;
+    }
+    for piece in pieces {
+        let Some(verb) = VERBS.iter().find(|v| piece.ends_with(*v)) else {
+            pending.push(piece);
             continue;
         };
-        let label = label.trim().to_string();
-        let role = match role_of(&label) {
-            Some(r) => r,
-            None => {
-                unknown.push(label.clone());
-                Role::Responsible
-            }
+        let names = piece[..piece.len() - verb.len()].trim();
+        let mut group = UnitGroup {
+            label: verb.to_string(),
+            verb: true,
+            role: role_of(verb),
+            names: Vec::new(),
+            runs: Vec::new(),
         };
-        let names: Vec<String> = split_top_level(names, &['、', '，', ','])
-            .into_iter()
-            .map(|n| normalise_unit_name(n.trim()))
-            .filter(|n| !n.is_empty())
-            .collect();
-        groups.push(UnitGroup { label, role, names });
+        let mut rejected = Vec::new();
+        for p in pending.drain(..).chain([names]) {
+            add_names(&mut group, p, &mut rejected);
+        }
+        // A bracket whose words merely end in a verb (`由各地负责`) is not a note.
+        if !rejected.is_empty()
+            || group.names.is_empty()
+            || group.names.iter().any(|n| reads_as_clause(n))
+        {
+            return None;
+        }
+        note.groups.push(group);
     }
-    (groups, unknown)
+    pending.is_empty().then_some(())
+}
+
+/// Words that start a sentence, never a unit name (`由市财政局负责` is prose; note that
+/// 应急管理局, 经开区 and 和平区 are units, so 应, 经 and 和 are not in the list).
+fn reads_as_clause(name: &str) -> bool {
+    const STARTS: [char; 10] = ['由', '并', '或', '及', '须', '需', '要', '请', '按', '将'];
+    name.starts_with(STARTS) || name.starts_with("具体")
+}
+
+/// A piece that states a rule or scope rather than units: `下同`, `排在第一位的部门为牵头部门`.
+fn is_rule_remark(piece: &str) -> bool {
+    let p = piece.trim_end_matches(['。', '.']);
+    p == "下同" || p == "以下同" || p == "不再列出" || lead_rule(p).is_some()
+}
+
+fn lead_rule(piece: &str) -> Option<LeadRule> {
+    if !piece.contains("牵头") {
+        return None;
+    }
+    let word = || {
+        let after = piece.rsplit_once('为').map_or(piece, |(_, w)| w);
+        let w: String = after.chars().take_while(|c| !is_punct(*c)).collect();
+        if is_role_label(&w) {
+            w
+        } else {
+            "牵头单位".to_string()
+        }
+    };
+    if piece.contains("逗号前") || piece.contains("顿号前") && piece.contains('，') {
+        return Some(LeadRule::BeforeFirstComma(word()));
+    }
+    if piece.contains(['*', '＊', '★']) {
+        return Some(LeadRule::Starred(word()));
+    }
+    let first = [
+        "第一位",
+        "第一个",
+        "首位",
+        "排在第一",
+        "排名第一",
+        "列第一",
+        "排第一",
+    ];
+    if first.iter().any(|f| piece.contains(f)) && piece.contains('为') {
+        return Some(LeadRule::FirstListed(word()));
+    }
+    None
+}
+
+/// Administrative divisions that, after `各区、`, continue one collective name (`各区、县级市`)
+/// rather than naming a unit of their own.
+const DIVISIONS: [&str; 8] = ["县级市", "县", "市", "区", "乡镇", "街道", "镇", "县（市）"];
+
+/// `、`-separated names, with a collective `各区、县级市` kept as one.
+fn names_of(run: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for raw in split_top(run, &['、']) {
+        let raw = raw.trim();
+        match out.last_mut() {
+            Some(prev) if prev.starts_with('各') && DIVISIONS.contains(&raw) => {
+                prev.push('、');
+                prev.push_str(raw);
+            }
+            _ => out.push(raw.to_string()),
+        }
+    }
+    out
+}
+
+/// Adds the `、`-separated names of one `，`-run to a group.
+fn add_names(group: &mut UnitGroup, run: &str, rejected: &mut Vec<String>) {
+    let mut count = 0;
+    for raw in names_of(run) {
+        for name in split_etc(&raw) {
+            let name = normalise_unit_name(&name);
+            if name.is_empty() {
+                continue;
+            }
+            if !is_plausible_unit(&name) {
+                rejected.push(name);
+                continue;
+            }
+            group.names.push(name);
+            count += 1;
+        }
+    }
+    if count > 0 {
+        group.runs.push(count);
+    }
+}
+
+/// `农业农村部等` → `农业农村部`; `财政部等有关部门` → `财政部`, `有关部门`.
+fn split_etc(name: &str) -> Vec<String> {
+    let mut name = name.trim_end_matches('等');
+    // `人民银行等部门`: the generic tail only says "and others".
+    for tail in ["等部门", "等单位", "等机构"] {
+        name = name.strip_suffix(tail).unwrap_or(name);
+    }
+    for marker in ["等有关", "等相关", "等各"] {
+        if let Some((a, b)) = name.split_once(marker) {
+            let rest = &name[a.len() + "等".len()..];
+            if !a.is_empty() && !b.is_empty() {
+                return vec![a.to_string(), rest.to_string()];
+            }
+        }
+    }
+    vec![name.to_string()]
+}
+
+/// A unit name holds no sentence punctuation and is no longer than a real department name.
+pub fn is_plausible_unit(name: &str) -> bool {
+    let bare: String = strip_bracketed(name);
+    let n = bare.chars().count();
+    (2..=MAX_UNIT_CHARS).contains(&n) && !name.contains(is_punct_in_name)
+}
+
+fn is_punct_in_name(c: char) -> bool {
+    "。；：！？“”\"；:!?".contains(c)
+}
+
+fn strip_bracketed(name: &str) -> String {
+    let mut depth = 0;
+    name.chars()
+        .filter(|c| {
+            if OPEN.contains(c) || INNER_OPEN.contains(c) {
+                depth += 1;
+                false
+            } else if CLOSE.contains(c) || INNER_CLOSE.contains(c) {
+                depth = (depth - 1).max(0);
+                false
+            } else {
+                depth == 0
+            }
+        })
+        .collect()
 }
 
 /// Splits on any of `seps`, but not inside brackets, so `各县〔市、区〕人民政府` stays whole.
-fn split_top_level<'a>(s: &'a str, seps: &[char]) -> Vec<&'a str> {
+pub fn split_top<'a>(s: &'a str, seps: &[char]) -> Vec<&'a str> {
     let mut parts = Vec::new();
     let mut depth = 0i32;
     let mut start = 0;
     for (i, c) in s.char_indices() {
-        match c {
-            '(' | '（' | '〔' | '[' | '［' | '【' => depth += 1,
-            ')' | '）' | '〕' | ']' | '］' | '】' => depth = (depth - 1).max(0),
-            _ if depth == 0 && seps.contains(&c) => {
-                parts.push(&s[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
+        if OPEN.contains(&c) || INNER_OPEN.contains(&c) {
+            depth += 1;
+        } else if CLOSE.contains(&c) || INNER_CLOSE.contains(&c) {
+            depth = (depth - 1).max(0);
+        } else if depth == 0 && seps.contains(&c) {
+            parts.push(&s[start..i]);
+            start = i + c.len_utf8();
         }
     }
     parts.push(&s[start..]);
+    parts.retain(|p| !p.trim().is_empty());
     parts
 }
 
-/// One spelling per unit, so `各县(市、区)人民政府` and `各县〔市、区〕人民政府` share a page.
+/// One spelling per unit, so `各县(市、区)人民政府` and `各县〔市、区〕人民政府` share a page. A
+/// remark in angle brackets (`各区人民政府〈含开发区，下同〉`) is not part of the name, nor is the
+/// `*` that marks a lead.
 pub fn normalise_unit_name(name: &str) -> String {
+    let mut depth = 0;
     name.chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && !['*', '＊', '★'].contains(c))
+        .filter(|c| match c {
+            '〈' => {
+                depth += 1;
+                false
+            }
+            '〉' => {
+                depth -= 1;
+                false
+            }
+            _ => depth == 0,
+        })
         .map(|c| match c {
             '(' | '（' => '〔',
             ')' | '）' => '〕',
@@ -126,53 +495,119 @@ pub fn normalise_unit_name(name: &str) -> String {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Whether a name was marked as lead with a `*`.
+fn starred(raw_names: &str, name: &str) -> bool {
+    ["*", "＊", "★"]
+        .iter()
+        .any(|s| raw_names.contains(&format!("{s}{name}")))
+}
 
-    #[test]
-    fn parses_seed_style_note_and_keeps_bracketed_names_whole() {
-        let text = "……三级甲等医院。(牵头单位:市卫生健康委;责任单位:市委组织部、市财政局,江北水城旅游度假区管委会、各县〔市、区〕人民政府)";
-        let start = find_note_start(text).unwrap();
-        let (groups, unknown) = parse_note(&text[start..]);
-        assert!(unknown.is_empty());
-        assert_eq!(groups[0].role, Role::Lead);
-        assert_eq!(groups[0].names, vec!["市卫生健康委"]);
-        assert_eq!(groups[1].role, Role::Responsible);
-        assert_eq!(
-            groups[1].names,
-            vec![
-                "市委组织部",
-                "市财政局",
-                "江北水城旅游度假区管委会",
-                "各县〔市、区〕人民政府"
-            ]
+impl Note {
+    /// Applies a lead rule to a note that names no lead itself. `stated_here`: the rule is
+    /// written in this very note, so its word (`牵头部门`) is the lead's label as written.
+    pub fn apply_rule(&mut self, rule: &LeadRule, raw: &str) {
+        if self.groups.iter().any(|g| g.role == Role::Lead) {
+            return;
+        }
+        let stated_here = self.rule.as_ref() == Some(rule);
+        let Some(pos) = self.groups.iter().position(|g| g.role == Role::Responsible) else {
+            return;
+        };
+        let group = &self.groups[pos];
+        let lead_count = match rule {
+            LeadRule::FirstListed(_) => 1.min(group.names.len()),
+            LeadRule::BeforeFirstComma(_) => group.runs.first().copied().unwrap_or(0),
+            LeadRule::Starred(_) => {
+                let (lead, rest): (Vec<String>, Vec<String>) =
+                    group.names.iter().cloned().partition(|n| starred(raw, n));
+                if lead.is_empty() {
+                    return;
+                }
+                let word = match rule {
+                    LeadRule::Starred(w) => w.clone(),
+                    _ => String::new(),
+                };
+                let g = &mut self.groups[pos];
+                g.names = rest;
+                self.groups.insert(
+                    pos,
+                    UnitGroup {
+                        label: word,
+                        verb: false,
+                        role: Role::Lead,
+                        names: lead,
+                        runs: Vec::new(),
+                    },
+                );
+                return;
+            }
+        };
+        if lead_count == 0 {
+            return;
+        }
+        let word = match rule {
+            LeadRule::FirstListed(w) | LeadRule::BeforeFirstComma(w) | LeadRule::Starred(w) => w,
+        };
+        let g = &mut self.groups[pos];
+        let lead: Vec<String> = g.names.drain(..lead_count).collect();
+        let (label, verb) = if stated_here {
+            (word.clone(), false)
+        } else {
+            (g.label.clone(), g.verb)
+        };
+        self.groups.insert(
+            pos,
+            UnitGroup {
+                label,
+                verb,
+                role: Role::Lead,
+                names: lead,
+                runs: Vec::new(),
+            },
         );
-    }
-
-    #[test]
-    fn understands_department_labels_and_full_width_punctuation() {
-        let (groups, unknown) = parse_note(
-            "（牵头部门：市教育局；参与部门：市财政局，市人社局；配合部门：各县(市、区)人民政府）",
-        );
-        assert!(unknown.is_empty());
-        let roles: Vec<_> = groups
-            .iter()
-            .map(|g| (g.label.as_str(), g.role, g.names.len()))
-            .collect();
-        assert_eq!(
-            roles,
-            vec![
-                ("牵头部门", Role::Lead, 1),
-                ("参与部门", Role::Responsible, 2),
-                ("配合部门", Role::Responsible, 1)
-            ]
-        );
-        assert_eq!(groups[2].names, vec!["各县〔市、区〕人民政府"]);
-    }
-
-    #[test]
-    fn a_bracket_without_a_label_is_not_a_note() {
-        assert_eq!(find_note_start("推进县级医院(含中医医院)建设。"), None);
+        if self.groups[pos + 1].names.is_empty() {
+            self.groups.remove(pos + 1);
+        }
     }
 }
+
+/// Merges the notes of one clause: lead groups first, then the others, each label once, each
+/// name once, in the order the document names them.
+pub fn merge(notes: &[Note]) -> Vec<UnitGroup> {
+    let mut out: Vec<UnitGroup> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for role in [Role::Lead, Role::Responsible, Role::Guide] {
+        for g in notes
+            .iter()
+            .flat_map(|n| &n.groups)
+            .filter(|g| g.role == role)
+        {
+            let names: Vec<String> = g
+                .names
+                .iter()
+                .filter(|n| !seen.contains(n))
+                .cloned()
+                .collect();
+            seen.extend(names.iter().cloned());
+            if names.is_empty() {
+                continue;
+            }
+            match out
+                .iter_mut()
+                .find(|o| o.role == role && o.label == g.label && o.verb == g.verb)
+            {
+                Some(o) => o.names.extend(names),
+                None => out.push(UnitGroup {
+                    names,
+                    runs: Vec::new(),
+                    ..g.clone()
+                }),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "units_tests.rs"]
+mod tests;

@@ -1,12 +1,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use serde::Serialize;
+
 use jiedu::build::{self, BuildOptions};
+use jiedu::clause::{self, outline::OutlineNode, ClauseTree};
+use jiedu::diagnostics::{Diagnostics, Severity};
+use jiedu::load::load_site;
 use jiedu::render::sink::Discard;
 use jiedu::render::RenderOptions;
 
 /// Runs the whole pipeline except writing, so template and link errors are found too.
-pub fn run(root: PathBuf) -> ExitCode {
+/// With `json`, prints every policy's clause outline and every diagnostic as one JSON object
+/// on stdout (the contract other tools read) instead of the Chinese report.
+pub fn run(root: PathBuf, json: bool) -> ExitCode {
     let opts = BuildOptions {
         root,
         output: PathBuf::new(),
@@ -14,7 +21,13 @@ pub fn run(root: PathBuf) -> ExitCode {
         render: RenderOptions::default(),
         search: false,
     };
-    match build::render(&opts, &Discard) {
+    // Nothing is written, so the share images' PNGs need not be drawn.
+    jiedu::render::share_image::svg_only();
+    let result = build::render(&opts, &Discard);
+    if json {
+        return print_json(&opts.root, &result);
+    }
+    match result {
         Ok(built) => {
             if !built.warnings.is_empty() {
                 eprintln!("{}", built.warnings);
@@ -41,4 +54,104 @@ pub fn run(root: PathBuf) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+#[derive(Serialize)]
+struct Outline {
+    policies: Vec<PolicyOutline>,
+    diagnostics: Vec<DiagnosticJson>,
+}
+
+#[derive(Serialize)]
+struct PolicyOutline {
+    slug: String,
+    file: String,
+    nodes: Vec<OutlineNode>,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson {
+    severity: &'static str,
+    file: Option<String>,
+    line: Option<usize>,
+    message: String,
+    hint: Option<String>,
+}
+
+fn absolute(path: &std::path::Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+fn print_json(root: &std::path::Path, result: &Result<build::Built, Diagnostics>) -> ExitCode {
+    let (policies, diags, ok) = match result {
+        Ok(built) => (
+            built
+                .site
+                .policies
+                .iter()
+                .map(|p| policy_outline(&p.slug, &p.source, &p.tree))
+                .collect(),
+            built.warnings.clone(),
+            true,
+        ),
+        // A site that does not build still has an outline: parse each policy text on its own.
+        Err(errors) => (unbuilt_outline(root), errors.clone(), false),
+    };
+    let outline = Outline {
+        policies,
+        diagnostics: diags
+            .sorted()
+            .iter()
+            .map(|d| DiagnosticJson {
+                severity: match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                },
+                file: d.file.as_deref().map(absolute),
+                line: d.line,
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+            })
+            .collect(),
+    };
+    match serde_json::to_string_pretty(&outline) {
+        Ok(s) => println!("{s}"),
+        Err(e) => {
+            eprintln!("错误：无法生成 JSON 大纲：{e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn policy_outline(slug: &str, file: &std::path::Path, tree: &ClauseTree) -> PolicyOutline {
+    PolicyOutline {
+        slug: slug.to_string(),
+        file: absolute(file),
+        nodes: clause::outline::outline(tree),
+    }
+}
+
+fn unbuilt_outline(root: &std::path::Path) -> Vec<PolicyOutline> {
+    let Ok(source) = load_site(root) else {
+        return Vec::new();
+    };
+    source
+        .documents
+        .iter()
+        .filter(|d| matches!(d.front.kind.as_str(), "policy" | "政策"))
+        .filter_map(|d| {
+            let slug = d.bundle.as_deref()?;
+            let levels = d.front.levels.as_deref().map(|l| (l, d.line_of("levels")));
+            let (tree, _) = clause::parse_with_levels(&d.body, d.body_line, &d.path, levels);
+            Some(policy_outline(slug, &d.path, &tree))
+        })
+        .collect()
 }

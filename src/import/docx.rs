@@ -11,6 +11,7 @@ use quick_xml::Reader;
 use crate::clause::join_line;
 use crate::diagnostics::Diagnostic;
 
+use super::docx_numbering::Numbering;
 use super::source::{LineKind, SourceLine};
 
 /// `word/document.xml` larger than this when unpacked is refused (zip bombs).
@@ -21,7 +22,10 @@ const MAX_XML_BYTES: u64 = 64 * 1024 * 1024;
 #[derive(Debug, Default)]
 pub struct DocxText {
     pub lines: Vec<SourceLine>,
+    /// Paragraphs with automatic numbering that could not be rebuilt.
     pub auto_numbered: usize,
+    /// Paragraphs whose automatic number was rebuilt from `word/numbering.xml`.
+    pub rebuilt_numbers: usize,
 }
 
 pub fn read(bytes: &[u8], file: &Path) -> Result<DocxText, Diagnostic> {
@@ -43,7 +47,15 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<DocxText, Diagnostic> {
     if xml.len() as u64 > MAX_XML_BYTES {
         return Err(not_docx("正文部分超过 64 MB".to_string()));
     }
-    let text = parse_document_xml(&xml)
+    let numbering = match read_part(&mut archive, "word/numbering.xml") {
+        Some(x) => Numbering::parse(&x)
+            .map_err(|e| not_docx(format!("word/numbering.xml 不是合法的 XML（{e}）")))?,
+        None => Numbering::default(),
+    };
+    let heading_styles = read_part(&mut archive, "word/styles.xml")
+        .map(|x| heading_style_ids(&x))
+        .unwrap_or_default();
+    let text = parse_document_xml(&xml, numbering, heading_styles)
         .map_err(|e| not_docx(format!("word/document.xml 不是合法的 XML（{e}）")))?;
     if text.lines.iter().all(SourceLine::is_blank) {
         return Err(super::decode::empty_file(file));
@@ -51,10 +63,56 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<DocxText, Diagnostic> {
     Ok(text)
 }
 
+/// Another part of the archive, if present and of sane size.
+fn read_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
+    let entry = archive.by_name(name).ok()?;
+    let mut xml = String::new();
+    entry
+        .take(MAX_XML_BYTES + 1)
+        .read_to_string(&mut xml)
+        .ok()?;
+    (xml.len() as u64 <= MAX_XML_BYTES).then_some(xml)
+}
+
+/// Style ids whose name is a heading (`heading 1`, `标题 1`, `Title`) or that set an outline
+/// level: a Chinese Word names its styles in Chinese and gives them numeric ids.
+fn heading_style_ids(xml: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut reader = Reader::from_str(xml);
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
+                "style" => current = attr(&e, "w:styleId"),
+                "name" | "outlineLvl" => {
+                    let val = attr(&e, "w:val").unwrap_or_default().to_lowercase();
+                    let is_heading = e.local_name().as_ref() == "outlineLvl"
+                        || val.starts_with("heading")
+                        || val.starts_with("标题")
+                        || val == "title";
+                    if let Some(id) = current.as_ref().filter(|_| is_heading) {
+                        if !out.contains(id) {
+                            out.push(id.clone());
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if e.local_name().as_ref() == "style" => current = None,
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
 #[derive(Default)]
 struct Para {
     text: String,
     heading: bool,
+    /// `w:numPr`: the list (`numId`) and level (`ilvl`) of an automatically numbered paragraph.
+    num_id: Option<String>,
+    ilvl: u32,
 }
 
 #[derive(Default)]
@@ -70,6 +128,8 @@ struct Walker {
     /// Inside `mc:Fallback`, which repeats the text of `mc:Choice`.
     skip_depth: usize,
     number: usize,
+    numbering: Numbering,
+    heading_styles: Vec<String>,
 }
 
 impl Walker {
@@ -95,12 +155,21 @@ impl Walker {
             "p" => self.paras.push(Para::default()),
             "pStyle" => {
                 let val = attr(e, "w:val").unwrap_or_default();
-                if is_heading_style(&val) {
+                if is_heading_style(&val) || self.heading_styles.contains(&val) {
                     self.set_heading();
                 }
             }
             "outlineLvl" => self.set_heading(),
-            "numPr" => self.out.auto_numbered += 1,
+            "numId" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.num_id = attr(e, "w:val");
+                }
+            }
+            "ilvl" => {
+                if let Some(p) = self.paras.last_mut() {
+                    p.ilvl = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                }
+            }
             "r" if !empty => self.in_run += 1,
             "t" if !empty => self.in_text = true,
             "tab" if self.in_run > 0 => self.push_raw(" "),
@@ -172,7 +241,18 @@ impl Walker {
         for piece in p.text.split('\n') {
             join_line(&mut text, piece.trim());
         }
-        let text = text.trim().to_string();
+        let mut text = text.trim().to_string();
+        if let Some(id) = &p.num_id {
+            let unknown = self.numbering.unknown;
+            match self.numbering.next(id, p.ilvl) {
+                Some(number) => {
+                    self.out.rebuilt_numbers += 1;
+                    text = format!("{number}{text}");
+                }
+                None if self.numbering.unknown > unknown => self.out.auto_numbered += 1,
+                None => {}
+            }
+        }
         if self.table_depth > 0 {
             if let Some(cell) = self.cells.last_mut() {
                 if !cell.is_empty() && !text.is_empty() {
@@ -216,9 +296,17 @@ fn is_heading_style(val: &str) -> bool {
         || (val.len() == 1 && val.chars().all(|c| ('1'..='9').contains(&c)))
 }
 
-fn parse_document_xml(xml: &str) -> Result<DocxText, quick_xml::Error> {
+fn parse_document_xml(
+    xml: &str,
+    numbering: Numbering,
+    heading_styles: Vec<String>,
+) -> Result<DocxText, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
-    let mut w = Walker::default();
+    let mut w = Walker {
+        numbering,
+        heading_styles,
+        ..Walker::default()
+    };
     loop {
         match reader.read_event()? {
             Event::Start(e) => w.start(&e, false),
@@ -267,7 +355,7 @@ mod tests {
 <w:p><w:r><mc:AlternateContent><mc:Choice><w:t>框</w:t></mc:Choice><mc:Fallback><w:t>框</w:t></mc:Fallback></mc:AlternateContent></w:r></w:p>
 <w:p><w:r><w:delText>删掉的</w:delText><w:t>留下的</w:t></w:r></w:p>
 </w:body></w:document>"#;
-        let doc = parse_document_xml(xml).unwrap();
+        let doc = parse_document_xml(xml, Numbering::default(), Vec::new()).unwrap();
         let lines: Vec<_> = doc
             .lines
             .iter()

@@ -7,9 +7,11 @@
 
 pub mod decode;
 pub mod docx;
+pub mod docx_numbering;
 pub mod frontmatter;
 pub mod meta;
 pub mod noise;
+pub mod outline;
 pub mod repair;
 pub mod report;
 pub mod source;
@@ -75,6 +77,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         unit: src.unit,
         metadata: metadata_rows(&meta, &title),
         counts: counts(&tree, &body),
+        outline: outline::lines(&tree),
         joined: repaired.joins,
         wrapped: repaired.wrapped,
         dropped,
@@ -164,9 +167,15 @@ fn suspicious(
             src.removed_controls
         ));
     }
+    if src.rebuilt_numbers > 0 {
+        out.push(format!(
+            "有 {} 段使用了 Word 自动编号，已按文档的编号定义（numbering.xml）把编号写回文字，请核对编号是否与 Word 中显示的一致。",
+            src.rebuilt_numbers
+        ));
+    }
     if src.auto_numbered > 0 {
         out.push(format!(
-            "有 {} 段使用了 Word 自动编号，编号不在文字里，导入后这些段落没有编号；请在 Word 中把编号转为文本后重新导入，或在 policy.md 中补上。",
+            "有 {} 段使用了 Word 自动编号，但其编号定义无法识别，导入后这些段落没有编号；请在 Word 中把编号转为文本后重新导入，或在 policy.md 中补上。",
             src.auto_numbered
         ));
     }
@@ -178,9 +187,13 @@ fn suspicious(
         out.push("没有找到任务条款（如“1.”“第一条”）；正文已原样写入。".to_string());
     } else if clauses.iter().any(|c| !c.units.is_empty()) {
         for c in clauses.iter().filter(|c| c.units.is_empty()) {
+            let title = match c.heading.as_str() {
+                "" => snippet(c.paragraphs.first().map_or("", |p| p.text.as_str())),
+                h => h.to_string(),
+            };
             out.push(format!(
-                "条款 {}（{}，policy.md 第 {} 行）没有单位说明（牵头单位/责任单位）。",
-                c.id, c.heading, c.line
+                "条款 {}（{title}，policy.md 第 {} 行）没有单位说明（牵头单位/责任单位）。",
+                c.id, c.line
             ));
         }
     }

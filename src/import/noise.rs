@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::clause::numbering;
+use crate::clause::{numbering, units};
 
 use super::repair::ends_sentence;
 use super::source::{LineKind, SourceLine};
@@ -77,6 +77,9 @@ fn could_be_header(l: &SourceLine) -> bool {
         && !ends_sentence(&l.text)
         && !starts_with_punctuation
         && numbering::detect(&l.text).is_none()
+        // The same unit note after several clauses is the document's text, not a header.
+        && units::own_line_note(&l.text).is_none()
+        && units::find_notes(&l.text).is_empty()
 }
 
 /// `3`, `- 3 -`, `—3—`, `－ 3 －`, `3/9`, `第3页`, `第 3 页 共 9 页`, `Page 3`.

@@ -28,6 +28,8 @@ pub struct ImportReport {
     /// Front matter found, as (Chinese label, value).
     pub metadata: Vec<(&'static str, String)>,
     pub counts: Counts,
+    /// The recovered structure, one line per part or group (see [`super::outline`]).
+    pub outline: Vec<String>,
     pub joined: Vec<Join>,
     pub wrapped: usize,
     pub dropped: Vec<Dropped>,
@@ -61,6 +63,12 @@ impl fmt::Display for ImportReport {
             "结构：部分 {} 个，分组 {} 个，任务条款 {} 条，单位说明 {} 条，表格 {} 个，专栏 {} 个",
             c.parts, c.groups, c.clauses, c.unit_notes, c.tables, c.boxes
         )?;
+        if let Some((levels, rest)) = self.outline.split_first() {
+            writeln!(f, "大纲（{levels}）：")?;
+            for line in rest {
+                writeln!(f, "  {line}")?;
+            }
+        }
         let u = self.unit;
         if self.joined.is_empty() {
             writeln!(f, "接续的断段：无")?;

@@ -54,6 +54,7 @@ pub struct Source {
     pub removed_controls: usize,
     /// Word paragraphs with automatic numbering (the number is not in the text).
     pub auto_numbered: usize,
+    pub rebuilt_numbers: usize,
 }
 
 pub fn read(file: &Path) -> Result<Source, Diagnostic> {
@@ -91,6 +92,7 @@ pub fn read(file: &Path) -> Result<Source, Diagnostic> {
             unit: "段",
             removed_controls: 0,
             auto_numbered: doc.auto_numbered,
+            rebuilt_numbers: doc.rebuilt_numbers,
         });
     }
     let decoded = decode::decode(&bytes, file)?;
@@ -100,6 +102,7 @@ pub fn read(file: &Path) -> Result<Source, Diagnostic> {
         unit: "行",
         removed_controls: decoded.removed_controls,
         auto_numbered: 0,
+        rebuilt_numbers: 0,
     })
 }
 

@@ -79,6 +79,16 @@ pub fn build(paras: &[Para]) -> Body {
         if let Some(n) = &numbered {
             seq.see(n.style, n.ordinal);
         }
+        // A heading without numbering (Word heading style, `#` line) stays a heading, so the
+        // clause parser can make it a level of the tree.
+        if p.kind == ParaKind::Heading && numbered.is_none() {
+            blocks.push(Block {
+                md: format!("## {}", p.text),
+                numbered: false,
+            });
+            i += 1;
+            continue;
+        }
         blocks.push(Block {
             md: normalise_numbering(&p.text),
             numbered: numbered.is_some(),
@@ -97,7 +107,7 @@ pub fn normalise_numbering(text: &str) -> String {
     let label = n.style.label(&n.written, n.ordinal);
     let rest = text[n.len..].trim_start();
     let sep = match n.style {
-        Style::Arabic | Style::Chapter | Style::Section | Style::Article => " ",
+        Style::Arabic | Style::Part | Style::Chapter | Style::Section | Style::Article => " ",
         _ => "",
     };
     if rest.is_empty() {

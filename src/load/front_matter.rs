@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-/// One struct for every kind of content file; the model checks which fields each kind needs.
-/// Unknown keys are errors so that a misspelt key never passes silently.
+/// The fields of every kind of content file; [`super::fields`] says which kind has which and
+/// rejects the others before this is read. Unknown keys are errors so that a misspelt key
+/// never passes silently.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
@@ -27,6 +28,17 @@ pub struct FrontMatter {
     pub topic: Option<String>,
     #[serde(default, alias = "有效性")]
     pub validity: Option<String>,
+    /// When the validity last changed (the date of repeal, expiry or revision).
+    #[serde(default)]
+    pub validity_date: Option<String>,
+    /// Policy slugs (bundle folder names): the policies that replace this one, that this one
+    /// amends, and related ones. The model links each both ways.
+    #[serde(default, deserialize_with = "policy_slugs")]
+    pub replaced_by: Vec<String>,
+    #[serde(default, deserialize_with = "policy_slugs")]
+    pub amends: Vec<String>,
+    #[serde(default, deserialize_with = "policy_slugs")]
+    pub related: Vec<String>,
     #[serde(default, alias = "备注")]
     pub note: Option<String>,
     #[serde(default, alias = "发文单位")]
@@ -53,6 +65,13 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     #[serde(default)]
     pub nav: Option<bool>,
+    /// A policy's numbering levels from the top, e.g. `["一、", "（一）", "1."]`, for when the
+    /// clause recogniser's own reading of the structure is wrong.
+    #[serde(default, alias = "层级")]
+    pub levels: Option<Vec<String>>,
+    /// Earlier URL paths of this page (e.g. `/old-slug/expert/`), kept as redirect pages.
+    #[serde(default, alias = "旧网址")]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -116,19 +135,152 @@ pub struct MediaFm {
     pub duration: Option<String>,
 }
 
-/// Clause ids may be written bare (`[4.1.1, 4]`); YAML reads `4` as a number, so accept both.
+/// Clause ids may be written bare (`[4.1.1, 4]`). [`quote_clause_ids`] has already quoted the
+/// bare ones of the usual layouts, so YAML never turns `2.10` into the number 2.1; an integer
+/// can only have been written as one, but a fraction left over means the text was misread.
 fn clause_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     let values: Vec<serde_yaml::Value> = Vec::deserialize(d)?;
     values
         .into_iter()
         .map(|v| match v {
             serde_yaml::Value::String(s) => Ok(s.trim().to_string()),
-            serde_yaml::Value::Number(n) => Ok(n.to_string()),
+            serde_yaml::Value::Number(n) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+            serde_yaml::Value::Number(n) => Err(serde::de::Error::custom(format!(
+                "{MISREAD_CLAUSE_ID}：条款编号 {n} 被 YAML 读成了数字，可能不是原来写的编号"
+            ))),
             other => Err(serde::de::Error::custom(format!(
                 "条款编号应为文字，如 4.1.1，而不是 {other:?}"
             ))),
         })
         .collect()
+}
+
+/// Marks the error of a clause id YAML read as a fraction, so the Chinese explanation is kept.
+pub const MISREAD_CLAUSE_ID: &str = "clause-id-number";
+
+/// Keys whose values are lists of clause ids.
+const CITES_KEYS: [&str; 2] = ["cites", "引用条款"];
+
+/// Quotes bare clause ids in `cites:` lists so YAML reads them as the text written: unquoted,
+/// `2.10` is the number 2.1 and would silently cite another clause. Handles one-line flow lists
+/// (`cites: [2.10, 4.1.1]`) and block lists (`- 2.10` under `cites:`); lines and their number
+/// stay the same, so YAML's line numbers still point into the file.
+pub fn quote_clause_ids(yaml: &str) -> std::borrow::Cow<'_, str> {
+    let mut out = String::with_capacity(yaml.len() + 16);
+    let mut changed = false;
+    // Indentation of the `cites:` key whose block list is being read.
+    let mut block_list: Option<usize> = None;
+    for line in yaml.split_inclusive('\n') {
+        let (content, newline) = match line.strip_suffix('\n') {
+            Some(c) => (c, "\n"),
+            None => (line, ""),
+        };
+        let indent = content.len() - content.trim_start().len();
+        let trimmed = content.trim_start();
+        if let Some(key_indent) = block_list {
+            match trimmed.strip_prefix('-') {
+                Some(item) if indent >= key_indent && !trimmed.is_empty() => {
+                    let value = item.trim();
+                    if is_bare_number(value) {
+                        let at =
+                            content.len() - item.len() + (item.len() - item.trim_start().len());
+                        out.push_str(&content[..at]);
+                        out.push_str(&format!("\"{value}\""));
+                        out.push_str(&content[at + value.len()..]);
+                        out.push_str(newline);
+                        changed = true;
+                        continue;
+                    }
+                }
+                _ if trimmed.is_empty() || trimmed.starts_with('#') => {}
+                _ => block_list = None,
+            }
+        }
+        if let Some((key_at, rest)) = cites_value(content) {
+            let rest_trim = rest.trim();
+            if rest_trim.is_empty() || rest_trim.starts_with('#') {
+                block_list = Some(key_at);
+            } else if let Some(quoted) = quote_flow_list(rest) {
+                out.push_str(&content[..content.len() - rest.len()]);
+                out.push_str(&quoted);
+                out.push_str(newline);
+                changed = true;
+                continue;
+            }
+        }
+        out.push_str(line);
+    }
+    if changed {
+        std::borrow::Cow::Owned(out)
+    } else {
+        std::borrow::Cow::Borrowed(yaml)
+    }
+}
+
+/// For a line `[- ]cites: value`, the column of the key and the text after the colon.
+fn cites_value(line: &str) -> Option<(usize, &str)> {
+    let mut rest = line.trim_start();
+    let mut at = line.len() - rest.len();
+    if let Some(r) = rest.strip_prefix("- ") {
+        let r2 = r.trim_start();
+        at += rest.len() - r2.len();
+        rest = r2;
+    }
+    CITES_KEYS.iter().find_map(|k| {
+        let after = rest.strip_prefix(k)?;
+        let after = after.trim_start_matches(' ').strip_prefix(':')?;
+        (after.is_empty() || after.starts_with([' ', '\t'])).then_some((at, after))
+    })
+}
+
+/// `[2.10, "4", 4.1.1]` with its bare numbers quoted; None if there is nothing to quote.
+fn quote_flow_list(value: &str) -> Option<String> {
+    let open = value.find('[')?;
+    let close = value.rfind(']')?;
+    if close < open || !value[..open].trim().is_empty() {
+        return None;
+    }
+    let items: Vec<&str> = value[open + 1..close].split(',').collect();
+    if !items.iter().any(|i| is_bare_number(i.trim())) {
+        return None;
+    }
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|i| {
+            let t = i.trim();
+            if is_bare_number(t) {
+                i.replace(t, &format!("\"{t}\""))
+            } else {
+                i.to_string()
+            }
+        })
+        .collect();
+    Some(format!(
+        "{}[{}]{}",
+        &value[..open],
+        quoted.join(","),
+        &value[close + 1..]
+    ))
+}
+
+/// Digits and dots, as YAML would read as a number (`2.10`, `4`) — or as a clause id.
+fn is_bare_number(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// One slug or a list of them (`replaced_by: yiliao-gaodi` or `related: [a, b]`).
+fn policy_slugs<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s.trim().to_string()],
+        OneOrMany::Many(v) => v.into_iter().map(|s| s.trim().to_string()).collect(),
+    })
 }
 
 /// A content file split into its front matter and body, with line numbers kept.
@@ -191,6 +343,21 @@ mod tests {
     fn accepts_numeric_clause_ids() {
         let fm: FrontMatter = serde_yaml::from_str("kind: qa\ncites: [4.1.1, 2]\n").unwrap();
         assert_eq!(fm.cites, vec!["4.1.1", "2"]);
+    }
+
+    #[test]
+    fn clause_ids_are_read_as_written() {
+        let yaml = "kind: qa\ncites: [2.10, 4.1.1, \"3\"] # 注\nquestions:\n  - id: a\n    cites:\n      - 2.20\n      - 4\n    question: 问\n";
+        let quoted = quote_clause_ids(yaml);
+        assert_eq!(
+            quoted,
+            "kind: qa\ncites: [\"2.10\", \"4.1.1\", \"3\"] # 注\nquestions:\n  - id: a\n    cites:\n      - \"2.20\"\n      - \"4\"\n    question: 问\n"
+        );
+        let unquoted = serde_yaml::from_str::<FrontMatter>("kind: qa\ncites: [2.10]\n");
+        assert!(unquoted
+            .unwrap_err()
+            .to_string()
+            .contains(MISREAD_CLAUSE_ID));
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! Stage 1, load: walk a site root, read `jiedu.yaml`, split every content file into front
 //! matter and body. Entry point: [`load_site`].
 
+pub mod fields;
+pub mod formats;
 pub mod front_matter;
+mod yaml_errors;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,11 +17,14 @@ use walkdir::WalkDir;
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 pub use front_matter::FrontMatter;
+pub use yaml_errors::yaml_error;
 
 /// Folder of standalone pages (editors' guide, about, …) in a site root.
 pub const PAGES_DIR: &str = "pages";
 /// Folder of site-specific template overrides in a site root.
 pub const TEMPLATES_DIR: &str = "templates";
+/// Folder of site files that replace the theme's static files (e.g. the site's own favicon.svg).
+pub const STATIC_DIR: &str = "static";
 
 #[derive(Debug, Clone)]
 pub struct SourceDoc {
@@ -125,7 +131,7 @@ pub fn load_site_reusing(
     let config = load_config(root);
     let (md_files, assets, walk_diags) = walk(root);
     diags.extend(walk_diags);
-    type Read = Result<(Option<Stamp>, Arc<SourceDoc>), Diagnostic>;
+    type Read = Result<(Option<Stamp>, Arc<SourceDoc>), Diagnostics>;
     let results: Vec<Read> = md_files
         .par_iter()
         .map(|(rel, bundle)| {
@@ -151,12 +157,15 @@ pub fn load_site_reusing(
             }
             Err(e) => {
                 unreadable_bundles.extend(bundle.clone());
-                diags.push(e);
+                diags.extend(e);
             }
         }
     }
     let config = match config {
-        Ok(c) => Some(c),
+        Ok(c) => {
+            diags.extend(raw_html_notice(root, &c).into_iter().collect());
+            Some(c)
+        }
         Err(e) => {
             diags.push(e);
             None
@@ -188,7 +197,42 @@ fn load_config(root: &Path) -> Result<Config, Diagnostic> {
             .hint("站点目录下需要 jiedu.yaml，至少写明 name（站点名称）、base_url（发布网址）和 publisher（主办单位）。")
     })?;
     let text = decode_utf8(&path, text)?;
-    serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))
+    let config: Config =
+        serde_yaml::from_str(&text).map_err(|e| yaml_error(&path, &e, &text, 1))?;
+    if let Some(problem) = config.base_url_problem() {
+        let line = ["base_url", "网址"]
+            .iter()
+            .find_map(|k| fields::key_line(&text, k))
+            .map_or(1, |i| i + 1);
+        return Err(base_url_error(&config.base_url, problem).at(&path, line));
+    }
+    Ok(config)
+}
+
+/// One error for a `base_url` that is not an address, instead of one per link built from it.
+pub fn base_url_error(url: &str, problem: &str) -> Diagnostic {
+    Diagnostic::error(format!("发布网址 base_url「{url}」{problem}"))
+        .hint("请写成站点发布的完整网址，如 base_url: \"https://www.example.gov.cn/zhengce/\"；本地预览用 jiedu serve，无需修改。")
+}
+
+/// A site that keeps raw HTML is told so once per build, at the line that turned it on.
+fn raw_html_notice(root: &Path, config: &Config) -> Option<Diagnostic> {
+    if !config.raw_html {
+        return None;
+    }
+    let path = root.join(CONFIG_FILE);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    let line = text
+        .lines()
+        .position(|l| {
+            l.trim_start().starts_with("raw_html") || l.trim_start().starts_with("允许原始HTML")
+        })
+        .map_or(1, |i| i + 1);
+    Some(
+        Diagnostic::warning("已开启 raw_html：Markdown 正文中的原始 HTML 将原样发布，不做安全过滤")
+            .at(&path, line)
+            .hint("只有全部编辑都可信、确需嵌入 HTML 的站点才应开启；删去 raw_html 即恢复默认的安全过滤。"),
+    )
 }
 
 /// A Markdown file found by the walk: its path relative to the root, and its bundle.
@@ -205,14 +249,26 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            let is_template_dir = e.depth() == 1 && e.file_type().is_dir() && name == TEMPLATES_DIR;
+            let is_template_dir = e.depth() == 1
+                && e.file_type().is_dir()
+                && (name == TEMPLATES_DIR || name == STATIC_DIR);
             !is_hidden_or_temp(&name) && !is_template_dir
         });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
+            // An unreadable folder would silently drop its pages: an error with its path.
             Err(e) => {
-                diags.push(Diagnostic::warning(format!("无法读取：{e}")).hint("请检查文件权限。"));
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string());
+                let error = Diagnostic::error(format!("无法读取：{reason}")).hint(
+                    "请检查权限：jiedu 需要读取站点目录中的每个文件和目录；不想发布的内容请移出站点目录。",
+                );
+                diags.push(match e.path() {
+                    Some(path) => error.in_file(path),
+                    None => error,
+                });
                 continue;
             }
         };
@@ -237,8 +293,18 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
         if top != PAGES_DIR && !is_valid_slug(&top) && entry.depth() > 1 {
             continue; // its folder was reported above
         }
+        if entry.file_type().is_symlink() {
+            // Not followed (the build reads only what lies inside the root, and the preview
+            // does not watch it), but said, so that no page goes missing unexplained.
+            diags.push(
+                Diagnostic::warning("这是一个符号链接，jiedu 不读取它指向的内容")
+                    .in_file(entry.path())
+                    .hint("要发布的文件请直接放进站点目录（复制，而不是链接）。"),
+            );
+            continue;
+        }
         if !entry.file_type().is_file() {
-            continue; // symlinks are not followed: the build reads only what lies inside the root
+            continue; // sockets, pipes and devices are no content
         }
         let is_md = rel.extension().is_some_and(|e| e == "md");
         if entry.depth() == 1 {
@@ -266,7 +332,7 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
     (md, assets, diags)
 }
 
-fn read_doc(root: &Path, rel: &Path, bundle: Option<String>) -> Result<SourceDoc, Diagnostic> {
+fn read_doc(root: &Path, rel: &Path, bundle: Option<String>) -> Result<SourceDoc, Diagnostics> {
     let path = root.join(rel);
     let bytes = std::fs::read(&path).map_err(|e| {
         Diagnostic::error(format!("无法读取文件：{e}"))
@@ -277,10 +343,19 @@ fn read_doc(root: &Path, rel: &Path, bundle: Option<String>) -> Result<SourceDoc
     let Some(split) = front_matter::split(&text) else {
         return Err(Diagnostic::error("文件开头缺少前置元数据（front matter）").at(&path, 1).hint(
             "每个内容文件都以 --- 开头、以 --- 结束一段 YAML，例如：\n    ---\n    kind: qa\n    title: 简明问答解读：……\n    ---",
-        ));
+        ).into());
     };
-    let front: FrontMatter = serde_yaml::from_str(split.yaml)
-        .map_err(|e| yaml_error(&path, &e, split.yaml, split.yaml_line))?;
+    let yaml = front_matter::quote_clause_ids(split.yaml);
+    let value: serde_yaml::Value = serde_yaml::from_str(&yaml)
+        .map_err(|e| Diagnostics::from(yaml_error(&path, &e, split.yaml, split.yaml_line)))?;
+    let misplaced: Diagnostics = fields::check_fields(&value, split.yaml, split.yaml_line, &path)
+        .into_iter()
+        .collect();
+    if !misplaced.is_empty() {
+        return Err(misplaced);
+    }
+    let front: FrontMatter = serde_yaml::from_str(&yaml)
+        .map_err(|e| Diagnostics::from(yaml_error(&path, &e, split.yaml, split.yaml_line)))?;
     let inner = rel
         .components()
         .skip(1)
@@ -316,83 +391,4 @@ fn decode_utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
                 "请在编辑器中另存为 UTF-8；原始公文可用 jiedu import 导入，它会自动识别 GBK 编码。",
             )
     })
-}
-
-/// Turns a serde_yaml error into a Chinese diagnostic at the right line of the file.
-pub fn yaml_error(path: &Path, e: &serde_yaml::Error, yaml: &str, first_line: usize) -> Diagnostic {
-    let line = e
-        .location()
-        .map_or(first_line, |l| first_line + l.line() - 1);
-    // An unclosed quote makes the parser fail lines later; point at the quote instead.
-    let unclosed = yaml
-        .lines()
-        .take(line + 1 - first_line)
-        .position(has_unbalanced_quote);
-    if let Some(i) = unclosed.filter(|_| e.location().is_some()) {
-        return Diagnostic::error("前置元数据中的引号没有闭合")
-            .at(path, first_line + i)
-            .hint("这一行的值以引号开始，却没有以引号结束；请补上结尾的 \"，或去掉开头的引号。");
-    }
-    let raw = e.to_string();
-    let (message, hint) = explain_yaml(&raw);
-    Diagnostic::error(message).at(path, line).hint(hint)
-}
-
-/// A line with an odd number of unescaped double quotes opens a string it does not close.
-fn has_unbalanced_quote(line: &str) -> bool {
-    let mut count = 0;
-    let mut escaped = false;
-    for c in line.chars() {
-        match c {
-            '\\' => escaped = !escaped,
-            '"' if !escaped => count += 1,
-            _ => escaped = false,
-        }
-        if c != '\\' {
-            escaped = false;
-        }
-    }
-    count % 2 == 1
-}
-
-fn explain_yaml(raw: &str) -> (String, String) {
-    let field = |prefix: &str| {
-        raw.split(prefix)
-            .nth(1)
-            .and_then(|r| r.split('`').nth(1))
-            .map(str::to_string)
-    };
-    if let Some(f) = field("unknown field") {
-        let expected = raw
-            .split("expected")
-            .nth(1)
-            .map(|s| s.split(" at line").next().unwrap_or(s).trim().to_string());
-        let hint = match expected {
-            Some(list) => format!(
-                "可用的字段：{}。请检查拼写。",
-                list.replace("one of ", "").replace('`', "")
-            ),
-            None => "请检查拼写。".to_string(),
-        };
-        return (format!("前置元数据中有未知字段「{f}」"), hint);
-    }
-    if let Some(f) = field("missing field") {
-        return (
-            format!("前置元数据缺少必填字段「{f}」"),
-            format!("请补上 {f}: …"),
-        );
-    }
-    if raw.contains("invalid type") {
-        let detail = raw.split(" at line").next().unwrap_or(raw);
-        return (
-            format!("前置元数据的值类型不对（{detail}）"),
-            "文字请直接书写或加引号；列表写成 [a, b] 或逐行 - a。".to_string(),
-        );
-    }
-    let detail = raw.split(" at line").next().unwrap_or(raw);
-    (
-        format!("前置元数据不是合法的 YAML（{detail}）"),
-        "问题在这一行或它的上一行：请检查引号是否成对、缩进（只能用空格）、冒号后的空格，以及含有冒号或 # 的值是否加了引号。"
-            .to_string(),
-    )
 }

@@ -4,13 +4,13 @@
 use std::path::Path;
 
 use super::kind::Kind;
-use super::policy::check_date;
+use super::policy::{check_date, check_index_number};
 use super::references::Resolver;
 use super::types::{ClauseLink, Image, Interpretation, Media, Page, Panel, Progress, Question};
 use super::urls::{Urls, RESERVED};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{is_valid_slug, SourceDoc, SourceSite};
-use crate::markdown::{self, RichText};
+use crate::markdown::{self, RawHtml, RichText};
 
 pub enum Built {
     Interpretation(Box<Interpretation>),
@@ -22,12 +22,18 @@ pub enum Built {
 fn body(
     doc: &SourceDoc,
     prefix: &str,
+    raw_html: RawHtml,
     resolver: &Resolver<'_>,
     diags: &mut Diagnostics,
 ) -> RichText {
-    let (rt, d) = markdown::render(&doc.body, doc.body_line, &doc.path, prefix, &|id| {
-        resolver.resolve(id)
-    });
+    let (rt, d) = markdown::render(
+        &doc.body,
+        doc.body_line,
+        &doc.path,
+        prefix,
+        raw_html,
+        &|id| resolver.resolve(id),
+    );
     diags.extend(d);
     rt
 }
@@ -116,6 +122,9 @@ pub fn interpretation(
     let fm = &doc.front;
     let title = required_title(doc, &mut diags);
     check_date(&fm.published, "published", doc, &mut diags);
+    if let Some(n) = &fm.index_number {
+        check_index_number(n, doc, &mut diags);
+    }
     if matches!(kind, Kind::Leader | Kind::Expert) && fm.author.is_none() {
         diags.push(
             Diagnostic::error(format!("{}需要作者信息（author）", kind.name()))
@@ -124,7 +133,8 @@ pub fn interpretation(
         );
     }
     let cites = cite_list(&fm.cites, doc, doc.yaml_line, resolver, &mut diags);
-    let body = body(doc, "", resolver, &mut diags);
+    let raw_html = site.config.raw_html();
+    let body = body(doc, "", raw_html, resolver, &mut diags);
 
     let mut questions = Vec::new();
     if kind == Kind::Qa {
@@ -135,26 +145,32 @@ pub fn interpretation(
                     .hint("请在 questions: 下逐条写 id、topic、question、answer 和 cites。"),
             );
         }
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        // Each question's line is searched after the previous one's, so a repeated id is
+        // found at the repeat, not at its first use.
+        let mut search_from = doc.yaml_line;
         for (i, q) in fm.questions.iter().enumerate() {
-            let line = doc.line_of(&format!("id: {}", q.id));
+            let line = line_from(doc, search_from, &format!("id: {}", q.id));
+            search_from = line + 1;
             if !is_valid_slug(&q.id) {
                 diags.push(
                     Diagnostic::error(format!("问题编号「{}」不能用作网址", q.id))
                         .at(&doc.path, line)
                         .hint("问题 id 只能用小写英文字母、数字和连字符，如 talent-housing；发布后不要再改。"),
                 );
-            } else if seen.contains(&q.id.as_str()) {
+            } else if let Some((_, first)) = seen.iter().find(|(id, _)| *id == q.id) {
                 diags.push(
                     Diagnostic::error(format!(
                         "问题编号「{}」重复，两个问题会占用同一个网址",
                         q.id
                     ))
                     .at(&doc.path, line)
-                    .hint("每个问题的 id 必须不同。"),
+                    .hint(format!(
+                        "每个问题的 id 必须不同；第一次使用在第 {first} 行。"
+                    )),
                 );
             }
-            seen.push(&q.id);
+            seen.push((&q.id, line));
             if q.cites.is_empty() {
                 diags.push(
                     Diagnostic::error(format!("问题「{}」没有写依据的条款（cites）", q.question))
@@ -169,6 +185,7 @@ pub fn interpretation(
                 answer_line,
                 &doc.path,
                 &format!("{}-", q.id),
+                raw_html,
                 &|id| resolver.resolve(id),
             );
             diags.extend(d);
@@ -309,7 +326,11 @@ pub fn interpretation(
     (Built::Interpretation(Box::new(interp)), diags)
 }
 
-pub fn progress(doc: &SourceDoc, resolver: &Resolver<'_>) -> (Built, Diagnostics) {
+pub fn progress(
+    doc: &SourceDoc,
+    resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+) -> (Built, Diagnostics) {
     let mut diags = Diagnostics::new();
     let fm = &doc.front;
     let title = required_title(doc, &mut diags);
@@ -327,7 +348,7 @@ pub fn progress(doc: &SourceDoc, resolver: &Resolver<'_>) -> (Built, Diagnostics
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     let anchor = format!("jinzhan-{}", markdown::heading_anchor(&stem));
-    let body = body(doc, &format!("{anchor}-"), resolver, &mut diags);
+    let body = body(doc, &format!("{anchor}-"), raw_html, resolver, &mut diags);
     let item = Progress {
         anchor,
         path: doc.path.clone(),
@@ -344,6 +365,7 @@ pub fn page(
     doc: &SourceDoc,
     resolver: &Resolver<'_>,
     policy_slugs: &[String],
+    raw_html: RawHtml,
 ) -> (Built, Diagnostics) {
     let mut diags = Diagnostics::new();
     let title = required_title(doc, &mut diags);
@@ -368,7 +390,7 @@ pub fn page(
         );
         return (Built::Nothing, diags);
     }
-    let body = body(doc, "", resolver, &mut diags);
+    let body = body(doc, "", raw_html, resolver, &mut diags);
     (
         Built::Page(Page {
             slug,

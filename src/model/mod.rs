@@ -2,10 +2,13 @@
 //! references, back-links from every clause to the passages citing it, and the unit index.
 //! Entry point: [`build_model`].
 
+mod consistency;
 mod documents;
 pub mod kind;
+pub mod lifecycle;
 mod milestones;
 mod policy;
+mod redirects;
 mod references;
 pub mod types;
 pub mod urls;
@@ -18,6 +21,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{SourceDoc, SourceSite};
 pub use kind::Kind;
+pub use policy::unit_slug;
 pub use types::*;
 use urls::Urls;
 
@@ -38,6 +42,8 @@ pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
 #[derive(Debug, Clone, Default)]
 pub struct ModelCache {
     prefix: String,
+    /// `raw_html` of the config: how every bundle's Markdown was rendered.
+    raw_html: crate::markdown::RawHtml,
     bundles: HashMap<String, Arc<BundleModel>>,
 }
 
@@ -60,6 +66,7 @@ pub fn build_model_reusing(
     previous: &ModelCache,
 ) -> Result<(Site, ModelCache), Diagnostics> {
     let mut diags = source.diagnostics.clone();
+    diags.extend(consistency::check(source));
     let urls = Urls::new(&source.config.path_prefix());
 
     // Policies first: every reference resolves against their clause trees.
@@ -125,6 +132,7 @@ pub fn build_model_reusing(
     // A bundle whose documents (the same loaded files), assets and path prefix are unchanged
     // may be reused, if the clause lookups it made still find the same (checked below).
     let prefix = source.config.path_prefix();
+    let raw_html = source.config.raw_html();
     type Inputs = (Vec<Arc<SourceDoc>>, Vec<crate::load::Asset>);
     let mut inputs: HashMap<&str, Inputs> = HashMap::new();
     for d in &source.documents {
@@ -145,7 +153,7 @@ pub fn build_model_reusing(
             let old = previous
                 .bundles
                 .get(*slug)
-                .filter(|_| previous.prefix == prefix)?;
+                .filter(|_| previous.prefix == prefix && previous.raw_html == raw_html)?;
             let (docs, assets) = inputs.get(slug)?;
             let same = old.docs.len() == docs.len()
                 && old.docs.iter().zip(docs).all(|(a, b)| Arc::ptr_eq(a, b))
@@ -249,8 +257,8 @@ pub fn build_model_reusing(
                 DocRole::Interpretation(kind, doc) => {
                     documents::interpretation(*kind, doc, &resolver, &urls, source)
                 }
-                DocRole::Progress(doc) => documents::progress(doc, &resolver),
-                DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs),
+                DocRole::Progress(doc) => documents::progress(doc, &resolver, raw_html),
+                DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs, raw_html),
             };
             (built, d, resolver.into_lookups())
         })
@@ -259,7 +267,7 @@ pub fn build_model_reusing(
         .par_iter()
         .map(|d| {
             let resolver = index.resolver(Some(&d.slug));
-            let (html, diags) = policy::render_text(d, &resolver);
+            let (html, diags) = policy::render_text(d, &resolver, raw_html);
             (html, diags, resolver.into_lookups())
         })
         .collect();
@@ -333,6 +341,7 @@ pub fn build_model_reusing(
     // Every policy in bundle order, each with its part of the back-links.
     let mut cache = ModelCache {
         prefix,
+        raw_html,
         bundles: HashMap::new(),
     };
     let mut policies: Vec<Arc<Policy>> = Vec::new();
@@ -373,6 +382,9 @@ pub fn build_model_reusing(
         }
     }
 
+    let (redirects, d) = redirects::collect(source, &policies, &pages);
+    diags.extend(d);
+    lifecycle::link(&mut policies, &mut diags);
     let clause_index = references::flat_index(&policies);
     let backlinks = references::backlinks(parts.iter().map(|p| p.as_slice()));
     let units = references::units(&policies);
@@ -388,6 +400,7 @@ pub fn build_model_reusing(
         units,
         backlinks,
         clause_index,
+        redirects,
         warnings: diags.sorted(),
     };
     Ok((site, cache))

@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
+use super::lifecycle::Lifecycle;
 use super::references::Resolver;
-use super::types::{FlatNode, Policy, PolicyMeta, UnitRef};
+use super::types::{FlatNode, Policy, PolicyMeta, UnitGroupRef, UnitRef};
 use crate::clause::{self, Node, Paragraph, Role};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::formats::{self, DateError};
 use crate::load::{Asset, SourceDoc, SourceSite};
-use crate::markdown;
+use crate::markdown::{self, RawHtml};
 
 pub struct PolicyDraft {
     pub slug: String,
@@ -16,10 +18,12 @@ pub struct PolicyDraft {
     pub tree: clause::ClauseTree,
     pub nodes: Vec<FlatNode>,
     pub assets: Vec<Asset>,
+    pub lifecycle: Lifecycle,
 }
 
 pub struct PolicyHtml {
     nodes: Vec<Vec<String>>,
+    links: Vec<markdown::SourceLink>,
     preamble: String,
     closing: String,
 }
@@ -48,16 +52,9 @@ pub fn parse_bundle(
         };
     let title = required(&fm.title, "title", "标题", &mut diags);
     let issuer = required(&fm.issuer, "issuer", "发文机关", &mut diags);
-    let validity = fm.validity.clone().unwrap_or_else(|| "有效".to_string());
-    if !["有效", "失效", "废止"].contains(&validity.as_str()) {
-        diags.push(
-            Diagnostic::error(format!("有效性「{validity}」无法识别"))
-                .at(&doc.path, doc.line_of("validity"))
-                .hint("有效性只能是：有效、失效、废止。"),
-        );
-    }
+    let lifecycle = super::lifecycle::read(doc, &mut diags);
     if let Some(n) = &fm.doc_number {
-        if !is_doc_number(n) {
+        if !formats::is_doc_number(n) {
             diags.push(
                 Diagnostic::warning(format!("文号「{n}」不符合「机关代字〔年份〕序号号」的格式"))
                     .at(&doc.path, doc.line_of("doc_number"))
@@ -65,7 +62,14 @@ pub fn parse_bundle(
             );
         }
     }
-    for (key, value) in [("signed", &fm.signed), ("published", &fm.published)] {
+    if let Some(n) = &fm.index_number {
+        check_index_number(n, doc, &mut diags);
+    }
+    for (key, value) in [
+        ("signed", &fm.signed),
+        ("published", &fm.published),
+        ("validity_date", &fm.validity_date),
+    ] {
         check_date(value, key, doc, &mut diags);
     }
     let meta = PolicyMeta {
@@ -77,10 +81,11 @@ pub fn parse_bundle(
         published: fm.published.clone(),
         index_number: fm.index_number.clone(),
         topic: fm.topic.clone(),
-        validity,
+        validity: lifecycle.validity.label().to_string(),
         note: fm.note.clone(),
     };
-    let (tree, tree_diags) = clause::parse(&doc.body, doc.body_line, &doc.path);
+    let levels = fm.levels.as_deref().map(|l| (l, doc.line_of("levels")));
+    let (tree, tree_diags) = clause::parse_with_levels(&doc.body, doc.body_line, &doc.path, levels);
     diags.extend(tree_diags);
     if tree.clauses().is_empty() {
         diags.push(
@@ -104,63 +109,43 @@ pub fn parse_bundle(
             tree,
             nodes,
             assets,
+            lifecycle,
         },
         diags,
     ))
 }
 
-/// 文号 like 聊政字〔2023〕25号.
-fn is_doc_number(s: &str) -> bool {
-    let Some((agency, rest)) = s.split_once('〔') else {
-        return false;
-    };
-    let Some((year, serial)) = rest.split_once('〕') else {
-        return false;
-    };
-    !agency.is_empty()
-        && year.len() == 4
-        && year.bytes().all(|b| b.is_ascii_digit())
-        && serial.strip_suffix('号').is_some_and(|n| {
-            !n.is_empty() && !n.starts_with('0') && n.bytes().all(|b| b.is_ascii_digit())
-        })
-}
-
-/// Dates are `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, optionally followed by ` HH:MM[:SS]`.
-pub fn is_date(s: &str) -> bool {
-    let (date, time) = s.split_once(' ').unwrap_or((s, ""));
-    let parts: Vec<&str> = date.split('-').collect();
-    let date_ok = !parts.is_empty()
-        && parts.len() <= 3
-        && parts[0].len() == 4
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
-        && parts[1..].iter().all(|p| p.len() == 2);
-    let time_ok = time.is_empty()
-        || (parts.len() == 3 && {
-            let t: Vec<&str> = time.split(':').collect();
-            (2..=3).contains(&t.len())
-                && t.iter()
-                    .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
-        });
-    date_ok && time_ok
+/// A date field in the one format of [`formats::parse_date`]: an error if it is malformed or
+/// names a day that does not exist.
+/// 索引号 not in the national `前段码/年份-序号` form: a warning, since local schemes exist.
+pub fn check_index_number(n: &str, doc: &SourceDoc, diags: &mut Diagnostics) {
+    if !formats::is_index_number(n) {
+        diags.push(
+            Diagnostic::warning(format!("索引号「{n}」不符合「机构代码/年份-五位序号」的格式"))
+                .at(&doc.path, doc.line_of("index_number"))
+                .hint("如 000014349/2017-00110（9 位组织机构代码或 18 位统一社会信用代码，斜杠，年份，连字符，5 位序号）。"),
+        );
+    }
 }
 
 pub fn check_date(value: &Option<String>, key: &str, doc: &SourceDoc, diags: &mut Diagnostics) {
-    if let Some(v) = value {
-        if !is_date(v) {
-            diags.push(
-                Diagnostic::error(format!("日期「{v}」格式不对"))
-                    .at(&doc.path, doc.line_of(key))
-                    .hint("日期写成 \"2023-12-30\" 或 \"2024-01-09 14:43:45\"（加引号）。"),
-            );
-        }
-    }
+    let Some(v) = value else { return };
+    let message = match formats::parse_date(v) {
+        Ok(_) => return,
+        Err(DateError::Format) => format!("日期「{v}」格式不对"),
+        Err(DateError::Impossible) => format!("日期「{v}」不存在"),
+    };
+    diags.push(
+        Diagnostic::error(message)
+            .at(&doc.path, doc.line_of(key))
+            .hint("日期写成 \"2023-12-30\" 或 \"2024-01-09 14:43:45\"（加引号），月份 01–12，日不超过当月天数。"),
+    );
 }
 
 fn short_label(node: &Node, parent: Option<&Node>) -> String {
     let own = node.label.trim_end_matches(['.', '、']).to_string();
-    if node.label.starts_with('第') {
+    // A clause numbered straight through the document is named by its own number (`10`).
+    if node.label.starts_with('第') || node.numbered_through {
         return own;
     }
     match parent {
@@ -181,6 +166,29 @@ fn unit_refs(node: &Node, role: Role) -> Vec<UnitRef> {
                 slug: unit_slug(n),
                 label: g.label.clone(),
             })
+        })
+        .collect()
+}
+
+fn unit_groups(node: &Node) -> Vec<UnitGroupRef> {
+    node.units
+        .iter()
+        .map(|g| UnitGroupRef {
+            label: g.label.clone(),
+            role: match g.role {
+                Role::Lead => "lead",
+                Role::Responsible => "responsible",
+                Role::Guide => "guide",
+            },
+            units: g
+                .names
+                .iter()
+                .map(|n| UnitRef {
+                    name: n.clone(),
+                    slug: unit_slug(n),
+                    label: g.label.clone(),
+                })
+                .collect(),
         })
         .collect()
 }
@@ -225,6 +233,7 @@ fn flatten(slug: &str, tree: &clause::ClauseTree) -> Vec<FlatNode> {
                 },
                 lead_units: unit_refs(n, Role::Lead),
                 responsible_units: unit_refs(n, Role::Responsible),
+                unit_groups: unit_groups(n),
                 ancestors: ancestors.clone(),
                 line: n.line,
             });
@@ -242,33 +251,47 @@ fn paragraphs_html(
     paragraphs: &[Paragraph],
     draft: &PolicyDraft,
     resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+    links: &mut Vec<markdown::SourceLink>,
     diags: &mut Diagnostics,
 ) -> Vec<String> {
     paragraphs
         .iter()
         .map(|p| {
-            let (rt, d) = markdown::render(&p.text, p.line, &draft.source, "", &|id| {
+            let (rt, d) = markdown::render(&p.text, p.line, &draft.source, "", raw_html, &|id| {
                 resolver.resolve(id)
             });
             diags.extend(d);
+            links.extend(rt.links);
             rt.html
         })
         .collect()
 }
 
-pub fn render_text(draft: &PolicyDraft, resolver: &Resolver<'_>) -> (PolicyHtml, Diagnostics) {
+pub fn render_text(
+    draft: &PolicyDraft,
+    resolver: &Resolver<'_>,
+    raw_html: RawHtml,
+) -> (PolicyHtml, Diagnostics) {
     let mut diags = Diagnostics::new();
+    let mut links = Vec::new();
+    let mut html = |paragraphs: &[Paragraph]| {
+        paragraphs_html(
+            paragraphs, draft, resolver, raw_html, &mut links, &mut diags,
+        )
+    };
     let nodes = draft
         .tree
         .walk()
         .into_iter()
-        .map(|n| paragraphs_html(&n.paragraphs, draft, resolver, &mut diags))
+        .map(|n| html(&n.paragraphs))
         .collect();
-    let preamble = paragraphs_html(&draft.tree.preamble, draft, resolver, &mut diags).concat();
-    let closing = paragraphs_html(&draft.tree.closing, draft, resolver, &mut diags).concat();
+    let preamble = html(&draft.tree.preamble).concat();
+    let closing = html(&draft.tree.closing).concat();
     (
         PolicyHtml {
             nodes,
+            links,
             preamble,
             closing,
         },
@@ -289,25 +312,10 @@ pub fn finish(draft: PolicyDraft, html: PolicyHtml) -> Policy {
         nodes,
         preamble_html: html.preamble,
         closing_html: html.closing,
+        links: html.links,
         interpretations: Vec::new(),
         progress: Vec::new(),
         assets: draft.assets,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_doc_numbers_and_dates() {
-        assert!(is_doc_number("聊政字〔2023〕25号"));
-        assert!(!is_doc_number("聊政字[2023]25号"));
-        assert!(!is_doc_number("聊政字〔2023〕025号"));
-        assert!(is_date("2023-12-30"));
-        assert!(is_date("2024-01-09 14:43:45"));
-        assert!(is_date("2024"));
-        assert!(!is_date("2023年12月30日"));
-        assert!(!is_date("2024 14:00"));
+        lifecycle: draft.lifecycle,
     }
 }

@@ -26,7 +26,20 @@ pub struct Site {
     pub backlinks: BTreeMap<String, Vec<Passage>>,
     /// Clause key → (policy index, index into that policy's `nodes`).
     pub clause_index: HashMap<String, (usize, usize)>,
+    /// Redirect pages from `aliases:`, sorted by the old path.
+    pub redirects: Vec<Redirect>,
     pub warnings: Diagnostics,
+}
+
+/// An earlier URL of a page, kept as a redirect to where it is now.
+#[derive(Debug, Clone)]
+pub struct Redirect {
+    /// The old path, in the form of [`super::urls`] (`old-slug/expert/`).
+    pub from: String,
+    /// Where it leads now, in the same form.
+    pub to: String,
+    pub title: String,
+    pub source: PathBuf,
 }
 
 impl Site {
@@ -69,10 +82,14 @@ pub struct Policy {
     pub nodes: Vec<FlatNode>,
     pub preamble_html: String,
     pub closing_html: String,
+    /// Links written in the policy text, with their lines (see [`RichText::links`]).
+    pub links: Vec<crate::markdown::SourceLink>,
     /// Interpretations in the portal's format order.
     pub interpretations: Vec<Interpretation>,
     pub progress: Vec<Progress>,
     pub assets: Vec<Asset>,
+    /// Validity and the links to the policies replacing, amending or related to this one.
+    pub lifecycle: super::lifecycle::Lifecycle,
 }
 
 /// A unit as listed on a clause.
@@ -82,6 +99,15 @@ pub struct UnitRef {
     pub slug: String,
     /// The label the note used, e.g. 牵头单位 or 参与部门.
     pub label: String,
+}
+
+/// One role of a clause's unit note as the document writes it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnitGroupRef {
+    pub label: String,
+    /// `lead`, `responsible` or `guide` (guiding units have no unit page).
+    pub role: &'static str,
+    pub units: Vec<UnitRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -104,6 +130,8 @@ pub struct FlatNode {
     pub milestones: Vec<super::milestones::Milestone>,
     pub lead_units: Vec<UnitRef>,
     pub responsible_units: Vec<UnitRef>,
+    /// The note's groups in order, each with its role word as written (`配合单位`, `负责`).
+    pub unit_groups: Vec<UnitGroupRef>,
     /// Keys of the ancestors, outermost first.
     pub ancestors: Vec<String>,
     pub line: usize,

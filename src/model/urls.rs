@@ -89,8 +89,10 @@ pub fn path_of(file: &str) -> &str {
 }
 
 /// Top-level URL segments the generator itself uses; policy and page slugs may not take them.
-pub const RESERVED: [&str; 6] = [
+pub const RESERVED: [&str; 8] = [
     "column",
+    "library",
+    "sitemap",
     "unit",
     "search",
     "static",

@@ -100,6 +100,7 @@ pub fn chrome(
     }
     meta_tags.push(meta("Description", description.clone()));
     meta_tags.push(meta("Url", canonical.clone()));
+    let (og_image, og_image_alt) = super::share_image::og_image(cx, rel);
     let og = vec![
         meta(
             "og:type",
@@ -114,6 +115,8 @@ pub fn chrome(
         meta("og:url", canonical.clone()),
         meta("og:site_name", cfg.name.clone()),
         meta("og:locale", "zh_CN"),
+        meta("og:image", og_image),
+        meta("og:image:alt", og_image_alt),
     ];
     let qr_svg = super::qr::svg_for(&canonical);
     Chrome {

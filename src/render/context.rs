@@ -219,6 +219,8 @@ pub struct InterpData<'a> {
     pub headings: &'a [crate::markdown::Heading],
     pub topics: Vec<TopicGroup<'a>>,
     pub panels: &'a [Panel],
+    /// The 一图读懂 as one long image (保存长图), when the page has panels.
+    pub long_image: Option<String>,
     pub image: Option<&'a Image>,
     pub media: Option<&'a Media>,
     pub siblings: Vec<InterpLink<'a>>,

@@ -67,7 +67,14 @@ impl<'a> Cx<'a> {
         0..self.site.policies.len()
     }
 
-    /// A policy: read only its `slug`, `source`, `meta`, `preamble_html` and `closing_html`;
+    /// The index of the policy with `slug` (which policies the site has).
+    pub fn policy_index(&self, slug: &str) -> Option<usize> {
+        self.note(|| Dep::Policies);
+        self.site.policies.iter().position(|p| p.slug == slug)
+    }
+
+    /// A policy: read only its `slug`, `source`, `meta`, `preamble_html`, `closing_html` and
+    /// `lifecycle`;
     /// nodes, interpretations and progress have accessors of their own.
     pub fn policy(&self, pi: usize) -> &'a Policy {
         let p = &self.site.policies[pi];

@@ -153,6 +153,7 @@ impl<'a> Changes<'a> {
                     && a.meta == b.meta
                     && a.preamble_html == b.preamble_html
                     && a.closing_html == b.closing_html
+                    && a.lifecycle == b.lifecycle
             }),
             Dep::Nodes(s) => policy(s, &|a, b| a.nodes == b.nodes),
             Dep::Outline(s) => policy(s, &|a, b| {

@@ -9,6 +9,29 @@ use std::sync::{Mutex, PoisonError};
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::SourceLink;
+use crate::model::Site as Model;
+
+/// Every link written in the site's Markdown, with the file and line that hold it.
+pub fn written_links(site: &Model) -> Vec<&SourceLink> {
+    let mut out: Vec<&SourceLink> = Vec::new();
+    for p in &site.policies {
+        out.extend(&p.links);
+        for i in &p.interpretations {
+            out.extend(&i.body.links);
+            for q in &i.questions {
+                out.extend(&q.answer.links);
+            }
+        }
+        for pr in &p.progress {
+            out.extend(&pr.body.links);
+        }
+    }
+    for page in &site.pages {
+        out.extend(&page.body.links);
+    }
+    out
+}
 
 /// The attributes the check reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,9 +236,15 @@ impl Links {
         }
     }
 
-    /// Returns one diagnostic per broken link, naming the page and the target; `exists` tells
-    /// whether the site has a file at a path.
-    pub fn check(self, prefix: &str, exists: impl Fn(&str) -> bool + Sync) -> Diagnostics {
+    /// Returns one diagnostic per broken link: at the file and line that wrote it for a link
+    /// in `written` (Markdown), else naming the page and the target; `exists` tells whether
+    /// the site has a file at a path.
+    pub fn check(
+        self,
+        prefix: &str,
+        written: &Written,
+        exists: impl Fn(&str) -> bool + Sync,
+    ) -> Diagnostics {
         let Table {
             pages,
             hrefs,
@@ -236,7 +265,7 @@ impl Links {
             has_id: &has_id,
         };
         uses.par_sort_unstable();
-        let problems: Vec<Diagnostic> = uses
+        let problems = uses
             .par_chunk_by(|a, b| a.0 == b.0)
             .flat_map_iter(|users| {
                 let href = texts[users[0].0 as usize];
@@ -250,26 +279,63 @@ impl Links {
                         Some(p) => p.clone(),
                         None => site.broken(href, &page.path),
                     }?;
-                    Some(diagnostic(
+                    Some(diagnostics(
                         &page.path,
                         page.origin.as_deref(),
                         href,
                         &problem,
+                        written,
                     ))
                 })
             })
-            .collect();
-        problems.into_iter().collect()
+            .collect::<Vec<Vec<Diagnostic>>>();
+        problems
+            .into_iter()
+            .flatten()
+            .collect::<Diagnostics>()
+            .sorted()
     }
 }
 
-fn diagnostic(page: &str, origin: Option<&Path>, href: &str, problem: &str) -> Diagnostic {
+/// Every link written in the site's Markdown, by its target, with the files and lines that
+/// hold it.
+#[derive(Default)]
+pub struct Written<'a>(HashMap<&'a str, Vec<&'a SourceLink>>);
+
+impl<'a> Written<'a> {
+    pub fn new(site: &'a Model) -> Self {
+        let mut sources: HashMap<&str, Vec<&SourceLink>> = HashMap::new();
+        for l in written_links(site) {
+            sources.entry(l.href.as_str()).or_default().push(l);
+        }
+        Written(sources)
+    }
+}
+
+/// A broken link: at the file and line that wrote it when Markdown did, else on the page.
+fn diagnostics(
+    page: &str,
+    origin: Option<&Path>,
+    href: &str,
+    problem: &str,
+    written: &Written,
+) -> Vec<Diagnostic> {
+    if let Some(origins) = written.0.get(href) {
+        return origins
+            .iter()
+            .map(|l| {
+                Diagnostic::error(format!("链接「{href}」{problem}"))
+                    .at(&l.file, l.line)
+                    .hint("请检查链接地址：站内链接以 / 开头，如 /yiliao-gaodi/qa/；条款请用 [[4.1.1]] 引用。")
+            })
+            .collect();
+    }
     let d = Diagnostic::error(format!("页面 /{page} 中的链接「{href}」{problem}"))
         .hint("请检查引用的条款、问题 id 或模板中的链接地址。");
-    match origin {
+    vec![match origin {
         Some(src) => d.in_file(src),
         None => d,
-    }
+    }]
 }
 
 /// The file a link on `page` points at and its fragment; `Err` for a path outside the site.
@@ -315,6 +381,7 @@ impl PageLinks {
         exists: &(dyn Fn(&str) -> bool + Sync),
         page: &(dyn Fn(&str) -> Option<&'a PageLinks> + Sync),
         only: Option<&HashSet<&str>>,
+        written: &Written,
     ) -> Vec<Diagnostic> {
         let has_id = |path: &str, id: &str| page(path).is_some_and(|p| p.has_id(id));
         let site = Site {
@@ -331,13 +398,15 @@ impl PageLinks {
             })
             .filter_map(|href| {
                 let problem = site.broken(href, &self.path)?;
-                Some(diagnostic(
+                Some(diagnostics(
                     &self.path,
                     self.origin.as_deref(),
                     href,
                     &problem,
+                    written,
                 ))
             })
+            .flatten()
             .collect()
     }
 }
@@ -385,7 +454,7 @@ mod tests {
             r##"<h2 id="x">x</h2> <a href="#top">t</a>"##,
         );
         links.record("b.html", None, r#"<p id="top">t</p> <a href="/a/#x">x</a>"#);
-        let d = links.check("/", |p| {
+        let d = links.check("/", &[], |p| {
             ["index.html", "a/index.html", "b.html"].contains(&p)
         });
         let text = d.to_string();

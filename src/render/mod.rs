@@ -9,9 +9,12 @@ pub mod deps;
 mod feeds;
 mod highlight;
 mod json_ld;
+mod lifecycle;
 pub mod links;
 pub mod pages;
 pub mod qr;
+mod redirects;
+pub mod share_image;
 pub mod sink;
 pub mod theme;
 
@@ -51,6 +54,11 @@ pub struct Rendered {
 }
 
 impl Rendered {
+    /// Every output path of the site.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(String::as_str)
+    }
+
     /// Puts a file generated outside the page map (the search bundle) into `sink`; a path the
     /// site already uses is an error, as in [`render_site`].
     pub fn put_generated(
@@ -137,8 +145,15 @@ pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
         home: u.href(&urls::home()),
         search: u.href(&urls::search()),
         units: u.href(&urls::units()),
+        // A column without any interpretation would only say 本栏目暂无内容; the navigation
+        // leaves it out (its page stays, so old links still work).
         columns: Kind::ALL
             .iter()
+            .filter(|k| {
+                site.policies
+                    .iter()
+                    .any(|p| p.interpretations.iter().any(|i| i.kind == **k))
+            })
             .map(|k| NavLink {
                 label: k.column().to_string(),
                 href: u.href(&urls::column(*k)),
@@ -368,12 +383,13 @@ pub fn render_site(
 
     if !diags.has_errors() {
         let exists = |p: &str| paths.contains(p);
+        let written = links::Written::new(site);
         match previous.filter(|_| !check_all) {
             None => {
                 for facts in &extra_links {
                     links.add(facts);
                 }
-                diags.extend(links.check(site.urls.prefix(), exists));
+                diags.extend(links.check(site.urls.prefix(), &written, exists));
             }
             Some(prev) => diags.extend(check_changed_links(
                 prev,
@@ -381,6 +397,7 @@ pub fn render_site(
                 &extra_links,
                 site.urls.prefix(),
                 &exists,
+                &written,
             )),
         }
     }
@@ -440,6 +457,7 @@ fn check_changed_links(
     extras: &[PageLinks],
     prefix: &str,
     exists: &(dyn Fn(&str) -> bool + Sync),
+    written: &links::Written,
 ) -> Diagnostics {
     fn facts<'m>(m: &'m Made<'_>) -> &'m PageLinks {
         match m {
@@ -473,11 +491,11 @@ fn check_changed_links(
         .collect();
     let mut problems: Vec<Diagnostic> = fresh
         .par_iter()
-        .flat_map_iter(|l| l.check(prefix, exists, &page, None))
+        .flat_map_iter(|l| l.check(prefix, exists, &page, None, written))
         .collect();
     if !moved.is_empty() {
         problems.par_extend(made.par_iter().flat_map_iter(|(_, m)| match m {
-            Made::Reused(old) => old.links.check(prefix, exists, &page, Some(&moved)),
+            Made::Reused(old) => old.links.check(prefix, exists, &page, Some(&moved), written),
             Made::New { .. } => Vec::new(),
         }));
     }
@@ -515,6 +533,8 @@ pub fn site_files(
             "jiedu".to_string(),
         ));
     }
+    files.extend(redirects::pages(site));
+    files.extend(share_image::files(site));
     for (name, bytes) in &theme.statics {
         files.push((
             format!("static/{name}"),

@@ -11,10 +11,10 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::deps::Fingerprints;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::TEMPLATES_DIR;
+use crate::load::{STATIC_DIR, TEMPLATES_DIR};
 
 /// Template names every theme provides.
-pub const TEMPLATES: [&str; 14] = [
+pub const TEMPLATES: [&str; 16] = [
     "base.html",
     "macros.html",
     "home.html",
@@ -29,10 +29,12 @@ pub const TEMPLATES: [&str; 14] = [
     "search.html",
     "page.html",
     "404.html",
+    "library.html",
+    "sitemap.html",
 ];
 
 /// The default theme compiled into the binary, so `jiedu` works from any directory.
-const EMBEDDED: [(&str, &str); 14] = [
+const EMBEDDED: [(&str, &str); 16] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -89,9 +91,17 @@ const EMBEDDED: [(&str, &str); 14] = [
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),
+    (
+        "library.html",
+        include_str!("../../themes/default/templates/library.html"),
+    ),
+    (
+        "sitemap.html",
+        include_str!("../../themes/default/templates/sitemap.html"),
+    ),
 ];
 
-const EMBEDDED_STATIC: [(&str, &str); 3] = [
+const EMBEDDED_STATIC: [(&str, &str); 5] = [
     (
         "jiedu.css",
         include_str!("../../themes/default/static/jiedu.css"),
@@ -103,6 +113,14 @@ const EMBEDDED_STATIC: [(&str, &str); 3] = [
     (
         "search.js",
         include_str!("../../themes/default/static/search.js"),
+    ),
+    (
+        "favicon.svg",
+        include_str!("../../themes/default/static/favicon.svg"),
+    ),
+    (
+        "library.js",
+        include_str!("../../themes/default/static/library.js"),
     ),
 ];
 
@@ -157,10 +175,14 @@ impl Theme {
         }
         let mut statics = Vec::new();
         for (name, embedded) in EMBEDDED_STATIC {
-            let on_disk = dir
-                .as_ref()
-                .map(|d| d.join("static").join(name))
-                .filter(|p| p.is_file());
+            // The site's own file (`<root>/static/favicon.svg`) wins over the theme's.
+            let on_disk = [
+                Some(root.join(STATIC_DIR).join(name)),
+                dir.as_ref().map(|d| d.join("static").join(name)),
+            ]
+            .into_iter()
+            .flatten()
+            .find(|p| p.is_file());
             let bytes = on_disk
                 .and_then(|p| std::fs::read(p).ok())
                 .unwrap_or_else(|| embedded.as_bytes().to_vec());

@@ -6,6 +6,10 @@
 //!   `n` modulo the shard count (so a one-character query reads one shard). Entries are
 //!   LEB128 varints: token length in bytes, the token in UTF-8, the number of postings, then
 //!   per posting the record id's distance from the previous one and its weight;
+//!   `meta.json` also holds the vocabulary the engine folds and widens queries with: `fold`,
+//!   the Traditional → Simplified pairs of the site's characters as one string (`積积醫医…`);
+//!   `synonyms`, word → other words searched for it; and `pages`, a base64 bit set of the
+//!   record ids that begin a page (a page's records are consecutive);
 //! - `f/<n>.json`: records `n × per_fragment …`, each `[url, title, format, context, text]`,
 //!   fetched only for the hits shown;
 //! - `format/<i>.bin`, `unit/<i>.bin`: the record ids of each filter value, as id distances.
@@ -17,14 +21,15 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use super::postings::{List, Postings};
-use super::records::Record;
+use super::records::{page_of, Record};
 use super::tokens::han_text;
 use super::varint;
 use crate::diagnostics::Diagnostics;
 
-/// Aim for index shards of about this many bytes: a query of a few characters then fetches a
-/// few tens of kilobytes.
-const SHARD_BYTES: usize = 8 * 1024;
+/// Aim for index shards of about this many bytes (postings estimated at 3 bytes, which
+/// undercounts the tokens' own bytes about twofold): a question of a dozen characters then
+/// fetches a dozen small shards rather than most of a small site's index.
+const SHARD_BYTES: usize = 2 * 1024;
 /// Most shards a site gets; the modulus must leave room for the many distinct characters.
 const MAX_SHARDS: usize = 4096;
 /// Aim for fragment files of about this many bytes.
@@ -39,11 +44,18 @@ const ENGINE: &str = include_str!("engine.js");
 /// not be in memory at once.
 pub type Emit<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostics> + Sync + 'a;
 
+/// What the engine needs besides the index to read a query as the index was made.
+pub struct Vocabulary {
+    pub fold: String,
+    pub synonyms: BTreeMap<String, Vec<String>>,
+}
+
 /// Writes the bundle through `emit`; `meta.json` comes last, with a version made from every
 /// other file.
 pub fn bundle(
     records: &[Record],
     postings: Postings,
+    vocabulary: &Vocabulary,
     formats: &[&str],
     units: &[String],
     href: impl Fn(&str) -> String + Sync,
@@ -66,7 +78,14 @@ pub fn bundle(
                 .map(|r| {
                     let format = formats.iter().position(|f| *f == r.kind);
                     let context = r.context.as_deref().unwrap_or("");
-                    json!([href(&r.url), r.title, format, context, r.text])
+                    // The status goes last and only where there is one, so fragments of a
+                    // site whose policies are all in force stay as they were.
+                    match r.status {
+                        Some(status) => {
+                            json!([href(&r.url), r.title, format, context, r.text, status])
+                        }
+                        None => json!([href(&r.url), r.title, format, context, r.text]),
+                    }
                 })
                 .collect();
             let bytes = serde_json::Value::Array(rows).to_string().into_bytes();
@@ -78,7 +97,16 @@ pub fn bundle(
     for (path, bytes) in lists {
         put(&path, bytes)?;
     }
-    put("engine.js", ENGINE.as_bytes().to_vec())?;
+    put("engine.js", compact(ENGINE).into_bytes())?;
+    let pages = page_starts(records);
+    version.add("pages", pages.as_bytes());
+    version.add("fold", vocabulary.fold.as_bytes());
+    version.add(
+        "synonyms",
+        serde_json::to_string(&vocabulary.synonyms)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     let meta = json!({
         "version": version.hex(),
         "records": records.len(),
@@ -86,6 +114,9 @@ pub fn bundle(
         "per_fragment": per_fragment,
         "formats": formats,
         "units": units,
+        "pages": pages,
+        "fold": vocabulary.fold,
+        "synonyms": vocabulary.synonyms,
     });
     emit("meta.json", meta.to_string().into_bytes())
 }
@@ -147,6 +178,64 @@ fn filter_lists<'r, V: AsRef<str>>(
         .enumerate()
         .map(|(i, ids)| (format!("{name}/{i}.bin"), id_list(ids.into_iter())))
         .collect()
+}
+
+/// The engine without its comments and indentation: every search page loads it, and the
+/// comments are for the people reading engine.js in the source. Only `/* … */` blocks that
+/// open a line are comments in engine.js (it has no such text in a string or regex).
+fn compact(js: &str) -> String {
+    let mut out = String::with_capacity(js.len());
+    let mut in_comment = false;
+    for line in js.lines() {
+        let t = line.trim();
+        if !in_comment && t.starts_with("/*") {
+            in_comment = true;
+        }
+        if in_comment {
+            if t.contains("*/") {
+                in_comment = false;
+            }
+            continue;
+        }
+        if !t.is_empty() && !t.starts_with("//") {
+            out.push_str(t);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A bit per record, set where a page begins (bit `i % 8` of byte `i / 8`), in base64.
+fn page_starts(records: &[Record]) -> String {
+    let mut bits = vec![0u8; records.len().div_ceil(8)];
+    let mut previous = None;
+    for (i, r) in records.iter().enumerate() {
+        let page = page_of(&r.url);
+        if previous != Some(page) {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+        previous = Some(page);
+    }
+    base64(&bits)
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn per_fragment(records: &[Record]) -> usize {

@@ -1,7 +1,10 @@
 /* jiedu search engine: reads the index `jiedu build` writes next to this file (see
    src/search/bundle.rs for the format) and answers queries in the browser. No WASM, no
    worker, nothing from outside the site. Text is cut the way src/search/tokens.rs cuts it:
-   Chinese into overlapping character pairs, letters and digits into words. */
+   Chinese into overlapping character pairs, letters and digits into words, after folding
+   Traditional characters with the table the index carries. A query is read as a citizen
+   asks: question words dropped, everyday words widened by the site's synonyms, passages
+   ranked by how much of the rest they cover, one result per page. */
 
 const base = new URL(".", import.meta.url);
 let meta = null;
@@ -22,6 +25,17 @@ function load(path, parse) {
 
 /* ---- tokens (keep in step with tokens.rs) ---- */
 
+let simplified = new Map(); // Traditional → Simplified, for the characters the index holds
+
+/** Takes the vocabulary the index was made with from `meta.json` (also for tests in Node). */
+export function useVocabulary(m) {
+  simplified = new Map();
+  const cs = [...(m.fold || "")];
+  for (let i = 0; i + 1 < cs.length; i += 2) simplified.set(cs[i], cs[i + 1]);
+  synonyms = m.synonyms || {};
+  synonymKeys = Object.keys(synonyms).sort((a, b) => b.length - a.length);
+}
+
 export function fold(text) {
   let out = "";
   for (const ch of text) {
@@ -29,7 +43,8 @@ export function fold(text) {
     if (c >= 0xff01 && c <= 0xff5e) c -= 0xfee0;
     else if (c === 0x3000) c = 0x20;
     if (c >= 65 && c <= 90) c += 32;
-    out += String.fromCodePoint(c);
+    const f = String.fromCodePoint(c);
+    out += simplified.get(f) || f;
   }
   return out;
 }
@@ -65,22 +80,100 @@ function pairs(text) {
   return chars.slice(1).map((c, i) => chars[i] + c);
 }
 
-/** The tokens a query asks for. A run of one Chinese character, and a word at the end of
-    the query (still being typed), match every token that begins with them. */
+/** The tokens the index holds for a run, with the characters (offsets) each one covers. A
+    run of one Chinese character, and a word at the end of the query (still being typed),
+    match every token that begins with them. */
+function runTokens(run, last) {
+  const chars = [...run.text];
+  if (!run.han) return [{ token: run.text, prefix: last, covers: chars.map((_, i) => i) }];
+  if (chars.length === 1) return [{ token: run.text, prefix: true, covers: [0] }];
+  return pairs(run.text).map((t, i) => ({ token: t, prefix: false, pair: true, covers: [i, i + 1] }));
+}
+
+/** The tokens a query asks for, before question words are dropped. */
 export function queryTokens(query) {
   const rs = runs(fold(query));
   const seen = new Map();
   rs.forEach((r, i) => {
-    if (r.han && [...r.text].length === 1) seen.set(r.text, { token: r.text, prefix: true });
-    else if (r.han) {
-      for (const t of pairs(r.text)) seen.set(t, { token: t, prefix: false });
-    } else {
-      const last = i === rs.length - 1;
-      const was = seen.get(r.text);
-      seen.set(r.text, { token: r.text, prefix: last && (!was || was.prefix) });
+    for (const t of runTokens(r, i === rs.length - 1)) {
+      const was = seen.get(t.token);
+      seen.set(t.token, { token: t.token, prefix: t.prefix && (!was || was.prefix) });
     }
   });
   return [...seen.values()];
+}
+
+/* ---- reading a question ---- */
+
+/* Question words and particles around what a citizen asks about (医院招聘可以放宽学历吗).
+   They are cut out of the query, longest first, so that pairs such as 历吗 or 以放 are not
+   asked for; the index keeps them, as the text has them. 了 goes only at the end of a run
+   (了解 stays). */
+export const QUESTION_WORDS = [
+  "是什么意思", "什么意思", "可不可以", "什么时候", "怎么样了", "是不是", "有没有", "能不能",
+  "会不会", "要不要", "为什么", "怎么样", "怎么办", "什么样", "是什么", "有什么", "有哪些",
+  "请问", "怎样", "怎么", "如何", "什么", "哪些", "哪里", "哪儿", "哪个", "多少", "几个",
+  "可以", "能否", "是否", "一下", "的话", "吗", "呢", "吧", "啊", "呀", "嘛", "的",
+];
+const QUESTION = new RegExp(QUESTION_WORDS.join("|"), "g");
+
+let synonyms = {};
+let synonymKeys = [];
+const MAX_ALTERNATIVES = 12;
+
+/** What a query asks about: its runs without question words, each with the ways it may be
+    said (itself, and with everyday words replaced by the policy's, as segments). */
+export function analyze(query) {
+  const cleaned = fold(query).replace(QUESTION, " ").replace(/了(?=\s|$)/gu, " ");
+  const rs = runs(cleaned);
+  return rs.map((r, i) => ({
+    text: r.text,
+    han: r.han,
+    length: [...r.text].length,
+    last: i === rs.length - 1,
+    alternatives: r.han ? alternatives(r.text) : [[r.text]],
+  }));
+}
+
+/** A run and its synonym forms (the run itself first), each a list of segments: a replaced
+    word stands apart, so no pair is asked for across the seam; the words kept stay joined. */
+function alternatives(text) {
+  const slots = []; // [[option, replaced?]…]: keys found leftmost-longest, and the text between
+  let plain = "";
+  const chars = [...text];
+  for (let i = 0; i < chars.length;) {
+    const rest = chars.slice(i).join("");
+    const key = synonymKeys.find((k) => rest.startsWith(k));
+    if (key) {
+      if (plain) slots.push([[plain, false]]);
+      plain = "";
+      slots.push([[key, false], ...synonyms[key].map((alt) => [alt, true])]);
+      i += [...key].length;
+    } else {
+      plain += chars[i++];
+    }
+  }
+  if (plain) slots.push([[plain, false]]);
+  let combos = [[]];
+  for (const options of slots) {
+    const next = [];
+    for (const combo of combos) {
+      for (const option of options) if (next.length < MAX_ALTERNATIVES) next.push([...combo, option]);
+    }
+    combos = next;
+  }
+  return combos.map((combo) => {
+    const segments = [];
+    let joined = "";
+    for (const [piece, replaced] of combo) {
+      if (!replaced) { joined += piece; continue; }
+      if (joined) segments.push(joined);
+      joined = "";
+      segments.push(piece);
+    }
+    if (joined) segments.push(joined);
+    return segments;
+  });
 }
 
 /* ---- index files ---- */
@@ -158,51 +251,266 @@ export async function init() {
     const r = await fetch(new URL("meta.json", base), { cache: "no-cache" });
     if (!r.ok) throw new Error(`meta.json: ${r.status}`);
     meta = await r.json();
+    useVocabulary(meta);
   }
   return meta;
 }
 
 /* ---- search ---- */
 
-/** Searches the site. Results hold every record with all the query's tokens, best first;
-    when none has them all (a question asked in a citizen's own words), those with most of
-    them, and `partial` is set. Each result's `data()` fetches what is shown. */
-export async function search(query, { filters = {} } = {}) {
-  await init();
-  const tokens = queryTokens(query);
-  if (!tokens.length) return { results: [], partial: false };
-  const [lists, allowed] = await Promise.all([Promise.all(tokens.map(postingsOf)), allowedBy(filters)]);
-  const hits = new Map(); // id → { matched, score }
-  for (const list of lists) {
-    const idf = Math.log(1 + (meta.records - list.size + 0.5) / (list.size + 0.5));
-    for (const [id, w] of list) {
-      if (allowed && !allowed.has(id)) continue;
-      const h = hits.get(id) || { id, matched: 0, score: 0 };
-      h.matched += 1;
-      h.score += idf * w;
-      hits.set(id, h);
+/* A passage is a hit when it covers this share of the query's characters (those left once
+   question words are dropped). The query is cut into words where a pair of characters occurs
+   nowhere in the index (医院|招聘 in 医院招聘, 住|院 when the site never says 住院): a word of
+   up to SHORT_RUN characters counts only when all of it is covered, a longer one (a phrase
+   the index has throughout) when PARTIAL_RUN of it is; a character left alone by such cuts
+   counts as not covered. A query of up to SHORT_RUN characters is one or two words and must
+   be covered whole (or corrected). A character typed on its own (报 in 能报多少) only adds
+   to the score. */
+const MIN_COVERAGE = 0.6;
+const SHORT_RUN = 4;
+const PARTIAL_RUN = 0.6;
+/* Typo retry: at most this many spellings tried, each replacing a character by one of
+   NEIGHBOURS found after its neighbour in the index, or dropping it. */
+const MAX_TRIES = 30;
+const NEIGHBOURS = 3;
+
+let pageStart = null; // record id → id of the first record of its page
+
+function pageOf(id) {
+  if (!pageStart) {
+    const bits = Uint8Array.from(atob(meta.pages || ""), (c) => c.charCodeAt(0));
+    pageStart = new Uint32Array(meta.records);
+    let start = 0;
+    for (let i = 0; i < meta.records; i++) {
+      if (bits[i >> 3] & (1 << (i & 7))) start = i;
+      pageStart[i] = start;
     }
   }
-  let chosen = [...hits.values()].filter((h) => h.matched === tokens.length);
-  const partial = chosen.length === 0 && tokens.length > 2;
-  if (partial) {
-    const need = Math.ceil(tokens.length * 0.6);
-    chosen = [...hits.values()].filter((h) => h.matched >= need);
-  }
-  chosen.sort((a, b) => b.matched - a.matched || b.score - a.score || a.id - b.id);
-  return {
-    partial,
-    results: chosen.map((h) => ({ id: h.id, score: h.score, data: () => data(h.id, query) })),
-  };
+  return pageStart[id];
 }
 
-async function data(id, query) {
+/** Searches the site: one result per page, its best passage first, best pages first. When
+    nothing matches, a spelling one character away that the portal has is searched instead
+    and returned as `corrected`. Each result's `data()` fetches what is shown, `more()` the
+    page's other passages. */
+export async function search(query, { filters = {} } = {}) {
+  await init();
+  const parts = analyze(query);
+  if (!parts.length) return { results: [], words: [] };
+  const allowed = await allowedBy(filters);
+  let hits = await score(parts, allowed);
+  let corrected = null;
+  if (!hits.length) {
+    const fix = await correction(query, parts, allowed);
+    if (fix) ({ hits, text: corrected } = fix);
+  }
+  const results = byPage(hits).map((h) => ({
+    id: h.id,
+    score: h.score,
+    coverage: h.coverage,
+    words: longest(h.words),
+    others: h.others.length,
+    data: () => data(h.id, h.words),
+    more: () => Promise.all(h.others.map((id) => data(id, h.words))),
+  }));
+  return { results, corrected, words: longest(hits.flatMap((h) => h.words)) };
+}
+
+/** Every passage covering enough of the query, with its score and the words it matched. */
+async function score(parts, allowed) {
+  const counted = parts.filter((p) => !p.han || p.length > 1);
+  const needed = counted.length ? counted : parts; // a query of single characters
+  const tokens = new Map(); // key → { token, prefix }
+  const plan = parts.map((part) => ({
+    part,
+    needed: needed.includes(part),
+    alternatives: part.alternatives.map((segments) => {
+      const list = [];
+      let offset = 0;
+      segments.forEach((text, i) => {
+        for (const t of runTokens({ text, han: part.han }, part.last && i === segments.length - 1)) {
+          const key = (t.prefix ? "…" : "") + t.token;
+          if (!tokens.has(key)) tokens.set(key, { token: t.token, prefix: t.prefix });
+          list.push({ key, pair: t.pair, covers: t.covers.map((c) => c + offset) });
+        }
+        offset += [...text].length;
+      });
+      return { text: segments.join(""), length: offset, tokens: list };
+    }),
+  }));
+  const keys = [...tokens.keys()];
+  const lists = await Promise.all(keys.map((k) => postingsOf(tokens.get(k))));
+  const postings = new Map(keys.map((k, i) => [k, lists[i]]));
+  const idf = new Map(keys.map((k, i) => [k, Math.log(1 + (meta.records - lists[i].size + 0.5) / (lists[i].size + 0.5))]));
+  const ids = new Set();
+  for (const list of lists) for (const id of list.keys()) if (!allowed || allowed.has(id)) ids.add(id);
+  for (const { alternatives } of plan) for (const alt of alternatives) alt.words = words(alt, postings);
+  const total = needed.reduce((n, p) => n + p.length, 0);
+  const hits = [];
+  for (const id of ids) {
+    let covered = 0, sum = 0, whole = 0;
+    const found = [];
+    for (const { part, needed: isNeeded, alternatives } of plan) {
+      let best = null;
+      for (const alt of alternatives) {
+        const marks = new Uint8Array(alt.length);
+        const links = new Uint8Array(alt.length); // links[c]: the pair c, c + 1 matched here
+        let s = 0;
+        for (const t of alt.tokens) {
+          const w = postings.get(t.key).get(id);
+          if (w === undefined) continue;
+          s += idf.get(t.key) * w;
+          for (const c of t.covers) marks[c] = 1;
+          if (t.pair) links[t.covers[0]] = 1;
+          else links.fill(1, t.covers[0], t.covers[t.covers.length - 1]);
+        }
+        const counted = new Uint8Array(alt.length);
+        for (const [from, to] of alt.words) {
+          let n = 0;
+          for (let c = from; c < to; c++) n += marks[c];
+          const len = to - from;
+          if (n === len || (len > SHORT_RUN && n / len >= PARTIAL_RUN)) {
+            for (let c = from; c < to; c++) counted[c] = marks[c];
+          }
+        }
+        const share = counted.reduce((n, m) => n + m, 0) / alt.length;
+        if (!best || share > best.share || (share === best.share && s > best.s)) best = { share, s, counted, links, alt };
+      }
+      if (best.s > 0 && (best.share > 0 || !isNeeded)) {
+        sum += best.s;
+        found.push(...coveredWords(best.alt.text, isNeeded ? best.counted : best.counted.fill(1), best.links));
+      }
+      if (isNeeded) covered += part.length * best.share;
+      if (isNeeded && best.share === 1) whole += 1;
+    }
+    const coverage = covered / total;
+    if (coverage < (total <= SHORT_RUN ? 1 : MIN_COVERAGE)) continue;
+    hits.push({ id, coverage, words: found, score: sum * coverage * coverage * (1 + whole / needed.length) });
+  }
+  return hits;
+}
+
+/** The words of an alternative: [from, to) character ranges joined by pairs the index has.
+    A lone character cut from a longer run is a word that nothing covers; a segment of one
+    character, or of letters and digits, is a word covered by its own (prefix) token. */
+function words(alt, postings) {
+  if (!alt.tokens.some((t) => t.pair)) return [[0, alt.length]];
+  const known = new Uint8Array(alt.length); // known[c]: the pair c, c + 1 occurs somewhere
+  for (const t of alt.tokens) if (t.pair && postings.get(t.key).size) known[t.covers[0]] = 1;
+  const out = [];
+  let from = 0;
+  for (let c = 0; c < alt.length; c++) {
+    if (c + 1 < alt.length && known[c]) continue;
+    out.push([from, c + 1]);
+    from = c + 1;
+  }
+  return out;
+}
+
+/** The stretches of `text` whose characters are marked, cut where the pair between two
+    characters did not match (引进 and 人才 are two words unless 进人 matched too). */
+function coveredWords(text, marks, links) {
+  const out = [];
+  let word = "";
+  [...text].forEach((c, i) => {
+    if (word && !(marks[i] && links[i - 1])) { out.push(word); word = ""; }
+    if (marks[i]) word += c;
+  });
+  if (word) out.push(word);
+  return out;
+}
+
+/** Words without those that are part of another. */
+function longest(words) {
+  const unique = [...new Set(words)];
+  return unique.filter((w) => !unique.some((o) => o !== w && o.includes(w)));
+}
+
+/** One hit per page: its best passage, and the ids of the page's other matching passages. */
+function byPage(hits) {
+  const pages = new Map();
+  for (const h of [...hits].sort((a, b) => b.score - a.score || a.id - b.id)) {
+    const page = pageOf(h.id);
+    const best = pages.get(page);
+    if (best) best.others.push(h.id);
+    else pages.set(page, { ...h, others: [] });
+  }
+  for (const p of pages.values()) p.others.sort((a, b) => a - b);
+  return [...pages.values()];
+}
+
+/** When nothing matched: the query with one character of a run dropped, or replaced by a
+    character the index has after the one before it, if that finds passages covering all
+    of the query. The spelling most passages agree with wins. */
+async function correction(query, parts, allowed) {
+  const folded = fold(query);
+  const tries = [];
+  for (const part of parts) {
+    if (!part.han || part.length < 3 || part.length > 8) continue;
+    const chars = [...part.text];
+    for (let i = 0; i < chars.length; i++) {
+      tries.push({ part, text: chars.filter((_, j) => j !== i).join("") });
+      if (i === 0) continue;
+      for (const c of await neighbours(chars, i)) {
+        tries.push({ part, text: [...chars.slice(0, i), c, ...chars.slice(i + 1)].join("") });
+      }
+    }
+  }
+  let best = null;
+  for (const t of tries.slice(0, MAX_TRIES)) {
+    const text = folded.replace(t.part.text, t.text);
+    const hits = (await score(analyze(text), allowed)).filter((h) => h.coverage === 1);
+    if (!hits.length) continue;
+    const rank = [[...t.text].length, hits.length, Math.max(...hits.map((h) => h.score))];
+    if (!best || before(rank, best.rank)) best = { rank, hits, text };
+  }
+  return best && { hits: best.hits, text: best.text };
+}
+
+/** Whether rank `a` comes before rank `b`, comparing their values in order, larger first. */
+function before(a, b) {
+  const k = a.findIndex((v, i) => v !== b[i]);
+  return k >= 0 && a[k] > b[k];
+}
+
+/** Characters that may stand at `i` instead of chars[i]: those the index has right after
+    chars[i - 1] (and right before chars[i + 1], if any), most often near the rest of the run. */
+async function neighbours(chars, i) {
+  const prev = chars[i - 1];
+  const shard = await load(`t/${prev.codePointAt(0) % meta.shards}.bin`, parseShard);
+  const near = new Set();
+  for (const [k, t] of chars.entries()) {
+    if (k === i || k === i - 1 || k + 1 >= chars.length || k + 1 === i) continue;
+    for (const id of (await postingsOf({ token: t + chars[k + 1], prefix: false })).keys()) near.add(id);
+  }
+  const found = [];
+  for (const [token, list] of shard) {
+    const cs = [...token];
+    if (cs.length !== 2 || cs[0] !== prev || cs[1] === chars[i] || !isHan(cs[1])) continue;
+    let n = 0;
+    for (const id of list.keys()) if (near.has(id)) n++;
+    if (n || !near.size) found.push([cs[1], n || list.size]);
+  }
+  found.sort((a, b) => b[1] - a[1]);
+  const out = [];
+  for (const [c] of found) {
+    if (out.length >= NEIGHBOURS) break;
+    if (i + 1 < chars.length && !(await postingsOf({ token: c + chars[i + 1], prefix: false })).size) continue;
+    out.push(c);
+  }
+  return out;
+}
+
+const LEAD = 30; // characters of a passage shown where it is listed under its page
+
+async function data(id, words) {
   const rows = await load(`f/${Math.floor(id / meta.per_fragment)}.json`, (r) => r.json());
-  const [url, title, format, context, text] = rows[id % meta.per_fragment];
+  const [url, title, format, context, text, status] = rows[id % meta.per_fragment];
   return {
     url,
-    meta: { title, kind: meta.formats[format] || "", context },
-    excerpt: excerpt(title, text, query),
+    meta: { title, kind: meta.formats[format] || "", context, status: status || "" },
+    excerpt: excerpt(title, text, words),
+    lead: [...text].length > LEAD ? [...text].slice(0, LEAD).join("") + "……" : text,
   };
 }
 
@@ -211,8 +519,8 @@ async function data(id, query) {
 const EXCERPT = 80; // UTF-16 units shown around the first match
 const BEFORE = 20;
 
-/** Where the query's words (or, failing that, their character pairs) occur in `text`. */
-function matches(text, query) {
+/** Where the matched words (or, failing that, their character pairs) occur in `text`. */
+function matches(text, words) {
   const folded = fold(text);
   const found = [];
   const find = (term) => {
@@ -224,9 +532,9 @@ function matches(text, query) {
     }
     return any;
   };
-  for (const r of runs(fold(query))) {
-    if (find(r.text) || !r.han) continue;
-    pairs(r.text).forEach(find);
+  for (const word of words) {
+    if (find(word) || ![...word].every(isHan)) continue;
+    pairs(word).forEach(find);
   }
   found.sort((a, b) => a[0] - b[0]);
   const merged = [];
@@ -253,10 +561,11 @@ function segments(text, ranges, from, to) {
   return out;
 }
 
-/** The passage around the first match, or the title and the passage's opening when only the
-    title matched. Plain segments: the page builds them as text, never as markup. */
-export function excerpt(title, text, query) {
-  const inText = matches(text, query);
+/** The passage around the first match of the matched words, or the title and the passage's
+    opening when only the title matched. Plain segments: the page builds them as text, never
+    as markup. */
+export function excerpt(title, text, words) {
+  const inText = matches(text, words);
   if (inText.length) {
     let from = Math.max(0, inText[0][0] - BEFORE);
     if (from > 0 && /[\uDC00-\uDFFF]/.test(text[from])) from -= 1;
@@ -267,7 +576,7 @@ export function excerpt(title, text, query) {
     if (to < text.length) out.push({ text: "……", mark: false });
     return out;
   }
-  const out = segments(title, matches(title, query), 0, title.length);
+  const out = segments(title, matches(title, words), 0, title.length);
   if (text) {
     const to = Math.min(text.length, Math.max(20, EXCERPT - title.length));
     out.push({ text: "：" + text.slice(0, to) + (to < text.length ? "……" : ""), mark: false });

@@ -10,6 +10,7 @@
 mod bundle;
 mod postings;
 mod records;
+mod synonyms;
 mod tokens;
 mod varint;
 
@@ -17,7 +18,7 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 pub use bundle::Emit;
 pub use records::{kinds, records, Record};
-pub use tokens::token_texts;
+pub use tokens::{folded, token_texts};
 
 /// The output folder of the search bundle, relative to the site root.
 pub const BUNDLE_DIR: &str = "search-index";
@@ -27,13 +28,19 @@ pub const ENGINE: &str = "search-index/engine.js";
 /// Builds the search index of the site and hands each file to `emit` (output path, bytes) as
 /// soon as it is made.
 pub fn index(site: &Site, emit: &Emit) -> Result<(), Diagnostics> {
+    let synonyms = synonyms::synonyms(&site.config.search_synonyms)?;
     let records = records(site);
     let postings = postings::index(&records);
+    let vocabulary = bundle::Vocabulary {
+        fold: postings.simplified_pairs(),
+        synonyms,
+    };
     let units: Vec<String> = site.units.iter().map(|u| u.name.clone()).collect();
     let in_bundle = |name: &str, bytes: Vec<u8>| emit(&format!("{BUNDLE_DIR}/{name}"), bytes);
     bundle::bundle(
         &records,
         postings,
+        &vocabulary,
         &kinds(site),
         &units,
         |url| site.urls.href(url),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::records::Record;
-use super::tokens::{folded, for_each_token, Token};
+use super::tokens::{folded, for_each_token, han_text, simplified_pairs, Token};
 use super::varint;
 
 /// A token in the title counts this many times: a passage titled 购房补贴 is about it.
@@ -17,8 +17,11 @@ const TITLE_BOOST: u32 = 3;
 /// one-line infographic caption would outrank the clause it summarises.
 const K1: f32 = 1.2;
 const B: f32 = 0.3;
-/// Weights are stored as integers in hundredths.
-const WEIGHT_SCALE: f32 = 100.0;
+/// Weights are stored as integers in 25ths: BM25 stays below K1 + 1 and a record's weight at
+/// most [`PRIMARY`](super::records::PRIMARY), so every weight fits one varint byte (below 128)
+/// — a third of a common pair's list (健康 is in nearly every record), which a question
+/// downloads whole — while tf 1, 2 and 3 still score apart.
+const WEIGHT_SCALE: f32 = 25.0;
 /// Records tokenized at once; bounds the memory of token lists waiting to be merged.
 const BATCH: usize = 4096;
 
@@ -130,7 +133,21 @@ impl Postings {
         let id = record as usize;
         let tf = tf as f32;
         let bm25 = tf * (K1 + 1.0) / (tf + self.norms[id]);
-        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).max(1)
+        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).clamp(1, 127)
+    }
+
+    /// The Traditional → Simplified pairs of the fold whose Simplified character the index
+    /// holds, as one string of pairs: a query character folding to any other character cannot
+    /// match anything, so the engine needs no more of the table.
+    pub fn simplified_pairs(&self) -> String {
+        let mut held = std::collections::HashSet::new();
+        for &k in self.han.keys() {
+            held.extend(han_text(k).chars());
+        }
+        simplified_pairs(|c| held.contains(&c))
+            .into_iter()
+            .flat_map(|(t, s)| [t, s])
+            .collect()
     }
 
     /// Postings in all lists.

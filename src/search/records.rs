@@ -35,6 +35,9 @@ pub struct Record<'a> {
     /// citizen's question answered, [`SECONDARY`] for commentary, so that a question such as
     /// 购房补贴 lists the answer and the clause before the explanations around them.
     pub weight: f32,
+    /// The validity of a policy no longer in force (废止, 失效, 已修订), shown on every hit of
+    /// its bundle; `None` while it is in force.
+    pub status: Option<&'static str>,
 }
 
 pub const PRIMARY: f32 = 2.0;
@@ -66,7 +69,14 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
 pub fn records(site: &Site) -> Vec<Record<'_>> {
     let mut out = Vec::new();
     for p in &site.policies {
+        let first = out.len();
         policy_records(site, p, &mut out);
+        let validity = p.lifecycle.validity;
+        if !validity.in_force() {
+            for r in &mut out[first..] {
+                r.status = Some(validity.label());
+            }
+        }
     }
     // Pages kept out of the public navigation (the editors' guide) stay out of search too.
     for page in site.pages.iter().filter(|p| p.nav) {
@@ -78,10 +88,32 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
             text: page.body.plain.as_str().into(),
             units: Vec::new(),
             weight: SECONDARY,
+            status: None,
         });
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
-    out
+    by_page(out)
+}
+
+/// The page a record's URL is on (without the passage's anchor).
+pub fn page_of(url: &str) -> &str {
+    url.split('#').next().unwrap_or(url)
+}
+
+/// The records with those of one page next to each other (pages in order of their first
+/// record, passages in page order), so the engine can tell a page from its record ids alone
+/// and show one result per page.
+fn by_page(records: Vec<Record<'_>>) -> Vec<Record<'_>> {
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        first.entry(page_of(&r.url).to_string()).or_insert(i);
+    }
+    let mut keyed: Vec<(usize, Record)> = records
+        .into_iter()
+        .map(|r| (first[page_of(&r.url)], r))
+        .collect();
+    keyed.sort_by_key(|(page, _)| *page);
+    keyed.into_iter().map(|(_, r)| r).collect()
 }
 
 fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) {
@@ -105,6 +137,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
             .into(),
         units: Vec::new(),
         weight: SECONDARY,
+        status: None,
     });
     for n in &p.nodes {
         out.push(node_record(p, n));
@@ -121,6 +154,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
             text: item.body.plain.as_str().into(),
             units: cited_units(site, &item.cites),
             weight: SECONDARY,
+            status: None,
         });
     }
 }
@@ -152,6 +186,7 @@ fn node_record<'a>(p: &'a Policy, n: &'a FlatNode) -> Record<'a> {
             .map(|u| u.name.as_str())
             .collect(),
         weight,
+        status: None,
     }
 }
 
@@ -175,13 +210,13 @@ fn interpretation_records<'a>(
         if n == 0 && !intro.is_empty() {
             text = format!("{}\n{text}", intro.join("\n"));
         }
-        let (url, title, context) = match section.heading {
-            Some((heading, anchor)) => (
-                format!("{page}#{anchor}"),
-                Cow::from(heading),
-                Some(Cow::from(&i.title)),
-            ),
-            None => (page.clone(), Cow::from(&i.title), None),
+        let url = match &section.anchor {
+            Some(anchor) => format!("{page}#{anchor}"),
+            None => page.clone(),
+        };
+        let (title, context) = match section.heading {
+            Some(heading) => (Cow::from(heading), Some(Cow::from(&i.title))),
+            None => (Cow::from(&i.title), None),
         };
         out.push(Record {
             url,
@@ -191,6 +226,7 @@ fn interpretation_records<'a>(
             text: text.into(),
             units: units.clone(),
             weight: SECONDARY,
+            status: None,
         });
     }
     for panel in &i.panels {
@@ -209,6 +245,7 @@ fn interpretation_records<'a>(
                 .into(),
             units: cited_units(site, &panel.cites),
             weight: SECONDARY,
+            status: None,
         });
     }
     for q in &i.questions {
@@ -220,6 +257,7 @@ fn interpretation_records<'a>(
             text: q.answer.plain.as_str().into(),
             units: cited_units(site, &q.cites),
             weight: PRIMARY,
+            status: None,
         });
     }
 }
@@ -240,26 +278,75 @@ fn cited_units<'a>(site: &'a Site, cites: &[ClauseLink]) -> Vec<&'a str> {
 /// A part of a text between two headings; the first part has no heading.
 #[derive(Debug, PartialEq, Eq)]
 struct Section {
-    /// Heading text and its anchor.
-    heading: Option<(String, String)>,
+    /// The heading the part is under.
+    heading: Option<String>,
+    /// Where the part begins on the page: its heading's anchor, or that of its first paragraph.
+    anchor: Option<String>,
     text: String,
 }
 
-/// Splits a text at its headings (levels 2 and 3), so a hit links to the section it is in.
-/// `plain` holds one block per line and each heading is a block of its own.
+/// A part longer than this is split at its paragraphs with anchors (those citing clauses), so
+/// a hit in a long transcript lands on its paragraph rather than at the top of the page.
+const LONG_SECTION: usize = 600;
+
+/// Splits a text at its headings (levels 2 and 3), and long parts at their anchored
+/// paragraphs, so a hit links to the passage it is in. `plain` holds one block per line and
+/// each heading is a block of its own.
 fn sections(body: &RichText) -> Vec<Section> {
-    let mut out = vec![Section {
+    let mut parts = vec![Section {
         heading: None,
+        anchor: None,
         text: String::new(),
     }];
     let mut headings = body.headings.iter().peekable();
     for line in body.plain.lines() {
         if let Some(h) = headings.next_if(|h| h.text.trim() == line.trim()) {
-            out.push(Section {
-                heading: Some((h.text.clone(), h.anchor.clone())),
+            parts.push(Section {
+                heading: Some(h.text.clone()),
+                anchor: Some(h.anchor.clone()),
                 text: String::new(),
             });
             continue;
+        }
+        if let Some(current) = parts.last_mut() {
+            if !current.text.is_empty() {
+                current.text.push('\n');
+            }
+            current.text.push_str(line);
+        }
+    }
+    parts.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
+    parts
+        .into_iter()
+        .flat_map(|s| paragraphs(s, body))
+        .collect()
+}
+
+/// A long section as passages, each beginning at an anchored paragraph (the first keeps the
+/// section's own start); a short one as it is.
+fn paragraphs(section: Section, body: &RichText) -> Vec<Section> {
+    if section.text.chars().count() <= LONG_SECTION {
+        return vec![section];
+    }
+    let anchor_of = |line: &str| {
+        body.citing_blocks.iter().find_map(|b| {
+            let start = b.excerpt.trim_end_matches('…');
+            (!start.is_empty() && line.trim().starts_with(start)).then(|| b.anchor.clone())
+        })
+    };
+    let mut out = vec![Section {
+        heading: section.heading.clone(),
+        anchor: section.anchor,
+        text: String::new(),
+    }];
+    for line in section.text.lines() {
+        let started = out.last().is_some_and(|s| !s.text.is_empty());
+        if let Some(anchor) = anchor_of(line).filter(|_| started) {
+            out.push(Section {
+                heading: section.heading.clone(),
+                anchor: Some(anchor),
+                text: String::new(),
+            });
         }
         if let Some(current) = out.last_mut() {
             if !current.text.is_empty() {
@@ -268,7 +355,6 @@ fn sections(body: &RichText) -> Vec<Section> {
             current.text.push_str(line);
         }
     }
-    out.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
     out
 }
 
@@ -299,10 +385,36 @@ mod tests {
         assert_eq!(s.len(), 3);
         assert_eq!(s[0].heading, None);
         assert_eq!(s[0].text, "导语。");
-        assert_eq!(
-            s[2].heading,
-            Some(("二、要点".to_string(), "二要点".to_string()))
-        );
+        assert_eq!(s[2].heading.as_deref(), Some("二、要点"));
+        assert_eq!(s[2].anchor.as_deref(), Some("二要点"));
         assert_eq!(s[2].text, "要点一。\n要点二。");
+    }
+
+    #[test]
+    fn long_sections_split_at_their_anchored_paragraphs() {
+        let first = "开头。".repeat(200);
+        let cited = "第二段引用条款。".repeat(10);
+        let body = RichText {
+            plain: format!("{first}\n{cited}\n第三段。"),
+            citing_blocks: vec![crate::markdown::CitingBlock {
+                anchor: "duan-2".into(),
+                excerpt: format!("{}…", cited.chars().take(20).collect::<String>()),
+                targets: vec!["p:1".into()],
+            }],
+            ..RichText::default()
+        };
+        let s = sections(&body);
+        assert_eq!(s.len(), 2, "{s:?}");
+        assert_eq!(
+            (s[0].anchor.as_deref(), s[0].text.as_str()),
+            (None, first.as_str())
+        );
+        assert_eq!(s[1].anchor.as_deref(), Some("duan-2"));
+        assert_eq!(s[1].text, format!("{cited}\n第三段。"));
+        let short = RichText {
+            plain: format!("短。\n{cited}"),
+            ..body
+        };
+        assert_eq!(sections(&short).len(), 1);
     }
 }

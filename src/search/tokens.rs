@@ -7,17 +7,67 @@
 //! The browser engine (`engine.js`) cuts queries by the same rules; `tests/search.rs` holds
 //! the two together.
 
-/// Folds full-width ASCII to half-width and ASCII capitals to lower case. Every folded
-/// character has the same UTF-16 length as the original, so positions in folded text are
-/// positions in the original: the engine marks excerpts by them.
+/// Folds full-width ASCII to half-width, ASCII capitals to lower case and Traditional
+/// characters to Simplified ones. Every folded character has the same UTF-16 length as the
+/// original, so positions in folded text are positions in the original: the engine marks
+/// excerpts by them.
 pub fn fold(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)
             .unwrap_or(c)
             .to_ascii_lowercase(),
         '\u{3000}' => ' ',
+        '\u{3400}'..='\u{FFFF}' => simplified(c),
         _ => c.to_ascii_lowercase(),
     }
+}
+
+/// The Simplified form of a Traditional character, or the character itself.
+fn simplified(c: char) -> char {
+    let table = SIMPLIFIED.get_or_init(simplified_table);
+    match table.get(c as usize - FIRST_HAN as usize) {
+        Some(&s) if s != 0 => char::from_u32(s.into()).unwrap_or(c),
+        _ => c,
+    }
+}
+
+const FIRST_HAN: u32 = 0x3400;
+static SIMPLIFIED: std::sync::OnceLock<Vec<u16>> = std::sync::OnceLock::new();
+
+/// One entry per character from U+3400 to U+FFFF: its Simplified form, or 0. Read from
+/// fast2s one character at a time, so the fold is the same wherever a character stands
+/// (the engine folds queries character by character too) and keeps only one-to-one
+/// mappings within the Basic Multilingual Plane.
+fn simplified_table() -> Vec<u16> {
+    (FIRST_HAN..=0xFFFF)
+        .map(|cp| {
+            let Some(c) = char::from_u32(cp).filter(|&c| is_han(c)) else {
+                return 0;
+            };
+            let mut buf = [0u8; 4];
+            let s = fast2s::convert(c.encode_utf8(&mut buf));
+            let mut chars = s.chars();
+            match (chars.next(), chars.next()) {
+                (Some(t), None) if t != c && is_han(t) && (t as u32) <= 0xFFFF => t as u16,
+                _ => 0,
+            }
+        })
+        .collect()
+}
+
+/// Every Traditional → Simplified pair the fold applies whose Simplified side `keep`s, in
+/// code point order: the engine receives those of the site's characters with the index.
+pub fn simplified_pairs(keep: impl Fn(char) -> bool) -> Vec<(char, char)> {
+    let table = SIMPLIFIED.get_or_init(simplified_table);
+    table
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &s)| {
+            let t = char::from_u32(FIRST_HAN + i as u32)?;
+            let s = char::from_u32(s.into()).filter(|_| s != 0)?;
+            keep(s).then_some((t, s))
+        })
+        .collect()
 }
 
 /// Chinese characters (CJK unified ideographs, their extensions and compatibility forms).
@@ -145,8 +195,15 @@ mod tests {
     }
 
     #[test]
+    fn traditional_characters_fold_to_simplified() {
+        assert_eq!(folded("積水潭醫院"), "积水潭医院");
+        assert_eq!(tokens("購房補貼"), tokens("购房补贴"));
+        assert_eq!(folded("聊城市"), "聊城市");
+    }
+
+    #[test]
     fn folding_keeps_utf16_lengths() {
-        for c in ['Ａ', '１', '　', 'Z', '中', '𠀀'] {
+        for c in ['Ａ', '１', '　', 'Z', '中', '𠀀', '醫', '衛'] {
             assert_eq!(c.len_utf16(), fold(c).len_utf16(), "{c}");
         }
     }

@@ -1,16 +1,28 @@
-//! The preview's HTTP side (tiny_http): the built site from memory, the live-reload script,
-//! its event stream and a status endpoint. Only GET and HEAD; a request path is looked up in
-//! the site's file map after decoding, so nothing outside the built site can ever be served.
+//! The preview's HTTP side, on hyper with tokio: the built site from memory, the live-reload
+//! script, its event stream and a status endpoint. Only GET and HEAD; a request path is looked
+//! up in the site's file map after decoding, so nothing outside the built site can ever be
+//! served. Every request is first checked for a `Host` that names this machine (see
+//! [`super::hosts`]). The server's limits: a request head of at most [`MAX_HEAD`] bytes that
+//! must arrive within [`HEAD_TIMEOUT`] (also the idle time a kept-alive connection may wait), no
+//! request body over [`MAX_BODY`], and a task, never a thread, per connection.
 
-use std::io::Cursor;
-use std::path::Path;
+use std::convert::Infallible;
+use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::response::Response;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::files;
+use super::hosts::{origin_refusal, Hosts};
 use super::incremental::Snapshot;
 use super::live::{Hub, Message, SCRIPT};
 use crate::markdown::escape;
@@ -19,6 +31,15 @@ use crate::render::OutFile;
 pub const EVENTS_PATH: &str = "/__jiedu/events";
 pub const SCRIPT_PATH: &str = crate::render::LIVE_SCRIPT;
 pub const STATUS_PATH: &str = "/__jiedu/status";
+
+/// The whole request head (request line and headers). Browsers send a few kilobytes.
+pub const MAX_HEAD: usize = 64 * 1024;
+/// Time for a request head to arrive, and for an idle kept-alive connection to send the next.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// The preview takes no request bodies; a larger declared one is refused before any is read.
+pub const MAX_BODY: u64 = 1024 * 1024;
+/// Threads answering requests; they never block on a client, so two serve many.
+const WORKERS: usize = 2;
 
 /// What the server shares with the rebuild loop.
 #[derive(Default)]
@@ -40,12 +61,6 @@ impl State {
     pub fn problem(&self) -> Option<String> {
         self.problem.lock().ok().and_then(|p| p.clone())
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    // Only fixed names and values built from request paths that tiny_http already accepted.
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Jiedu"[..], &b"-"[..]).expect("static header"))
 }
 
 /// The content type of a file, by its extension; text types are UTF-8.
@@ -116,25 +131,156 @@ pub fn route(raw_url: &str) -> Route {
     Route::Site(decoded.into_owned())
 }
 
-pub fn handle(request: Request, state: &Arc<State>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("只支持 GET 和 HEAD 请求。\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"))
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        let _ = request.respond(response);
-        return;
+/// The running server; dropping it stops it.
+pub struct Server {
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Open event streams and paused video downloads are simply cut: nothing of theirs
+        // needs finishing, and Ctrl-C should stop the preview at once.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
     }
-    let route = route(request.url());
+}
+
+struct App {
+    state: Arc<State>,
+    hosts: Hosts,
+}
+
+/// Starts answering on `listener` in a runtime of its own.
+pub fn start(listener: TcpListener, state: Arc<State>, hosts: Hosts) -> std::io::Result<Server> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKERS)
+        .thread_name("jiedu-http")
+        .enable_all()
+        .build()?;
+    let listener = {
+        let _entered = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
+    let app = Arc::new(App { state, hosts });
+    runtime.spawn(accept(listener, app));
+    Ok(Server {
+        runtime: Some(runtime),
+    })
+}
+
+async fn accept(listener: tokio::net::TcpListener, app: Arc<App>) {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_header_size(MAX_HEAD)
+        .max_buf_size(MAX_HEAD.max(8192) * 4)
+        .keep_alive(true);
+    loop {
+        let tcp = match listener.accept().await {
+            Ok((tcp, _)) => tcp,
+            // Out of file descriptors, or a connection reset before it was taken: wait a
+            // moment instead of spinning, then go on serving.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // Without it, a response written in two parts waits for the client's delayed ACK
+        // (about 40 ms) on every kept-alive request.
+        let _ = tcp.set_nodelay(true);
+        let app = Arc::clone(&app);
+        let connection = http.serve_connection(
+            TokioIo::new(tcp),
+            hyper::service::service_fn(move |request| {
+                let app = Arc::clone(&app);
+                async move { Ok::<_, Infallible>(finish(handle(&app, request).await)) }
+            }),
+        );
+        // A client that goes away or breaks the protocol ends only its own connection.
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+}
+
+/// Headers every answer carries: nothing is cached (the preview changes with every save) and
+/// no type is guessed from content.
+fn finish(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(header::HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+/// A response with a body built here (never fails: every header value is fixed).
+pub fn reply(status: StatusCode, content_type: &'static str, body: impl Into<Body>) -> Response {
+    let mut response = Response::new(body.into());
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(content_type),
+    );
+    response
+}
+
+/// A plain-text answer in Chinese.
+pub fn plain(status: StatusCode, text: impl Into<String>) -> Response {
+    reply(status, "text/plain; charset=utf-8", text.into())
+}
+
+fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+async fn handle(app: &App, request: Request<Incoming>) -> Response {
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let Some(host) = host.filter(|h| app.hosts.allows(h)) else {
+        return plain(StatusCode::FORBIDDEN, app.hosts.refusal(host));
+    };
+    if declared_length(headers).is_some_and(|n| n > MAX_BODY) {
+        return plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "请求体过大：预览只接受不带请求体的 GET 和 HEAD 请求。\n",
+        );
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "只支持 GET 和 HEAD 请求。\n",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let raw_path = request.uri().path();
+    let route = route(raw_path);
+    if matches!(route, Route::Events | Route::Status) {
+        if let Some(origin) = headers.get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or("?");
+            if !Hosts::same_origin(origin, host) {
+                return plain(StatusCode::FORBIDDEN, origin_refusal(origin));
+            }
+        }
+    }
+    let state = &app.state;
     match route {
         Route::Events => {
             let first = state.problem().map(|text| Message::Problem { text });
-            let state = Arc::clone(state);
-            let writer = request.into_writer();
-            std::thread::spawn(move || state.hub.stream(writer, first));
+            state.hub.stream(first)
         }
-        Route::Script => respond(request, 200, "live.js", SCRIPT.as_bytes().to_vec(), None),
+        Route::Script => reply(StatusCode::OK, content_type("live.js"), SCRIPT),
         Route::Status => {
             #[derive(Serialize)]
             struct Status {
@@ -145,20 +291,32 @@ pub fn handle(request: Request, state: &Arc<State>) {
             let status = Status {
                 generation: state.generation.load(Ordering::SeqCst),
                 problem: state.problem(),
-                files: state.current().map_or(0, |s| s.files.len()),
+                files: state.current().map_or(0, |s| file_count(&s)),
             };
             let body = serde_json::to_vec(&status).unwrap_or_default();
-            respond(request, 200, "status.json", body, None);
+            reply(StatusCode::OK, content_type("status.json"), body)
         }
-        Route::Bad => {
-            let body = "请求的路径不合法。\n".as_bytes().to_vec();
-            respond(request, 400, "400.txt", body, None);
-        }
-        Route::Site(path) => serve_site_file(request, state, &path),
+        Route::Bad => plain(StatusCode::BAD_REQUEST, "请求的路径不合法。\n"),
+        Route::Site(path) => site_file(state, &path, raw_path, headers).await,
     }
 }
 
-fn serve_site_file(request: Request, state: &State, path: &str) {
+// What the HTTP side asks of a build, all in these three: a file by its output path
+// (`a/index.html`), the URL prefix the site is served under, and how many files it has.
+
+fn lookup(site: &Snapshot, key: &str) -> Option<Arc<OutFile>> {
+    site.file(key)
+}
+
+fn url_prefix(site: &Snapshot) -> &str {
+    site.site.urls.prefix()
+}
+
+fn file_count(site: &Snapshot) -> usize {
+    site.files.len()
+}
+
+async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMap) -> Response {
     let Some(site) = state.current() else {
         let text = state
             .problem()
@@ -169,100 +327,55 @@ fn serve_site_file(request: Request, state: &State, path: &str) {
              <script src=\"{SCRIPT_PATH}\" defer></script></body></html>",
             escape(&text)
         );
-        respond(request, 503, "error.html", body.into_bytes(), None);
-        return;
+        return reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            content_type("error.html"),
+            body,
+        );
     };
-    let prefix = site.site.urls.prefix().to_string();
+    let prefix = url_prefix(&site).to_string();
     let Some(rel) = path.strip_prefix(&prefix) else {
         if format!("{path}/") == prefix {
-            redirect(request, &prefix);
-        } else {
-            not_found(request, &site);
+            return redirect(&prefix);
         }
-        return;
+        return not_found(&site, headers).await;
     };
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
     } else {
         rel.to_string()
     };
-    match site.file(&key) {
-        Some(file) => send_file(request, 200, &key, &file),
-        None if site.file(&format!("{key}/index.html")).is_some() => {
-            let raw = request
-                .url()
-                .split(['?', '#'])
-                .next()
-                .unwrap_or("/")
-                .to_string();
-            redirect(request, &format!("{raw}/"));
+    match lookup(&site, &key) {
+        Some(file) => files::send(file, StatusCode::OK, content_type(&key), headers).await,
+        None if lookup(&site, &format!("{key}/index.html")).is_some() => {
+            redirect(&format!("{raw_path}/"))
         }
-        None => not_found(request, &site),
+        None => not_found(&site, headers).await,
     }
 }
 
-fn not_found(request: Request, site: &Snapshot) {
-    match site.file("404.html") {
-        Some(file) => send_file(request, 404, "404.html", &file),
-        None => respond(
-            request,
-            404,
-            "404.txt",
-            "页面不存在。\n".as_bytes().to_vec(),
-            None,
-        ),
+async fn not_found(site: &Snapshot, headers: &HeaderMap) -> Response {
+    match lookup(site, "404.html") {
+        Some(file) => {
+            files::send(
+                file,
+                StatusCode::NOT_FOUND,
+                content_type("404.html"),
+                headers,
+            )
+            .await
+        }
+        None => plain(StatusCode::NOT_FOUND, "页面不存在。\n"),
     }
 }
 
-fn redirect(request: Request, location: &str) {
-    respond(request, 301, "redirect.txt", Vec::new(), Some(location));
-}
-
-fn send_file(request: Request, status: u16, key: &str, file: &OutFile) {
-    match file {
-        OutFile::Bytes(bytes) => respond(request, status, key, bytes.clone(), None),
-        OutFile::Copy(source) => match read_asset(source) {
-            Some(bytes) => respond(request, status, key, bytes, None),
-            None => respond(
-                request,
-                404,
-                "404.txt",
-                "文件已被删除。\n".as_bytes().to_vec(),
-                None,
-            ),
-        },
+fn redirect(location: &str) -> Response {
+    let mut response = plain(StatusCode::MOVED_PERMANENTLY, "");
+    // The location is a request path that hyper accepted, so it is a valid header value.
+    if let Ok(value) = header::HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
     }
-}
-
-/// Assets are listed by the model from inside the site root; they are read when asked for,
-/// so a replaced video or image is served as it is now.
-fn read_asset(source: &Path) -> Option<Vec<u8>> {
-    std::fs::read(source).ok()
-}
-
-fn respond(request: Request, status: u16, name: &str, body: Vec<u8>, location: Option<&str>) {
-    let length = body.len();
-    let mut response = Response::new(
-        StatusCode(status),
-        vec![
-            header("Content-Type", content_type(name)),
-            header("Cache-Control", "no-store"),
-            header("X-Content-Type-Options", "nosniff"),
-            // tiny_http leaves some of many parallel keep-alive requests unanswered (the search
-            // page fetches a dozen index files at once); a connection per request avoids it.
-            header("Connection", "close"),
-        ],
-        Cursor::new(body),
-        Some(length),
-        None,
-    )
-    // Always a Content-Length, never chunked: the whole body is in memory anyway.
-    .with_chunked_threshold(usize::MAX);
-    if let Some(l) = location {
-        response = response.with_header(header("Location", l));
-    }
-    // A browser that went away is no error of the preview.
-    let _ = request.respond(response);
+    response
 }
 
 #[cfg(test)]

@@ -1,18 +1,27 @@
 //! Live reload over Server-Sent Events: every open page holds one `/__jiedu/events` stream;
 //! a rebuild broadcasts what changed, a content error broadcasts the problem.
 
-use std::io::Write;
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError, Sender};
+use std::convert::Infallible;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use axum::http::HeaderValue;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, StreamExt};
 use serde::Serialize;
+use tokio::sync::mpsc::{channel, Receiver, Sender};
 
 /// The browser side, served at `/__jiedu/live.js`.
 pub const SCRIPT: &str = include_str!("live.js");
 
 /// How often an idle stream gets a comment line, so a closed tab is noticed and dropped.
 const KEEPALIVE: Duration = Duration::from_secs(15);
+/// How soon a browser reconnects after the stream ends (a restart, a dropped page).
+const RETRY: Duration = Duration::from_millis(500);
+/// Messages waiting for one page. A page that reads none (a frozen tab) is dropped once its
+/// queue is full; its browser reconnects when it wakes up.
+const QUEUE: usize = 64;
 
 /// A message to every open page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,8 +37,8 @@ pub enum Message {
 }
 
 impl Message {
-    /// The message in the `text/event-stream` format (the data is one line of JSON).
-    pub fn encode(&self) -> String {
+    /// The event name and its data: one line of JSON, whatever the message contains.
+    pub fn parts(&self) -> (&'static str, String) {
         #[derive(Serialize)]
         struct Paths<'a> {
             paths: &'a [String],
@@ -49,60 +58,55 @@ impl Message {
             Message::Problem { text } => ("problem", serde_json::to_string(&Text { text })),
             Message::Ok => ("ok", Ok("{}".to_string())),
         };
-        format!("event: {event}\ndata: {}\n\n", data.unwrap_or_default())
+        (event, data.unwrap_or_default())
+    }
+
+    fn event(&self) -> Event {
+        let (name, data) = self.parts();
+        Event::default().event(name).data(data)
     }
 }
 
 /// The open event streams.
 #[derive(Default)]
 pub struct Hub {
-    clients: Mutex<Vec<Sender<String>>>,
+    clients: Mutex<Vec<Sender<Message>>>,
 }
 
 impl Hub {
     pub fn broadcast(&self, message: &Message) {
-        let text = message.encode();
         if let Ok(mut clients) = self.clients.lock() {
-            clients.retain(|c| c.send(text.clone()).is_ok());
+            clients.retain(|c| c.try_send(message.clone()).is_ok());
         }
     }
 
-    fn subscribe(&self) -> Receiver<String> {
-        let (tx, rx) = channel();
+    fn subscribe(&self) -> Receiver<Message> {
+        let (tx, rx) = channel(QUEUE);
         if let Ok(mut clients) = self.clients.lock() {
             clients.push(tx);
         }
         rx
     }
 
-    /// Streams events to one page until it goes away. `first` is sent at once (the current
-    /// problem, so a page opened during an error shows it).
-    pub fn stream(&self, mut out: Box<dyn Write + Send>, first: Option<Message>) {
+    /// The `text/event-stream` answer for one page, open until the page goes away. `first` is
+    /// sent at once (the current problem, so a page opened during an error shows it).
+    pub fn stream(&self, first: Option<Message>) -> Response {
         let rx = self.subscribe();
-        // tiny_http buffers bodies of unknown length; an event stream must reach the browser
-        // at once, so the response head is written here and every event is flushed.
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
-                    Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\n\
-                    retry: 500\n\n";
-        let mut send = |text: &str| out.write_all(text.as_bytes()).and_then(|_| out.flush());
-        if send(head).is_err() {
-            return;
-        }
-        if let Some(m) = first {
-            if send(&m.encode()).is_err() {
-                return;
-            }
-        }
-        loop {
-            let sent = match rx.recv_timeout(KEEPALIVE) {
-                Ok(text) => send(&text),
-                Err(RecvTimeoutError::Timeout) => send(": keepalive\n\n"),
-                Err(RecvTimeoutError::Disconnected) => return,
-            };
-            if sent.is_err() {
-                return;
-            }
-        }
+        let opening = std::iter::once(Event::default().retry(RETRY))
+            .chain(first.map(|m| m.event()))
+            .map(Ok::<Event, Infallible>);
+        let updates = stream::unfold(rx, |mut rx| async move {
+            let message = rx.recv().await?;
+            Some((Ok(message.event()), rx))
+        });
+        let sse = Sse::new(stream::iter(opening).chain(updates))
+            .keep_alive(KeepAlive::new().interval(KEEPALIVE).text("keepalive"));
+        let mut response = sse.into_response();
+        // Proxies in front of the preview must not hold events back.
+        response
+            .headers_mut()
+            .insert("X-Accel-Buffering", HeaderValue::from_static("no"));
+        response
     }
 }
 
@@ -115,13 +119,11 @@ mod tests {
         let m = Message::Problem {
             text: "第 3 行\n<script>alert(1)</script>\n\ndata: x".into(),
         };
-        let encoded = m.encode();
-        assert!(encoded.starts_with("event: problem\ndata: {"));
-        // One data line, then the blank line ending the event: the text cannot end the event
-        // early or inject a second one.
-        assert_eq!(encoded.matches('\n').count(), 3, "{encoded}");
-        let data = encoded.lines().nth(1).unwrap().trim_start_matches("data: ");
-        let back: serde_json::Value = serde_json::from_str(data).unwrap();
+        let (name, data) = m.parts();
+        assert_eq!(name, "problem");
+        // One data line: the text cannot end the event early or inject a second one.
+        assert!(!data.contains(['\n', '\r']), "{data}");
+        let back: serde_json::Value = serde_json::from_str(&data).unwrap();
         assert_eq!(
             back["text"],
             "第 3 行\n<script>alert(1)</script>\n\ndata: x"

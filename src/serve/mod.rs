@@ -2,6 +2,8 @@
 //! edit touched and reload the browser. A content error is printed in the terminal and shown
 //! in the browser, and the last good site keeps being served. Entry point: [`serve`].
 
+mod files;
+mod hosts;
 mod http;
 pub mod incremental;
 pub mod live;
@@ -24,8 +26,6 @@ use live::Message;
 
 /// How many ports after a taken one are tried.
 const PORT_TRIES: u16 = 20;
-/// Threads answering requests (event streams get a thread of their own).
-const WORKERS: usize = 4;
 /// A reload message lists changed pages up to this many; beyond, every page reloads.
 const MAX_LISTED_PAGES: usize = 500;
 
@@ -39,12 +39,15 @@ pub struct ServeOptions {
     pub open: bool,
     /// Poll the file system instead of waiting for its events.
     pub poll: bool,
+    /// Host names answered besides this machine's own (`--allowed-host`).
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Runs the preview until Ctrl-C. Returns an error only when it cannot start (port, watcher);
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let render = RenderOptions { live_reload: true };
+    crate::render::share_image::keep_drawn_images();
     let state = Arc::new(State::default());
     let start = Instant::now();
     match rebuild(None, &opts.root, render) {
@@ -68,17 +71,9 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let addr = listener
         .local_addr()
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法启动预览服务器：{e}"))))?;
-    let server = tiny_http::Server::from_listener(listener, None)
+    let hosts = hosts::Hosts::new(opts.bind, &opts.allowed_hosts);
+    let server = http::start(listener, Arc::clone(&state), hosts)
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法启动预览服务器：{e}"))))?;
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &state);
-            }
-        });
-    }
 
     let (tx, rx) = channel();
     let dirs = watched_dirs(&opts.root);
@@ -94,7 +89,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let loop_state = Arc::clone(&state);
     std::thread::spawn(move || rebuild_loop(&root, render, &rx, &loop_state));
     let _ = stop_rx.recv();
-    server.unblock();
+    drop(server);
     eprintln!("\n已停止预览。");
     Ok(())
 }
@@ -159,7 +154,7 @@ fn announce(opts: &ServeOptions, addr: SocketAddr, state: &State, dirs: &[PathBu
     let url = format!("http://{}{prefix}", SocketAddr::new(shown_ip, addr.port()));
     if !opts.bind.is_loopback() {
         eprintln!(
-            "注意：预览服务器绑定在 {}，同一网络中的其他设备也能访问本预览（包括尚未发布的内容）。只在本机预览时请去掉 --bind。",
+            "注意：预览服务器绑定在 {}，同一网络中的其他设备也能访问本预览（包括尚未发布的内容）。只在本机预览时请去掉 --bind 或 --lan。",
             opts.bind
         );
     }
@@ -170,9 +165,36 @@ fn announce(opts: &ServeOptions, addr: SocketAddr, state: &State, dirs: &[PathBu
         if opts.poll { "（定时检查）" } else { "" }
     );
     println!("预览地址：{url}");
+    if !opts.bind.is_loopback() {
+        announce_lan(opts.bind, addr.port(), &prefix);
+    }
     let _ = std::io::stdout().flush();
     if opts.open {
         open_browser(&url);
+    }
+}
+
+/// The address a phone on the same network opens, with a QR code of it to scan.
+fn announce_lan(bind: IpAddr, port: u16, prefix: &str) {
+    let ip = if bind.is_unspecified() {
+        hosts::lan_addresses(bind).into_iter().next()
+    } else {
+        Some(bind)
+    };
+    let Some(ip) = ip else {
+        eprintln!("没有找到本机的局域网地址：手机等设备暂时无法访问预览。");
+        return;
+    };
+    let url = format!("http://{}{prefix}", SocketAddr::new(ip, port));
+    println!("局域网地址：{url}");
+    if let Ok(code) = qrcode::QrCode::new(url.as_bytes()) {
+        let picture = code
+            .render::<qrcode::render::unicode::Dense1x2>()
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .quiet_zone(true)
+            .build();
+        println!("用手机扫描下面的二维码即可预览（手机须连接同一网络）：\n{picture}");
     }
 }
 
@@ -184,12 +206,27 @@ fn open_browser(url: &str) {
     } else {
         ("xdg-open", vec![url])
     };
-    if std::process::Command::new(opener.0)
+    // The opener's own output (xdg-open prints several lines when no browser is installed) is
+    // swallowed; its failure becomes one sentence. Waiting happens on a side thread, as some
+    // openers only return when the browser closes.
+    let child = std::process::Command::new(opener.0)
         .args(&opener.1)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("无法自动打开浏览器，请手动打开 {url}");
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let url = url.to_string();
+    let failed =
+        move || eprintln!("无法自动打开浏览器（本机没有可用的浏览器），请手动在浏览器中打开 {url}");
+    match child {
+        Err(_) => failed(),
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|s| s.success()) {
+                    failed();
+                }
+            });
+        }
     }
 }
 

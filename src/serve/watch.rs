@@ -3,9 +3,15 @@
 //! one (vim, VS Code, JetBrains), which replaces the file's inode. Events are debounced briefly
 //! and reduced to the paths that matter; what actually changed is found by the rebuild, which
 //! compares content fingerprints, so lost, doubled or reordered events do no harm.
+//!
+//! A watched directory that is deleted and made again (`git checkout` of another branch, a sync
+//! tool) is a new directory the native watcher knows nothing of; a guard thread checks every
+//! [`GUARD_INTERVAL`] whether each watched directory is still the one watched, watches the new
+//! one and asks for a rebuild. Symbolic links are not followed, as the build does not read them.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use notify_debouncer_full::notify::event::{AccessKind, AccessMode, EventKind};
@@ -25,9 +31,14 @@ pub const DEBOUNCE: Duration = Duration::from_millis(15);
 /// WSL2 mounts, some containers).
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 
-/// Keeps the watchers alive; dropping it stops watching.
+/// How often the guard checks that each watched directory is still the one being watched.
+pub const GUARD_INTERVAL: Duration = Duration::from_millis(250);
+
+type NativeDebouncer = Debouncer<RecommendedWatcher, RecommendedCache>;
+
+/// Keeps the watchers alive; dropping it stops watching (and the guard thread with it).
 pub enum Watch {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(Arc<Mutex<NativeDebouncer>>),
     Poll(Debouncer<PollWatcher, RecommendedCache>),
 }
 
@@ -86,10 +97,10 @@ pub fn matters(path: &Path, watched: &[PathBuf]) -> bool {
     true
 }
 
-/// Starts watching `dirs` (recursively). Each debounced batch of paths that matter is sent.
-pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<Watch, Diagnostic> {
+/// What the debouncer calls with each batch: the paths that matter are sent on.
+fn handler(dirs: &[PathBuf], tx: Sender<Vec<PathBuf>>) -> impl DebounceEventHandler {
     let watched: Vec<PathBuf> = dirs.to_vec();
-    let handler = move |result: DebounceEventResult| {
+    move |result: DebounceEventResult| {
         let paths: Vec<PathBuf> = match result {
             Ok(events) => events
                 .iter()
@@ -104,28 +115,116 @@ pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<W
         if !paths.is_empty() {
             let _ = tx.send(paths);
         }
-    };
-    let failed = |e: notify::Error| {
-        Diagnostic::error(format!("无法监视文件变化：{e}")).hint(
-            "可能是系统的 inotify 监视数量已用完（可提高 fs.inotify.max_user_watches），或改用 --poll 定时检查文件。",
-        )
-    };
-    let mut watch = if poll {
-        let config = notify::Config::default()
-            .with_poll_interval(POLL_INTERVAL)
-            .with_compare_contents(true);
-        Watch::Poll(debouncer(handler, config).map_err(failed)?)
-    } else {
-        Watch::Native(debouncer(handler, notify::Config::default()).map_err(failed)?)
-    };
-    for dir in dirs {
-        match &mut watch {
-            Watch::Native(d) => d.watch(dir, RecursiveMode::Recursive),
-            Watch::Poll(d) => d.watch(dir, RecursiveMode::Recursive),
-        }
-        .map_err(failed)?;
     }
-    Ok(watch)
+}
+
+fn failed(e: notify::Error) -> Diagnostic {
+    Diagnostic::error(format!("无法监视文件变化：{e}")).hint(
+        "可能是系统的 inotify 监视数量已用完（可提高 fs.inotify.max_user_watches），或改用 --poll 定时检查文件。",
+    )
+}
+
+/// The build does not follow symbolic links (it reports them); neither does the watcher, so a
+/// link to a large tree costs no watches.
+fn config() -> notify::Config {
+    notify::Config::default().with_follow_symlinks(false)
+}
+
+/// Starts watching `dirs` (recursively). Each debounced batch of paths that matter is sent.
+pub fn start(dirs: &[PathBuf], poll: bool, tx: Sender<Vec<PathBuf>>) -> Result<Watch, Diagnostic> {
+    if !poll {
+        match start_native(dirs, tx.clone()) {
+            Ok(watch) => return Ok(watch),
+            // The native watcher watches folder by folder and stops at one it may not read
+            // (the build reports that folder as an error). Polling passes over it and sees
+            // it once it is readable again.
+            Err(e) if is_permission(&e) => {
+                eprintln!("无法监视文件变化（{e}），改为定时检查文件。");
+            }
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    let config = config()
+        .with_poll_interval(POLL_INTERVAL)
+        .with_compare_contents(true);
+    let mut debouncer = debouncer(handler(dirs, tx), config).map_err(failed)?;
+    for dir in dirs {
+        debouncer
+            .watch(dir, RecursiveMode::Recursive)
+            .map_err(failed)?;
+    }
+    Ok(Watch::Poll(debouncer))
+}
+
+fn is_permission(e: &notify::Error) -> bool {
+    matches!(&e.kind, notify::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::PermissionDenied)
+}
+
+fn start_native(dirs: &[PathBuf], tx: Sender<Vec<PathBuf>>) -> Result<Watch, notify::Error> {
+    let rebuild = tx.clone();
+    let mut debouncer = debouncer(handler(dirs, tx), config())?;
+    for dir in dirs {
+        // A directory missing now is watched by the guard once it appears.
+        if dir.is_dir() {
+            debouncer.watch(dir, RecursiveMode::Recursive)?;
+        }
+    }
+    let shared = Arc::new(Mutex::new(debouncer));
+    let (weak, dirs) = (Arc::downgrade(&shared), dirs.to_vec());
+    std::thread::spawn(move || guard(&weak, &dirs, &rebuild));
+    Ok(Watch::Native(shared))
+}
+
+/// Which directory a path names now: device and inode, so that a directory deleted and made
+/// again under the same name counts as a different one.
+#[cfg(unix)]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    dir.is_dir().then_some((0, 0))
+}
+
+/// Watches each directory again when it was replaced or came back, and asks for a rebuild when
+/// one went away or came back. Ends when the watch is dropped or nobody listens any more.
+fn guard(
+    debouncer: &Weak<Mutex<NativeDebouncer>>,
+    dirs: &[PathBuf],
+    rebuild: &Sender<Vec<PathBuf>>,
+) {
+    let mut known: Vec<Option<(u64, u64)>> = dirs.iter().map(|d| identity(d)).collect();
+    loop {
+        std::thread::sleep(GUARD_INTERVAL);
+        let Some(debouncer) = debouncer.upgrade() else {
+            return;
+        };
+        for (dir, known) in dirs.iter().zip(known.iter_mut()) {
+            let now = identity(dir);
+            if now == *known {
+                continue;
+            }
+            if now.is_some() {
+                if let Ok(mut d) = debouncer.lock() {
+                    let _ = d.unwatch(dir);
+                    if let Err(e) = d.watch(dir, RecursiveMode::Recursive) {
+                        eprintln!("无法重新监视「{}」：{e}", dir.display());
+                        // Tried again at the next check.
+                        continue;
+                    }
+                }
+            }
+            *known = now;
+            if rebuild.send(vec![dir.clone()]).is_err() {
+                return;
+            }
+        }
+    }
 }
 
 /// A debouncer over watcher type `W` (native events or polling), with the project's debounce.

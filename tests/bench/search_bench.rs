@@ -15,7 +15,14 @@ use std::time::Instant;
 use jiedu::build::{self, BuildOptions};
 use jiedu::render::RenderOptions;
 
-const QUERIES: [&str; 4] = ["购房补贴", "积水潭", "安宁疗护", "15分钟健康服务圈"];
+const QUERIES: [&str; 6] = [
+    "购房补贴",
+    "积水潭",
+    "安宁疗护",
+    "15分钟健康服务圈",
+    "医院招聘可以放宽学历吗",
+    "積水潭醫院",
+];
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -16,6 +16,7 @@ import { keyboardCheck } from "./checks/keyboard.mjs";
 import { elderCheck } from "./checks/elder.mjs";
 import { speechCheck } from "./checks/speech.mjs";
 import { printCheck } from "./checks/print.mjs";
+import { phoneTopCheck } from "./checks/phone-top.mjs";
 import { takeScreenshots } from "./screenshots.mjs";
 
 const CHECKS = {
@@ -26,6 +27,7 @@ const CHECKS = {
   elder: elderCheck,
   speech: speechCheck,
   print: printCheck,
+  "phone-top": phoneTopCheck,
 };
 
 const plan = JSON.parse(await readFile(process.argv[2], "utf8"));

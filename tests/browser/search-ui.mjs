@@ -67,6 +67,54 @@ for (const q of expect.queries) {
   checks.ok(list.length > 0 && list.every((h) => h.marks.length > 0), `"${q.text}": every hit has a highlighted excerpt`);
 }
 
+// One result per page; 本页还有 N 处 opens the page's other matching passages.
+{
+  const list = await typeQuery(expect.grouped.query);
+  const pages = list.map((h) => path(h.href).split("#")[0]);
+  checks.ok(new Set(pages).size === pages.length, `"${expect.grouped.query}": one result per page (${pages.join(", ")})`);
+  const more = page.locator("#search-results > li .hit-more").first();
+  checks.ok(await more.count() === 1, `"${expect.grouped.query}": a page with several passages offers 本页还有 N 处`);
+  if (await more.count()) {
+    const label = await more.locator("summary").textContent();
+    await more.locator("summary").click();
+    await more.locator("li a").first().waitFor();
+    const hit = path(await more.locator("xpath=..").locator("a").first().getAttribute("href")).split("#")[0];
+    const others = await more.locator("li a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    const n = Number(/本页还有 (\d+) 处/.exec(label)?.[1]);
+    checks.ok(others.length === n && others.every((h) => path(h).split("#")[0] === hit), `${label} lists ${n} passages of ${hit} (${others.join(", ")})`);
+  }
+}
+
+// Ten results at first; 显示更多结果 appends the next ones, still one per page.
+{
+  const first = await typeQuery(expect.many.query);
+  checks.ok(first.length === 10 && await page.isVisible("#search-more"), `"${expect.many.query}": 10 results shown first, with 显示更多结果 (${first.length})`);
+  await page.click("#search-more");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results > li").length > 10);
+  const all = (await hits()).map((h) => path(h.href).split("#")[0]);
+  checks.ok(new Set(all).size === all.length && all.length > 10, `显示更多结果 adds other pages (${all.length})`);
+}
+
+// A question typed as people ask it: the words matched are said, and 简明问答 questions are
+// suggested.
+{
+  const list = await typeQuery(expect.question.query);
+  const said = await page.$eval("#search-status", (s) => s.textContent);
+  console.log(`question ${expect.question.query}: ${said}`);
+  checks.ok(list.length > 0 && path(list[0].href) === expect.question.first, `"${expect.question.query}": ${expect.question.first} first (got ${list.map((h) => path(h.href)).join(", ")})`);
+  checks.ok(expect.question.words.every((w) => said.includes(w)), `"${expect.question.query}": the status names the matched words ${expect.question.words.join("、")} (${said})`);
+  const suggested = await page.$$eval("#search-suggestions:not([hidden]) a", (as) => as.map((a) => a.getAttribute("href")));
+  checks.ok(suggested.map(path).includes(expect.question.first), `"${expect.question.query}": the question is suggested (${suggested.join(", ")})`);
+}
+
+// A typo finds the page and says what was searched instead.
+{
+  const list = await typeQuery(expect.typo.query);
+  const offered = await page.$$eval("#search-status a", (as) => as.map((a) => a.textContent));
+  checks.ok(offered.length === 1 && offered[0] === expect.typo.corrected, `"${expect.typo.query}": 您是不是要找 ${expect.typo.corrected} (got ${offered.join(", ")})`);
+  checks.ok(list.length > 0 && list.every((h) => h.marks.length > 0), `"${expect.typo.query}": the corrected spelling's hits are highlighted`);
+}
+
 // Filtering by format leaves only hits of that format.
 {
   await typeQuery(expect.filter.query);

@@ -35,6 +35,18 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
+/// Builds `site` into `public` with the real binary (no search index, for speed).
+pub fn build_with_binary(site: &Path, public: &Path) -> Output {
+    jiedu(&[
+        "build",
+        "--root",
+        site.to_str().unwrap(),
+        "--output",
+        public.to_str().unwrap(),
+        "--no-search",
+    ])
+}
+
 /// Copies a directory tree.
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {

@@ -27,6 +27,8 @@ pub const EXAMPLE_PAGE_TYPES: &[&str] = &[
     "unit",
     "search",
     "page",
+    "library",
+    "sitemap",
     "404",
 ];
 

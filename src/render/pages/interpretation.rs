@@ -2,7 +2,7 @@
 //! and for a Q&A its questions by topic.
 
 use super::{At, PageKind};
-use crate::model::{urls, Site};
+use crate::model::{urls, Kind, Site};
 use crate::render::chrome::{self, crumbs, wrap, Article};
 use crate::render::context::*;
 use crate::render::cx::Cx;
@@ -81,6 +81,8 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         headings: &i.body.headings,
         topics,
         panels: &i.panels,
+        long_image: (i.kind == Kind::Infographic && !i.panels.is_empty())
+            .then(|| crate::render::share_image::long_image_href(cx.urls(), &p.slug)),
         image: i.image.as_ref(),
         media: i.media.as_ref(),
         siblings: InterpLink::all(cx, pi)

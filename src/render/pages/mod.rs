@@ -7,11 +7,13 @@ mod clause;
 mod column;
 mod home;
 mod interpretation;
+pub mod library;
 mod page;
 mod policy;
 mod progress;
 mod question;
 mod search;
+pub mod sitemap;
 mod unit;
 
 use std::path::Path;
@@ -57,6 +59,17 @@ pub const KINDS: &[&PageKind] = &[
     &progress::PROGRESS,
     &unit::UNIT,
     &page::PAGE,
+    &library::LIBRARY,
+    &sitemap::SITEMAP,
+];
+
+/// The kinds of page that belong to a policy's bundle, each with the policy at `at[0]`.
+const BUNDLE_KINDS: &[&PageKind] = &[
+    &policy::POLICY,
+    &clause::CLAUSE,
+    &interpretation::INTERPRETATION,
+    &question::QUESTION,
+    &progress::PROGRESS,
 ];
 
 /// One page of the site.
@@ -82,6 +95,14 @@ impl Job {
         urls::file_of(&self.url(site))
     }
 
+    /// The policy whose bundle the page belongs to.
+    pub fn bundle(&self) -> Option<usize> {
+        BUNDLE_KINDS
+            .iter()
+            .any(|k| std::ptr::eq(*k, self.kind))
+            .then_some(self.at[0])
+    }
+
     pub fn template(&self) -> &'static str {
         self.kind.template
     }
@@ -98,7 +119,12 @@ impl Job {
         recording: bool,
     ) -> (Result<tera::Context, tera::Error>, Vec<Dep>) {
         let cx = Cx::new(site, sc, recording);
-        let ctx = (self.kind.context)(&cx, self.at);
+        let ctx = (self.kind.context)(&cx, self.at).map(|mut ctx| {
+            if let Some(pi) = self.bundle() {
+                super::lifecycle::decorate(&mut ctx, &cx, pi, self.kind.name == "policy");
+            }
+            ctx
+        });
         (ctx, cx.into_deps())
     }
 }

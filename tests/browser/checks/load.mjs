@@ -14,8 +14,8 @@ export async function loadCheck({ browser, url, origin }) {
     });
     page.on("response", (res) => {
       const path = new URL(res.url()).pathname;
-      // Browsers ask for /favicon.ico on their own; the page never links it.
-      if (res.status() >= 400 && path !== "/favicon.ico" && res.url() !== url) {
+      // The page links its icon, so not even the browser's own /favicon.ico request may fail.
+      if (res.status() >= 400 && res.url() !== url) {
         problems.push(`resource ${path} answered ${res.status()}`);
       }
     });

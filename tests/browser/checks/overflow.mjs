@@ -45,8 +45,11 @@ export async function overflowCheck({ browser, url }) {
   try {
     const page = await context.newPage();
     await page.goto(url);
-    // Open panels (分享, 简明问答 lists) count too: a reader opens them.
-    await page.evaluate(() => document.querySelectorAll("details").forEach((d) => (d.open = true)));
+    // Open panels (分享, 简明问答 lists, the phone's 菜单 and 更多工具) count too: a reader opens them.
+    await page.evaluate(() => {
+      document.querySelectorAll("details").forEach((d) => (d.open = true));
+      document.querySelectorAll(".menu-switch").forEach((c) => (c.checked = true));
+    });
     for (const f of await overflowingElements(page)) problems.push(`normal: ${f}`);
     await switchOn(page, "#elder-mode");
     await switchOn(page, "#fs-l");

@@ -1,6 +1,7 @@
 // 语音阅读 is an on/off switch that works by keyboard: Tab reaches it, Enter turns reading on,
 // Enter again turns it off. Where the browser has no voice (headless CI has none), turning it on
-// must say so in the live region and fall back to off rather than pretend to read.
+// must say so in the live region and fall back to off rather than pretend to read. What is read
+// starts with the page's title and main text, not with the 文件信息 table's labels.
 
 function switchState(page) {
   return page.evaluate(() => {
@@ -18,6 +19,15 @@ export async function speechCheck({ browser, url }) {
   const problems = [];
   try {
     const page = await context.newPage();
+    // Keep the text handed to the speech engine (the engine still gets it).
+    await page.addInitScript(() => {
+      if (!window.speechSynthesis) return;
+      const speak = speechSynthesis.speak.bind(speechSynthesis);
+      speechSynthesis.speak = (u) => {
+        window.__spokenText = u.text;
+        speak(u);
+      };
+    });
     await page.goto(url);
     const found = await page.locator('button[data-action="speak"]').count();
     if (!found) return ["no 语音阅读 switch (button[data-action=speak])"];
@@ -30,6 +40,13 @@ export async function speechCheck({ browser, url }) {
     if ((await switchState(page)).pressed !== "false") problems.push('the 语音阅读 switch does not start as off (aria-pressed="false")');
     await page.keyboard.press("Enter");
     await page.waitForTimeout(300);
+    const spoken = await page.evaluate(() => ({
+      text: (window.__spokenText ?? "").trim(),
+      title: document.querySelector("main h1")?.innerText.trim() ?? "",
+    }));
+    if (!spoken.title || !spoken.text.startsWith(spoken.title)) {
+      problems.push(`语音阅读 does not start with the title「${spoken.title}」but with「${spoken.text.slice(0, 30)}」`);
+    }
     const on = await switchState(page);
     if (on.pressed === "true" && on.speaking) {
       await page.keyboard.press("Enter");

@@ -60,6 +60,23 @@
     speakButton.setAttribute("aria-pressed", utterance ? "true" : "false");
     if (speakStatus) speakStatus.textContent = message;
   }
+  /* What 语音阅读 reads: the title, then the text, and the 文件信息 table (索引号, 主题分类, …)
+     last, so a listener hears the policy first and not a list of labels. */
+  function readingText(main) {
+    var skip = ".meta-table, .print-only, .visually-hidden, [hidden], nav";
+    var title = main.querySelector("h1");
+    var parts = [title ? title.innerText : ""];
+    (function walk(el) {
+      Array.prototype.forEach.call(el.children, function (child) {
+        if (child === title || child.matches(skip)) return;
+        if (title && child.contains(title)) walk(child);
+        else parts.push(child.innerText);
+      });
+    })(main);
+    var info = main.querySelector(".meta-table");
+    if (info) parts.push(info.innerText);
+    return parts.filter(function (p) { return p && p.trim(); }).join("\n");
+  }
   function toggleSpeech() {
     if (speaking) {
       showSpeech(null, "已停止朗读。");
@@ -67,7 +84,7 @@
       return;
     }
     var main = document.getElementById("main");
-    var text = main ? main.innerText : document.body.innerText;
+    var text = main ? readingText(main) : document.body.innerText;
     var utterance = new SpeechSynthesisUtterance(text.slice(0, 8000));
     utterance.lang = "zh-CN";
     utterance.rate = 0.9;

@@ -1,5 +1,8 @@
 //! Markdown to HTML with clause references (`[[4.3.1]]`, `[[4.3.1|文字]]`), stable anchors for
 //! Chinese headings, an anchor on every block that cites a clause, and syntax-highlighted code.
+//! Raw HTML is cleaned to an allow-list (see [`sanitize`]) unless the site opted in to keep it.
+
+pub mod sanitize;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -17,6 +20,16 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// CSS class prefix of highlighted code, so the theme's stylesheet can colour it.
 pub const HIGHLIGHT_CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+
+/// What happens to raw HTML written in Markdown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RawHtml {
+    /// Cleaned to the allow-list, each removal a warning (the default).
+    #[default]
+    Sanitise,
+    /// Published as written: the site set `raw_html: true` in `jiedu.yaml`.
+    Keep,
+}
 
 /// A clause reference as the markdown renderer needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +56,18 @@ pub struct RichText {
     pub citing_blocks: Vec<CitingBlock>,
     /// Headings (level 2 and 3) with their anchors, for a table of contents.
     pub headings: Vec<Heading>,
+    /// Every link and image written in the Markdown, with its line, so a broken one is
+    /// reported where it was written rather than on the page it ended up on.
+    #[serde(skip)]
+    pub links: Vec<SourceLink>,
+}
+
+/// A link as written in a Markdown source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceLink {
+    pub href: String,
+    pub file: std::path::PathBuf,
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +85,7 @@ pub fn render(
     first_line: usize,
     file: &Path,
     anchor_prefix: &str,
+    raw_html: RawHtml,
     resolve: &dyn Fn(&str) -> Result<ResolvedRef, Diagnostic>,
 ) -> (RichText, Diagnostics) {
     let mut diags = Diagnostics::new();
@@ -168,8 +194,29 @@ pub fn render(
                 let _ = t;
                 continue;
             }
-            // Raw HTML from content is shown as text: content never injects markup or scripts.
-            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            Event::Html(h) | Event::InlineHtml(h) => {
+                if raw_html == RawHtml::Sanitise {
+                    for r in sanitize::removals(&h) {
+                        diags.push(removed_html(&r.what, file, line_at(range.start) + r.line));
+                    }
+                    block.needs_cleaning = true;
+                }
+                Event::InlineHtml(h)
+            }
+            Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                let line = line_at(range.start);
+                if raw_html == RawHtml::Sanitise && !sanitize::is_safe_url(dest_url) {
+                    diags.push(unsafe_link(dest_url, file, line));
+                    block.needs_cleaning = true;
+                } else {
+                    out.links.push(SourceLink {
+                        href: dest_url.to_string(),
+                        file: file.to_path_buf(),
+                        line,
+                    });
+                }
+                event
+            }
             other => other,
         };
         match &event {
@@ -220,6 +267,8 @@ struct Block<'a> {
     text: String,
     /// Blocks emitted so far; numbers the anchors of citing blocks.
     count: usize,
+    /// The block holds raw HTML or an unsafe link, so its HTML goes through the sanitiser.
+    needs_cleaning: bool,
     anchor_prefix: &'a str,
 }
 
@@ -230,6 +279,7 @@ impl<'a> Block<'a> {
             targets: Vec::new(),
             text: String::new(),
             count: 0,
+            needs_cleaning: false,
             anchor_prefix,
         }
     }
@@ -242,6 +292,9 @@ impl<'a> Block<'a> {
         self.count += 1;
         let mut html_out = String::new();
         html::push_html(&mut html_out, self.events.drain(..));
+        if std::mem::take(&mut self.needs_cleaning) {
+            html_out = sanitize::clean(&html_out);
+        }
         if !self.targets.is_empty() {
             let anchor = format!("{}duan-{}", self.anchor_prefix, self.count);
             html_out = add_id(&html_out, &anchor);
@@ -261,6 +314,21 @@ impl<'a> Block<'a> {
         }
         self.text.clear();
     }
+}
+
+fn removed_html(what: &str, file: &Path, line: usize) -> Diagnostic {
+    Diagnostic::warning(format!("已删除正文中不允许的 HTML：{what}"))
+        .at(file, line)
+        .hint("正文只保留无害的 HTML 标记（表格、sup、sub、br、abbr 等）；脚本、事件属性（on…）、style、iframe 和 javascript: 等网址一律删除。请改用 Markdown 书写。")
+}
+
+fn unsafe_link(url: &str, file: &Path, line: usize) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "链接网址「{}」不安全，已删除",
+        sanitize::describe_url(url)
+    ))
+    .at(file, line)
+    .hint("链接只能是站内的相对网址，或以 http:、https:、mailto:、tel: 开头的网址。")
 }
 
 /// Adds `id="…"` to the first tag of an HTML fragment we generated ourselves.
@@ -365,7 +433,14 @@ mod tests {
     use super::*;
 
     fn md(src: &str, first_line: usize) -> (RichText, Diagnostics) {
-        render(src, first_line, Path::new("a.md"), "", &resolver)
+        render(
+            src,
+            first_line,
+            Path::new("a.md"),
+            "",
+            RawHtml::Sanitise,
+            &resolver,
+        )
     }
 
     fn resolver(id: &str) -> Result<ResolvedRef, Diagnostic> {
@@ -417,12 +492,39 @@ mod tests {
     }
 
     #[test]
-    fn raw_html_in_markdown_is_escaped() {
-        let (rt, _) = md("a < b & c <script>alert(1)</script>\n", 1);
-        assert!(
-            rt.html.contains("a &lt; b &amp; c &lt;script&gt;"),
-            "{}",
-            rt.html
+    fn raw_html_in_markdown_is_sanitised_with_a_warning_per_removal() {
+        let (rt, d) = md(
+            "a < b & c <script>alert(1)</script> H<sub>2</sub>O\n\n[点](javascript:alert(1))\n",
+            3,
         );
+        assert_eq!(
+            rt.html,
+            "<p>a &lt; b &amp; c  H<sub>2</sub>O</p>\n<p><a>点</a></p>\n"
+        );
+        let lines: Vec<_> = d.iter().map(|d| (d.line, d.message.as_str())).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (
+                    Some(3),
+                    "已删除正文中不允许的 HTML：标签 <script>（连同其中的内容）"
+                ),
+                (Some(5), "链接网址「javascript:alert(1)」不安全，已删除"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_site_that_opted_in_keeps_raw_html() {
+        let (rt, d) = render(
+            "<div class=x onclick=y>z</div>\n",
+            1,
+            Path::new("a.md"),
+            "",
+            RawHtml::Keep,
+            &resolver,
+        );
+        assert!(d.is_empty());
+        assert_eq!(rt.html, "<div class=x onclick=y>z</div>\n");
     }
 }

@@ -1,0 +1,244 @@
+//! Finds the unit notes of every node, in document order so a lead rule stated once
+//! (`排在第一位的部门为牵头部门，下同`) applies to every later note; cuts a note that ends the
+//! text off it; splits a node whose paragraphs each carry their own note into one unnumbered
+//! clause per paragraph (`¶2`, `¶3`…).
+
+use std::path::Path;
+
+use super::units::{self, LeadRule, Note};
+use super::{is_line_block, join_line, split_heading, Node, Paragraph};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub(super) fn extract_all(roots: &mut [Node], file: &Path, diags: &mut Diagnostics) {
+    let mut rule: Option<LeadRule> = None;
+    walk(roots, file, diags, &mut rule);
+}
+
+fn walk(nodes: &mut [Node], file: &Path, diags: &mut Diagnostics, rule: &mut Option<LeadRule>) {
+    for n in nodes.iter_mut() {
+        join_unclosed_notes(n, file, diags);
+        split_paragraph_clauses(n, file, diags);
+        extract(n, file, diags, rule);
+        walk(&mut n.children, file, diags, rule);
+    }
+}
+
+/// A note broken over two paragraphs (a page break in the source) is joined; one that never
+/// closes is a warning, and is read to the end of its paragraph.
+fn join_unclosed_notes(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
+    let mut i = 0;
+    while i < node.paragraphs.len() {
+        let Some(start) = units::unclosed_note_start(&node.paragraphs[i].text) else {
+            i += 1;
+            continue;
+        };
+        let next_joins = node
+            .paragraphs
+            .get(i + 1)
+            .is_some_and(|p| !is_line_block(&p.text) && units::own_line_note(&p.text).is_none());
+        if next_joins {
+            let next = node.paragraphs.remove(i + 1);
+            join_line(&mut node.paragraphs[i].text, &next.text);
+            if units::unclosed_note_start(&node.paragraphs[i].text).is_none() {
+                continue;
+            }
+        }
+        let p = &node.paragraphs[i];
+        diags.push(
+            Diagnostic::warning(format!(
+                "单位说明「{}」只有左括号，没有右括号；已把它读到段末",
+                p.text[start..].chars().take(16).collect::<String>()
+            ))
+            .at(file, p.line)
+            .hint("请在单位说明末尾补上「）」。"),
+        );
+        i += 1;
+    }
+}
+
+fn has_note(p: &Paragraph) -> bool {
+    !is_line_block(&p.text)
+        && (!units::find_notes(&p.text).is_empty() || units::own_line_note(&p.text).is_some())
+}
+
+/// A group whose paragraphs each end with their own unit note (`优化固体废物管理体制机制…
+/// （生态环境部指导，…）`) holds one task per paragraph: each paragraph after the numbered one
+/// becomes an unnumbered clause `¶k` of the group.
+fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
+    if !node.children.is_empty() || node.style.is_none() {
+        return;
+    }
+    let own_block_has_note = node
+        .paragraphs
+        .iter()
+        .filter(|p| p.line == node.line)
+        .any(has_note);
+    let later: Vec<&Paragraph> = node
+        .paragraphs
+        .iter()
+        .filter(|p| p.line != node.line && !is_line_block(&p.text))
+        .collect();
+    let later_with_notes = later.iter().filter(|p| has_note(p)).count();
+    // An own-line note (`责任单位：…`) after a clause is that clause's note, not a task.
+    let own_line = later
+        .iter()
+        .filter(|p| units::own_line_note(&p.text).is_some())
+        .count();
+    if !own_block_has_note || later_with_notes < 1 || own_line > 0 {
+        return;
+    }
+    let paragraphs = std::mem::take(&mut node.paragraphs);
+    let mut k = 1;
+    for p in paragraphs {
+        if p.line == node.line {
+            node.paragraphs.push(p);
+            continue;
+        }
+        if is_line_block(&p.text) {
+            match node.children.last_mut() {
+                Some(child) => child.paragraphs.push(p),
+                None => node.paragraphs.push(p),
+            }
+            continue;
+        }
+        k += 1;
+        let (heading, rest, heading_ends_sentence) = split_heading(&p.text);
+        node.children.push(Node {
+            id: format!("{}.p{k}", node.id),
+            label: format!("¶{k}"),
+            depth: node.depth + 1,
+            heading,
+            paragraphs: rest
+                .map(|text| Paragraph { text, line: p.line })
+                .into_iter()
+                .collect(),
+            heading_ends_sentence,
+            units: Vec::new(),
+            is_clause: true,
+            children: Vec::new(),
+            line: p.line,
+            style: None,
+            ordinal: k,
+            numbered_through: false,
+        });
+    }
+    diags.push(
+        Diagnostic::warning(format!(
+            "「{}」下的 {} 个无编号段落带有各自的单位说明，已把每段作为一个无编号条款（¶2…¶{k}）",
+            node.label,
+            k - 1
+        ))
+        .at(file, node.line)
+        .hint("如果这些段落属于同一个条款，请把单位说明合并到条款末尾。"),
+    );
+}
+
+/// Reads every note of a node's text, applies the lead rule in force, and cuts the note that
+/// ends the text (or stands on its own line) off it; notes inside the text stay where they are.
+fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Option<LeadRule>) {
+    let mut notes: Vec<(Note, String, usize)> = Vec::new();
+    let text_end = node
+        .paragraphs
+        .iter()
+        .rposition(|p| !is_line_block(&p.text))
+        .map_or(0, |i| i + 1);
+    let mut remove: Vec<usize> = Vec::new();
+    for (i, p) in node.paragraphs.iter_mut().enumerate().take(text_end) {
+        if let Some(note) = units::own_line_note(&p.text) {
+            notes.push((note, p.text.clone(), p.line));
+            remove.push(i);
+            continue;
+        }
+        let found = match units::unclosed_note_start(&p.text) {
+            // Read to the end of the paragraph (already warned about).
+            Some(start) => units::find_notes(&p.text[..start])
+                .into_iter()
+                .chain(units::parse_inner(
+                    p.text[start..]
+                        .trim_start_matches(['（', '(', '〔', '【'])
+                        .trim_end_matches(['。', '.']),
+                    start,
+                    p.text.len(),
+                ))
+                .collect(),
+            None => units::find_notes(&p.text),
+        };
+        let is_last = i + 1 == text_end;
+        let mut cut: Option<usize> = None;
+        for note in found {
+            let raw = p.text[note.start..note.end].to_string();
+            let tail = p.text[note.end..].trim_matches([' ', '。', '.', '；', ';']);
+            if is_last && tail.is_empty() {
+                cut = Some(note.start);
+            }
+            notes.push((note, raw, p.line));
+        }
+        if let Some(start) = cut {
+            let kept = p.text[..start].trim_end().to_string();
+            if kept.is_empty() && !(i == 0 && node.heading.is_empty()) {
+                remove.push(i);
+            } else {
+                p.text = kept;
+            }
+        }
+    }
+    for i in remove.into_iter().rev() {
+        node.paragraphs.remove(i);
+    }
+    if notes.is_empty() {
+        return;
+    }
+    // Text after the last note may be the enclosing level's closing words rather than this
+    // clause's: it stays here, but the editor is told.
+    if let Some(last_note_line) = notes.iter().map(|(_, _, l)| *l).max() {
+        let after: Vec<&Paragraph> = node
+            .paragraphs
+            .iter()
+            .filter(|p| p.line > last_note_line && !is_line_block(&p.text))
+            .collect();
+        if let Some(first) = after.first() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」的单位说明之后还有 {} 段文字（「{}」），已归入该条款的正文",
+                    node.label,
+                    after.len(),
+                    first.text.chars().take(12).collect::<String>()
+                ))
+                .at(file, first.line)
+                .hint("如果这段文字属于上一级或下一条，请调整它的位置或给它加上编号。"),
+            );
+        }
+    }
+    for (note, raw, line) in notes.iter_mut() {
+        if let Some(r) = &note.rule {
+            *rule = Some(r.clone());
+        }
+        if let Some(r) = rule.as_ref() {
+            note.apply_rule(r, raw);
+        }
+        if note.groups.iter().all(|g| g.names.is_empty()) && note.rejected.is_empty() {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」的单位说明「{}」中没有可识别的单位名称",
+                    node.label,
+                    raw.chars().take(20).collect::<String>()
+                ))
+                .at(file, *line)
+                .hint("请在标签后写上单位名称，如（牵头单位：市发展改革委）。"),
+            );
+        }
+        for name in &note.rejected {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」的单位说明中「{}」不像单位名称（过长或含标点），未列为单位",
+                    node.label,
+                    name.chars().take(20).collect::<String>()
+                ))
+                .at(file, *line)
+                .hint("单位之间用「、」或「，」分隔，不同角色用「；」分隔，如（牵头单位：市发展改革委；配合单位：市财政局）。"),
+            );
+        }
+    }
+    let notes: Vec<Note> = notes.into_iter().map(|(n, _, _)| n).collect();
+    node.units = units::merge(&notes);
+}

@@ -1,0 +1,503 @@
+//! The clause tree's shape, decided from the whole document: which numbering styles are
+//! levels, where each numbered paragraph nests, whether a style's numbering restarts under its
+//! parent or runs straight through (then a clause's id is its own number), and which nodes are
+//! task clauses.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use super::numbering::{self, Numbering, Style};
+use super::{split_heading, Block, ClauseTree, Node, Paragraph};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// The nesting of numbering styles in Chinese official writing (GB/T 9704 and common usage):
+/// `第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`.
+fn rank(style: Style) -> usize {
+    match style {
+        Style::Part => 0,
+        Style::Chapter => 1,
+        Style::Section => 2,
+        Style::Article => 3,
+        Style::CnComma => 4,
+        Style::CnParen => 5,
+        Style::Arabic => 6,
+        Style::ArabicParen => 7,
+    }
+}
+
+/// Levels of the styles present; `（1）` is a level only when neither `1.` nor `第一条` is
+/// used, otherwise it numbers items inside a clause's text.
+fn levels(present: &HashSet<Style>) -> HashMap<Style, usize> {
+    let mut styles: Vec<Style> = present.iter().copied().collect();
+    if present.contains(&Style::Arabic) || present.contains(&Style::Article) {
+        styles.retain(|s| *s != Style::ArabicParen);
+    }
+    styles.sort_by_key(|s| rank(*s));
+    styles
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (s, i))
+        .collect()
+}
+
+/// `11.121人才梯队项目`: a number followed by digits is a clause start only where it continues
+/// the sequence of its style.
+fn detect_in_sequence(text: &str, last: &HashMap<Style, u32>) -> Option<(Numbering, bool)> {
+    if let Some(n) = numbering::detect(text) {
+        return Some((n, false));
+    }
+    let n = numbering::detect_followed_by_digits(text)?;
+    let expected = last.get(&n.style).copied().unwrap_or(0) + 1;
+    (n.ordinal == expected && expected > 1).then_some((n, true))
+}
+
+/// A heading line's text, not a sentence that happens to be marked as one.
+fn is_heading_text(text: &str) -> bool {
+    const MAX_CHARS: usize = 30;
+    text.chars().count() <= MAX_CHARS && !text.contains(['。', '；', '！', '？'])
+}
+
+/// A short line without punctuation (`附则`) right before numbering that starts again at 1:
+/// an unnumbered heading at the top level, not the text of the item before it.
+fn is_unnumbered_heading(text: &str, next: Option<&Numbering>) -> bool {
+    const MAX_CHARS: usize = 12;
+    let n = text.chars().count();
+    (2..=MAX_CHARS).contains(&n)
+        && !text
+            .chars()
+            .any(|c| "。，、；：！？（）()〔〕《》“”\"',.;:!?".contains(c) || c.is_ascii_digit())
+        && next.is_some_and(|n| n.ordinal == 1)
+}
+
+/// The styles of the editor's `levels:` list, top first; a sample that is no numbering is a
+/// warning and left out.
+pub(super) fn override_levels(
+    written: &[String],
+    file: &Path,
+    line: usize,
+    diags: &mut Diagnostics,
+) -> Vec<Style> {
+    let mut out = Vec::new();
+    for w in written {
+        match numbering::detect(&format!("{}正文", w.trim())) {
+            Some(n) if !out.contains(&n.style) => out.push(n.style),
+            _ => diags.push(
+                Diagnostic::warning(format!("层级 levels 中的「{w}」不是可识别的编号，已忽略"))
+                    .at(file, line)
+                    .hint("每一项写一个编号样例，从最高层级写起，如 levels: [\"一、\", \"（一）\", \"1.\"]。"),
+            ),
+        }
+    }
+    out
+}
+
+pub(super) fn build_tree(
+    blocks: &[Block],
+    given: Option<&[Style]>,
+    file: &Path,
+    diags: &mut Diagnostics,
+) -> ClauseTree {
+    let mut last: HashMap<Style, u32> = HashMap::new();
+    let mut detected: Vec<Option<Numbering>> = Vec::new();
+    for b in blocks {
+        let found = detect_in_sequence(&b.text, &last);
+        if let Some((n, loose)) = &found {
+            last.insert(n.style, n.ordinal);
+            if *loose {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "「{}」后紧跟数字，因它接续上一条的编号，已作为第 {} 条的开头",
+                        b.text.chars().take(12).collect::<String>(),
+                        n.ordinal
+                    ))
+                    .at(file, b.line)
+                    .hint("如果这不是条款编号，请改写这一段的开头。"),
+                );
+            }
+        }
+        detected.push(found.map(|(n, _)| n));
+    }
+    let present: HashSet<Style> = detected.iter().flatten().map(|n| n.style).collect();
+    // Level 0 is kept for headings without numbering (a Word heading style, `## 附则`).
+    let level_of: HashMap<Style, usize> = match given {
+        Some(styles) => styles
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i + 1))
+            .collect(),
+        None => levels(&present)
+            .into_iter()
+            .map(|(s, l)| (s, l + 1))
+            .collect(),
+    };
+    // Headings without numbering that recur after the first numbered item are a level of the
+    // document; before it, a lone one is the title or issuer (a raw text's `#` lines).
+    let first_numbered = detected
+        .iter()
+        .position(Option::is_some)
+        .unwrap_or(blocks.len());
+    let recurring: HashSet<usize> = blocks
+        .iter()
+        .zip(&detected)
+        .skip(first_numbered)
+        .filter(|(b, n)| b.hashes > 0 && n.is_none() && is_heading_text(&b.text))
+        .map(|(b, _)| b.hashes)
+        .collect();
+    // The level of numbered Markdown headings by their number of `#`.
+    let mut level_of_hashes: HashMap<usize, usize> = HashMap::new();
+    for (b, n) in blocks.iter().zip(&detected) {
+        if let Some(l) = n.as_ref().and_then(|n| level_of.get(&n.style)) {
+            if b.hashes > 0 {
+                level_of_hashes.entry(b.hashes).or_insert(*l);
+            }
+        }
+    }
+
+    let mut tree = ClauseTree::default();
+    let mut stack: Vec<(usize, Node)> = Vec::new();
+    let mut unnumbered = 0;
+    for (i, block) in blocks.iter().enumerate() {
+        let num = detected[i].clone();
+        let level = num.as_ref().and_then(|n| level_of.get(&n.style).copied());
+        if let (Some(num), Some(level)) = (num, level) {
+            close_to(&mut stack, level, &mut tree.roots);
+            let text = block.text[num.len..].trim();
+            let mut node = new_node(
+                num.style.label(&num.written, num.ordinal),
+                text,
+                block.line,
+                stack.len(),
+            );
+            node.style = Some(num.style);
+            node.ordinal = num.ordinal;
+            stack.push((level, node));
+            continue;
+        }
+        let structural_heading = block.hashes > 0
+            && detected[i].is_none()
+            && is_heading_text(&block.text)
+            && (!stack.is_empty() || recurring.contains(&block.hashes));
+        if structural_heading {
+            let level = level_of_hashes.get(&block.hashes).copied().unwrap_or(0);
+            let place = if level == 0 {
+                "最高一级"
+            } else {
+                "与同级编号标题并列"
+            };
+            unnumbered += 1;
+            open_unnumbered(&mut stack, &mut tree.roots, level, block, unnumbered);
+            diags.push(
+                Diagnostic::warning(format!(
+                    "标题「{}」没有编号，已作为{place}的无编号标题",
+                    block.text
+                ))
+                .at(file, block.line)
+                .hint("如果它不是一级标题，请去掉行首的 #，或在前置元数据中用 levels 指明层级。"),
+            );
+            continue;
+        }
+        let next = detected.get(i + 1).and_then(Option::as_ref);
+        let next_level = next.and_then(|n| level_of.get(&n.style).copied());
+        // The numbering after the line would start again under an item that already has its
+        // text or items: the line closes that item rather than opening its first items.
+        let nests_deeper = match (stack.first(), next_level) {
+            (Some((top, _)), Some(nl)) if nl > *top => stack
+                .iter()
+                .rev()
+                .find(|(l, _)| *l < nl)
+                .is_some_and(|(_, n)| !n.paragraphs.is_empty() || !n.children.is_empty()),
+            _ => false,
+        };
+        if !stack.is_empty() && nests_deeper && is_unnumbered_heading(&block.text, next) {
+            let top = stack.first().map_or(0, |(l, _)| *l);
+            unnumbered += 1;
+            open_unnumbered(&mut stack, &mut tree.roots, top, block, unnumbered);
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」没有编号，其后的编号从头开始，已把它作为与上一条并列的无编号标题",
+                    block.text
+                ))
+                .at(file, block.line)
+                .hint("如果它属于上一条，请在这一行前加编号或把它并入上一段。"),
+            );
+            continue;
+        }
+        let para = Paragraph {
+            text: block.text.clone(),
+            line: block.line,
+        };
+        match stack.last_mut() {
+            Some((_, node)) => node.paragraphs.push(para),
+            None => tree.preamble.push(para),
+        }
+    }
+    close_to(&mut stack, 0, &mut tree.roots);
+    tree
+}
+
+/// Opens an unnumbered heading (`附则`, a Word heading without number) at `level`.
+fn open_unnumbered(
+    stack: &mut Vec<(usize, Node)>,
+    roots: &mut Vec<Node>,
+    level: usize,
+    block: &Block,
+    ordinal: u32,
+) {
+    close_to(stack, level, roots);
+    let mut node = new_node(String::new(), &block.text, block.line, stack.len());
+    node.heading = block.text.clone();
+    node.paragraphs.clear();
+    node.ordinal = ordinal;
+    stack.push((level, node));
+}
+
+fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
+    let (heading, rest, heading_ends_sentence) = split_heading(text);
+    let mut node = Node {
+        id: String::new(),
+        label,
+        depth,
+        heading,
+        paragraphs: Vec::new(),
+        heading_ends_sentence,
+        units: Vec::new(),
+        is_clause: false,
+        children: Vec::new(),
+        line,
+        style: None,
+        ordinal: 0,
+        numbered_through: false,
+    };
+    if let Some(rest) = rest {
+        node.paragraphs.push(Paragraph { text: rest, line });
+    }
+    node
+}
+
+fn close_to(stack: &mut Vec<(usize, Node)>, level: usize, roots: &mut Vec<Node>) {
+    while stack.last().is_some_and(|(l, _)| *l >= level) {
+        let Some((_, node)) = stack.pop() else { break };
+        match stack.last_mut() {
+            Some((_, parent)) => parent.children.push(node),
+            None => roots.push(node),
+        }
+    }
+}
+
+/// Every node of `style` with the index of its parent, in document order.
+fn of_style(
+    nodes: &[Node],
+    style: Style,
+    parent: usize,
+    next: &mut usize,
+    out: &mut Vec<(usize, u32)>,
+) {
+    for n in nodes {
+        *next += 1;
+        let me = *next;
+        if n.style == Some(style) {
+            out.push((parent, n.ordinal));
+        }
+        of_style(&n.children, style, me, next, out);
+    }
+}
+
+/// A style whose numbering carries on across parents (`1.`–`45.` through every part) rather
+/// than starting again at 1 under each.
+fn runs_straight_through(roots: &[Node], style: Style) -> bool {
+    let mut seq = Vec::new();
+    of_style(roots, style, 0, &mut 0, &mut seq);
+    let mut carried = 0;
+    for w in seq.windows(2) {
+        let ((pa, a), (pb, b)) = (w[0], w[1]);
+        if pa != pb {
+            if b == a + 1 {
+                carried += 1;
+            } else {
+                return false;
+            }
+        }
+    }
+    carried > 0
+}
+
+fn ids(
+    nodes: &mut [Node],
+    parent: Option<&str>,
+    bare: &HashSet<Style>,
+    straight: &[Style],
+    unnumbered: &mut u32,
+) {
+    for n in nodes.iter_mut() {
+        n.numbered_through = n.style.is_some_and(|s| straight.contains(&s));
+        n.id = match (n.style, parent) {
+            (None, _) => {
+                *unnumbered += 1;
+                format!("s{unnumbered}")
+            }
+            (Some(s), _) if bare.contains(&s) => n.ordinal.to_string(),
+            (Some(_), Some(p)) => format!("{p}.{}", n.ordinal),
+            (Some(_), None) => n.ordinal.to_string(),
+        };
+        let id = n.id.clone();
+        ids(&mut n.children, Some(&id), bare, straight, unnumbered);
+    }
+}
+
+fn all_ids<'a>(nodes: &'a [Node], out: &mut Vec<&'a str>) {
+    for n in nodes {
+        out.push(&n.id);
+        all_ids(&n.children, out);
+    }
+}
+
+fn has_duplicate_ids(nodes: &[Node]) -> bool {
+    let mut v = Vec::new();
+    all_ids(nodes, &mut v);
+    let set: HashSet<&str> = v.iter().copied().collect();
+    set.len() != v.len()
+}
+
+/// Ids from the written ordinals (`4.1.1`), or a clause's own number where its style runs
+/// straight through and the number alone is unique (otherwise the ordinals' path stays); sequence gaps and restarts are warnings.
+pub(super) fn assign_ids(roots: &mut [Node], file: &Path, diags: &mut Diagnostics) {
+    let mut styles: Vec<Style> = Vec::new();
+    collect_styles(roots, &mut styles);
+    let straight: Vec<Style> = styles
+        .iter()
+        .copied()
+        .filter(|s| runs_straight_through(roots, *s))
+        .collect();
+    // A clause number is the id a reader quotes, where it is unique (not also a part's id).
+    let mut bare: HashSet<Style> = HashSet::new();
+    for s in straight.iter().rev() {
+        bare.insert(*s);
+        ids(roots, None, &bare, &straight, &mut 0);
+        if has_duplicate_ids(roots) {
+            bare.remove(s);
+        }
+    }
+    ids(roots, None, &bare, &straight, &mut 0);
+    for s in &styles {
+        if straight.contains(s) {
+            check_straight(roots, *s, file, diags);
+        }
+    }
+    check_siblings(roots, &straight, file, diags);
+}
+
+fn collect_styles(nodes: &[Node], out: &mut Vec<Style>) {
+    for n in nodes {
+        if let Some(s) = n.style {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        collect_styles(&n.children, out);
+    }
+}
+
+fn nodes_of_style<'a>(nodes: &'a [Node], style: Style, out: &mut Vec<&'a Node>) {
+    for n in nodes {
+        if n.style == Some(style) {
+            out.push(n);
+        }
+        nodes_of_style(&n.children, style, out);
+    }
+}
+
+/// The warning for a number that does not follow the one before it.
+fn gap(prev: &Node, n: &Node, file: &Path) -> Diagnostic {
+    Diagnostic::warning(format!(
+        "编号不连续：「{}」之后是「{}」",
+        prev.label, n.label
+    ))
+    .at(file, n.line)
+    .hint("请核对原文是否漏了条目或编号有误。")
+}
+
+fn check_straight(roots: &[Node], style: Style, file: &Path, diags: &mut Diagnostics) {
+    let mut seq = Vec::new();
+    nodes_of_style(roots, style, &mut seq);
+    if let Some(first) = seq.first() {
+        if first.ordinal != 1 {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "贯穿全文的编号从「{}」开始，不是从 1 开始",
+                    first.label
+                ))
+                .at(file, first.line)
+                .hint("请核对原文是否漏了条目。"),
+            );
+        }
+    }
+    for w in seq.windows(2) {
+        if w[1].ordinal != w[0].ordinal + 1 {
+            diags.push(gap(w[0], w[1], file));
+        }
+    }
+}
+
+fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut Diagnostics) {
+    let mut prev_of_style: HashMap<Style, &Node> = HashMap::new();
+    for n in nodes {
+        check_siblings(&n.children, straight, file, diags);
+        let Some(style) = n.style else { continue };
+        if straight.contains(&style) {
+            continue;
+        }
+        if let Some(twin) = nodes
+            .iter()
+            .take_while(|m| !std::ptr::eq(*m, n))
+            .find(|m| m.style == Some(style) && m.ordinal == n.ordinal)
+        {
+            diags.push(
+                Diagnostic::error(format!(
+                    "编号「{}」重复，条款编号 {} 已在第 {} 行使用",
+                    n.label, twin.id, twin.line
+                ))
+                .at(file, n.line)
+                .hint("同一层级下的编号不能重复；请检查是否漏改了序号。"),
+            );
+        } else if let Some(prev) = prev_of_style.get(&style) {
+            if n.ordinal != prev.ordinal + 1 {
+                diags.push(gap(prev, n, file));
+            }
+        } else if n.ordinal != 1 {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "本层级的第一个编号是「{}」，不是从 1 开始",
+                    n.label
+                ))
+                .at(file, n.line)
+                .hint("请核对原文是否漏了条目。"),
+            );
+        }
+        prev_of_style.insert(style, n);
+    }
+}
+
+/// Task clauses: every node of the deepest numbering level (the last of the editor's levels),
+/// and every other leaf that carries a unit note (an article without items, `第一条 … （责任单位：…）`).
+pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
+    let mut styles = Vec::new();
+    collect_styles(roots, &mut styles);
+    let deepest = match given {
+        Some(g) => g.last().copied(),
+        None => styles.iter().copied().max_by_key(|s| rank(*s)),
+    };
+    fn go(nodes: &mut [Node], deepest: Option<Style>) {
+        for n in nodes.iter_mut() {
+            let leaf = n
+                .children
+                .iter()
+                .all(|c| c.style.is_none() && !c.label.is_empty());
+            let paragraph_clause = n.style.is_none() && !n.label.is_empty();
+            n.is_clause = n.style.is_some()
+                && (n.style == deepest || (leaf && !n.units.is_empty()))
+                || paragraph_clause;
+            go(&mut n.children, deepest);
+        }
+    }
+    go(roots, deepest);
+}

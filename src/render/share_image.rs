@@ -1,0 +1,572 @@
+//! Images for sharing: the 一图读懂 panels as one long image a citizen can save and forward
+//! (`<bundle>/infographic/long.svg`, and `.png` when a CJK font is installed), a share card per
+//! policy bundle (`<bundle>/share.svg|png`) and one for the site (`static/share.svg|png`), used
+//! as `og:image`. Images are made per bundle, not per page, so the build cost grows with the
+//! number of policies only. The SVG keeps its text as real text (with the whole text again in
+//! `<desc>`), so it stays searchable and readable by assistive technology; the page's HTML panels
+//! remain the accessible version.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
+
+use super::OutFile;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::escape;
+use crate::model::{urls, Interpretation, Kind, Policy, Site};
+
+/// Fonts the SVG asks for, best first; the last resort is the viewer's own sans-serif.
+const FONT_STACK: &str = "'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', \
+                          'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
+const BRAND: &str = "#0b4a8b";
+const ACCENT: &str = "#b3261e";
+const INK: &str = "#1b1b1b";
+const MUTED: &str = "#4a4a4a";
+const SOFT: &str = "#f3f6fa";
+const LINE: &str = "#c9ced6";
+
+/// Width of the long image: the usual width of a 一图读懂 made for phones.
+const LONG_WIDTH: f32 = 750.0;
+const PAD: f32 = 40.0;
+/// Share cards use the size most platforms crop to (1.91:1).
+const CARD_W: f32 = 1200.0;
+const CARD_H: f32 = 630.0;
+
+/// Where a bundle's long image lives (without extension).
+fn long_stem(slug: &str) -> String {
+    format!("{}long", urls::interpretation(slug, Kind::Infographic))
+}
+
+fn bundle_card_stem(slug: &str) -> String {
+    format!("{slug}/share")
+}
+
+const SITE_CARD_STEM: &str = "static/share";
+
+/// The extension images are linked with: PNG when it can be drawn, otherwise SVG.
+fn ext() -> &'static str {
+    if drawer().is_some() {
+        "png"
+    } else {
+        "svg"
+    }
+}
+
+/// The long image's URL path (with the site prefix) for the 保存长图 link.
+pub fn long_image_href(u: &crate::model::urls::Urls, slug: &str) -> String {
+    u.href(&format!("{}.{}", long_stem(slug), ext()))
+}
+
+/// `og:image` of the page at `rel` (relative URL path): the long image on a 一图读懂 page, the
+/// bundle's card on the bundle's other pages, the site card elsewhere. Absolute, from base_url.
+/// Reads the bundle's policy, and on its 一图读懂 page that interpretation.
+pub fn og_image(cx: &super::cx::Cx, rel: &str) -> (String, String) {
+    let base = cx.config().base();
+    let rel = rel.trim_start_matches('/');
+    let first = rel.split('/').next().unwrap_or("");
+    let at = cx.policy_index(first);
+    let policy = at.map(|pi| cx.policy(pi));
+    let long = at.zip(policy).and_then(|(pi, p)| {
+        if rel != urls::interpretation(&p.slug, Kind::Infographic) {
+            return None;
+        }
+        let ii = cx
+            .interpretations(pi)
+            .iter()
+            .position(|i| i.kind == Kind::Infographic)?;
+        Some(cx.interpretation(pi, ii)).filter(|i| !i.panels.is_empty())
+    });
+    let (stem, alt) = match (policy, long) {
+        (Some(p), Some(i)) => (long_stem(&p.slug), format!("一图读懂长图：{}", i.title)),
+        (Some(p), None) => (
+            bundle_card_stem(&p.slug),
+            format!("分享卡片：《{}》", p.meta.title),
+        ),
+        (None, _) => (
+            SITE_CARD_STEM.to_string(),
+            format!("分享卡片：{}", cx.config().name),
+        ),
+    };
+    (format!("{base}{stem}.{}", ext()), alt)
+}
+
+fn infographic(p: &Policy) -> Option<&Interpretation> {
+    p.interpretations
+        .iter()
+        .find(|i| i.kind == Kind::Infographic && !i.panels.is_empty())
+}
+
+/// The previous build's output: a PNG whose SVG there is byte for byte the new one is copied
+/// instead of drawn again (drawing is most of a large site's image cost). Set per build.
+static PREVIOUS_OUTPUT: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// Whether drawn PNGs are kept in memory for the next render (`jiedu serve` only; a build
+/// renders once and would only hold them).
+static KEEP_DRAWN: AtomicBool = AtomicBool::new(false);
+
+/// Lets the next [`files`] reuse PNGs from the output directory a build is about to replace.
+pub fn reuse_previous_output(dir: &Path) {
+    if let Ok(mut previous) = PREVIOUS_OUTPUT.lock() {
+        *previous = Some(dir.to_path_buf());
+    }
+}
+
+/// Whether PNGs are drawn at all: `jiedu check` writes nothing, so it only lays out the SVGs.
+static DRAW_PNG: AtomicBool = AtomicBool::new(true);
+
+/// Makes every later render produce SVG only (called by `jiedu check`).
+pub fn svg_only() {
+    DRAW_PNG.store(false, Ordering::Relaxed);
+}
+
+fn drawer() -> Option<&'static Renderer> {
+    DRAW_PNG.load(Ordering::Relaxed).then(renderer).flatten()
+}
+
+/// Keeps drawn PNGs in memory across renders (called by `jiedu serve`).
+pub fn keep_drawn_images() {
+    KEEP_DRAWN.store(true, Ordering::Relaxed);
+}
+
+/// The previous output's PNG for `stem` when its SVG there equals `svg`.
+fn previous_png(previous: Option<&Path>, stem: &str, svg: &str) -> Option<PathBuf> {
+    let dir = previous?;
+    let png = dir.join(format!("{stem}.png"));
+    let same = std::fs::read(dir.join(format!("{stem}.svg"))).ok()? == svg.as_bytes();
+    (same && png.is_file()).then_some(png)
+}
+
+/// Every share image of the site, each as SVG and, with a CJK font, PNG.
+pub fn files(site: &Site) -> Vec<(String, OutFile, String)> {
+    let mut svgs: Vec<(String, String)> = vec![(SITE_CARD_STEM.to_string(), site_card(site))];
+    for p in &site.policies {
+        svgs.push((bundle_card_stem(&p.slug), bundle_card(site, p)));
+        if let Some(i) = infographic(p) {
+            svgs.push((long_stem(&p.slug), long_image(site, p, i)));
+        }
+    }
+    let draw = drawer();
+    let previous = PREVIOUS_OUTPUT.lock().ok().and_then(|mut p| p.take());
+    svgs.into_par_iter()
+        .flat_map_iter(|(stem, svg)| {
+            let png = draw.and_then(|r| match previous_png(previous.as_deref(), &stem, &svg) {
+                Some(path) => Some(OutFile::Copy(path)),
+                None => r.png(&svg).map(OutFile::Bytes),
+            });
+            let mut out = vec![(
+                format!("{stem}.svg"),
+                OutFile::Bytes(svg.into_bytes()),
+                "jiedu".to_string(),
+            )];
+            if let Some(png) = png {
+                out.push((format!("{stem}.png"), png, "jiedu".to_string()));
+            }
+            out
+        })
+        .collect()
+}
+
+/// Width of a character in em: CJK and full-width forms are square, Latin letters and digits
+/// about half as wide.
+fn char_em(c: char) -> f32 {
+    if c.is_ascii() {
+        if c.is_ascii_uppercase() || c.is_ascii_digit() {
+            0.62
+        } else {
+            0.52
+        }
+    } else {
+        1.0
+    }
+}
+
+/// Punctuation a Chinese line may not start with; it hangs at the end of the previous line.
+fn no_line_start(c: char) -> bool {
+    "，。、；：！？）》」』】〕,.;:!?)".contains(c)
+}
+
+/// Breaks `text` into lines of at most `max_em` (a line may overhang by one closing mark).
+fn wrap(text: &str, max_em: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut width = 0.0;
+    let mut last_space = false;
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c == ' ' && (last_space || line.is_empty()) {
+            continue;
+        }
+        last_space = c == ' ';
+        let w = char_em(c);
+        if width + w > max_em && !line.is_empty() && !no_line_start(c) {
+            lines.push(line.trim_end().to_string());
+            line = String::new();
+            width = 0.0;
+            if c == ' ' {
+                continue;
+            }
+        }
+        line.push(c);
+        width += w;
+    }
+    if !line.trim().is_empty() {
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// Lines cut to `max_lines`, the last one ending in … when text was left out.
+fn clamp(mut lines: Vec<String>, max_lines: usize) -> Vec<String> {
+    if lines.len() > max_lines {
+        lines.truncate(max_lines);
+        if let Some(last) = lines.last_mut() {
+            last.pop();
+            last.push('…');
+        }
+    }
+    lines
+}
+
+/// An SVG drawn top to bottom: each block advances `y`.
+struct Canvas {
+    body: String,
+    y: f32,
+}
+
+impl Canvas {
+    /// Writes `lines` as one `<text>` of `<tspan>` lines, starting with the first baseline one
+    /// line height below the current `y`.
+    fn lines(&mut self, x: f32, lines: &[String], size: f32, leading: f32, style: &str) {
+        if lines.is_empty() {
+            return;
+        }
+        let step = size * leading;
+        let _ = write!(
+            self.body,
+            r#"<text x="{x}" y="{:.1}" font-size="{size}" {style}>"#,
+            self.y + size
+        );
+        for (n, l) in lines.iter().enumerate() {
+            let dy = if n == 0 { 0.0 } else { step };
+            let _ = write!(
+                self.body,
+                r#"<tspan x="{x}" dy="{dy:.1}">{}</tspan>"#,
+                escape(l)
+            );
+        }
+        self.body.push_str("</text>");
+        self.y += size + step * (lines.len() - 1) as f32 + (step - size);
+    }
+}
+
+fn svg_document(width: f32, height: f32, title: &str, desc: &str, body: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height:.0}" viewBox="0 0 {width} {height:.0}" role="img" aria-labelledby="title desc" xml:lang="zh-CN" font-family="{FONT_STACK}">
+<title id="title">{}</title>
+<desc id="desc">{}</desc>
+{body}
+</svg>
+"#,
+        escape(title),
+        escape(desc)
+    )
+}
+
+/// The 一图读懂 as one long image: a title band, one card per panel (heading, figure, text,
+/// the clauses it rests on) and a footer with the site and the page's address.
+fn long_image(site: &Site, p: &Policy, i: &Interpretation) -> String {
+    let inner = LONG_WIDTH - 2.0 * PAD;
+    let card_pad = 28.0;
+    let text_em = |size: f32| (inner - 2.0 * card_pad) / size;
+    let mut c = Canvas {
+        body: String::new(),
+        y: PAD,
+    };
+    let mut desc = vec![i.title.clone()];
+
+    // Title band; its height is known once its text is laid out, so the rect goes first and
+    // its height is patched in.
+    c.body.push_str(&format!(
+        r#"<rect width="{LONG_WIDTH}" height="@BAND@" fill="{BRAND}"/>"#
+    ));
+    c.lines(
+        PAD,
+        std::slice::from_ref(&site.config.name),
+        22.0,
+        1.6,
+        r##"fill="#ffffff""##,
+    );
+    c.y += 8.0;
+    c.lines(
+        PAD,
+        &wrap(&i.title, inner / 38.0),
+        38.0,
+        1.35,
+        r##"fill="#ffffff" font-weight="700""##,
+    );
+    c.y += 8.0;
+    let mut origin = format!("政策原文：《{}》", p.meta.title);
+    if let Some(n) = &p.meta.doc_number {
+        let _ = write!(origin, "（{n}）");
+    }
+    desc.push(origin.clone());
+    c.lines(
+        PAD,
+        &wrap(&origin, inner / 22.0),
+        22.0,
+        1.5,
+        r##"fill="#ffffff""##,
+    );
+    c.y += PAD;
+    c.body = c.body.replace("@BAND@", &format!("{:.0}", c.y));
+
+    for panel in &i.panels {
+        c.y += 28.0;
+        let top = c.y;
+        let mut card = Canvas {
+            body: String::new(),
+            y: top + card_pad,
+        };
+        let x = PAD + card_pad;
+        card.lines(
+            x,
+            &wrap(&panel.heading, text_em(30.0)),
+            30.0,
+            1.4,
+            &format!(r#"fill="{INK}" font-weight="700""#),
+        );
+        let mut text = panel.heading.clone();
+        if let Some(figure) = &panel.figure {
+            card.y += 10.0;
+            let unit = panel.unit.as_deref().unwrap_or("");
+            let _ = write!(
+                card.body,
+                r#"<text x="{x}" y="{:.1}" fill="{ACCENT}"><tspan font-size="64" font-weight="700">{}</tspan><tspan font-size="28" dx="6">{}</tspan></text>"#,
+                card.y + 64.0,
+                escape(figure),
+                escape(unit)
+            );
+            card.y += 64.0 * 1.25;
+            let _ = write!(text, "：{figure}{unit}");
+        }
+        card.y += 10.0;
+        card.lines(
+            x,
+            &wrap(&panel.text, text_em(24.0)),
+            24.0,
+            1.7,
+            &format!(r#"fill="{INK}""#),
+        );
+        let _ = write!(text, "。{}", panel.text);
+        if !panel.cites.is_empty() {
+            let cites: Vec<String> = panel
+                .cites
+                .iter()
+                .map(|l| format!("{} {}", l.label, l.heading))
+                .collect();
+            let line = format!("依据：{}", cites.join("；"));
+            card.y += 6.0;
+            card.lines(
+                x,
+                &wrap(&line, text_em(20.0)),
+                20.0,
+                1.6,
+                &format!(r#"fill="{MUTED}""#),
+            );
+            let _ = write!(text, "（{line}）");
+        }
+        desc.push(text);
+        let height = card.y + card_pad - top;
+        let _ = write!(
+            c.body,
+            r##"<rect x="{PAD}" y="{top:.1}" width="{inner}" height="{height:.1}" fill="#ffffff" stroke="{LINE}"/><rect x="{PAD}" y="{top:.1}" width="{inner}" height="6" fill="{ACCENT}"/>"##
+        );
+        c.body.push_str(&card.body);
+        c.y = top + height;
+    }
+
+    c.y += 32.0;
+    let page = format!(
+        "{}{}",
+        site.config.base(),
+        urls::interpretation(&p.slug, Kind::Infographic)
+    );
+    let footer = format!("来源：{}　文字版：{page}", site.config.name);
+    c.lines(
+        PAD,
+        &wrap(&footer, inner / 20.0),
+        20.0,
+        1.6,
+        &format!(r#"fill="{MUTED}""#),
+    );
+    desc.push(footer);
+    let height = c.y + PAD;
+    let body = format!(
+        r#"<rect width="{LONG_WIDTH}" height="{height:.0}" fill="{SOFT}"/>{}"#,
+        c.body
+    );
+    svg_document(LONG_WIDTH, height, &i.title, &desc.join("\n"), &body)
+}
+
+/// A 1200×630 card: the site's name, a title of up to three lines and one line below it.
+fn card(site_name: &str, title: &str, below: &str, alt: &str) -> String {
+    let mut c = Canvas {
+        body: format!(
+            r#"<rect width="{CARD_W}" height="{CARD_H}" fill="{BRAND}"/><rect y="{}" width="{CARD_W}" height="12" fill="{ACCENT}"/>"#,
+            CARD_H - 12.0
+        ),
+        y: 70.0,
+    };
+    let x = 80.0;
+    let inner = CARD_W - 2.0 * x;
+    c.lines(
+        x,
+        &[site_name.to_string()],
+        40.0,
+        1.5,
+        r##"fill="#ffffff""##,
+    );
+    c.y += 40.0;
+    c.lines(
+        x,
+        &clamp(wrap(title, inner / 60.0), 3),
+        60.0,
+        1.4,
+        r##"fill="#ffffff" font-weight="700""##,
+    );
+    c.y += 24.0;
+    c.lines(
+        x,
+        &clamp(wrap(below, inner / 32.0), 2),
+        32.0,
+        1.5,
+        r##"fill="#ffffff""##,
+    );
+    svg_document(CARD_W, CARD_H, alt, &format!("{title}\n{below}"), &c.body)
+}
+
+fn bundle_card(site: &Site, p: &Policy) -> String {
+    let mut below = p.meta.issuer.clone();
+    if let Some(n) = &p.meta.doc_number {
+        let _ = write!(below, "　{n}");
+    }
+    let _ = write!(below, "　政策原文与解读");
+    card(
+        &site.config.name,
+        &format!("《{}》", p.meta.title),
+        &below,
+        &format!("《{}》", p.meta.title),
+    )
+}
+
+fn site_card(site: &Site) -> String {
+    let c = &site.config;
+    let below = c
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("主办单位：{}", c.publisher));
+    card(&c.publisher, &c.name, &below, &c.name)
+}
+
+/// Draws SVG to PNG with the system's fonts; `None` when no CJK font is installed (the PNG
+/// would show boxes), which is said once per process.
+struct Renderer {
+    options: resvg::usvg::Options<'static>,
+    /// PNGs already drawn, by SVG hash, when [`keep_drawn_images`] asked for it: `jiedu serve`
+    /// regenerates the site files on every edit.
+    drawn: Mutex<HashMap<u64, Vec<u8>>>,
+}
+
+fn renderer() -> Option<&'static Renderer> {
+    static RENDERER: OnceLock<Option<Renderer>> = OnceLock::new();
+    RENDERER
+        .get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            db.load_system_fonts();
+            let Some(family) = cjk_family(&db) else {
+                let warning = Diagnostic::warning(
+                    "本机没有找到中文字体：一图读懂长图和分享卡片只生成 SVG，不生成 PNG",
+                )
+                .hint("安装中文字体（如 fonts-noto-cjk 或 fonts-wqy-microhei）后重新生成，即可得到 PNG 图片。");
+                eprintln!("{}", Diagnostics::from(warning));
+                return None;
+            };
+            db.set_sans_serif_family(family.clone());
+            let options = resvg::usvg::Options {
+                font_family: family,
+                languages: vec!["zh-CN".to_string()],
+                fontdb: Arc::new(db),
+                ..Default::default()
+            };
+            Some(Renderer {
+                options,
+                drawn: Mutex::new(HashMap::new()),
+            })
+        })
+        .as_ref()
+}
+
+/// The first (by name, so the choice is stable) family that has a Chinese name: CJK fonts
+/// carry one, Latin fonts do not.
+fn cjk_family(db: &resvg::usvg::fontdb::Database) -> Option<String> {
+    let mut found: Vec<String> = db
+        .faces()
+        .filter(|f| {
+            f.families
+                .iter()
+                .any(|(name, _)| name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        })
+        .filter_map(|f| f.families.first().map(|(name, _)| name.clone()))
+        .filter(|name| !name.contains("Mono"))
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+impl Renderer {
+    fn png(&self, svg: &str) -> Option<Vec<u8>> {
+        let keep = KEEP_DRAWN.load(Ordering::Relaxed);
+        let key = xxhash_rust::xxh3::xxh3_64(svg.as_bytes());
+        if keep {
+            if let Some(png) = self.drawn.lock().ok()?.get(&key) {
+                return Some(png.clone());
+            }
+        }
+        let tree = resvg::usvg::Tree::from_str(svg, &self.options).ok()?;
+        let size = tree.size().to_int_size();
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())?;
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::default(),
+            &mut pixmap.as_mut(),
+        );
+        let png = pixmap.encode_png().ok()?;
+        if keep {
+            self.drawn.lock().ok()?.insert(key, png.clone());
+        }
+        Some(png)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_by_width_and_hangs_closing_marks() {
+        assert_eq!(wrap("一二三四五六", 4.0), vec!["一二三四", "五六"]);
+        assert_eq!(wrap("一二三四，五六", 4.0), vec!["一二三四，", "五六"]);
+        assert_eq!(wrap("ab cd", 1.2), vec!["ab", "cd"]);
+        assert!(wrap("   ", 4.0).is_empty());
+    }
+
+    #[test]
+    fn clamp_marks_cut_text() {
+        let lines = clamp(wrap("一二三四五六七八九", 3.0), 2);
+        assert_eq!(lines, vec!["一二三", "四五…"]);
+    }
+}

@@ -1,0 +1,132 @@
+//! Starting a site alone, through the real binary: `jiedu new` → `jiedu import` → `jiedu build`
+//! from an empty folder, `jiedu new` refusing a folder with files in it, and `jiedu import`
+//! asking for `--root` instead of writing into the example's content/.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{repo, stderr};
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run jiedu")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+fn seed() -> String {
+    repo()
+        .join("seeds/001_ac1ff4ea6668311b.txt")
+        .to_string_lossy()
+        .to_string()
+}
+
+#[test]
+fn new_then_import_then_build_from_an_empty_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let work = tmp.path();
+
+    let o = run_in(work, &["new", "zcjd"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for step in [
+        "jiedu import 政策原文.docx --root zcjd",
+        "jiedu serve --root zcjd --open",
+        "jiedu build --root zcjd --output public",
+    ] {
+        assert!(text.contains(step), "next steps lack {step:?}:\n{text}");
+    }
+    let config = std::fs::read_to_string(work.join("zcjd/jiedu.yaml")).unwrap();
+    assert!(config.contains("# 网站名称"), "{config}");
+    assert!(config.contains("base_url:"), "{config}");
+    assert!(work.join("zcjd/pages").is_dir());
+    assert!(work.join("zcjd/static").is_dir());
+
+    let o = run_in(
+        work,
+        &[
+            "import",
+            &seed(),
+            "--root",
+            "zcjd",
+            "--policy-slug",
+            "yiliao",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(work.join("zcjd/yiliao/policy.md").is_file());
+
+    let o = run_in(
+        work,
+        &[
+            "build",
+            "--root",
+            "zcjd",
+            "--output",
+            "public",
+            "--base-url",
+            "https://www.example.gov.cn/zcjd/",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let policy = std::fs::read_to_string(work.join("public/yiliao/index.html")).unwrap();
+    assert!(policy.contains("<h1>"), "{policy}");
+    assert!(policy.contains("href=\"/zcjd/static/jiedu.css\""));
+    assert!(work.join("public/index.html").is_file());
+}
+
+#[test]
+fn new_refuses_a_folder_with_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("full")).unwrap();
+    std::fs::write(tmp.path().join("full/note.txt"), "已有文件").unwrap();
+    let o = run_in(tmp.path(), &["new", "full"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "[1/1] 错误：目录 full 已存在且不是空目录，jiedu new 不会在其中写入文件\n    \
+         提示：请换一个新的目录名，或先清空该目录；已有站点请直接用 jiedu import、jiedu serve。\n\
+         共 1 个错误、0 个警告。\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("full")).unwrap().count(),
+        1,
+        "nothing written"
+    );
+    // An empty folder is fine.
+    std::fs::create_dir(tmp.path().join("empty")).unwrap();
+    let o = run_in(tmp.path(), &["new", "empty"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn import_without_root_asks_for_it_and_writes_nothing() {
+    // Run from a copy of the project layout: content/ is the example portal there.
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    let before = common::snapshot(&tmp.path().join("content"));
+    let o = run_in(tmp.path(), &["import", "政策.txt"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "[1/1] 错误：没有指定站点目录：请用 --root 写明要导入到哪个站点目录\n    \
+         提示：例如 jiedu import 政策.txt --root 我的站点；还没有站点目录时，先用 jiedu new 我的站点 创建一个。\n\
+         共 1 个错误、0 个警告。\n"
+    );
+    assert_eq!(common::snapshot(&tmp.path().join("content")), before);
+
+    // Inside a site root, the current folder is the site.
+    let o = run_in(
+        &tmp.path().join("content"),
+        &["import", &seed(), "--policy-slug", "here"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(tmp.path().join("content/here/policy.md").is_file());
+}
