@@ -454,7 +454,7 @@ mod tests {
             r##"<h2 id="x">x</h2> <a href="#top">t</a>"##,
         );
         links.record("b.html", None, r#"<p id="top">t</p> <a href="/a/#x">x</a>"#);
-        let d = links.check("/", &[], |p| {
+        let d = links.check("/", &Written::default(), |p| {
             ["index.html", "a/index.html", "b.html"].contains(&p)
         });
         let text = d.to_string();
