@@ -261,11 +261,22 @@ pub fn url_path(page: &str) -> String {
 
 /// A second policy bundle beside the example's, so that edits cross bundles: a copy of it
 /// under `yiliao-gaodi-b` whose Q&A (front matter and inline), infographic panel and one
-/// progress item cite clauses of the first bundle. Returns the new bundle's folder.
+/// progress item cite clauses of the first bundle. Its title and 文号 are marked as a copy:
+/// a build refuses two policies with the same ones. Returns the new bundle's folder.
 pub fn add_citing_bundle(root: &Path) -> PathBuf {
     let b = root.join("yiliao-gaodi-b");
     copy_dir(&root.join("yiliao-gaodi"), &b);
     let cross = [
+        (
+            "policy.md",
+            "title: 关于加快推进卫生健康事业高质量发展",
+            "title: （测试副本）关于加快推进卫生健康事业高质量发展",
+        ),
+        (
+            "policy.md",
+            "doc_number: 聊政字〔2023〕25号",
+            "doc_number: 聊政字〔2023〕25号（测试副本）",
+        ),
         (
             "qa.md",
             "cites: [4.2.1, 4.1.1]",
