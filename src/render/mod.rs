@@ -494,9 +494,13 @@ fn check_changed_links(
         .flat_map_iter(|l| l.check(prefix, exists, &page, None, written))
         .collect();
     if !moved.is_empty() {
-        problems.par_extend(made.par_iter().flat_map_iter(|(_, m)| match m {
-            Made::Reused(old) => old.links.check(prefix, exists, &page, Some(&moved), written),
-            Made::New { .. } => Vec::new(),
+        problems.par_extend(made.par_iter().flat_map_iter(|(_, m)| {
+            match m {
+                Made::Reused(old) => old
+                    .links
+                    .check(prefix, exists, &page, Some(&moved), written),
+                Made::New { .. } => Vec::new(),
+            }
         }));
     }
     problems.into_iter().collect()

@@ -33,13 +33,14 @@ fn main() -> ExitCode {
     };
     let sc = site_context(&site, RenderOptions::default());
     let plan = pages::plan(&site);
-    let is_new = |job: &pages::Job| matches!(job, pages::Job::Library(_) | pages::Job::SiteMap);
+    let is_new = |job: &pages::Job| matches!(job.kind.name, "library" | "sitemap");
     let (mut new_pages, mut new_bytes, mut new_ms) = (0usize, 0usize, 0f64);
     let (mut other_pages, mut other_bytes, mut other_ms) = (0usize, 0usize, 0f64);
-    for (job, _) in &plan {
+    for planned in &plan {
+        let job = &planned.job;
         let start = Instant::now();
-        let html = match render_job(*job, &site, &sc, &theme) {
-            Ok(h) => h,
+        let html = match render_job(*job, &site, &sc, &theme, false) {
+            Ok((h, _)) => h,
             Err(d) => {
                 eprintln!("{d}");
                 return ExitCode::FAILURE;

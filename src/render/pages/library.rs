@@ -33,7 +33,11 @@ fn at_of(f: Facet) -> At {
         Facet::Year(y) => [2, y as usize, 0],
         Facet::Issuer(i) => [3, i, 0],
         Facet::Topic(i) => [4, i, 0],
-        Facet::Validity(v) => [5, Validity::ALL.iter().position(|x| *x == v).unwrap_or(0), 0],
+        Facet::Validity(v) => [
+            5,
+            Validity::ALL.iter().position(|x| *x == v).unwrap_or(0),
+            0,
+        ],
     }
 }
 
