@@ -222,6 +222,21 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
         },
     );
 
+    // A policy of one bundle naming the other as related: both policy pages list the other
+    // (the lifecycle is part of what a page reads of a policy).
+    snap = step(
+        snap,
+        &root,
+        "a related policy",
+        &["yiliao-gaodi/index.html", "yiliao-gaodi-b/index.html"],
+        || {
+            edit(
+                &b.join("policy.md"),
+                "validity: 有效\n",
+                "validity: 有效\nrelated: [yiliao-gaodi]\n",
+            )
+        },
+    );
     // A progress item of the second bundle citing a clause of the first.
     snap = step(
         snap,
