@@ -373,6 +373,16 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     assert_eq!(u.rerendered, u.pages);
     snap = u.snapshot;
 
+    // An interpretation removed: the 政策文件库 and the 网站地图 list each policy's formats.
+    fs::remove_file(b.join("animation.md")).unwrap();
+    snap = step(
+        snap,
+        &root,
+        "an interpretation removed",
+        &["library/index.html", "sitemap/index.html"],
+        || {},
+    );
+
     // The config: everything.
     edit(
         &root.join("jiedu.yaml"),
