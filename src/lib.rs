@@ -16,4 +16,5 @@ pub mod published;
 pub mod render;
 pub mod search;
 pub mod serve;
+pub mod timing;
 pub mod write;

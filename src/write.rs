@@ -224,6 +224,16 @@ impl Sink for Staging {
                 .map_err(|e| io_error(&target, &e, "写入文件"))?,
             OutFile::Copy(src) => in_new_dir(&target, |t| fs::copy(src, t))
                 .map_err(|e| io_error(src, &e, "复制文件"))?,
+            OutFile::Drawn(d) => {
+                let drawn = d.file();
+                let bytes = match drawn.as_ref() {
+                    OutFile::Bytes(b) => b.as_slice(),
+                    _ => &[],
+                };
+                in_new_dir(&target, |t| fs::write(t, bytes))
+                    .map(|()| bytes.len() as u64)
+                    .map_err(|e| io_error(&target, &e, "写入文件"))?
+            }
         };
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(size, Ordering::Relaxed);

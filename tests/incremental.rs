@@ -39,7 +39,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 
 /// Rebuilds incrementally and checks the result against a full render of the same sources.
 fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> Update {
-    let update = rebuild(Some(prev), root, prev.options()).unwrap();
+    let update = rebuild(Some(prev), root, prev.options(), None).unwrap();
     let full = Collect::default();
     build::render(
         &BuildOptions {
@@ -93,10 +93,10 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     let (_dir, root) = two_bundle_site();
     let a = root.join(A);
     let b = root.join(B);
-    let mut snap = rebuild(None, &root, RenderOptions::default())
+    let mut snap = rebuild(None, &root, RenderOptions::default(), None)
         .unwrap()
         .snapshot;
-    let all = snap.files.len();
+    let all = snap.len();
 
     // One Q&A answer: that question, the Q&A page, the clauses it cites; not the whole site.
     edit(&a.join("qa.md"), "一期投入使用", "一期正式投入使用");
@@ -391,18 +391,18 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     );
     let u = rebuild_and_compare(&snap, &root, "the config");
     assert_eq!(u.rerendered, u.pages);
-    assert!(u.snapshot.files.len() > all);
+    assert!(u.snapshot.len() > all);
 }
 
 #[test]
 fn a_broken_edit_is_an_error_and_the_previous_snapshot_stays_usable() {
     let (_dir, root) = two_bundle_site();
     let qa = root.join(B).join("qa.md");
-    let snap = rebuild(None, &root, RenderOptions { live_reload: true })
+    let snap = rebuild(None, &root, RenderOptions { live_reload: true }, None)
         .unwrap()
         .snapshot;
     edit(&qa, "cites: [4.2.2]", "cites: [yiliao-gaodi:9.9.9]");
-    let diags = rebuild(Some(&snap), &root, snap.options())
+    let diags = rebuild(Some(&snap), &root, snap.options(), None)
         .err()
         .expect("an unknown clause is an error");
     let text = diags.to_string();
@@ -416,7 +416,7 @@ fn a_broken_edit_is_an_error_and_the_previous_snapshot_stays_usable() {
 #[test]
 fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     let (_dir, root) = two_bundle_site();
-    let snap = rebuild(None, &root, RenderOptions { live_reload: true })
+    let snap = rebuild(None, &root, RenderOptions { live_reload: true }, None)
         .unwrap()
         .snapshot;
     let template = root.join("../themes/default/templates/unit.html");
@@ -428,7 +428,7 @@ fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     );
     assert_ne!(broken, text, "unit.html has a main block");
     fs::write(&template, broken).unwrap();
-    let diags = rebuild(Some(&snap), &root, snap.options())
+    let diags = rebuild(Some(&snap), &root, snap.options(), None)
         .err()
         .expect("a link to a page that does not exist is an error");
     let text = diags.to_string();
@@ -462,7 +462,7 @@ fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
 #[test]
 fn an_anchor_other_pages_link_to_cannot_vanish_in_a_rebuild() {
     let (_dir, root) = two_bundle_site();
-    let snap = rebuild(None, &root, RenderOptions::default())
+    let snap = rebuild(None, &root, RenderOptions::default(), None)
         .unwrap()
         .snapshot;
     // The clause pages link to their clause's anchor in the full text; the policy template
@@ -473,7 +473,7 @@ fn an_anchor_other_pages_link_to_cannot_vanish_in_a_rebuild() {
         "id=\"{{ v.node.anchor }}\" aria-labelledby",
         "aria-labelledby",
     );
-    let text = rebuild(Some(&snap), &root, snap.options())
+    let text = rebuild(Some(&snap), &root, snap.options(), None)
         .err()
         .expect("links into the vanished anchors are errors")
         .to_string();

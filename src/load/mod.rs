@@ -6,7 +6,7 @@ pub mod formats;
 pub mod front_matter;
 mod yaml_errors;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -111,16 +111,72 @@ impl Stamp {
 /// reads again only files whose size or modification time changed (`jiedu serve`, after a
 /// save).
 #[derive(Debug, Clone, Default)]
-pub struct LoadCache(HashMap<PathBuf, (Stamp, Arc<SourceDoc>)>);
+pub struct LoadCache {
+    docs: HashMap<PathBuf, (Stamp, Arc<SourceDoc>)>,
+    /// What the last walk of the tree found, for a load told which files changed.
+    walked: Option<Arc<Walked>>,
+}
+
+/// The files a walk of the content tree found.
+#[derive(Debug)]
+struct Walked {
+    md: Vec<FoundDoc>,
+    assets: Vec<Asset>,
+    diags: Diagnostics,
+    /// Every path found (absolute, as walked), Markdown and assets.
+    known: HashSet<PathBuf>,
+}
+
+impl Walked {
+    fn new(root: &Path) -> Self {
+        let (md, assets, diags) = walk(root);
+        let known = md
+            .iter()
+            .map(|(rel, _)| root.join(rel))
+            .chain(assets.iter().map(|a| a.source.clone()))
+            .collect();
+        Walked {
+            md,
+            assets,
+            diags,
+            known,
+        }
+    }
+
+    /// Whether a change at `path` leaves the tree as walked: a file the walk found that is
+    /// still a plain file, the config, or nothing under the root. A new, removed or renamed
+    /// file, or a folder, needs a walk.
+    fn still_holds(&self, root: &Path, canonical_root: Option<&Path>, path: &Path) -> bool {
+        let rel = path
+            .strip_prefix(root)
+            .ok()
+            .or_else(|| canonical_root.and_then(|c| path.strip_prefix(c).ok()));
+        let Some(rel) = rel else {
+            return true; // the theme, outside the content tree
+        };
+        if rel == Path::new(CONFIG_FILE) {
+            return true; // read on every load
+        }
+        let file = root.join(rel);
+        self.known.contains(&file)
+            && std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_file())
+    }
+}
 
 pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
-    load_site_reusing(root, &LoadCache::default()).map(|(site, _)| site)
+    load_site_reusing(root, &LoadCache::default(), None).map(|(site, _)| site)
 }
 
 /// [`load_site`], taking unchanged documents from `previous` instead of reading them.
+///
+/// `changed`: the files changed since `previous` was loaded, when a watcher says so. When each
+/// of them is a file the previous walk found, the tree is not walked again and only they are
+/// looked at (on a large site the walk and a look at every file took most of a rebuild);
+/// otherwise, and with `None`, every file is walked and its size and time compared.
 pub fn load_site_reusing(
     root: &Path,
     previous: &LoadCache,
+    changed: Option<&[PathBuf]>,
 ) -> Result<(SourceSite, LoadCache), Diagnostics> {
     let mut diags = Diagnostics::new();
     if !root.is_dir() {
@@ -128,15 +184,52 @@ pub fn load_site_reusing(
             .hint("请用 --root 指定含有 jiedu.yaml 的站点目录，或在项目根目录下运行（默认使用 content/）。")
             .into());
     }
+    let mut t = crate::timing::Phases::new("load");
     let config = load_config(root);
-    let (md_files, assets, walk_diags) = walk(root);
-    diags.extend(walk_diags);
+    let canonical_root = root.canonicalize().ok();
+    let hinted: Option<HashSet<PathBuf>> = match (changed, &previous.walked) {
+        (Some(paths), Some(w))
+            if !paths.is_empty()
+                && paths
+                    .iter()
+                    .all(|p| w.still_holds(root, canonical_root.as_deref(), p)) =>
+        {
+            Some(
+                paths
+                    .iter()
+                    .filter_map(|p| {
+                        p.strip_prefix(root).ok().or_else(|| {
+                            canonical_root
+                                .as_deref()
+                                .and_then(|c| p.strip_prefix(c).ok())
+                        })
+                    })
+                    .map(Path::to_path_buf)
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    let walked = match (&hinted, &previous.walked) {
+        (Some(_), Some(w)) => Arc::clone(w),
+        _ => Arc::new(Walked::new(root)),
+    };
+    let (md_files, assets) = (&walked.md, walked.assets.clone());
+    t.step("walk");
+    diags.extend(walked.diags.clone());
     type Read = Result<(Option<Stamp>, Arc<SourceDoc>), Diagnostics>;
     let results: Vec<Read> = md_files
         .par_iter()
         .map(|(rel, bundle)| {
+            let old = previous.docs.get(rel);
+            // Told what changed: any other file is as it was.
+            if let (Some(hinted), Some((stamp, doc))) = (&hinted, old) {
+                if !hinted.contains(rel) && doc.bundle == *bundle {
+                    return Ok((Some(*stamp), Arc::clone(doc)));
+                }
+            }
             let stamp = Stamp::of(&root.join(rel));
-            match previous.0.get(rel) {
+            match old {
                 Some((old, doc)) if Some(*old) == stamp && doc.bundle == *bundle => {
                     Ok((stamp, Arc::clone(doc)))
                 }
@@ -144,14 +237,18 @@ pub fn load_site_reusing(
             }
         })
         .collect();
+    t.step("read");
     let mut documents = Vec::new();
-    let mut cache = LoadCache::default();
+    let mut cache = LoadCache {
+        docs: HashMap::new(),
+        walked: Some(Arc::clone(&walked)),
+    };
     let mut unreadable_bundles = std::collections::BTreeSet::new();
     for ((rel, bundle), r) in md_files.iter().zip(results) {
         match r {
             Ok((stamp, d)) => {
                 if let Some(stamp) = stamp {
-                    cache.0.insert(rel.clone(), (stamp, Arc::clone(&d)));
+                    cache.docs.insert(rel.clone(), (stamp, Arc::clone(&d)));
                 }
                 documents.push(d);
             }

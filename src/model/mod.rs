@@ -57,16 +57,21 @@ struct BundleModel {
     policy: Arc<Policy>,
     diags: Diagnostics,
     /// Its passages citing clauses, for the site's back-links.
-    passages: Arc<Vec<(String, Passage)>>,
+    passages: Arc<Part>,
 }
 
 /// [`build_model`], reusing the bundles of `previous` whose inputs are unchanged.
+/// One bundle's passages citing clauses, with the clause key ([`references::passages`]).
+type Part = Vec<(String, Arc<Passage>)>;
+
 pub fn build_model_reusing(
     source: &SourceSite,
     previous: &ModelCache,
 ) -> Result<(Site, ModelCache), Diagnostics> {
+    let mut t = crate::timing::Phases::new("model");
     let mut diags = source.diagnostics.clone();
     diags.extend(consistency::check(source));
+    t.step("consistency");
     let urls = Urls::new(&source.config.path_prefix());
 
     // Policies first: every reference resolves against their clause trees.
@@ -220,7 +225,9 @@ pub fn build_model_reusing(
             .iter()
             .map(|(slug, old)| (*slug, old.policy.nodes.as_slice())),
     );
+    t.step("parse");
     let index = references::ClauseIndex::new(&nodes_of, &urls);
+    t.step("index");
     drop(nodes_of);
     type Candidate<'c> = (&'c str, &'c Arc<BundleModel>);
     let (reused, stale): (Vec<Candidate>, Vec<Candidate>) = candidates
@@ -272,6 +279,7 @@ pub fn build_model_reusing(
         })
         .collect();
 
+    t.step("html");
     struct Fresh {
         policy: Policy,
         diags: Diagnostics,
@@ -345,7 +353,7 @@ pub fn build_model_reusing(
         bundles: HashMap::new(),
     };
     let mut policies: Vec<Arc<Policy>> = Vec::new();
-    let mut parts: Vec<Arc<Vec<(String, Passage)>>> = Vec::new();
+    let mut parts: Vec<Arc<Part>> = Vec::new();
     for slug in bundles.keys() {
         let model = if let Some(f) = fresh.remove(*slug) {
             let passages = Arc::new(references::passages(&f.policy, &urls));
@@ -382,12 +390,22 @@ pub fn build_model_reusing(
         }
     }
 
+    t.step("assemble");
     let (redirects, d) = redirects::collect(source, &policies, &pages);
     diags.extend(d);
     lifecycle::link(&mut policies, &mut diags);
-    let clause_index = references::flat_index(&policies);
-    let backlinks = references::backlinks(parts.iter().map(|p| p.as_slice()));
-    let units = references::units(&policies);
+    t.step("redirects, lifecycle");
+    // The site-wide indexes read the policies and nothing of each other: made side by side.
+    let ((clause_index, units), backlinks) = rayon::join(
+        || {
+            rayon::join(
+                || references::flat_index(&policies),
+                || references::units(&policies),
+            )
+        },
+        || references::backlinks(parts.iter().map(|p| p.as_slice())),
+    );
+    t.step("indexes");
 
     if diags.has_errors() {
         return Err(diags.sorted());

@@ -15,6 +15,12 @@ pub fn collect(
     policies: &[std::sync::Arc<Policy>],
     pages: &[Page],
 ) -> (Vec<Redirect>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut out = Vec::new();
+    // Few documents have aliases: the target URLs of every document are made only then.
+    if source.documents.iter().all(|d| d.front.aliases.is_empty()) {
+        return (out, diags);
+    }
     let mut targets: HashMap<&Path, String> = HashMap::new();
     for p in policies {
         targets.insert(&p.source, urls::policy(&p.slug));
@@ -31,8 +37,6 @@ pub fn collect(
     for page in pages {
         targets.insert(&page.source, urls::page(&page.slug));
     }
-    let mut diags = Diagnostics::new();
-    let mut out = Vec::new();
     for doc in &source.documents {
         let Some(target) = targets.get(doc.path.as_path()) else {
             continue;

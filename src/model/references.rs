@@ -2,6 +2,7 @@
 //! the cited clause. Both passes are linear in the number of references.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use std::sync::{Mutex, PoisonError};
 
 use super::types::{ClauseLink, FlatNode, Passage, Policy, Unit};
@@ -154,15 +155,19 @@ pub fn flat_index(policies: &[std::sync::Arc<Policy>]) -> HashMap<String, (usize
 }
 
 /// For every clause, the passages that cite it, from each policy's part ([`passages`]) in
-/// order, each passage once per clause.
+/// order. A part lists each passage once per clause, and two parts never share a passage (its
+/// link and source file are in its own bundle), so the parts are joined without a search: a
+/// search per passage made this quadratic in the citations of the whole site.
 pub fn backlinks<'a>(
-    parts: impl Iterator<Item = &'a [(String, Passage)]>,
-) -> BTreeMap<String, Vec<Passage>> {
-    let mut map: BTreeMap<String, Vec<Passage>> = BTreeMap::new();
+    parts: impl Iterator<Item = &'a [(String, Arc<Passage>)]>,
+) -> HashMap<String, Vec<Arc<Passage>>> {
+    let mut map: HashMap<String, Vec<Arc<Passage>>> = HashMap::new();
     for (key, passage) in parts.flatten() {
-        let list = map.entry(key.clone()).or_default();
-        if !list.contains(passage) {
-            list.push(passage.clone());
+        match map.get_mut(key.as_str()) {
+            Some(list) => list.push(Arc::clone(passage)),
+            None => {
+                map.insert(key.clone(), vec![Arc::clone(passage)]);
+            }
         }
     }
     map
@@ -171,9 +176,15 @@ pub fn backlinks<'a>(
 /// The passages of one policy's documents that cite a clause (of any policy), with the clause
 /// key: page-level citations, paragraphs with inline references, Q&A questions, infographic
 /// panels and progress items.
-pub fn passages(p: &Policy, u: &Urls) -> Vec<(String, Passage)> {
+pub fn passages(p: &Policy, u: &Urls) -> Vec<(String, Arc<Passage>)> {
     let mut out = Vec::new();
-    let mut add = |key: &str, passage: Passage| out.push((key.to_string(), passage));
+    // Each passage once per clause (a paragraph may cite a clause twice).
+    let mut seen = std::collections::HashSet::new();
+    let mut add = |key: &str, passage: Passage| {
+        if seen.insert((key.to_string(), passage.clone())) {
+            out.push((key.to_string(), Arc::new(passage)));
+        }
+    };
     {
         for i in &p.interpretations {
             let page = u.href(&urls::interpretation(&p.slug, i.kind));
@@ -287,7 +298,9 @@ pub fn units(policies: &[std::sync::Arc<Policy>]) -> Vec<Unit> {
                     } else {
                         &mut unit.responsible
                     };
-                    if !list.contains(&n.key) {
+                    // Node keys are unique, so a repeat can only be this node's, just pushed:
+                    // a search of the whole list made this quadratic in a unit's tasks.
+                    if list.last() != Some(&n.key) {
                         list.push(n.key.clone());
                     }
                 }

@@ -1,6 +1,6 @@
 //! The model: plain data that the render stage turns into pages and tests inspect directly.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -23,7 +23,7 @@ pub struct Site {
     /// Every unit named in a unit note, sorted by name.
     pub units: Vec<Unit>,
     /// For each clause key (`slug:id`), the passages that cite it, in a stable order.
-    pub backlinks: BTreeMap<String, Vec<Passage>>,
+    pub backlinks: HashMap<String, Vec<std::sync::Arc<Passage>>>,
     /// Clause key → (policy index, index into that policy's `nodes`).
     pub clause_index: HashMap<String, (usize, usize)>,
     /// Redirect pages from `aliases:`, sorted by the old path.
@@ -232,7 +232,7 @@ pub struct Unit {
 }
 
 /// A passage that cites a clause: what the clause page lists and links to.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Passage {
     /// Format name (专家解读, 简明问答, 落实进展, …) shown as the passage's type.
     pub source_kind: String,

@@ -64,6 +64,13 @@ pub fn units() -> String {
 pub fn unit(slug: &str) -> String {
     format!("unit/{slug}/")
 }
+/// Part `part` (from 0) of a unit's list: the first is the unit's page.
+pub fn unit_part(slug: &str, part: usize) -> String {
+    match part {
+        0 => unit(slug),
+        n => format!("unit/{slug}/{}/", n + 1),
+    }
+}
 pub fn search() -> String {
     "search/".to_string()
 }

@@ -156,7 +156,7 @@ pub struct NodeView<'a> {
     pub node: &'a FlatNode,
     pub href: Option<String>,
     pub heading_level: usize,
-    pub passages: &'a [Passage],
+    pub passages: &'a [std::sync::Arc<Passage>],
 }
 
 #[derive(Debug, Serialize)]
@@ -273,8 +273,29 @@ pub struct UnitClause<'a> {
 #[derive(Debug, Serialize)]
 pub struct UnitData<'a> {
     pub name: &'a str,
+    /// The unit's tasks in all parts of its list.
+    pub lead_total: usize,
+    pub responsible_total: usize,
+    /// The tasks on this part of the list.
     pub lead: Vec<UnitClause<'a>>,
     pub responsible: Vec<UnitClause<'a>>,
+    /// Links to every part, when the list has more than one.
+    pub pager: Option<Pager>,
+}
+
+/// Where a page is among the parts of a long list, and a link to each part.
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    pub current: usize,
+    pub count: usize,
+    pub pages: Vec<PagerLink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
 }
 
 #[derive(Debug, Serialize)]

@@ -141,8 +141,22 @@ impl<'a> Cx<'a> {
         &p.progress
     }
 
+    /// Whether a policy has 落实进展 items (a page that only links to them).
+    pub fn has_progress(&self, pi: usize) -> bool {
+        let p = &self.site.policies[pi];
+        self.note(|| Dep::HasProgress(p.slug.as_str().into()));
+        !p.progress.is_empty()
+    }
+
+    /// How many task clauses a policy has.
+    pub fn clause_count(&self, pi: usize) -> usize {
+        let p = &self.site.policies[pi];
+        self.note(|| Dep::ClauseCount(p.slug.as_str().into()));
+        super::deps::clause_count(p)
+    }
+
     /// The passages citing a clause, from any bundle.
-    pub fn backlinks(&self, key: &str) -> &'a [Passage] {
+    pub fn backlinks(&self, key: &str) -> &'a [std::sync::Arc<Passage>] {
         self.note(|| Dep::Backlinks(key.into()));
         self.site.backlinks.get(key).map_or(&[], Vec::as_slice)
     }

@@ -31,6 +31,10 @@ pub enum Dep {
     Questions(Box<str>),
     /// A policy's 落实进展 items, complete.
     Progress(Box<str>),
+    /// Whether a policy has 落实进展 items.
+    HasProgress(Box<str>),
+    /// How many task clauses a policy has.
+    ClauseCount(Box<str>),
     /// The passages citing a clause (by clause key).
     Backlinks(Box<str>),
     /// The unit index, complete.
@@ -54,6 +58,14 @@ pub type Fingerprints = HashMap<&'static str, u64>;
 pub struct DepTable {
     deps: Vec<Dep>,
     ids: HashMap<Dep, u32>,
+}
+
+/// Interns `dep` in a shared table, copying the table only when `dep` is new to it.
+pub fn intern(table: &mut std::sync::Arc<DepTable>, dep: Dep) -> u32 {
+    match table.ids.get(&dep) {
+        Some(&id) => id,
+        None => std::sync::Arc::make_mut(table).intern(dep),
+    }
 }
 
 impl DepTable {
@@ -89,6 +101,10 @@ fn positions(site: &Site) -> HashMap<&str, usize> {
         .enumerate()
         .map(|(i, p)| (p.slug.as_str(), i))
         .collect()
+}
+
+pub fn clause_count(p: &Policy) -> usize {
+    p.nodes.iter().filter(|n| n.is_clause).count()
 }
 
 /// The fields of a node [`Dep::Outline`] stands for.
@@ -198,6 +214,10 @@ impl<'a> Changes<'a> {
                 heads(a).eq(heads(b))
             }),
             Dep::Progress(s) => policy(s, &|a, b| a.progress == b.progress),
+            Dep::HasProgress(s) => {
+                policy(s, &|a, b| a.progress.is_empty() == b.progress.is_empty())
+            }
+            Dep::ClauseCount(s) => policy(s, &|a, b| clause_count(a) == clause_count(b)),
             Dep::Backlinks(key) => old.backlinks.get(&**key) == new.backlinks.get(&**key),
             Dep::Units => old.units == new.units,
             Dep::Unit(slug) => {

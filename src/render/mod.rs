@@ -39,6 +39,18 @@ pub enum OutFile {
     Bytes(Vec<u8>),
     /// Copied from the content tree (media files can be large).
     Copy(PathBuf),
+    /// A share image drawn from its SVG when first asked for (`jiedu serve` only).
+    Drawn(Arc<share_image::Drawing>),
+}
+
+impl OutFile {
+    /// The file as bytes or a copy: a deferred drawing is drawn now.
+    pub fn resolved(self: &Arc<Self>) -> Arc<OutFile> {
+        match self.as_ref() {
+            OutFile::Drawn(d) => d.file(),
+            _ => Arc::clone(self),
+        }
+    }
 }
 
 /// What a render made besides its files, which went to the sink.
@@ -48,7 +60,7 @@ pub struct Rendered {
     /// Pages rendered this time (the others were reused from the previous render).
     pub rerendered: usize,
     /// Every output path taken, so that files added later cannot overwrite one.
-    paths: HashSet<String>,
+    paths: Arc<HashSet<String>>,
     /// With [`Keep::Pages`]: every page, for the next render to reuse.
     pub cache: Option<RenderCache>,
 }
@@ -88,12 +100,16 @@ pub fn taken_by_site(path: &str) -> Diagnostic {
 pub struct RenderCache {
     site: Arc<Site>,
     /// Every output path, pages and other files.
-    paths: HashSet<String>,
+    paths: Arc<HashSet<String>>,
     site_ctx: String,
     templates: Fingerprints,
-    deps: DepTable,
+    /// Shared with the next render, which copies it only to add a dependency it lacks.
+    deps: Arc<DepTable>,
     /// Output path → page; shared with the next render when it is reused.
     pub pages: HashMap<String, Arc<CachedPage>>,
+    /// Output path → every other file made (not copied): one the next render makes byte for
+    /// byte again is this very file, and a share image whose SVG is the same is not drawn again.
+    pub extras: HashMap<String, Arc<OutFile>>,
 }
 
 #[derive(Debug)]
@@ -212,20 +228,38 @@ fn template_failure(e: &tera::Error, job: Job, site: &Site, theme: &Theme) -> Di
         .hint("请检查模板中使用的变量是否存在；可用 {% if 变量 %} 处理可能为空的值。")
 }
 
-/// Output paths and who took them first, for the duplicate-URL message.
+/// Who takes an output path: a page of the plan (by position), or another file's maker.
+#[derive(Clone)]
+enum Claimant {
+    Page(usize),
+    Other(String),
+}
+
+/// Output paths and who took them first, for the duplicate-URL message. Names are made only
+/// for that message: making one per page cost a large site's preview several milliseconds.
 #[derive(Default)]
-struct Claims(HashMap<String, String>);
+struct Claims(HashMap<String, Claimant>);
 
 impl Claims {
-    fn claim(&mut self, path: &str, by: &str, diags: &mut Diagnostics) -> bool {
+    fn claim(
+        &mut self,
+        path: &str,
+        by: Claimant,
+        name: &dyn Fn(&Claimant) -> String,
+        diags: &mut Diagnostics,
+    ) -> bool {
         if let Some(first) = self.0.get(path) {
             diags.push(
-                Diagnostic::error(format!("两个页面占用同一个网址 /{path}：{first} 和 {by}"))
-                    .hint("请修改其中一个的目录名、slug 或问题 id，使网址各不相同。"),
+                Diagnostic::error(format!(
+                    "两个页面占用同一个网址 /{path}：{} 和 {}",
+                    name(first),
+                    name(&by)
+                ))
+                .hint("请修改其中一个的目录名、slug 或问题 id，使网址各不相同。"),
             );
             return false;
         }
-        self.0.insert(path.to_string(), by.to_string());
+        self.0.insert(path.to_string(), by);
         true
     }
 }
@@ -252,8 +286,10 @@ pub fn render_site(
     sink: &dyn Sink,
     keep: Keep<'_>,
 ) -> Result<Rendered, Diagnostics> {
+    let mut t = crate::timing::Phases::new("render");
     let sc = site_context(site, opts);
     let plan = pages::plan(site);
+    t.step("plan");
     let previous = match keep {
         Keep::Pages(p) => p,
         Keep::Nothing => None,
@@ -264,48 +300,50 @@ pub fn render_site(
     // and the link check's list of files need no page kept in memory.
     let mut diags = Diagnostics::new();
     let mut claims = Claims::default();
-    let owned: Vec<bool> = plan
-        .iter()
-        .map(|p| {
-            let by = p
-                .job
-                .origin(site)
-                .map_or_else(|| format!("{:?}", p.job), |o| o.display().to_string());
-            claims.claim(&p.output, &by, &mut diags)
-        })
-        .collect();
-    let extras: Vec<(String, OutFile)> = site_files(site, theme, &pages::sitemap_urls(site, &plan))
+    let name = |c: &Claimant| match c {
+        Claimant::Page(at) => {
+            let job = plan[*at].job;
+            job.origin(site)
+                .map_or_else(|| format!("{job:?}"), |o| o.display().to_string())
+        }
+        Claimant::Other(by) => by.clone(),
+    };
+    let keeping = matches!(keep, Keep::Pages(_));
+    let prev_extras = previous.map(|p| &p.extras);
+    // The claims on the pages' paths, the files besides pages, and which dependencies of the
+    // previous render changed need nothing of each other: made side by side.
+    let make_files = || {
+        site_files(
+            site,
+            theme,
+            &pages::sitemap_urls(site, &plan),
+            previous.map(|p| (p.site.as_ref(), &p.extras)),
+            keeping,
+        )
+    };
+    let unchanged = || changed_deps(previous, site, theme, &site_ctx);
+    let (owned, (made_files, unchanged)) = rayon::join(
+        || -> Vec<bool> {
+            plan.iter()
+                .enumerate()
+                .map(|(at, p)| claims.claim(&p.output, Claimant::Page(at), &name, &mut diags))
+                .collect()
+        },
+        || rayon::join(make_files, unchanged),
+    );
+    let extras: Vec<(String, Arc<OutFile>)> = made_files
         .into_iter()
-        .filter(|(path, _, by)| claims.claim(path, by, &mut diags))
+        .filter(|(path, _, by)| claims.claim(path, Claimant::Other(by.clone()), &name, &mut diags))
         .map(|(path, file, _)| (path, file))
         .collect();
-
-    // Which of the previous render's dependencies read the same now: each compared once.
-    let unchanged: Vec<bool> = match previous {
-        Some(prev) => {
-            let site_same = prev.site_ctx == site_ctx && prev.site.config == site.config;
-            let changes = Changes::new(
-                &prev.site,
-                site,
-                &prev.templates,
-                theme.fingerprints(),
-                site_same,
-            );
-            prev.deps
-                .deps()
-                .par_iter()
-                .map(|d| changes.same(d))
-                .collect()
-        }
-        None => Vec::new(),
-    };
+    t.step("claims, site files, changes");
     let reusable = |output: &str, job: &Job| -> Option<&Arc<CachedPage>> {
         let old = previous?.pages.get(output)?;
         (old.kind == job.kind.name && old.deps.iter().all(|&d| unchanged[d as usize]))
             .then_some(old)
     };
 
-    let paths: HashSet<String> = claims.0.into_keys().collect();
+    let paths: Arc<HashSet<String>> = Arc::new(claims.0.into_keys().collect());
     // A page only links to files that exist, or the previous render would have failed; so
     // unless a file is gone, only the links of pages made now and links into pages whose
     // anchors changed need checking. Otherwise every link of the site is checked.
@@ -313,7 +351,6 @@ pub fn render_site(
         p.site.urls.prefix() != site.urls.prefix() || !p.paths.iter().all(|x| paths.contains(x))
     });
     let links = links::Links::default();
-    let keeping = matches!(keep, Keep::Pages(_));
     // A page that fails to render is reported with the others; a sink that fails stops all.
     type PageResult<'a> = Result<Option<(usize, Made<'a>)>, Diagnostic>;
     let made: Vec<PageResult> = plan
@@ -327,10 +364,12 @@ pub fn render_site(
                 }
                 return Ok(Ok(Some((at, Made::Reused(old)))));
             }
+            let started = std::time::Instant::now();
             let (html, deps) = match render_job(planned.job, site, &sc, theme, keeping) {
                 Ok(made) => made,
                 Err(d) => return Ok(Err(d)),
             };
+            crate::timing::tally(planned.job.kind.name, started.elapsed());
             if !own {
                 return Ok(Ok(None));
             }
@@ -356,6 +395,16 @@ pub fn render_site(
             ))))
         })
         .collect::<Result<_, Diagnostics>>()?;
+    t.step("pages");
+    crate::timing::note("render", || {
+        let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+        for (at, m) in made.iter().flatten().flatten() {
+            if let Made::New { .. } = m {
+                *kinds.entry(plan[*at].job.kind.name).or_default() += 1;
+            }
+        }
+        format!("made {kinds:?}, ms {}", crate::timing::take_tally())
+    });
     let mut pages_made = Vec::new();
     for m in made {
         match m {
@@ -364,23 +413,36 @@ pub fn render_site(
             Err(d) => diags.push(d),
         }
     }
-    let extra_links: Vec<PageLinks> = extras
+    type Extra = (Option<PageLinks>, Option<(String, Arc<OutFile>)>);
+    type Kept = Option<(String, Arc<OutFile>)>;
+    let (extra_links, kept_extras): (Vec<Option<PageLinks>>, Vec<Kept>) = extras
         .into_par_iter()
-        .map(|(path, file)| {
-            let facts = match &file {
+        .map(|(path, file)| -> Result<Extra, Diagnostics> {
+            let facts = match file.as_ref() {
                 OutFile::Bytes(bytes) if path.ends_with(".html") => std::str::from_utf8(bytes)
                     .ok()
                     .map(|html| PageLinks::scan(&path, None, html)),
                 _ => None,
             };
-            sink.put(&path, file)?;
-            Ok(facts)
+            // Copied files are told apart by their source's fingerprint, not kept here.
+            if !keeping || matches!(file.as_ref(), OutFile::Copy(_)) {
+                let file = Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone());
+                sink.put(&path, file)?;
+                return Ok((facts, None));
+            }
+            let old = prev_extras
+                .and_then(|e| e.get(&path))
+                .filter(|old| Arc::ptr_eq(old, &file) || **old == file);
+            let file = old.map_or(file, Arc::clone);
+            Ok((facts, Some((path, file))))
         })
-        .collect::<Result<Vec<Option<PageLinks>>, Diagnostics>>()?
+        .collect::<Result<Vec<Extra>, Diagnostics>>()?
         .into_iter()
-        .flatten()
-        .collect();
+        .unzip();
+    let extra_links: Vec<PageLinks> = extra_links.into_iter().flatten().collect();
+    let kept_extras: HashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
 
+    t.step("extras");
     if !diags.has_errors() {
         let exists = |p: &str| paths.contains(p);
         let written = links::Written::new(site);
@@ -404,6 +466,7 @@ pub fn render_site(
     if diags.has_errors() {
         return Err(diags.sorted());
     }
+    t.step("links");
     let pages = owned.iter().filter(|own| **own).count();
     let rerendered = match previous {
         Some(_) => pages_made
@@ -413,8 +476,8 @@ pub fn render_site(
         None => pages,
     };
     let cache = keeping.then(|| {
-        let paths = paths.clone();
-        let mut table = previous.map(|p| p.deps.clone()).unwrap_or_default();
+        let paths = Arc::clone(&paths);
+        let mut table = previous.map(|p| Arc::clone(&p.deps)).unwrap_or_default();
         let pages = pages_made
             .into_iter()
             .map(|(at, m)| {
@@ -424,7 +487,10 @@ pub fn render_site(
                     Made::New { file, deps, links } => Arc::new(CachedPage {
                         kind: planned.job.kind.name,
                         file: Arc::new(file),
-                        deps: deps.into_iter().map(|d| table.intern(d)).collect(),
+                        deps: deps
+                            .into_iter()
+                            .map(|d| deps::intern(&mut table, d))
+                            .collect(),
                         links,
                     }),
                 };
@@ -438,14 +504,42 @@ pub fn render_site(
             templates: theme.fingerprints().clone(),
             deps: table,
             pages,
+            extras: kept_extras,
         }
     });
+    t.step("cache");
     Ok(Rendered {
         pages,
         rerendered,
         paths,
         cache,
     })
+}
+
+/// Which of the previous render's dependencies read the same now (by their index in its
+/// table): each compared once, however many pages read it.
+fn changed_deps(
+    previous: Option<&RenderCache>,
+    site: &Site,
+    theme: &Theme,
+    site_ctx: &str,
+) -> Vec<bool> {
+    let Some(prev) = previous else {
+        return Vec::new();
+    };
+    let site_same = prev.site_ctx == site_ctx && prev.site.config == site.config;
+    let changes = Changes::new(
+        &prev.site,
+        site,
+        &prev.templates,
+        theme.fingerprints(),
+        site_same,
+    );
+    prev.deps
+        .deps()
+        .par_iter()
+        .map(|d| changes.same(d))
+        .collect()
 }
 
 /// The link check after a render that reused pages of `prev` (which had no broken link) and
@@ -513,8 +607,11 @@ pub fn site_files(
     site: &Site,
     theme: &Theme,
     page_urls: &[String],
-) -> Vec<(String, OutFile, String)> {
-    let mut files = Vec::new();
+    previous: Option<(&Site, &HashMap<String, Arc<OutFile>>)>,
+    defer_drawing: bool,
+) -> Vec<(String, Arc<OutFile>, String)> {
+    let mut t = crate::timing::Phases::new("site_files");
+    let mut files: Vec<(String, OutFile, String)> = Vec::new();
     for p in &site.policies {
         for a in &p.assets {
             files.push((
@@ -524,6 +621,7 @@ pub fn site_files(
             ));
         }
     }
+    t.step("assets");
     let generated = [
         ("sitemap.xml", feeds::sitemap(site, page_urls)),
         ("atom.xml", feeds::atom(site)),
@@ -537,8 +635,9 @@ pub fn site_files(
             "jiedu".to_string(),
         ));
     }
+    t.step("feeds");
     files.extend(redirects::pages(site));
-    files.extend(share_image::files(site));
+    t.step("redirects");
     for (name, bytes) in &theme.statics {
         files.push((
             format!("static/{name}"),
@@ -546,6 +645,13 @@ pub fn site_files(
             "主题".to_string(),
         ));
     }
+    let mut files: Vec<(String, Arc<OutFile>, String)> = files
+        .into_iter()
+        .map(|(path, file, by)| (path, Arc::new(file), by))
+        .collect();
+    t.step("statics");
+    files.extend(share_image::files(site, previous, defer_drawing));
+    t.step("share");
     files
 }
 

@@ -103,9 +103,6 @@ fn infographic(p: &Policy) -> Option<&Interpretation> {
 /// The previous build's output: a PNG whose SVG there is byte for byte the new one is copied
 /// instead of drawn again (drawing is most of a large site's image cost). Set per build.
 static PREVIOUS_OUTPUT: Mutex<Option<PathBuf>> = Mutex::new(None);
-/// Whether drawn PNGs are kept in memory for the next render (`jiedu serve` only; a build
-/// renders once and would only hold them).
-static KEEP_DRAWN: AtomicBool = AtomicBool::new(false);
 
 /// Lets the next [`files`] reuse PNGs from the output directory a build is about to replace.
 pub fn reuse_previous_output(dir: &Path) {
@@ -126,11 +123,6 @@ fn drawer() -> Option<&'static Renderer> {
     DRAW_PNG.load(Ordering::Relaxed).then(renderer).flatten()
 }
 
-/// Keeps drawn PNGs in memory across renders (called by `jiedu serve`).
-pub fn keep_drawn_images() {
-    KEEP_DRAWN.store(true, Ordering::Relaxed);
-}
-
 /// The previous output's PNG for `stem` when its SVG there equals `svg`.
 fn previous_png(previous: Option<&Path>, stem: &str, svg: &str) -> Option<PathBuf> {
     let dir = previous?;
@@ -139,33 +131,127 @@ fn previous_png(previous: Option<&Path>, stem: &str, svg: &str) -> Option<PathBu
     (same && png.is_file()).then_some(png)
 }
 
+/// A PNG drawn from its SVG when first asked for: in `jiedu serve` drawing one large image took
+/// longer than all the rest of a rebuild, and the preview seldom shows it.
+#[derive(Debug)]
+pub struct Drawing {
+    svg: String,
+    png: OnceLock<Arc<OutFile>>,
+}
+
+impl Drawing {
+    /// The PNG, drawn on the first call (empty if the SVG could not be drawn).
+    pub fn file(&self) -> Arc<OutFile> {
+        let png = self.png.get_or_init(|| {
+            let bytes = drawer().and_then(|r| r.png(&self.svg)).unwrap_or_default();
+            Arc::new(OutFile::Bytes(bytes))
+        });
+        Arc::clone(png)
+    }
+}
+
+/// Two drawings of the same SVG are the same image.
+impl PartialEq for Drawing {
+    fn eq(&self, other: &Self) -> bool {
+        self.svg == other.svg
+    }
+}
+impl Eq for Drawing {}
+
 /// Every share image of the site, each as SVG and, with a CJK font, PNG.
-pub fn files(site: &Site) -> Vec<(String, OutFile, String)> {
-    let mut svgs: Vec<(String, String)> = vec![(SITE_CARD_STEM.to_string(), site_card(site))];
+///
+/// With the previous render of the same site (`jiedu serve`): the images of a policy the model
+/// reused, under the same config, are that render's files (a card reads only the config and its
+/// policy), and a PNG whose SVG is byte for byte the previous one is not drawn again; with
+/// `defer`, a new PNG is drawn only when first asked for.
+pub fn files(
+    site: &Site,
+    previous: Option<(&Site, &HashMap<String, Arc<OutFile>>)>,
+    defer: bool,
+) -> Vec<(String, Arc<OutFile>, String)> {
+    let draw = drawer();
+    let same_config = previous.filter(|(old, _)| old.config == site.config);
+    let old_policies: HashMap<&str, &Arc<Policy>> = same_config
+        .map(|(old, _)| old.policies.iter().map(|p| (p.slug.as_str(), p)).collect())
+        .unwrap_or_default();
+    // The previous render's SVG and PNG of each stem, when it has all of them.
+    let kept = |stems: &[String]| -> Option<Vec<(String, Arc<OutFile>, String)>> {
+        let (_, files) = same_config?;
+        let mut out = Vec::new();
+        for stem in stems {
+            let mut exts = vec!["svg"];
+            if draw.is_some() {
+                exts.push("png");
+            }
+            for ext in exts {
+                let path = format!("{stem}.{ext}");
+                let file = Arc::clone(files.get(&path)?);
+                out.push((path, file, "jiedu".to_string()));
+            }
+        }
+        Some(out)
+    };
+    let mut reused = Vec::new();
+    let mut svgs: Vec<(String, String)> = Vec::new();
+    match kept(&[SITE_CARD_STEM.to_string()]) {
+        Some(files) => reused.extend(files),
+        None => svgs.push((SITE_CARD_STEM.to_string(), site_card(site))),
+    }
     for p in &site.policies {
+        let mut stems = vec![bundle_card_stem(&p.slug)];
+        let long = infographic(p);
+        if long.is_some() {
+            stems.push(long_stem(&p.slug));
+        }
+        let same = old_policies
+            .get(p.slug.as_str())
+            .is_some_and(|old| Arc::ptr_eq(old, p));
+        if let Some(files) = kept(&stems).filter(|_| same) {
+            reused.extend(files);
+            continue;
+        }
         svgs.push((bundle_card_stem(&p.slug), bundle_card(site, p)));
-        if let Some(i) = infographic(p) {
+        if let Some(i) = long {
             svgs.push((long_stem(&p.slug), long_image(site, p, i)));
         }
     }
-    let draw = drawer();
-    let previous = PREVIOUS_OUTPUT.lock().ok().and_then(|mut p| p.take());
+    let previous = previous.map(|(_, files)| files);
+    let previous_dir = PREVIOUS_OUTPUT.lock().ok().and_then(|mut p| p.take());
     svgs.into_par_iter()
         .flat_map_iter(|(stem, svg)| {
-            let png = draw.and_then(|r| match previous_png(previous.as_deref(), &stem, &svg) {
-                Some(path) => Some(OutFile::Copy(path)),
-                None => r.png(&svg).map(OutFile::Bytes),
+            let svg_path = format!("{stem}.svg");
+            let png_path = format!("{stem}.png");
+            let kept = previous.and_then(|files| {
+                let old = files.get(&svg_path)?;
+                let same = matches!(old.as_ref(), OutFile::Bytes(b) if *b == svg.as_bytes());
+                same.then(|| (Arc::clone(old), files.get(&png_path).cloned()))
             });
+            if let Some((svg_file, png)) = kept.filter(|(_, png)| png.is_some() || draw.is_none()) {
+                let mut out = vec![(svg_path, svg_file, "jiedu".to_string())];
+                out.extend(png.map(|png| (png_path, png, "jiedu".to_string())));
+                return out;
+            }
+            let png = draw.and_then(
+                |r| match previous_png(previous_dir.as_deref(), &stem, &svg) {
+                    Some(path) => Some(OutFile::Copy(path)),
+                    None if defer => Some(OutFile::Drawn(Arc::new(Drawing {
+                        svg: svg.clone(),
+                        png: OnceLock::new(),
+                    }))),
+                    None => r.png(&svg).map(OutFile::Bytes),
+                },
+            );
             let mut out = vec![(
-                format!("{stem}.svg"),
-                OutFile::Bytes(svg.into_bytes()),
+                svg_path,
+                Arc::new(OutFile::Bytes(svg.into_bytes())),
                 "jiedu".to_string(),
             )];
             if let Some(png) = png {
-                out.push((format!("{stem}.png"), png, "jiedu".to_string()));
+                out.push((png_path, Arc::new(png), "jiedu".to_string()));
             }
             out
         })
+        .chain(reused)
         .collect()
 }
 
@@ -476,9 +562,6 @@ fn site_card(site: &Site) -> String {
 /// would show boxes), which is said once per process.
 struct Renderer {
     options: resvg::usvg::Options<'static>,
-    /// PNGs already drawn, by SVG hash, when [`keep_drawn_images`] asked for it: `jiedu serve`
-    /// regenerates the site files on every edit.
-    drawn: Mutex<HashMap<u64, Vec<u8>>>,
 }
 
 fn renderer() -> Option<&'static Renderer> {
@@ -502,10 +585,7 @@ fn renderer() -> Option<&'static Renderer> {
                 fontdb: Arc::new(db),
                 ..Default::default()
             };
-            Some(Renderer {
-                options,
-                drawn: Mutex::new(HashMap::new()),
-            })
+            Some(Renderer { options })
         })
         .as_ref()
 }
@@ -529,13 +609,6 @@ fn cjk_family(db: &resvg::usvg::fontdb::Database) -> Option<String> {
 
 impl Renderer {
     fn png(&self, svg: &str) -> Option<Vec<u8>> {
-        let keep = KEEP_DRAWN.load(Ordering::Relaxed);
-        let key = xxhash_rust::xxh3::xxh3_64(svg.as_bytes());
-        if keep {
-            if let Some(png) = self.drawn.lock().ok()?.get(&key) {
-                return Some(png.clone());
-            }
-        }
         let tree = resvg::usvg::Tree::from_str(svg, &self.options).ok()?;
         let size = tree.size().to_int_size();
         let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height())?;
@@ -544,11 +617,7 @@ impl Renderer {
             resvg::tiny_skia::Transform::default(),
             &mut pixmap.as_mut(),
         );
-        let png = pixmap.encode_png().ok()?;
-        if keep {
-            self.drawn.lock().ok()?.insert(key, png.clone());
-        }
-        Some(png)
+        pixmap.encode_png().ok()
     }
 }
 

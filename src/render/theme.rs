@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tera::ast::Node;
 use tera::Tera;
@@ -135,10 +136,34 @@ pub struct Theme {
     /// For each template, every template a page rendered through it reads: itself and what it
     /// extends, imports and includes, transitively.
     reads: HashMap<&'static str, Vec<&'static str>>,
+    /// Fingerprint of every template's name, text and file, and every static file: the same
+    /// inputs give the same theme, which `jiedu serve` then does not compile again.
+    inputs: u64,
 }
 
 /// The theme directory on disk: `<root>/themes/default`, else the project's `themes/default`
 /// beside the site root (so editing the theme in this repository takes effect in `serve`).
+fn fingerprint_inputs(sources: &[(String, String, PathBuf)], statics: &[(String, Vec<u8>)]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (name, text, path) in sources {
+        for part in [
+            name.as_bytes(),
+            text.as_bytes(),
+            path.as_os_str().as_encoded_bytes(),
+        ] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+    }
+    for (name, bytes) in statics {
+        for part in [name.as_bytes(), bytes.as_slice()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+    }
+    h.digest()
+}
+
 pub fn theme_dir(root: &Path) -> Option<PathBuf> {
     [root.join("themes/default"), root.join("../themes/default")]
         .into_iter()
@@ -147,6 +172,29 @@ pub fn theme_dir(root: &Path) -> Option<PathBuf> {
 
 impl Theme {
     pub fn load(root: &Path) -> Result<Theme, Diagnostics> {
+        let (sources, statics) = Self::read(root)?;
+        Self::compile(sources, statics)
+    }
+
+    /// [`Theme::load`], or `previous` itself when the theme's files read the same (compiling
+    /// the templates cost each rebuild of the preview several milliseconds).
+    pub fn load_reusing(
+        root: &Path,
+        previous: Option<&Arc<Theme>>,
+    ) -> Result<Arc<Theme>, Diagnostics> {
+        let (sources, statics) = Self::read(root)?;
+        let inputs = fingerprint_inputs(&sources, &statics);
+        match previous.filter(|p| p.inputs == inputs) {
+            Some(p) => Ok(Arc::clone(p)),
+            None => Self::compile(sources, statics).map(Arc::new),
+        }
+    }
+
+    /// The theme's templates (name, text, file) and static files (name, bytes).
+    #[allow(clippy::type_complexity)]
+    fn read(
+        root: &Path,
+    ) -> Result<(Vec<(String, String, PathBuf)>, Vec<(String, Vec<u8>)>), Diagnostics> {
         let mut diags = Diagnostics::new();
         let dir = theme_dir(root);
         let overrides = root.join(TEMPLATES_DIR);
@@ -191,6 +239,14 @@ impl Theme {
         if diags.has_errors() {
             return Err(diags);
         }
+        Ok((sources, statics))
+    }
+
+    fn compile(
+        sources: Vec<(String, String, PathBuf)>,
+        statics: Vec<(String, Vec<u8>)>,
+    ) -> Result<Theme, Diagnostics> {
+        let inputs = fingerprint_inputs(&sources, &statics);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         // Tera's default also escapes `/` (as `&#x2F;`), which every URL is full of; values are
@@ -222,6 +278,7 @@ impl Theme {
             origins,
             fingerprints,
             reads,
+            inputs,
         })
     }
 

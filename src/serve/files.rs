@@ -37,7 +37,8 @@ impl AsRef<[u8]> for Held {
     fn as_ref(&self) -> &[u8] {
         match &*self.0 {
             OutFile::Bytes(bytes) => bytes,
-            OutFile::Copy(_) => &[],
+            // Never lent: `send` resolves drawings first.
+            OutFile::Copy(_) | OutFile::Drawn(_) => &[],
         }
     }
 }
@@ -50,6 +51,7 @@ pub async fn send(
     content_type: &'static str,
     request: &HeaderMap,
 ) -> Response {
+    let file = file.resolved();
     match &*file {
         OutFile::Bytes(bytes) => {
             let len = bytes.len() as u64;
@@ -94,6 +96,8 @@ pub async fn send(
                 Body::from_stream(stream),
             )
         }
+        // `resolved` above drew it already.
+        OutFile::Drawn(_) => gone(),
     }
 }
 

@@ -313,7 +313,7 @@ fn url_prefix(site: &Snapshot) -> &str {
 }
 
 fn file_count(site: &Snapshot) -> usize {
-    site.files.len()
+    site.len()
 }
 
 async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMap) -> Response {

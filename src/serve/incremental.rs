@@ -4,7 +4,7 @@
 //! changed are rendered again. Duplicate URLs and links are checked over the whole site each
 //! time. Entry point: [`rebuild`] (with no previous snapshot it renders everything).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -24,12 +24,14 @@ pub struct Snapshot {
     options: RenderOptions,
     /// What the load, model and render of this snapshot read, for the next rebuild to reuse.
     loaded: LoadCache,
+    theme: Arc<Theme>,
     modelled: ModelCache,
     cache: RenderCache,
     /// Fingerprints of the asset files (size and modification time), to tell a changed one.
     assets: BTreeMap<PathBuf, u64>,
-    /// Output path (relative, `/`-separated) → file. `Arc`, so a rebuild shares unchanged files.
-    pub files: BTreeMap<String, Arc<OutFile>>,
+    /// Copied files (bundle assets) by output path (relative, `/`-separated); pages and the
+    /// generated files are in `cache`, where a rebuild shares the unchanged ones.
+    copies: HashMap<String, Arc<OutFile>>,
     /// The search bundle, made when it is first asked for (by the search page), so that it
     /// stays off the edit-to-reload path yet always belongs to the pages being served.
     search: OnceLock<Files>,
@@ -84,24 +86,35 @@ fn asset_inputs(site: &Site) -> BTreeMap<PathBuf, u64> {
 
 /// Loads, models and renders the site at `root`. With a previous snapshot, only the pages
 /// whose dependencies changed are rendered; the others are reused.
+///
+/// `changed`: the paths the watcher reported since `prev` was made, if known (see
+/// [`load_site_reusing`]); `None` looks at every file.
 pub fn rebuild(
     prev: Option<&Snapshot>,
     root: &Path,
     options: RenderOptions,
+    changed: Option<&[PathBuf]>,
 ) -> Result<Update, Diagnostics> {
     let start = Instant::now();
-    let (source, loaded) =
-        load_site_reusing(root, prev.map_or(&LoadCache::default(), |p| &p.loaded))?;
+    let mut t = crate::timing::Phases::new("rebuild");
+    let (source, loaded) = load_site_reusing(
+        root,
+        prev.map_or(&LoadCache::default(), |p| &p.loaded),
+        changed,
+    )?;
     let (site, modelled) = build_model_reusing(
         &source,
         prev.map_or(&ModelCache::default(), |p| &p.modelled),
     )?;
+    t.step("load");
     let site = Arc::new(site);
     drop(source);
+    t.step("model");
     let model_time = start.elapsed();
 
     let start = Instant::now();
-    let theme = Theme::load(root)?;
+    let theme = Theme::load_reusing(root, prev.map(|p| &p.theme))?;
+    t.step("theme");
     let others = Collect::default();
     let rendered = render_site(
         &site,
@@ -110,51 +123,51 @@ pub fn rebuild(
         &others,
         Keep::Pages(prev.map(|p| &p.cache)),
     )?;
+    t.step("render");
     let cache = rendered.cache.ok_or_else(Diagnostics::new)?;
-    let mut files: BTreeMap<String, Arc<OutFile>> = others
+    let copies: HashMap<String, Arc<OutFile>> = others
         .into_files()
         .into_iter()
         .map(|(path, file)| (path, Arc::new(file)))
         .collect();
-    files.extend(
-        cache
-            .pages
-            .iter()
-            .map(|(path, page)| (path.clone(), Arc::clone(&page.file))),
-    );
     let render_time = start.elapsed();
+    t.step("files");
 
     let assets = asset_inputs(&site);
     let (changed, removed) = match prev {
-        None => (files.keys().cloned().collect(), Vec::new()),
+        None => (
+            every_file(&cache, &copies)
+                .map(|(k, _)| k.clone())
+                .collect(),
+            Vec::new(),
+        ),
         Some(p) => {
-            let changed = files
-                .iter()
-                .filter(|(k, v)| {
-                    p.files
-                        .get(*k)
-                        .is_none_or(|old| !same(old, v, &p.assets, &assets))
-                })
+            let changed = every_file(&cache, &copies)
+                .filter(|(k, v)| p.get(k).is_none_or(|old| !same(old, v, &p.assets, &assets)))
                 .map(|(k, _)| k.clone())
                 .collect();
-            let removed = p
-                .files
-                .keys()
-                .filter(|k| !files.contains_key(*k))
-                .cloned()
+            let removed = every_file(&p.cache, &p.copies)
+                .filter(|(k, _)| {
+                    !(cache.pages.contains_key(*k)
+                        || cache.extras.contains_key(*k)
+                        || copies.contains_key(*k))
+                })
+                .map(|(k, _)| k.clone())
                 .collect();
             (changed, removed)
         }
     };
+    t.step("diff");
     Ok(Update {
         snapshot: Snapshot {
             site,
             options,
             loaded,
+            theme,
             modelled,
             cache,
             assets,
-            files,
+            copies,
             search: OnceLock::new(),
         },
         changed,
@@ -179,6 +192,7 @@ fn same(
     }
     match (old.as_ref(), new.as_ref()) {
         (OutFile::Bytes(a), OutFile::Bytes(b)) => a == b,
+        (OutFile::Drawn(a), OutFile::Drawn(b)) => a == b,
         (OutFile::Copy(a), OutFile::Copy(b)) => {
             a == b && old_assets.contains_key(a) && old_assets.get(a) == new_assets.get(b)
         }
@@ -186,15 +200,47 @@ fn same(
     }
 }
 
+/// Every file of a render: pages, generated files and copies.
+fn every_file<'a>(
+    cache: &'a RenderCache,
+    copies: &'a HashMap<String, Arc<OutFile>>,
+) -> impl Iterator<Item = (&'a String, &'a Arc<OutFile>)> + 'a {
+    cache
+        .pages
+        .iter()
+        .map(|(k, p)| (k, &p.file))
+        .chain(cache.extras.iter())
+        .chain(copies.iter())
+}
+
 impl Snapshot {
     pub fn options(&self) -> RenderOptions {
         self.options
     }
 
+    /// The file at `path` as rendered (a share image perhaps not drawn yet); no search file.
+    fn get(&self, path: &str) -> Option<&Arc<OutFile>> {
+        self.cache
+            .pages
+            .get(path)
+            .map(|p| &p.file)
+            .or_else(|| self.cache.extras.get(path))
+            .or_else(|| self.copies.get(path))
+    }
+
+    /// How many files the site has (without the search bundle).
+    pub fn len(&self) -> usize {
+        self.cache.pages.len() + self.cache.extras.len() + self.copies.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The file served at `path` (relative to the site root, e.g. `a/index.html`).
     pub fn file(&self, path: &str) -> Option<Arc<OutFile>> {
-        if let Some(f) = self.files.get(path) {
-            return Some(Arc::clone(f));
+        if let Some(f) = self.get(path) {
+            return Some(f.resolved());
         }
         let in_bundle = path
             .strip_prefix(crate::search::BUNDLE_DIR)
@@ -221,7 +267,7 @@ impl Snapshot {
     fn index_search(&self) -> Result<Files, Diagnostics> {
         let made = Mutex::new(Files::new());
         let emit = |path: &str, bytes: Vec<u8>| -> Result<(), Diagnostics> {
-            if self.files.contains_key(path) {
+            if self.get(path).is_some() {
                 return Err(crate::render::taken_by_site(path).into());
             }
             made.lock()
@@ -237,10 +283,9 @@ impl Snapshot {
     /// asked for (for comparing the two).
     pub fn to_files(&self) -> BTreeMap<String, OutFile> {
         let search = self.search.get().into_iter().flatten();
-        self.files
-            .iter()
+        every_file(&self.cache, &self.copies)
             .chain(search)
-            .map(|(k, v)| (k.clone(), v.as_ref().clone()))
+            .map(|(k, v)| (k.clone(), v.resolved().as_ref().clone()))
             .collect()
     }
 

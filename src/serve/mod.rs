@@ -47,10 +47,9 @@ pub struct ServeOptions {
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let render = RenderOptions { live_reload: true };
-    crate::render::share_image::keep_drawn_images();
     let state = Arc::new(State::default());
     let start = Instant::now();
-    match rebuild(None, &opts.root, render) {
+    match rebuild(None, &opts.root, render, None) {
         Ok(update) => {
             let warnings = &update.snapshot.site.warnings;
             if !warnings.is_empty() {
@@ -247,13 +246,22 @@ fn report_problem(state: &State, diags: &Diagnostics) {
 }
 
 fn rebuild_loop(root: &Path, render: RenderOptions, rx: &Receiver<Vec<PathBuf>>, state: &State) {
-    while rx.recv().is_ok() {
-        // Edits that arrived meanwhile are covered by this rebuild: it reads everything anew.
-        while rx.try_recv().is_ok() {}
+    // Every path reported since the site being served was made: a rebuild that fails keeps
+    // them, so that the next one still looks at the files the failed one read.
+    let mut pending: Vec<PathBuf> = Vec::new();
+    while let Ok(paths) = rx.recv() {
+        pending.extend(paths);
+        // Edits that arrived meanwhile are covered by this rebuild.
+        while let Ok(more) = rx.try_recv() {
+            pending.extend(more);
+        }
+        pending.sort();
+        pending.dedup();
         let start = Instant::now();
         let previous = state.current();
-        match rebuild(previous.as_deref(), root, render) {
+        match rebuild(previous.as_deref(), root, render, Some(&pending)) {
             Ok(update) => {
+                pending.clear();
                 let message = reload_message(&update, previous.is_none());
                 let had_problem = state
                     .problem
@@ -289,6 +297,11 @@ fn rebuild_loop(root: &Path, render: RenderOptions, rx: &Receiver<Vec<PathBuf>>,
                 report_problem(state, &diags);
                 state.generation.fetch_add(1, Ordering::SeqCst);
             }
+        }
+        // Freeing a large site's old snapshot takes milliseconds the browser is already
+        // waiting on for the new page: it is done beside the server instead.
+        if let Some(old) = previous {
+            std::thread::spawn(move || drop(old));
         }
     }
 }

@@ -30,7 +30,15 @@ fn generate(dir: &Path, copies: usize) -> PathBuf {
     common::copy_dir(&repo.join("content"), &root);
     common::copy_dir(&repo.join("themes"), &dir.join("themes"));
     for i in 1..=copies {
-        common::copy_dir(&root.join(BUNDLE), &root.join(format!("{BUNDLE}-{i:03}")));
+        let copy = root.join(format!("{BUNDLE}-{i:03}"));
+        common::copy_dir(&root.join(BUNDLE), &copy);
+        // Each copy is a policy of its own: two with one title or 文号 are an error.
+        let policy = copy.join("policy.md");
+        let text = fs::read_to_string(&policy).unwrap();
+        let text = text
+            .replacen("\ntitle: ", &format!("\ntitle: （第{i}份）"), 1)
+            .replacen("25号", &format!("25-{i}号"), 1);
+        fs::write(&policy, text).unwrap();
     }
     root
 }

@@ -55,6 +55,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let (progress, passages): (Vec<&Passage>, Vec<&Passage>) = cx
         .backlinks(&n.key)
         .iter()
+        .map(|p| p.as_ref())
         .partition(|x| x.source_kind == "落实进展");
     let prev = outline[..ni]
         .iter()

@@ -45,7 +45,7 @@ fn context(cx: &Cx, _: super::At) -> Result<tera::Context, tera::Error> {
         .policies()
         .map(|pi| HomePolicy {
             brief: PolicyBrief::new(cx, pi),
-            clause_count: cx.outline(pi).iter().filter(|n| n.is_clause).count(),
+            clause_count: cx.clause_count(pi),
             interpretations: InterpLink::all(cx, pi),
         })
         .collect();

@@ -275,13 +275,14 @@ fn row<'a>(u: &Urls, p: &'a Policy) -> Row<'a> {
     }
 }
 
-/// Reads every policy (metadata, validity), its interpretations' list and its progress.
+/// Reads every policy (metadata, validity), its interpretations' list and whether it has
+/// progress items.
 fn context(f: Facet, cx: &Cx) -> Result<tera::Context, tera::Error> {
     let all: Vec<&Policy> = cx
         .policies()
         .map(|pi| {
             cx.interpretations(pi);
-            cx.progress(pi);
+            cx.has_progress(pi);
             cx.policy(pi)
         })
         .collect();

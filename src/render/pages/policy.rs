@@ -55,7 +55,8 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         nodes,
         interpretations: InterpLink::all(cx, pi),
         questions: super::home::question_links(cx, pi),
-        progress_href: (!cx.progress(pi).is_empty())
+        progress_href: cx
+            .has_progress(pi)
             .then(|| cx.urls().href(&urls::progress(&p.slug))),
     };
     wrap(cx, chrome, data)

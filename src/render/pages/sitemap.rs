@@ -63,7 +63,7 @@ fn context(cx: &Cx) -> Result<tera::Context, tera::Error> {
                 .iter()
                 .map(|i| link(i.kind.name(), &urls::interpretation(&p.slug, i.kind)))
                 .collect();
-            if !cx.progress(pi).is_empty() {
+            if cx.has_progress(pi) {
                 pages.push(link("落实进展", &urls::progress(&p.slug)));
             }
             PolicyEntry {

@@ -16,18 +16,73 @@ pub const UNITS: PageKind = PageKind {
     context: units,
 };
 
+/// One page per unit and part: a unit of a large site has tasks in hundreds of policies, so its
+/// list is cut into parts of whole policies, about [`TASKS_PER_PART`] tasks each. A page a
+/// citizen can read on a phone; and an edit to one policy makes only its part again.
 pub const UNIT: PageKind = PageKind {
     name: "unit",
     template: "unit.html",
     in_sitemap: true,
-    pages: |s: &Site| super::each(s.units.len()),
-    url: |s, at| urls::unit(&s.units[at[0]].slug),
+    pages: |s: &Site| {
+        (0..s.units.len())
+            .flat_map(|ui| {
+                let u = &s.units[ui];
+                let parts = parts(&u.lead, &u.responsible, |slug| policy_position(s, slug));
+                (0..parts.len().max(1)).map(move |part| [ui, part, 0])
+            })
+            .collect()
+    },
+    url: |s, at| urls::unit_part(&s.units[at[0]].slug, at[1]),
     origin: no_origin,
     context: unit,
 };
 
-fn unit_clauses<'a>(cx: &Cx<'a>, keys: &'a [String]) -> Vec<UnitClause<'a>> {
+/// About this many tasks make one part of a unit's list.
+pub const TASKS_PER_PART: usize = 60;
+
+fn policy_position(s: &Site, slug: &str) -> Option<usize> {
+    s.policies.iter().position(|p| p.slug == slug)
+}
+
+/// The policy a clause key belongs to (a key is `slug:id`).
+fn slug_of(key: &str) -> &str {
+    key.split_once(':').map_or(key, |(slug, _)| slug)
+}
+
+/// The parts of a unit's list: each the slugs of consecutive policies (in site order) whose
+/// tasks for the unit come to about [`TASKS_PER_PART`]; a policy is never split.
+fn parts<'k>(
+    lead: &'k [String],
+    responsible: &'k [String],
+    position: impl Fn(&str) -> Option<usize>,
+) -> Vec<Vec<&'k str>> {
+    let mut count: std::collections::HashMap<&str, usize> = Default::default();
+    for k in lead.iter().chain(responsible) {
+        *count.entry(slug_of(k)).or_default() += 1;
+    }
+    let mut slugs: Vec<(usize, &str)> = count
+        .keys()
+        .map(|s| (position(s).unwrap_or(usize::MAX), *s))
+        .collect();
+    slugs.sort_unstable();
+    let mut parts: Vec<Vec<&str>> = Vec::new();
+    let mut in_part = 0;
+    for (_, slug) in slugs {
+        if parts.is_empty() || in_part >= TASKS_PER_PART {
+            parts.push(Vec::new());
+            in_part = 0;
+        }
+        in_part += count[slug];
+        if let Some(part) = parts.last_mut() {
+            part.push(slug);
+        }
+    }
+    parts
+}
+
+fn unit_clauses<'a>(cx: &Cx<'a>, keys: &'a [String], part: &[&str]) -> Vec<UnitClause<'a>> {
     keys.iter()
+        .filter(|k| part.contains(&slug_of(k)))
         .filter_map(|k| cx.node(k))
         .map(|(pi, n)| {
             let p = cx.policy(pi);
@@ -43,18 +98,40 @@ fn unit_clauses<'a>(cx: &Cx<'a>, keys: &'a [String]) -> Vec<UnitClause<'a>> {
 
 fn unit(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let u = cx.unit(at[0]);
+    let parts = parts(&u.lead, &u.responsible, |slug| cx.policy_index(slug));
+    let part = at[1];
+    let title = match part {
+        0 => u.name.clone(),
+        n => format!("{}（第{}页）", u.name, n + 1),
+    };
     let chrome = chrome::chrome(
         cx,
-        &u.name,
-        crumbs(cx, Some(("责任单位", urls::units())), &u.name),
+        &title,
+        crumbs(cx, Some(("责任单位", urls::units())), &title),
         "page-unit",
         None,
-        &urls::unit(&u.slug),
+        &urls::unit_part(&u.slug, part),
     );
+    let empty = Vec::new();
+    let slugs = parts.get(part).unwrap_or(&empty);
+    let pager = (parts.len() > 1).then(|| Pager {
+        current: part + 1,
+        count: parts.len(),
+        pages: (0..parts.len())
+            .map(|n| PagerLink {
+                number: n + 1,
+                href: cx.urls().href(&urls::unit_part(&u.slug, n)),
+                current: n == part,
+            })
+            .collect(),
+    });
     let data = UnitData {
         name: &u.name,
-        lead: unit_clauses(cx, &u.lead),
-        responsible: unit_clauses(cx, &u.responsible),
+        lead_total: u.lead.len(),
+        responsible_total: u.responsible.len(),
+        lead: unit_clauses(cx, &u.lead, slugs),
+        responsible: unit_clauses(cx, &u.responsible, slugs),
+        pager,
     };
     wrap(cx, chrome, data)
 }
