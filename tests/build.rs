@@ -372,3 +372,82 @@ fn a_site_can_override_any_template() {
         "templates must not be published"
     );
 }
+
+/// The `《title》` policy names listed on a unit page, in order, one per task.
+fn unit_page_policies(html: &str) -> Vec<String> {
+    html.split("<span class=\"policy-name\">《")
+        .skip(1)
+        .filter_map(|s| s.split("》</span>").next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn a_unit_with_tasks_in_many_policies_is_listed_in_parts_of_whole_policies() {
+    // Three copies of the example policy (each its own title and 文号): a unit leading tasks
+    // in all of them has more than one part's worth.
+    let site = ExampleSite::new();
+    for i in 1..=3 {
+        let copy = site.root().join(format!("yiliao-gaodi-{i}"));
+        copy_dir(&site.root().join("yiliao-gaodi"), &copy);
+        let policy = copy.join("policy.md");
+        let text = std::fs::read_to_string(&policy).unwrap();
+        let text = text
+            .replacen("\ntitle: ", &format!("\ntitle: （第{i}份）"), 1)
+            .replacen("25号", &format!("25-{i}号"), 1);
+        std::fs::write(&policy, text).unwrap();
+    }
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let units = site.out().join("unit");
+    let mut split = 0;
+    for entry in std::fs::read_dir(&units).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("2/index.html").is_file() {
+            continue;
+        }
+        split += 1;
+        let first = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        let parts: Vec<String> = (1..)
+            .map(|n| match n {
+                1 => dir.join("index.html"),
+                n => dir.join(format!("{n}/index.html")),
+            })
+            .take_while(|p| p.is_file())
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect();
+        let total: usize = ["牵头的条款（", "参与的条款（"]
+            .iter()
+            .map(|h| {
+                first
+                    .split(h)
+                    .nth(1)
+                    .and_then(|r| r.split('）').next())
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or_else(|| panic!("{}: no {h}", dir.display()))
+            })
+            .sum();
+        // Every task once, over the parts; no policy cut between two parts.
+        let per_part: Vec<Vec<String>> = parts.iter().map(|h| unit_page_policies(h)).collect();
+        assert_eq!(per_part.iter().map(Vec::len).sum::<usize>(), total);
+        for (a, pa) in per_part.iter().enumerate() {
+            for pb in &per_part[a + 1..] {
+                assert!(
+                    pa.iter().all(|t| !pb.contains(t)),
+                    "{}: a policy is split between parts",
+                    dir.display()
+                );
+            }
+        }
+        // Each part names its place and links every part; the later ones say their number.
+        for (n, html) in parts.iter().enumerate() {
+            assert!(html.contains(&format!("本页是第 {} 页", n + 1)), "{html}");
+            assert_eq!(html.matches("aria-current=\"page\">第 ").count(), 1);
+            if n > 0 {
+                assert!(html.contains(&format!("（第{}页）", n + 1)));
+            }
+        }
+    }
+    assert!(split > 0, "no unit has a second part");
+}

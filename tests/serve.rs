@@ -457,6 +457,58 @@ fn editing_a_clause_changes_exactly_the_clause_and_its_citing_pages() {
     }
 }
 
+/// The preview against a full build of the same sources: every file the build writes is
+/// served with the same bytes, and nothing else is.
+fn assert_serves_the_full_build(site: &SiteCopy, preview: &Preview) {
+    let full = site.full_build();
+    let served = preview.served(full.keys().cloned());
+    for (path, bytes) in &full {
+        assert!(
+            served[path] == *bytes,
+            "{path}: preview differs from jiedu build"
+        );
+    }
+}
+
+#[test]
+fn files_added_renamed_and_removed_while_serving_are_seen_as_by_a_build() {
+    // A rebuild told which files changed skips the walk of the tree only when each is a file
+    // the last walk found: a new, renamed or removed file must be walked for.
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let video = site.file("content/yiliao-gaodi/video.md");
+    let text = fs::read_to_string(&video).unwrap();
+    assert_eq!(preview.get("/yiliao-gaodi/video/").status, 200);
+
+    fs::remove_file(&video).unwrap();
+    wait_until("the removed video page is gone", || {
+        preview.get("/yiliao-gaodi/video/").status == 404
+    });
+    assert_serves_the_full_build(&site, &preview);
+    assert_eq!(preview.get("/yiliao-gaodi/video/").status, 404);
+
+    let other = site.file("content/yiliao-gaodi/shipin.md");
+    fs::write(&other, &text).unwrap();
+    wait_until("the added video page is served", || {
+        preview.get("/yiliao-gaodi/video/").status == 200
+    });
+    assert_serves_the_full_build(&site, &preview);
+
+    fs::rename(&other, &video).unwrap();
+    site.edit(
+        "content/yiliao-gaodi/video.md",
+        "title: 视频解读：",
+        "title: 改名后的视频解读：",
+    );
+    wait_until("the renamed file's edit is served", || {
+        preview
+            .get("/yiliao-gaodi/video/")
+            .text()
+            .contains("改名后的视频解读")
+    });
+    assert_serves_the_full_build(&site, &preview);
+}
+
 #[test]
 fn a_broken_save_keeps_the_last_good_site_and_the_fix_clears_the_error() {
     let site = SiteCopy::new();
