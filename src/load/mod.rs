@@ -6,7 +6,7 @@ pub mod formats;
 pub mod front_matter;
 mod yaml_errors;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -112,7 +112,7 @@ impl Stamp {
 /// save).
 #[derive(Debug, Clone, Default)]
 pub struct LoadCache {
-    docs: HashMap<PathBuf, (Stamp, Arc<SourceDoc>)>,
+    docs: rustc_hash::FxHashMap<PathBuf, (Stamp, Arc<SourceDoc>)>,
     /// What the last walk of the tree found, for a load told which files changed.
     walked: Option<Arc<Walked>>,
 }
@@ -124,7 +124,7 @@ struct Walked {
     assets: Vec<Asset>,
     diags: Diagnostics,
     /// Every path found (absolute, as walked), Markdown and assets.
-    known: HashSet<PathBuf>,
+    known: rustc_hash::FxHashSet<PathBuf>,
 }
 
 impl Walked {
@@ -240,7 +240,7 @@ pub fn load_site_reusing(
     t.step("read");
     let mut documents = Vec::new();
     let mut cache = LoadCache {
-        docs: HashMap::new(),
+        docs: Default::default(),
         walked: Some(Arc::clone(&walked)),
     };
     let mut unreadable_bundles = std::collections::BTreeSet::new();

@@ -16,7 +16,7 @@ struct Target {
 
 /// Every node of every policy by key (`slug:id`).
 pub struct ClauseIndex {
-    targets: HashMap<String, Target>,
+    targets: rustc_hash::FxHashMap<String, Target>,
     /// First and last task-clause id of each policy, for hints.
     ranges: HashMap<String, (String, String)>,
 }
@@ -24,7 +24,7 @@ pub struct ClauseIndex {
 impl ClauseIndex {
     /// The index of every bundle's nodes: `(slug, nodes)`.
     pub fn new(bundles: &[(&str, &[FlatNode])], u: &Urls) -> Self {
-        let mut targets = HashMap::new();
+        let mut targets = rustc_hash::FxHashMap::default();
         let mut ranges = HashMap::new();
         for &(slug, nodes) in bundles {
             let d = Bundle { slug, nodes };
@@ -144,8 +144,10 @@ impl Resolver<'_> {
     }
 }
 
-pub fn flat_index(policies: &[std::sync::Arc<Policy>]) -> HashMap<String, (usize, usize)> {
-    let mut map = HashMap::new();
+pub fn flat_index(
+    policies: &[std::sync::Arc<Policy>],
+) -> rustc_hash::FxHashMap<String, (usize, usize)> {
+    let mut map = rustc_hash::FxHashMap::default();
     for (pi, p) in policies.iter().enumerate() {
         for (ni, n) in p.nodes.iter().enumerate() {
             map.insert(n.key.clone(), (pi, ni));
@@ -160,8 +162,8 @@ pub fn flat_index(policies: &[std::sync::Arc<Policy>]) -> HashMap<String, (usize
 /// search per passage made this quadratic in the citations of the whole site.
 pub fn backlinks<'a>(
     parts: impl Iterator<Item = &'a [(String, Arc<Passage>)]>,
-) -> HashMap<String, Vec<Arc<Passage>>> {
-    let mut map: HashMap<String, Vec<Arc<Passage>>> = HashMap::new();
+) -> rustc_hash::FxHashMap<String, Vec<Arc<Passage>>> {
+    let mut map: rustc_hash::FxHashMap<String, Vec<Arc<Passage>>> = Default::default();
     for (key, passage) in parts.flatten() {
         match map.get_mut(key.as_str()) {
             Some(list) => list.push(Arc::clone(passage)),

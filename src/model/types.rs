@@ -1,6 +1,5 @@
 //! The model: plain data that the render stage turns into pages and tests inspect directly.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -23,9 +22,9 @@ pub struct Site {
     /// Every unit named in a unit note, sorted by name.
     pub units: Vec<Unit>,
     /// For each clause key (`slug:id`), the passages that cite it, in a stable order.
-    pub backlinks: HashMap<String, Vec<std::sync::Arc<Passage>>>,
+    pub backlinks: rustc_hash::FxHashMap<String, Vec<std::sync::Arc<Passage>>>,
     /// Clause key → (policy index, index into that policy's `nodes`).
-    pub clause_index: HashMap<String, (usize, usize)>,
+    pub clause_index: rustc_hash::FxHashMap<String, (usize, usize)>,
     /// Redirect pages from `aliases:`, sorted by the old path.
     pub redirects: Vec<Redirect>,
     pub warnings: Diagnostics,

@@ -57,7 +57,7 @@ pub type Fingerprints = HashMap<&'static str, u64>;
 #[derive(Debug, Default, Clone)]
 pub struct DepTable {
     deps: Vec<Dep>,
-    ids: HashMap<Dep, u32>,
+    ids: rustc_hash::FxHashMap<Dep, u32>,
 }
 
 /// Interns `dep` in a shared table, copying the table only when `dep` is new to it.

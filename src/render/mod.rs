@@ -23,6 +23,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{urls, Kind, Site};
@@ -60,7 +61,7 @@ pub struct Rendered {
     /// Pages rendered this time (the others were reused from the previous render).
     pub rerendered: usize,
     /// Every output path taken, so that files added later cannot overwrite one.
-    paths: Arc<HashSet<String>>,
+    paths: Arc<FxHashSet<String>>,
     /// With [`Keep::Pages`]: every page, for the next render to reuse.
     pub cache: Option<RenderCache>,
 }
@@ -100,16 +101,16 @@ pub fn taken_by_site(path: &str) -> Diagnostic {
 pub struct RenderCache {
     site: Arc<Site>,
     /// Every output path, pages and other files.
-    paths: Arc<HashSet<String>>,
+    paths: Arc<FxHashSet<String>>,
     site_ctx: String,
     templates: Fingerprints,
     /// Shared with the next render, which copies it only to add a dependency it lacks.
     deps: Arc<DepTable>,
     /// Output path → page; shared with the next render when it is reused.
-    pub pages: HashMap<String, Arc<CachedPage>>,
+    pub pages: FxHashMap<String, Arc<CachedPage>>,
     /// Output path → every other file made (not copied): one the next render makes byte for
     /// byte again is this very file, and a share image whose SVG is the same is not drawn again.
-    pub extras: HashMap<String, Arc<OutFile>>,
+    pub extras: FxHashMap<String, Arc<OutFile>>,
 }
 
 #[derive(Debug)]
@@ -238,7 +239,7 @@ enum Claimant {
 /// Output paths and who took them first, for the duplicate-URL message. Names are made only
 /// for that message: making one per page cost a large site's preview several milliseconds.
 #[derive(Default)]
-struct Claims(HashMap<String, Claimant>);
+struct Claims(FxHashMap<String, Claimant>);
 
 impl Claims {
     fn claim(
@@ -343,7 +344,7 @@ pub fn render_site(
             .then_some(old)
     };
 
-    let paths: Arc<HashSet<String>> = Arc::new(claims.0.into_keys().collect());
+    let paths: Arc<FxHashSet<String>> = Arc::new(claims.0.into_keys().collect());
     // A page only links to files that exist, or the previous render would have failed; so
     // unless a file is gone, only the links of pages made now and links into pages whose
     // anchors changed need checking. Otherwise every link of the site is checked.
@@ -440,7 +441,7 @@ pub fn render_site(
         .into_iter()
         .unzip();
     let extra_links: Vec<PageLinks> = extra_links.into_iter().flatten().collect();
-    let kept_extras: HashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
+    let kept_extras: FxHashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
 
     t.step("extras");
     if !diags.has_errors() {
@@ -607,7 +608,7 @@ pub fn site_files(
     site: &Site,
     theme: &Theme,
     page_urls: &[String],
-    previous: Option<(&Site, &HashMap<String, Arc<OutFile>>)>,
+    previous: Option<(&Site, &FxHashMap<String, Arc<OutFile>>)>,
     defer_drawing: bool,
 ) -> Vec<(String, Arc<OutFile>, String)> {
     let mut t = crate::timing::Phases::new("site_files");

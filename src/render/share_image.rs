@@ -166,7 +166,7 @@ impl Eq for Drawing {}
 /// `defer`, a new PNG is drawn only when first asked for.
 pub fn files(
     site: &Site,
-    previous: Option<(&Site, &HashMap<String, Arc<OutFile>>)>,
+    previous: Option<(&Site, &rustc_hash::FxHashMap<String, Arc<OutFile>>)>,
     defer: bool,
 ) -> Vec<(String, Arc<OutFile>, String)> {
     let draw = drawer();

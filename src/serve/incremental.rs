@@ -4,7 +4,7 @@
 //! changed are rendered again. Duplicate URLs and links are checked over the whole site each
 //! time. Entry point: [`rebuild`] (with no previous snapshot it renders everything).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
@@ -31,7 +31,7 @@ pub struct Snapshot {
     assets: BTreeMap<PathBuf, u64>,
     /// Copied files (bundle assets) by output path (relative, `/`-separated); pages and the
     /// generated files are in `cache`, where a rebuild shares the unchanged ones.
-    copies: HashMap<String, Arc<OutFile>>,
+    copies: rustc_hash::FxHashMap<String, Arc<OutFile>>,
     /// The search bundle, made when it is first asked for (by the search page), so that it
     /// stays off the edit-to-reload path yet always belongs to the pages being served.
     search: OnceLock<Files>,
@@ -125,7 +125,7 @@ pub fn rebuild(
     )?;
     t.step("render");
     let cache = rendered.cache.ok_or_else(Diagnostics::new)?;
-    let copies: HashMap<String, Arc<OutFile>> = others
+    let copies: rustc_hash::FxHashMap<String, Arc<OutFile>> = others
         .into_files()
         .into_iter()
         .map(|(path, file)| (path, Arc::new(file)))
@@ -203,7 +203,7 @@ fn same(
 /// Every file of a render: pages, generated files and copies.
 fn every_file<'a>(
     cache: &'a RenderCache,
-    copies: &'a HashMap<String, Arc<OutFile>>,
+    copies: &'a rustc_hash::FxHashMap<String, Arc<OutFile>>,
 ) -> impl Iterator<Item = (&'a String, &'a Arc<OutFile>)> + 'a {
     cache
         .pages
