@@ -7,11 +7,13 @@ use crate::model::Site;
 pub fn sitemap(site: &Site, page_urls: &[String]) -> String {
     let base = site.config.base();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let base = escape(&base);
     for u in page_urls {
-        out.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            escape(&format!("{base}{u}"))
-        ));
+        // Written in place: a large site's sitemap is made again on every preview rebuild.
+        out.push_str("  <url><loc>");
+        out.push_str(&base);
+        out.push_str(&escape(u));
+        out.push_str("</loc></url>\n");
     }
     out.push_str("</urlset>\n");
     out

@@ -111,6 +111,11 @@ pub struct RenderCache {
     /// Output path → every other file made (not copied): one the next render makes byte for
     /// byte again is this very file, and a share image whose SVG is the same is not drawn again.
     pub extras: FxHashMap<String, Arc<OutFile>>,
+    /// Output paths of the pages and files made in this render rather than taken from the
+    /// previous one (every file when there was none): only these can have changed.
+    pub fresh: Vec<String>,
+    /// Output paths of the previous render that this one has not.
+    pub gone: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -348,9 +353,17 @@ pub fn render_site(
     // A page only links to files that exist, or the previous render would have failed; so
     // unless a file is gone, only the links of pages made now and links into pages whose
     // anchors changed need checking. Otherwise every link of the site is checked.
-    let check_all = previous.is_none_or(|p| {
-        p.site.urls.prefix() != site.urls.prefix() || !p.paths.iter().all(|x| paths.contains(x))
-    });
+    let gone: Vec<String> = previous
+        .map(|p| {
+            p.paths
+                .iter()
+                .filter(|x| !paths.contains(*x))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let check_all =
+        previous.is_none_or(|p| p.site.urls.prefix() != site.urls.prefix() || !gone.is_empty());
     let links = links::Links::default();
     // A page that fails to render is reported with the others; a sink that fails stops all.
     type PageResult<'a> = Result<Option<(usize, Made<'a>)>, Diagnostic>;
@@ -479,10 +492,22 @@ pub fn render_site(
     let cache = keeping.then(|| {
         let paths = Arc::clone(&paths);
         let mut table = previous.map(|p| Arc::clone(&p.deps)).unwrap_or_default();
+        let mut fresh: Vec<String> = kept_extras
+            .iter()
+            .filter(|(path, file)| {
+                prev_extras
+                    .and_then(|e| e.get(*path))
+                    .is_none_or(|old| !Arc::ptr_eq(old, file))
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
         let pages = pages_made
             .into_iter()
             .map(|(at, m)| {
                 let planned = &plan[at];
+                if matches!(m, Made::New { .. }) {
+                    fresh.push(planned.output.clone());
+                }
                 let page = match m {
                     Made::Reused(old) => Arc::clone(old),
                     Made::New { file, deps, links } => Arc::new(CachedPage {
@@ -506,6 +531,8 @@ pub fn render_site(
             deps: table,
             pages,
             extras: kept_extras,
+            fresh,
+            gone,
         }
     });
     t.step("cache");
@@ -623,9 +650,10 @@ pub fn site_files(
         }
     }
     t.step("assets");
+    let (sitemap, atom) = rayon::join(|| feeds::sitemap(site, page_urls), || feeds::atom(site));
     let generated = [
-        ("sitemap.xml", feeds::sitemap(site, page_urls)),
-        ("atom.xml", feeds::atom(site)),
+        ("sitemap.xml", sitemap),
+        ("atom.xml", atom),
         ("robots.txt", feeds::robots(site)),
         ("static/highlight.css", highlight_css().to_string()),
     ];

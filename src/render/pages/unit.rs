@@ -24,10 +24,16 @@ pub const UNIT: PageKind = PageKind {
     template: "unit.html",
     in_sitemap: true,
     pages: |s: &Site| {
+        let position: rustc_hash::FxHashMap<&str, usize> = s
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect();
         (0..s.units.len())
             .flat_map(|ui| {
                 let u = &s.units[ui];
-                let parts = parts(&u.lead, &u.responsible, |slug| policy_position(s, slug));
+                let parts = parts(&u.lead, &u.responsible, |slug| position.get(slug).copied());
                 (0..parts.len().max(1)).map(move |part| [ui, part, 0])
             })
             .collect()
@@ -39,10 +45,6 @@ pub const UNIT: PageKind = PageKind {
 
 /// About this many tasks make one part of a unit's list.
 pub const TASKS_PER_PART: usize = 60;
-
-fn policy_position(s: &Site, slug: &str) -> Option<usize> {
-    s.policies.iter().position(|p| p.slug == slug)
-}
 
 /// The policy a clause key belongs to (a key is `slug:id`).
 fn slug_of(key: &str) -> &str {
