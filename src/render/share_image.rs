@@ -48,8 +48,8 @@ fn bundle_card_stem(slug: &str) -> String {
 const SITE_CARD_STEM: &str = "static/share";
 
 /// The extension images are linked with: PNG when it can be drawn, otherwise SVG.
-fn ext() -> &'static str {
-    if drawer().is_some() {
+fn ext(site: &Site) -> &'static str {
+    if drawer(site).is_some() {
         "png"
     } else {
         "svg"
@@ -58,7 +58,7 @@ fn ext() -> &'static str {
 
 /// The long image's URL path (with the site prefix) for the 保存长图 link.
 pub fn long_image_href(site: &Site, slug: &str) -> String {
-    site.urls.href(&format!("{}.{}", long_stem(slug), ext()))
+    site.urls.href(&format!("{}.{}", long_stem(slug), ext(site)))
 }
 
 /// `og:image` of the page at `rel` (relative URL path): the long image on a 一图读懂 page, the
@@ -82,7 +82,7 @@ pub fn og_image(site: &Site, rel: &str) -> (String, String) {
             format!("分享卡片：{}", site.config.name),
         ),
     };
-    (format!("{base}{stem}.{}", ext()), alt)
+    (format!("{base}{stem}.{}", ext(site)), alt)
 }
 
 fn infographic(p: &Policy) -> Option<&Interpretation> {
@@ -113,8 +113,11 @@ pub fn svg_only() {
     DRAW_PNG.store(false, Ordering::Relaxed);
 }
 
-fn drawer() -> Option<&'static Renderer> {
-    DRAW_PNG.load(Ordering::Relaxed).then(renderer).flatten()
+/// The PNG renderer, unless this process or the site (`share_png: false`) draws none.
+fn drawer(site: &Site) -> Option<&'static Renderer> {
+    (site.config.share_png && DRAW_PNG.load(Ordering::Relaxed))
+        .then(renderer)
+        .flatten()
 }
 
 /// Keeps drawn PNGs in memory across renders (called by `jiedu serve`).
@@ -139,7 +142,7 @@ pub fn files(site: &Site) -> Vec<(String, OutFile, String)> {
             svgs.push((long_stem(&p.slug), long_image(site, p, i)));
         }
     }
-    let draw = drawer();
+    let draw = drawer(site);
     let previous = PREVIOUS_OUTPUT.lock().ok().and_then(|mut p| p.take());
     svgs.into_par_iter()
         .flat_map_iter(|(stem, svg)| {
