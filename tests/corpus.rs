@@ -105,16 +105,21 @@ fn corpus_builds_and_every_link_resolves() {
     // The 政策文件库: newest and oldest first, then one page per year, issuer, topic and
     // validity the corpus's policies have; and the HTML 网站地图.
     let distinct = |f: &dyn Fn(&jiedu::model::Policy) -> Option<String>| {
-        built.site.policies.iter().filter_map(|p| f(p)).collect::<BTreeSet<_>>().len()
+        built
+            .site
+            .policies
+            .iter()
+            .filter_map(|p| f(p))
+            .collect::<BTreeSet<_>>()
+            .len()
     };
-    let library = 2
-        + distinct(&|p| {
+    let library =
+        2 + distinct(&|p| {
             let date = p.meta.published.as_ref().or(p.meta.signed.as_ref())?;
             Some(date.chars().take(4).collect())
-        })
-        + distinct(&|p| Some(p.meta.issuer.clone()))
-        + distinct(&|p| p.meta.topic.clone())
-        + distinct(&|p| Some(p.meta.validity.clone()));
+        }) + distinct(&|p| Some(p.meta.issuer.clone()))
+            + distinct(&|p| p.meta.topic.clone())
+            + distinct(&|p| Some(p.meta.validity.clone()));
     assert_eq!(
         built.pages,
         POLICIES * PAGES_PER_POLICY + SITE_PAGES + units + library + 1

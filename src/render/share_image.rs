@@ -58,7 +58,8 @@ fn ext(site: &Site) -> &'static str {
 
 /// The long image's URL path (with the site prefix) for the 保存长图 link.
 pub fn long_image_href(site: &Site, slug: &str) -> String {
-    site.urls.href(&format!("{}.{}", long_stem(slug), ext(site)))
+    site.urls
+        .href(&format!("{}.{}", long_stem(slug), ext(site)))
 }
 
 /// `og:image` of the page at `rel` (relative URL path): the long image on a 一图读懂 page, the
