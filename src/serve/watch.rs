@@ -175,20 +175,27 @@ fn start_native(dirs: &[PathBuf], tx: Sender<Vec<PathBuf>>) -> Result<Watch, not
     Ok(Watch::Native(shared))
 }
 
-/// Which directory a path names now: device and inode, so that a directory deleted and made
-/// again under the same name counts as a different one.
+/// Which directory a path names now: device, inode and creation time, so that a directory
+/// deleted and made again under the same name counts as a different one. The creation time is
+/// needed because the file system may give the new directory the inode the old one freed
+/// (ext4 and tmpfs do when it is made again at once, as a quick copy does).
+type Identity = (u64, u64, Option<std::time::SystemTime>);
+
 #[cfg(unix)]
-fn identity(dir: &Path) -> Option<(u64, u64)> {
+fn identity(dir: &Path) -> Option<Identity> {
     use std::os::unix::fs::MetadataExt;
     std::fs::metadata(dir)
         .ok()
         .filter(|m| m.is_dir())
-        .map(|m| (m.dev(), m.ino()))
+        .map(|m| (m.dev(), m.ino(), m.created().ok()))
 }
 
 #[cfg(not(unix))]
-fn identity(dir: &Path) -> Option<(u64, u64)> {
-    dir.is_dir().then_some((0, 0))
+fn identity(dir: &Path) -> Option<Identity> {
+    std::fs::metadata(dir)
+        .ok()
+        .filter(|m| m.is_dir())
+        .map(|m| (0, 0, m.created().ok()))
 }
 
 /// Watches each directory again when it was replaced or came back, and asks for a rebuild when
@@ -198,7 +205,7 @@ fn guard(
     dirs: &[PathBuf],
     rebuild: &Sender<Vec<PathBuf>>,
 ) {
-    let mut known: Vec<Option<(u64, u64)>> = dirs.iter().map(|d| identity(d)).collect();
+    let mut known: Vec<Option<Identity>> = dirs.iter().map(|d| identity(d)).collect();
     loop {
         std::thread::sleep(GUARD_INTERVAL);
         let Some(debouncer) = debouncer.upgrade() else {
