@@ -42,6 +42,15 @@ pub struct Config {
     /// (default 30).
     #[serde(default, alias = "未来日期容差天数")]
     pub future_date_margin_days: Option<u32>,
+    /// Draw the 一图读懂 long image and the share cards also as PNG (what WeChat and most
+    /// platforms show). About 60 ms of CPU per image, so a site of many policies may switch it
+    /// off and publish the SVGs alone.
+    #[serde(default = "yes", alias = "分享图片PNG")]
+    pub share_png: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Config {
@@ -114,6 +123,7 @@ mod tests {
             search_synonyms: Vec::new(),
             raw_html: false,
             future_date_margin_days: None,
+            share_png: true,
         }
     }
 

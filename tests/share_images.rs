@@ -294,3 +294,30 @@ fn a_rebuild_into_the_same_output_is_identical_and_redraws_only_changed_images()
         assert_eq!(after[card], first[card]);
     }
 }
+
+#[test]
+fn share_png_false_publishes_the_svg_images_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    common::copy_dir(&repo().join("content"), &root);
+    let config = std::fs::read_to_string(root.join("jiedu.yaml")).unwrap();
+    std::fs::write(
+        root.join("jiedu.yaml"),
+        format!("{config}share_png: false\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    build(&root, &out);
+    let infographic = out.join("yiliao-gaodi/infographic");
+    assert!(infographic.join("long.svg").is_file());
+    assert!(!infographic.join("long.png").exists());
+    assert!(!out.join("yiliao-gaodi/share.png").exists());
+    assert!(!out.join("static/share.png").exists());
+    // og:image then names the SVG that exists, never a PNG that was not drawn.
+    let page = std::fs::read_to_string(infographic.join("index.html")).unwrap();
+    assert!(
+        page.contains(&format!("{BASE}yiliao-gaodi/infographic/long.svg")),
+        "{page}"
+    );
+    assert!(!page.contains(".png\""), "{page}");
+}

@@ -34,6 +34,10 @@ publisher: 请填写主办单位全称
 
 # 网站简介（可选），用于搜索引擎和分享卡片。
 # description: 本网站发布本单位政策文件及其解读材料。
+
+# 一图读懂长图和分享卡片除 SVG 外还生成 PNG 图片（微信等平台显示的是 PNG），默认生成。
+# 每张图约需 60 毫秒，政策很多、不需要 PNG 时可改为 false。
+# share_png: true
 "#;
 
 pub fn run(dir: &Path) -> ExitCode {

@@ -48,8 +48,8 @@ fn bundle_card_stem(slug: &str) -> String {
 const SITE_CARD_STEM: &str = "static/share";
 
 /// The extension images are linked with: PNG when it can be drawn, otherwise SVG.
-fn ext() -> &'static str {
-    if drawer().is_some() {
+fn ext(config: &crate::config::Config) -> &'static str {
+    if drawer(config).is_some() {
         "png"
     } else {
         "svg"
@@ -57,8 +57,10 @@ fn ext() -> &'static str {
 }
 
 /// The long image's URL path (with the site prefix) for the 保存长图 link.
-pub fn long_image_href(u: &crate::model::urls::Urls, slug: &str) -> String {
-    u.href(&format!("{}.{}", long_stem(slug), ext()))
+/// Reads the config (whether PNGs are drawn) and the URL prefix.
+pub fn long_image_href(cx: &super::cx::Cx, slug: &str) -> String {
+    let ext = ext(cx.config());
+    cx.urls().href(&format!("{}.{ext}", long_stem(slug)))
 }
 
 /// `og:image` of the page at `rel` (relative URL path): the long image on a 一图读懂 page, the
@@ -91,7 +93,7 @@ pub fn og_image(cx: &super::cx::Cx, rel: &str) -> (String, String) {
             format!("分享卡片：{}", cx.config().name),
         ),
     };
-    (format!("{base}{stem}.{}", ext()), alt)
+    (format!("{base}{stem}.{}", ext(cx.config())), alt)
 }
 
 fn infographic(p: &Policy) -> Option<&Interpretation> {
@@ -119,8 +121,11 @@ pub fn svg_only() {
     DRAW_PNG.store(false, Ordering::Relaxed);
 }
 
-fn drawer() -> Option<&'static Renderer> {
-    DRAW_PNG.load(Ordering::Relaxed).then(renderer).flatten()
+/// The PNG renderer, unless this process or the site (`share_png: false`) draws none.
+fn drawer(config: &crate::config::Config) -> Option<&'static Renderer> {
+    (config.share_png && DRAW_PNG.load(Ordering::Relaxed))
+        .then(renderer)
+        .flatten()
 }
 
 /// The previous output's PNG for `stem` when its SVG there equals `svg`.
@@ -143,7 +148,10 @@ impl Drawing {
     /// The PNG, drawn on the first call (empty if the SVG could not be drawn).
     pub fn file(&self) -> Arc<OutFile> {
         let png = self.png.get_or_init(|| {
-            let bytes = drawer().and_then(|r| r.png(&self.svg)).unwrap_or_default();
+            // Made only when the site draws PNGs (see `files`).
+            let bytes = renderer()
+                .and_then(|r| r.png(&self.svg))
+                .unwrap_or_default();
             Arc::new(OutFile::Bytes(bytes))
         });
         Arc::clone(png)
@@ -169,7 +177,7 @@ pub fn files(
     previous: Option<(&Site, &rustc_hash::FxHashMap<String, Arc<OutFile>>)>,
     defer: bool,
 ) -> Vec<(String, Arc<OutFile>, String)> {
-    let draw = drawer();
+    let draw = drawer(&site.config);
     let same_config = previous.filter(|(old, _)| old.config == site.config);
     let old_policies: HashMap<&str, &Arc<Policy>> = same_config
         .map(|(old, _)| old.policies.iter().map(|p| (p.slug.as_str(), p)).collect())

@@ -82,7 +82,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         topics,
         panels: &i.panels,
         long_image: (i.kind == Kind::Infographic && !i.panels.is_empty())
-            .then(|| crate::render::share_image::long_image_href(cx.urls(), &p.slug)),
+            .then(|| crate::render::share_image::long_image_href(cx, &p.slug)),
         image: i.image.as_ref(),
         media: i.media.as_ref(),
         siblings: InterpLink::all(cx, pi)
