@@ -109,7 +109,7 @@ fn corpus_builds_and_every_link_resolves() {
             .site
             .policies
             .iter()
-            .filter_map(f)
+            .filter_map(|p| f(p))
             .collect::<BTreeSet<_>>()
             .len()
     };
