@@ -354,9 +354,19 @@ pub fn build_model_reusing(
     };
     let mut policies: Vec<Arc<Policy>> = Vec::new();
     let mut parts: Vec<Arc<Part>> = Vec::new();
+    // Each modelled policy's passages citing clauses, side by side.
+    let mut passages: HashMap<String, Arc<Part>> = fresh
+        .par_iter()
+        .map(|(slug, f)| {
+            (
+                slug.clone(),
+                Arc::new(references::passages(&f.policy, &urls)),
+            )
+        })
+        .collect();
     for slug in bundles.keys() {
         let model = if let Some(f) = fresh.remove(*slug) {
-            let passages = Arc::new(references::passages(&f.policy, &urls));
+            let passages = passages.remove(*slug).unwrap_or_default();
             let (docs, assets) = inputs.remove(slug).unwrap_or_default();
             Arc::new(BundleModel {
                 docs,

@@ -179,14 +179,8 @@ pub fn backlinks<'a>(
 /// key: page-level citations, paragraphs with inline references, Q&A questions, infographic
 /// panels and progress items.
 pub fn passages(p: &Policy, u: &Urls) -> Vec<(String, Arc<Passage>)> {
-    let mut out = Vec::new();
-    // Each passage once per clause (a paragraph may cite a clause twice).
-    let mut seen = std::collections::HashSet::new();
-    let mut add = |key: &str, passage: Passage| {
-        if seen.insert((key.to_string(), passage.clone())) {
-            out.push((key.to_string(), Arc::new(passage)));
-        }
-    };
+    let mut out: Vec<(String, Arc<Passage>)> = Vec::new();
+    let mut add = |key: &str, passage: Passage| out.push((key.to_string(), Arc::new(passage)));
     {
         for i in &p.interpretations {
             let page = u.href(&urls::interpretation(&p.slug, i.kind));
@@ -279,6 +273,15 @@ pub fn passages(p: &Policy, u: &Urls) -> Vec<(String, Arc<Passage>)> {
             }
         }
     }
+    // Each passage once per clause (a paragraph may cite a clause twice), first one kept.
+    let keep: Vec<bool> = {
+        let mut seen = rustc_hash::FxHashSet::default();
+        out.iter()
+            .map(|(key, p)| seen.insert((key.as_str(), p.as_ref())))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    out.retain(|_| keep.next().unwrap_or(true));
     out
 }
 
