@@ -7,9 +7,7 @@
 //! row or a whole band of columns per machine word, and the SVG is written directly — the output
 //! is byte-identical to `QrCode::render::<svg::Color>()` (see the tests).
 
-use std::collections::HashMap;
 use std::ops::{BitAnd, BitOr, BitXor, Not};
-use std::sync::{Mutex, OnceLock};
 
 use qrcode::bits::encode_auto;
 use qrcode::canvas::{Canvas, Module};
@@ -192,29 +190,10 @@ impl<const N: usize> Not for Bits<N> {
     }
 }
 
-/// Codes already made, when [`remember_codes`] was called.
-static MEMO: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
-
-/// Keeps every generated code for the life of the process. `jiedu serve` calls this: it renders
-/// the same URLs again after every edit, and a code costs more than the rest of a page.
-/// A one-off build does not, so its memory stays proportional to one page at a time.
-pub fn remember_codes() {
-    MEMO.get_or_init(Mutex::default);
-}
-
 /// An inline `<svg>` of `url`, or an empty string if the URL is too long for a QR code.
 pub fn svg_for(url: &str) -> String {
-    let Some(memo) = MEMO.get() else {
-        return generate(url);
-    };
-    if let Some(svg) = memo.lock().ok().and_then(|m| m.get(url).cloned()) {
-        return svg;
-    }
-    let svg = generate(url);
-    if let Ok(mut m) = memo.lock() {
-        m.insert(url.to_string(), svg.clone());
-    }
-    svg
+    // No memo: `jiedu serve` renders again only the pages an edit touched.
+    generate(url)
 }
 
 fn generate(url: &str) -> String {
