@@ -147,11 +147,7 @@ impl Walked {
     /// still a plain file, the config, or nothing under the root. A new, removed or renamed
     /// file, or a folder, needs a walk.
     fn still_holds(&self, root: &Path, canonical_root: Option<&Path>, path: &Path) -> bool {
-        let rel = path
-            .strip_prefix(root)
-            .ok()
-            .or_else(|| canonical_root.and_then(|c| path.strip_prefix(c).ok()));
-        let Some(rel) = rel else {
+        let Some(rel) = relative_to_root(root, canonical_root, path) else {
             return true; // the theme, outside the content tree
         };
         if rel == Path::new(CONFIG_FILE) {
@@ -161,6 +157,17 @@ impl Walked {
         self.known.contains(&file)
             && std::fs::symlink_metadata(&file).is_ok_and(|m| m.file_type().is_file())
     }
+}
+
+/// `path` relative to the site root, which the watcher may name as given or canonical.
+fn relative_to_root<'p>(
+    root: &Path,
+    canonical_root: Option<&Path>,
+    path: &'p Path,
+) -> Option<&'p Path> {
+    path.strip_prefix(root)
+        .ok()
+        .or_else(|| canonical_root.and_then(|c| path.strip_prefix(c).ok()))
 }
 
 pub fn load_site(root: &Path) -> Result<SourceSite, Diagnostics> {
@@ -197,13 +204,7 @@ pub fn load_site_reusing(
             Some(
                 paths
                     .iter()
-                    .filter_map(|p| {
-                        p.strip_prefix(root).ok().or_else(|| {
-                            canonical_root
-                                .as_deref()
-                                .and_then(|c| p.strip_prefix(c).ok())
-                        })
-                    })
+                    .filter_map(|p| relative_to_root(root, canonical_root.as_deref(), p))
                     .map(Path::to_path_buf)
                     .collect(),
             )
