@@ -126,7 +126,12 @@ fn relevant(site: &Site, entry: &Value) -> Vec<String> {
         .into_iter()
         .filter(|n| Some(n.depth) == deepest)
         .collect();
-    assert_eq!(found.len(), 1, "{policy}: “{snippet}” names {} nodes", found.len());
+    assert_eq!(
+        found.len(),
+        1,
+        "{policy}: “{snippet}” names {} nodes",
+        found.len()
+    );
     vec![page(&p.slug, found[0])]
 }
 
@@ -165,6 +170,49 @@ fn group_of(q: &Value) -> String {
     }
 }
 
+/// What the index holds for these real policies: every clause hit is titled by words (its
+/// heading, or its opening where it has none), not a bare `17` or `（四）1`; unit pages and
+/// the full text are searchable.
+fn titles_and_unit_pages_are_indexed(site: &Site) {
+    let records = jiedu::search::records(site);
+    let mut clauses = 0;
+    for p in &site.policies {
+        for n in p.nodes.iter().filter(|n| n.is_clause) {
+            let url = urls::clause(&p.slug, &n.slug);
+            let r = records
+                .iter()
+                .find(|r| r.url == url)
+                .expect("clause record");
+            let words = r.title.trim_start_matches(n.short_label.as_str()).trim();
+            assert!(
+                words
+                    .chars()
+                    .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{url}: titled “{}”",
+                r.title
+            );
+            clauses += 1;
+        }
+    }
+    assert!(clauses > 400, "{clauses} clauses");
+    assert!(!site.units.is_empty());
+    for u in &site.units {
+        assert!(
+            records.iter().any(|r| r.url == urls::unit(&u.slug)),
+            "unit page of {} is not indexed",
+            u.name
+        );
+    }
+    let whole = records
+        .iter()
+        .find(|r| r.url == urls::policy("p03"))
+        .expect("full text of p03");
+    assert!(
+        whole.text.contains("创业担保贷款"),
+        "the full text is indexed with its text"
+    );
+}
+
 #[test]
 fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
     let tmp = tempfile::tempdir().unwrap();
@@ -173,6 +221,7 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
     imported_site(&root);
     let (built, out) = common::build_site(&root, tmp.path(), true);
     let site = &built.site;
+    titles_and_unit_pages_are_indexed(site);
     pagefind(&out);
     let set: Value = serde_json::from_slice(
         &std::fs::read(common::fixture("search-realpolicies.json")).unwrap(),
@@ -183,9 +232,11 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
         .unwrap()
         .iter()
         .filter(|q| {
-            let on_missing = q["relevant"].as_array().unwrap().iter().any(|e| {
-                NOT_BUILT.contains(&e["policy"].as_str().unwrap_or(""))
-            });
+            let on_missing = q["relevant"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| NOT_BUILT.contains(&e["policy"].as_str().unwrap_or("")));
             if on_missing {
                 println!("left out (its policy is not built): {}", q["text"]);
             }

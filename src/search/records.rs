@@ -139,7 +139,11 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
     let whole = about
         .into_iter()
         .flatten()
-        .chain(p.nodes.iter().flat_map(|n| [n.heading.as_str(), n.plain.as_str()]))
+        .chain(
+            p.nodes
+                .iter()
+                .flat_map(|n| [n.heading.as_str(), n.plain.as_str()]),
+        )
         .filter(|t| !t.is_empty())
         .collect::<Vec<_>>()
         .join("\n");

@@ -101,12 +101,18 @@ mod tests {
 
     #[test]
     fn abbreviations_are_given_only_where_the_site_has_the_long_form() {
-        for line in ABBREVIATIONS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in ABBREVIATIONS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             assert!(parse(line).is_some(), "{line}");
         }
         let mut s = BTreeMap::new();
         add_abbreviations(&mut s, |t| t == "社会保险");
-        assert_eq!(s.get("社保").map(Vec::as_slice), Some(&["社会保险".to_string()][..]));
+        assert_eq!(
+            s.get("社保").map(Vec::as_slice),
+            Some(&["社会保险".to_string()][..])
+        );
         assert_eq!(s.len(), 1, "{s:?}");
     }
 
