@@ -119,7 +119,7 @@ fn two_templates_including_each_other_are_refused_with_the_chain() {
 fn a_macro_that_calls_itself_is_refused() {
     let site = ExampleSite::new();
     let macros = theme_text("macros.html");
-    let line = macros.lines().count() + 2;
+    let line = macros.lines().count() + 3;
     template(
         &site,
         "macros.html",
