@@ -756,9 +756,11 @@ fn a_zip_bomb_of_chinese_text_is_reported_as_too_large() {
     // 65 MB of Chinese text (3 bytes a character, so the 64 MB cut falls inside one),
     // compressed to a few hundred kilobytes.
     let text = "政策解读".repeat(65 * 1024 * 1024 / 12 + 1);
+    // The 36 bytes before the text put the cut at 64 MB + 1 two bytes into a character.
     let document = format!(
-        "<w:document><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+        "<w:document> <w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
     );
+    assert_eq!((64 * 1024 * 1024 + 1 - 36) % 3, 2);
     write_docx(&file, &[("word/document.xml", document.as_str())]);
     assert!(std::fs::metadata(&file).unwrap().len() < 1024 * 1024);
     let dir2 = tempfile::tempdir().unwrap();
