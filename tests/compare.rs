@@ -8,7 +8,11 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const PAIRS: &[&str] = &["sh-fengmao-tiaoli", "sh-zhufang-zulin", "sh-xinjian-zhuzhai"];
+const PAIRS: &[&str] = &[
+    "sh-fengmao-tiaoli",
+    "sh-zhufang-zulin",
+    "sh-xinjian-zhuzhai",
+];
 
 fn fixtures(pair: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
