@@ -9,6 +9,7 @@ pub mod clause;
 pub mod config;
 pub mod diagnostics;
 pub mod import;
+pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod model;

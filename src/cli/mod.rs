@@ -3,5 +3,6 @@
 pub mod build;
 pub mod check;
 pub mod import;
+pub mod inspect;
 pub mod new;
 pub mod serve;
