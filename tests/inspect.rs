@@ -138,6 +138,14 @@ fn the_example_portal_reports_only_what_it_lacks() {
         ])
     );
     assert!(summary["questions"].as_u64().unwrap() > 0);
+    // The editors' guide links to gov.cn: listed, not a finding.
+    let external = json["external_links"].as_array().unwrap();
+    assert_eq!(external.len(), 1, "{external:#?}");
+    assert_eq!(external[0]["href"], "https://www.gov.cn/");
+    assert!(external[0]["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("pages/guide.md"));
     let (strict, _) = run_inspect(&site, &["--strict"]);
     assert!(!strict.status.success(), "--strict fails on findings");
 }
@@ -350,9 +358,20 @@ fn terms_images_and_external_links_are_reported() {
             .ends_with("video-poster.svg 没有替代文字（alt）"),
         "{media:#?}"
     );
-    let external = json["external_links"].as_array().unwrap();
-    assert_eq!(external.len(), 1);
-    assert_eq!(external[0]["href"], "https://www.gov.cn/");
+    let external: Vec<&str> = json["external_links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        external.len(),
+        2,
+        "the guide's link and the planted one: {external:?}"
+    );
+    assert!(external
+        .iter()
+        .any(|f| f.ends_with("yiliao-gaodi/expert.md")));
 }
 
 #[test]

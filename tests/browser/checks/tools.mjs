@@ -2,7 +2,8 @@
 // Tab reaches each tool with a visible focus indicator and Space or Enter operates it — 长辈版 and
 // 特大鼠标 on and off again, 字号 by the arrow keys of its radio group, 打印本页, 语音阅读, 分享
 // (open, into its panel, closed), a video's controls — and on a phone 菜单 and 更多工具. Shift-Tab
-// walks the same stops back in reverse order. No pop-up (window, alert, confirm) appears anywhere.
+// walks the same stops back in reverse order. No pop-up (window, alert, confirm) appears anywhere,
+// and a link leaving the site says so beside it instead.
 import { installDomHelpers } from "../lib/dom.mjs";
 
 const NO_POPUPS = () => {
@@ -160,6 +161,7 @@ export async function toolsCheck({ browser, url }) {
     if (await page.locator("video[controls]").count()) {
       await operate(page, { name: "the video", selector: "video[controls]", steps: [] }, problems);
     }
+    problems.push(...(await externalLinkProblems(page)));
     const popups = await page.evaluate(() => window.__popups ?? []);
     if (popups.length || dialogs.length) problems.push(`pop-up while using the tools: ${[...popups, ...dialogs].join(", ")}`);
   } finally {
@@ -167,6 +169,16 @@ export async function toolsCheck({ browser, url }) {
   }
   problems.push(...(await phoneTools(browser, url)));
   return problems;
+}
+
+/** Every link in the content that leaves the site says so beside it (no confirm pop-up). */
+function externalLinkProblems(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll("main a[href]")]
+      .filter((a) => a.protocol.startsWith("http") && a.origin !== location.origin)
+      .filter((a) => !getComputedStyle(a, "::after").content.includes("将离开本站"))
+      .map((a) => `external link ${a.href} does not say it leaves the site`),
+  );
 }
 
 /** On a phone, 菜单 and 更多工具 unfold by keyboard. */
