@@ -150,7 +150,11 @@ fn policies(report: &Report, h: &mut String) {
             esc(&p.title),
             esc(p.validity),
             esc(&p.formats.join("、")),
-            esc(&p.missing_formats.join("、")),
+            if p.missing_formats.is_empty() {
+                "无".to_string()
+            } else {
+                esc(&p.missing_formats.join("、"))
+            },
             p.questions,
             p.progress,
             p.cited_clauses,
