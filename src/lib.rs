@@ -10,6 +10,7 @@ pub mod compare;
 pub mod config;
 pub mod diagnostics;
 pub mod import;
+pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod model;

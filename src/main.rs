@@ -48,9 +48,20 @@ enum Command {
         /// 站点目录（含 jiedu.yaml），默认 content
         #[arg(long, default_value = "content")]
         root: PathBuf,
-        /// 以 JSON 输出每个政策的条款大纲（编号、层级路径、标题、单位）和全部错误、警告
+        /// 以 JSON 输出每个政策的条款大纲（编号、层级路径、标题、单位）和全部错误、警告；
+        /// 与 --inspect 同用时输出检查报告
         #[arg(long)]
         json: bool,
+        /// 检查报告：按政府网站和政务公开检查的要求（三同步、解读齐全、有效性标注、文号格式、
+        /// 链接和图片视频、规范用语）列出每一项问题、依据和修改方法
+        #[arg(long)]
+        inspect: bool,
+        /// 有检查发现时以非零状态退出（用于发布流程把关）；隐含 --inspect
+        #[arg(long)]
+        strict: bool,
+        /// 另把检查报告写成一个 HTML 文件（须在站点目录和 public/ 之外）；隐含 --inspect
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
     },
     /// 本地预览：生成网站并在浏览器中预览，保存文件后自动更新页面
     Serve(cli::serve::ServeArgs),
@@ -94,7 +105,24 @@ fn main() -> ExitCode {
             timings,
             no_search,
         } => cli::build::run(root, output, base_url, timings, !no_search),
-        Command::Check { root, json } => cli::check::run(root, json),
+        Command::Check {
+            root,
+            json,
+            inspect,
+            strict,
+            report,
+        } => {
+            if inspect || strict || report.is_some() {
+                cli::inspect::run(cli::inspect::InspectArgs {
+                    root,
+                    json,
+                    strict,
+                    report,
+                })
+            } else {
+                cli::check::run(root, json)
+            }
+        }
         Command::Serve(args) => cli::serve::run(args),
         Command::New { dir } => cli::new::run(&dir),
         Command::Import {

@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod compare;
 pub mod import;
+pub mod inspect;
 pub mod new;
 pub mod serve;
 
