@@ -154,7 +154,6 @@ fn paginated_lists_pass_the_checkers() {
     let built = common::build_with_binary(&source, &root);
     assert!(built.status.success(), "{}", common::stderr(&built));
     let pages = [
-        ("home", "/"),
         ("library", "/library/"),
         ("library", "/library/2/"),
         ("library", "/library/oldest/2/"),
