@@ -6,6 +6,7 @@
 
 pub mod build;
 pub mod clause;
+pub mod compare;
 pub mod config;
 pub mod diagnostics;
 pub mod import;

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
     name = "jiedu",
     version,
     about = "jiedu（解读）：政策解读门户静态站点生成器",
-    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu new       创建一个新的站点目录\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu serve     本地预览，保存后浏览器自动更新\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
+    long_about = "jiedu（解读）把一份政策文件及其领导干部解读、专家解读、文稿解读、简明问答、一图读懂、视频和动漫解读，\n生成一个条款与解读互相链接的静态政务公开网站。生成的 public/ 目录可直接上传到任何静态网站主机。\n\n常用命令：\n  jiedu new       创建一个新的站点目录\n  jiedu build     生成网站到 public/\n  jiedu check     只检查内容，不写文件\n  jiedu serve     本地预览，保存后浏览器自动更新\n  jiedu import    把政策原文（.txt/.docx）导入为政策包\n  jiedu compare   逐条对照新旧两版政策，写出新旧对照表\n\n不带 --root 时使用当前目录下的 content/（示例门户）。"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -73,6 +73,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 新旧对照：逐条对照两个版本的政策（原文文件或政策包），写出新旧对照表
+    Compare {
+        /// 原政策：.txt/.docx 原文，或政策包目录（含 policy.md）
+        old: PathBuf,
+        /// 新政策：.txt/.docx 原文，或政策包目录（含 policy.md）
+        new: PathBuf,
+        /// 对照表输出文件：.html、.md 或 .json（按扩展名）
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -93,5 +103,6 @@ fn main() -> ExitCode {
             root,
             force,
         } => cli::import::run(file, policy_slug, root, force),
+        Command::Compare { old, new, output } => cli::compare::run(old, new, output),
     }
 }

@@ -22,8 +22,9 @@ pub fn run(
     };
     match build::build(&opts) {
         Ok((built, stats)) => {
-            if !built.warnings.is_empty() {
-                eprintln!("{}", built.warnings);
+            let warnings = super::warnings_with_notes(&built.site, &built.warnings, &opts.root);
+            if !warnings.is_empty() {
+                eprintln!("{warnings}");
             }
             if timings {
                 eprintln!("各阶段耗时：\n{}", built.timings);

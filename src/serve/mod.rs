@@ -6,6 +6,7 @@ mod files;
 mod hosts;
 mod http;
 pub mod incremental;
+mod limits;
 pub mod live;
 pub mod watch;
 
@@ -47,6 +48,7 @@ pub struct ServeOptions {
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
     let render = RenderOptions { live_reload: true };
+    let budget = limits::Budget::for_open_files(limits::raise_open_file_limit());
     let state = Arc::new(State::default());
     let start = Instant::now();
     match rebuild(None, &opts.root, render, None) {
@@ -71,7 +73,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
         .local_addr()
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法启动预览服务器：{e}"))))?;
     let hosts = hosts::Hosts::new(opts.bind, &opts.allowed_hosts);
-    let server = http::start(listener, Arc::clone(&state), hosts)
+    let server = http::start(listener, Arc::clone(&state), hosts, budget)
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法启动预览服务器：{e}"))))?;
 
     let (tx, rx) = channel();

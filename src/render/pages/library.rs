@@ -200,11 +200,10 @@ fn all_policies(site: &Site) -> Vec<&Policy> {
     site.policies.iter().map(|p| &**p).collect()
 }
 
-/// Every library list with how many policies it has; none when the site has no policy.
+/// Every library list with how many policies it has. A site with no policy yet still has the
+/// two pages of all policies (saying there are none): the header of every page links to the
+/// library.
 fn pages(site: &Site) -> Vec<(Facet, usize)> {
-    if site.policies.is_empty() {
-        return Vec::new();
-    }
     let fs = facets(&all_policies(site));
     fs.all().into_iter().map(|f| (f, fs.size(f))).collect()
 }
