@@ -267,6 +267,8 @@ fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
         style: None,
         ordinal: 0,
         numbered_through: false,
+            note_line: 0,
+            note_alone: false,
     };
     if let Some(rest) = rest {
         node.paragraphs.push(Paragraph { text: rest, line });
