@@ -481,25 +481,75 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
 
 /// Task clauses: every node of the deepest numbering level (the last of the editor's levels),
 /// and every other leaf that carries a unit note (an article without items, `第一条 … （责任单位：…）`).
+/// Items that only enumerate what the sentence before them announces (`有下列情形之一的：`
+/// `（一）…；（二）…。`) are no level of tasks: their parent is the clause.
 pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     let mut styles = Vec::new();
-    collect_styles(roots, &mut styles);
+    collect_task_styles(roots, &mut styles);
     let deepest = match given {
         Some(g) => g.last().copied(),
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     fn go(nodes: &mut [Node], deepest: Option<Style>) {
         for n in nodes.iter_mut() {
-            let leaf = n
-                .children
-                .iter()
-                .all(|c| c.style.is_none() && !c.label.is_empty());
+            let enumerates = is_enumeration(n);
+            let leaf = enumerates
+                || n.children
+                    .iter()
+                    .all(|c| c.style.is_none() && !c.label.is_empty());
             let paragraph_clause = n.style.is_none() && !n.label.is_empty();
             n.is_clause = n.style.is_some()
                 && (n.style == deepest || (leaf && !n.units.is_empty()))
                 || paragraph_clause;
+            if enumerates {
+                continue;
+            }
             go(&mut n.children, deepest);
         }
     }
     go(roots, deepest);
+}
+
+/// The styles of task levels: those of enumerations do not count.
+fn collect_task_styles(nodes: &[Node], out: &mut Vec<Style>) {
+    for n in nodes {
+        if let Some(s) = n.style {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        if !is_enumeration(n) {
+            collect_task_styles(&n.children, out);
+        }
+    }
+}
+
+/// A node whose text ends announcing a list (`：`) and whose numbered children are short items
+/// without notes or items of their own, each ending like a list item (`；`, `。`).
+pub(super) fn is_enumeration(n: &Node) -> bool {
+    const MAX_ITEM_CHARS: usize = 60;
+    let lead_in = n
+        .paragraphs
+        .iter()
+        .filter(|p| p.line < n.children.first().map_or(usize::MAX, |c| c.line))
+        .last()
+        .map_or(n.heading.as_str(), |p| p.text.as_str());
+    // The item's own line: a paragraph after the last item may close the parent's text.
+    let text_of = |c: &Node| {
+        let mut t = c.heading.clone();
+        for p in c.paragraphs.iter().filter(|p| p.line == c.line) {
+            t.push_str(&p.text);
+        }
+        t
+    };
+    n.children.len() >= 2
+        && lead_in.trim_end().ends_with(['：', ':'])
+        && n.children.iter().all(|c| {
+            let t = text_of(c);
+            c.style.is_some()
+                && c.children.is_empty()
+                && c.units.is_empty()
+                && t.chars().count() <= MAX_ITEM_CHARS
+                && (c.heading_ends_sentence || t.trim_end().ends_with(['；', ';', '。', '，']))
+        })
 }
