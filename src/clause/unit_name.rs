@@ -33,7 +33,7 @@ pub enum Doubt {
 }
 
 /// Endings of organ names, longest first where one contains another.
-const SUFFIXES: [&str; 52] = [
+const SUFFIXES: [&str; 56] = [
     "管委会",
     "委员会",
     "办公室",
@@ -43,6 +43,9 @@ const SUFFIXES: [&str; 52] = [
     "中心",
     "政府",
     "公司",
+    "机关",
+    "资本",
+    "人行",
     "集团",
     "总部",
     "中央",
@@ -64,6 +67,7 @@ const SUFFIXES: [&str; 52] = [
     "商会",
     "分行",
     "支队",
+    "协",
     "大队",
     "部",
     "委",
@@ -107,7 +111,15 @@ pub fn doubt(name: &str) -> Option<Doubt> {
     if let Some(c) = bare.chars().find(|c| "。，；：！？,;:!?".contains(*c)) {
         return Some(Doubt::Punctuation(c));
     }
-    if let Some(v) = VERBS.iter().find(|v| bare.contains(*v)) {
+    // `各项目牵头单位`, `配合部门`: a role word that names a kind of unit.
+    let nominal = ["单位", "部门", "机构"]
+        .iter()
+        .fold(bare.clone(), |acc, n| {
+            VERBS
+                .iter()
+                .fold(acc, |a, v| a.replace(&format!("{v}{n}"), n))
+        });
+    if let Some(v) = VERBS.iter().find(|v| nominal.contains(*v)) {
         return Some(Doubt::Verb(v));
     }
     if let Some(r) = RULE_WORDS.iter().find(|r| bare.contains(*r)) {

@@ -146,24 +146,29 @@ fn unit_names(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
     }
 }
 
-/// Where most clauses carry a unit note, a clause without one has most likely lost it (a note
-/// read as text, or written once for several clauses).
+/// A clause without a note among sibling clauses with notes has most likely lost it (a note read
+/// as text, or written once after the last item for the whole group).
 fn clauses_without_units(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
-    let clauses = tree.clauses();
-    let with = clauses.iter().filter(|c| !c.units.is_empty()).count();
-    if with * 2 < clauses.len() || with == clauses.len() {
-        return;
+    fn go(nodes: &[Node], file: &Path, diags: &mut Diagnostics) {
+        let clauses: Vec<&Node> = nodes.iter().filter(|n| n.is_clause).collect();
+        let with = clauses.iter().filter(|c| !c.units.is_empty()).count();
+        if with > 0 {
+            for c in clauses.iter().filter(|c| c.units.is_empty()) {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "条款 {}（{}）没有单位说明（牵头单位/责任单位），而同级的 {} 个条款中有 {with} 个写有单位说明",
+                        c.id,
+                        title_of(c),
+                        clauses.len()
+                    ))
+                    .at(file, c.line)
+                    .hint("请核对原文：这一条的单位说明是否写在了别处（如整组末尾），或本来就没有。"),
+                );
+            }
+        }
+        for n in nodes {
+            go(&n.children, file, diags);
+        }
     }
-    for c in clauses.iter().filter(|c| c.units.is_empty()) {
-        diags.push(
-            Diagnostic::warning(format!(
-                "条款 {}（{}）没有单位说明（牵头单位/责任单位），而本文 {} 个条款中有 {with} 个写有单位说明",
-                c.id,
-                title_of(c),
-                clauses.len()
-            ))
-            .at(file, c.line)
-            .hint("请核对原文：这一条的单位说明是否写在了别处（如整组末尾），或本来就没有。"),
-        );
-    }
+    go(&tree.roots, file, diags);
 }
