@@ -84,7 +84,12 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         .iter()
         .filter(|p| units::own_line_note(&p.text).is_some())
         .count();
-    if !own_block_has_note || later_with_notes < 1 || own_line > 0 {
+    // `“一核”：…（牵头单位：…）`, `金融支持：…（…）`: paragraphs that each open with a run-in
+    // title and close with their own note are the group's tasks even when its intro has no note.
+    let run_in_tasks = !own_block_has_note
+        && later.len() >= 2
+        && later.iter().all(|p| has_note(p) && run_in_label(&p.text).is_some());
+    if !run_in_tasks && (!own_block_has_note || later_with_notes < 1) || own_line > 0 {
         return;
     }
     let paragraphs = std::mem::take(&mut node.paragraphs);
@@ -103,9 +108,13 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         }
         k += 1;
         let (heading, rest, heading_ends_sentence) = split_heading(&p.text);
+        let label = match run_in_label(&p.text) {
+            Some(l) if run_in_tasks => l.to_string(),
+            _ => format!("¶{k}"),
+        };
         node.children.push(Node {
             id: format!("{}.p{k}", node.id),
-            label: format!("¶{k}"),
+            label,
             depth: node.depth + 1,
             heading,
             paragraphs: rest
@@ -124,6 +133,19 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
             note_alone: false,
         });
     }
+    if run_in_tasks {
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」下的 {} 个段落以小标题（如「{}」）开头并各有单位说明，已把每段作为一个无编号条款",
+                node.label,
+                k - 1,
+                node.children.first().map_or("", |c| c.label.as_str())
+            ))
+            .at(file, node.line)
+            .hint("如果这些段落属于同一个条款，请把单位说明合并到条款末尾。"),
+        );
+        return;
+    }
     diags.push(
         Diagnostic::warning(format!(
             "「{}」下的 {} 个无编号段落带有各自的单位说明，已把每段作为一个无编号条款（¶2…¶{k}）",
@@ -133,6 +155,19 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         .at(file, node.line)
         .hint("如果这些段落属于同一个条款，请把单位说明合并到条款末尾。"),
     );
+}
+
+/// The run-in title before `：` that opens a paragraph (`“一核”`, `建设AI算力平台`), short and
+/// without other punctuation; a role label (`责任单位：`) is none.
+fn run_in_label(text: &str) -> Option<&str> {
+    const MAX_CHARS: usize = 12;
+    let (label, rest) = text.split_once('：')?;
+    let n = label.chars().count();
+    ((2..=MAX_CHARS).contains(&n)
+        && !rest.trim().is_empty()
+        && !label.contains(['，', '、', '。', '；', '（', '(', ' '])
+        && units::own_line_note(text).is_none())
+    .then_some(label)
 }
 
 /// Reads every note of a node's text, applies the lead rule in force, and cuts the note that

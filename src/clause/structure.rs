@@ -498,7 +498,14 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                     .iter()
                     .all(|c| c.style.is_none() && !c.label.is_empty());
             let paragraph_clause = n.style.is_none() && !n.label.is_empty();
+            // An intro without a note before its run-in tasks (`“一核”：…`) is no task itself.
+            let intro_only = !n.children.is_empty()
+                && n.units.is_empty()
+                && n.children.iter().all(|c| {
+                    c.style.is_none() && !c.label.is_empty() && !c.label.starts_with('¶')
+                });
             n.is_clause = n.style.is_some()
+                && !intro_only
                 && (n.style == deepest || (leaf && !n.units.is_empty()))
                 || paragraph_clause;
             if enumerates {
