@@ -491,8 +491,19 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     fn go(nodes: &mut [Node], deepest: Option<Style>) {
+        // Mixed leaf level: where some items of a style hold numbered tasks and their siblings
+        // of the same style hold none, those siblings are tasks themselves.
+        let holders: Vec<Style> = nodes
+            .iter()
+            .filter(|n| n.children.iter().any(|c| c.style.is_some()) && !is_enumeration(n))
+            .filter_map(|n| n.style)
+            .collect();
         for n in nodes.iter_mut() {
             let enumerates = is_enumeration(n);
+            // Not at the top: a part without items is a section of text (保障措施), not a task.
+            let mixed_leaf = n.depth > 0
+                && n.style.is_some_and(|s| holders.contains(&s))
+                && (n.children.is_empty() || enumerates);
             let leaf = enumerates
                 || n.children
                     .iter()
@@ -506,7 +517,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 });
             n.is_clause = n.style.is_some()
                 && !intro_only
-                && (n.style == deepest || (leaf && !n.units.is_empty()))
+                && (n.style == deepest || mixed_leaf || (leaf && !n.units.is_empty()))
                 || paragraph_clause;
             if enumerates {
                 continue;
