@@ -88,7 +88,9 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
     // title and close with their own note are the group's tasks even when its intro has no note.
     let run_in_tasks = !own_block_has_note
         && later.len() >= 2
-        && later.iter().all(|p| has_note(p) && run_in_label(&p.text).is_some());
+        && later
+            .iter()
+            .all(|p| has_note(p) && run_in_label(&p.text).is_some());
     if !run_in_tasks && (!own_block_has_note || later_with_notes < 1) || own_line > 0 {
         return;
     }
@@ -323,7 +325,9 @@ fn ends_with_group_note(n: &Node) -> bool {
     let items = items(n);
     items.len() >= 2
         && items.len() == n.children.len()
-        && items.last().is_some_and(|l| l.note_alone && !l.units.is_empty())
+        && items
+            .last()
+            .is_some_and(|l| l.note_alone && !l.units.is_empty())
         && items[..items.len() - 1].iter().all(|c| c.units.is_empty())
 }
 

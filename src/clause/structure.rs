@@ -267,8 +267,8 @@ fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
         style: None,
         ordinal: 0,
         numbered_through: false,
-            note_line: 0,
-            note_alone: false,
+        note_line: 0,
+        note_alone: false,
     };
     if let Some(rest) = rest {
         node.paragraphs.push(Paragraph { text: rest, line });
@@ -512,9 +512,9 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             // An intro without a note before its run-in tasks (`“一核”：…`) is no task itself.
             let intro_only = !n.children.is_empty()
                 && n.units.is_empty()
-                && n.children.iter().all(|c| {
-                    c.style.is_none() && !c.label.is_empty() && !c.label.starts_with('¶')
-                });
+                && n.children
+                    .iter()
+                    .all(|c| c.style.is_none() && !c.label.is_empty() && !c.label.starts_with('¶'));
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && (n.style == deepest || mixed_leaf || (leaf && !n.units.is_empty()))

@@ -33,7 +33,7 @@ pub enum Doubt {
 }
 
 /// Endings of organ names, longest first where one contains another.
-const SUFFIXES: [&str; 56] = [
+const SUFFIXES: [&str; 57] = [
     "管委会",
     "委员会",
     "办公室",
@@ -59,6 +59,7 @@ const SUFFIXES: [&str; 56] = [
     "小组",
     "银行",
     "学校",
+    "院校",
     "高校",
     "大学",
     "医院",
@@ -94,7 +95,16 @@ const SUFFIXES: [&str; 56] = [
 
 /// Role verbs and rule words that never belong to a name.
 const VERBS: [&str; 10] = [
-    "负责", "会同", "牵头", "配合", "落实", "参与", "协助", "协同", "按职责", "分工",
+    "负责",
+    "会同",
+    "牵头",
+    "配合",
+    "落实",
+    "参与",
+    "协助",
+    "协同",
+    "按职责",
+    "分工",
 ];
 const RULE_WORDS: [&str; 6] = ["以下", "下同", "不再", "均需", "均由", "列出"];
 
@@ -218,9 +228,7 @@ pub fn joined_parts(name: &str) -> Option<(String, String)> {
 /// `等` that means "and others" (after a complete name), not the `等` of `高等院校`.
 fn has_loose_etc(name: &str) -> bool {
     name.char_indices().any(|(i, c)| {
-        c == '等'
-            && has_suffix(&name[..i])
-            && !name[..i].ends_with(['高', '中', '初', '平', '同'])
+        c == '等' && has_suffix(&name[..i]) && !name[..i].ends_with(['高', '中', '初', '平', '同'])
     })
 }
 

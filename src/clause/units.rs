@@ -383,9 +383,7 @@ fn split_top_once<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
 fn reads_as_clause(name: &str) -> bool {
     const STARTS: [char; 10] = ['由', '并', '或', '及', '须', '需', '要', '请', '按', '将'];
     // `技工院校内由人力资源社会保障行政部门负责` is prose too (`自由贸易试验区` is a name).
-    name.starts_with(STARTS)
-        || name.starts_with("具体")
-        || name.replace("自由", "").contains('由')
+    name.starts_with(STARTS) || name.starts_with("具体") || name.replace("自由", "").contains('由')
 }
 
 /// A piece that states a rule or scope rather than units: `下同`, `排在第一位的部门为牵头部门`.
@@ -626,11 +624,7 @@ impl Note {
         if self.groups.iter().any(|g| g.role == Role::Lead) {
             return;
         }
-        let Some(pos) = self
-            .groups
-            .iter()
-            .position(|g| g.role == Role::Responsible)
-        else {
+        let Some(pos) = self.groups.iter().position(|g| g.role == Role::Responsible) else {
             return;
         };
         let g = &mut self.groups[pos];
