@@ -549,8 +549,8 @@ pub(super) fn is_enumeration(n: &Node) -> bool {
     let lead_in = n
         .paragraphs
         .iter()
-        .filter(|p| p.line < n.children.first().map_or(usize::MAX, |c| c.line))
-        .last()
+        .rev()
+        .find(|p| p.line < n.children.first().map_or(usize::MAX, |c| c.line))
         .map_or(n.heading.as_str(), |p| p.text.as_str());
     // The item's own line: a paragraph after the last item may close the parent's text.
     let text_of = |c: &Node| {

@@ -315,7 +315,7 @@ fn parse_verbs(text: &str, note: &mut Note) -> Option<()> {
             runs: Vec::new(),
         };
         let mut rejected = Vec::new();
-        let before: Vec<&str> = pending.drain(..).collect();
+        let before: Vec<&str> = std::mem::take(&mut pending);
         match convener {
             Some(c) => {
                 for p in before.into_iter().chain([c]) {
