@@ -6,7 +6,9 @@ mod notes;
 pub mod numbering;
 pub mod outline;
 mod structure;
+pub mod unit_name;
 pub mod units;
+mod verify;
 
 use std::path::Path;
 
@@ -52,6 +54,12 @@ pub struct Node {
     /// names it without its parents'.
     #[serde(skip)]
     pub numbered_through: bool,
+    /// Line of the node's last unit note (0 when it has none), and whether that note stands in a
+    /// paragraph of its own after the text (`责任单位：…` on its own line).
+    #[serde(skip)]
+    pub note_line: usize,
+    #[serde(skip)]
+    pub note_alone: bool,
 }
 
 impl Node {
@@ -242,6 +250,8 @@ pub fn parse_with_levels(
     move_closing_lines(&mut tree);
     notes::extract_all(&mut tree.roots, file, &mut diags);
     structure::mark_clauses(&mut tree.roots, levels.as_deref());
+    notes::attach_group_notes(&mut tree.roots, file, &mut diags);
+    verify::verify(&tree, body, first_line, file, &mut diags);
     (tree, diags)
 }
 

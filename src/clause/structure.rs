@@ -267,6 +267,8 @@ fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
         style: None,
         ordinal: 0,
         numbered_through: false,
+        note_line: 0,
+        note_alone: false,
     };
     if let Some(rest) = rest {
         node.paragraphs.push(Paragraph { text: rest, line });
@@ -479,25 +481,93 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
 
 /// Task clauses: every node of the deepest numbering level (the last of the editor's levels),
 /// and every other leaf that carries a unit note (an article without items, `第一条 … （责任单位：…）`).
+/// Items that only enumerate what the sentence before them announces (`有下列情形之一的：`
+/// `（一）…；（二）…。`) are no level of tasks: their parent is the clause.
 pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     let mut styles = Vec::new();
-    collect_styles(roots, &mut styles);
+    collect_task_styles(roots, &mut styles);
     let deepest = match given {
         Some(g) => g.last().copied(),
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     fn go(nodes: &mut [Node], deepest: Option<Style>) {
+        // Mixed leaf level: where some items of a style hold numbered tasks and their siblings
+        // of the same style hold none, those siblings are tasks themselves.
+        let holders: Vec<Style> = nodes
+            .iter()
+            .filter(|n| n.children.iter().any(|c| c.style.is_some()) && !is_enumeration(n))
+            .filter_map(|n| n.style)
+            .collect();
         for n in nodes.iter_mut() {
-            let leaf = n
-                .children
-                .iter()
-                .all(|c| c.style.is_none() && !c.label.is_empty());
+            let enumerates = is_enumeration(n);
+            // Not at the top: a part without items is a section of text (保障措施), not a task.
+            let mixed_leaf = n.depth > 0
+                && n.style.is_some_and(|s| holders.contains(&s))
+                && (n.children.is_empty() || enumerates);
+            let leaf = enumerates
+                || n.children
+                    .iter()
+                    .all(|c| c.style.is_none() && !c.label.is_empty());
             let paragraph_clause = n.style.is_none() && !n.label.is_empty();
+            // An intro without a note before its run-in tasks (`“一核”：…`) is no task itself.
+            let intro_only = !n.children.is_empty()
+                && n.units.is_empty()
+                && n.children
+                    .iter()
+                    .all(|c| c.style.is_none() && !c.label.is_empty() && !c.label.starts_with('¶'));
             n.is_clause = n.style.is_some()
-                && (n.style == deepest || (leaf && !n.units.is_empty()))
+                && !intro_only
+                && (n.style == deepest || mixed_leaf || (leaf && !n.units.is_empty()))
                 || paragraph_clause;
+            if enumerates {
+                continue;
+            }
             go(&mut n.children, deepest);
         }
     }
     go(roots, deepest);
+}
+
+/// The styles of task levels: those of enumerations do not count.
+fn collect_task_styles(nodes: &[Node], out: &mut Vec<Style>) {
+    for n in nodes {
+        if let Some(s) = n.style {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        if !is_enumeration(n) {
+            collect_task_styles(&n.children, out);
+        }
+    }
+}
+
+/// A node whose text ends announcing a list (`：`) and whose numbered children are short items
+/// without notes or items of their own, each ending like a list item (`；`, `。`).
+pub(super) fn is_enumeration(n: &Node) -> bool {
+    const MAX_ITEM_CHARS: usize = 60;
+    let lead_in = n
+        .paragraphs
+        .iter()
+        .rev()
+        .find(|p| p.line < n.children.first().map_or(usize::MAX, |c| c.line))
+        .map_or(n.heading.as_str(), |p| p.text.as_str());
+    // The item's own line: a paragraph after the last item may close the parent's text.
+    let text_of = |c: &Node| {
+        let mut t = c.heading.clone();
+        for p in c.paragraphs.iter().filter(|p| p.line == c.line) {
+            t.push_str(&p.text);
+        }
+        t
+    };
+    n.children.len() >= 2
+        && lead_in.trim_end().ends_with(['：', ':'])
+        && n.children.iter().all(|c| {
+            let t = text_of(c);
+            c.style.is_some()
+                && c.children.is_empty()
+                && c.units.is_empty()
+                && t.chars().count() <= MAX_ITEM_CHARS
+                && (c.heading_ends_sentence || t.trim_end().ends_with(['；', ';', '。', '，']))
+        })
 }

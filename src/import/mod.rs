@@ -199,20 +199,9 @@ fn suspicious(
     for d in parse_diags.sorted().iter() {
         out.push(format!("{}：{}", d.location(), d.message));
     }
-    let clauses = tree.clauses();
-    if clauses.is_empty() {
+    // Clauses without units among clauses with units are the verifier's (in `parse_diags`).
+    if tree.clauses().is_empty() {
         out.push("没有找到任务条款（如“1.”“第一条”）；正文已原样写入。".to_string());
-    } else if clauses.iter().any(|c| !c.units.is_empty()) {
-        for c in clauses.iter().filter(|c| c.units.is_empty()) {
-            let title = match c.heading.as_str() {
-                "" => snippet(c.paragraphs.first().map_or("", |p| p.text.as_str())),
-                h => h.to_string(),
-            };
-            out.push(format!(
-                "条款 {}（{title}，policy.md 第 {} 行）没有单位说明（牵头单位/责任单位）。",
-                c.id, c.line
-            ));
-        }
     }
     for b in &body.boxes {
         out.push(format!(

@@ -3,7 +3,7 @@
 //! wrap or a page break: the pieces are joined (no text is added or removed) and each join
 //! across a blank line is recorded for the report.
 
-use crate::clause::numbering;
+use crate::clause::{numbering, units};
 
 use super::source::{LineKind, SourceLine};
 use super::structure::is_box_title;
@@ -93,6 +93,16 @@ fn continues(prev: &Para, next: &str) -> bool {
         && !is_heading_like(&prev.text)
         && numbering::detect(next).is_none()
         && !is_box_title(next)
+        && !(starts_field(next) && units::own_line_note(&prev.text).is_some())
+}
+
+/// `H5解读：https://…` after a note line `责任单位：A、B`: a field of its own, not the rest of
+/// the note (a note line ends without punctuation, so it would otherwise be joined).
+fn starts_field(next: &str) -> bool {
+    next.split_once(['：', ':']).is_some_and(|(label, _)| {
+        let n = label.trim().chars().count();
+        (1..=8).contains(&n) && !label.contains(['，', '、', '。', '；', ',', ';', '（', '('])
+    })
 }
 
 /// Ends with `。；：！？…` or a closing bracket, possibly followed by a closing quote.
