@@ -120,6 +120,7 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
             style: None,
             ordinal: k,
             numbered_through: false,
+            ..Node::default()
         });
     }
     diags.push(

@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::numbering::{self, Numbering, Style};
-use super::{split_heading, Block, ClauseTree, Node, Paragraph};
+use super::task_table::{self, Outcome};
+use super::{split_heading, Block, ClauseTree, Node, Paragraph, TablePart};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The nesting of numbering styles in Chinese official writing (GB/T 9704 and common usage):
@@ -222,6 +223,31 @@ pub(super) fn build_tree(
             );
             continue;
         }
+        if block.text.starts_with('|') {
+            match task_table::read(&block.text, block.line) {
+                Outcome::Nodes(nodes, inherited) => {
+                    for line in inherited {
+                        diags.push(
+                            Diagnostic::warning(
+                                "任务分工表的这一行没有写单位，已按合并单元格沿用上一行的单位",
+                            )
+                            .at(file, line)
+                            .hint("如果这一行确实没有责任单位，请在单位列写「无」；否则请核对单位是否正确。"),
+                        );
+                    }
+                    place_table(&mut stack, &mut tree.roots, nodes);
+                    continue;
+                }
+                Outcome::Empty { header } => diags.push(
+                    Diagnostic::warning(format!(
+                        "表格的表头「{header}」像任务分工表，但没有一行能读成任务条款"
+                    ))
+                    .at(file, block.line)
+                    .hint("任务分工表每行应在任务列写明任务，在单位列写明单位；请检查表格是否完整。"),
+                ),
+                Outcome::NotTaskTable => {}
+            }
+        }
         let para = Paragraph {
             text: block.text.clone(),
             line: block.line,
@@ -233,6 +259,25 @@ pub(super) fn build_tree(
     }
     close_to(&mut stack, 0, &mut tree.roots);
     tree
+}
+
+/// A task table's nodes go to the top level of the tree (a table is the document's own list
+/// of tasks, usually its attachment, and its rows are named by their own numbers); text after
+/// it stays with the table's last node until the next numbered heading.
+fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec<Node>) {
+    fn set_depth(nodes: &mut [Node], depth: usize) {
+        for n in nodes {
+            n.depth = depth;
+            set_depth(&mut n.children, depth + 1);
+        }
+    }
+    let mut nodes = nodes;
+    set_depth(&mut nodes, 0);
+    close_to(stack, 0, roots);
+    roots.extend(nodes);
+    if let Some(last) = roots.pop() {
+        stack.push((1, last));
+    }
 }
 
 /// Opens an unnumbered heading (`附则`, a Word heading without number) at `level`.
@@ -267,6 +312,7 @@ fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
         style: None,
         ordinal: 0,
         numbered_through: false,
+        ..Node::default()
     };
     if let Some(rest) = rest {
         node.paragraphs.push(Paragraph { text: rest, line });
@@ -492,10 +538,12 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 .children
                 .iter()
                 .all(|c| c.style.is_none() && !c.label.is_empty());
-            let paragraph_clause = n.style.is_none() && !n.label.is_empty();
+            let paragraph_clause =
+                n.style.is_none() && !n.label.is_empty() && n.table.is_none();
             n.is_clause = n.style.is_some()
                 && (n.style == deepest || (leaf && !n.units.is_empty()))
-                || paragraph_clause;
+                || paragraph_clause
+                || n.table == Some(TablePart::Row);
             go(&mut n.children, deepest);
         }
     }

@@ -1,4 +1,5 @@
-//! `jiedu import`: turns a raw policy document (`.txt` in UTF-8/GBK, or `.docx`) into a policy
+//! `jiedu import`: turns a raw policy document (`.txt` in UTF-8/GBK, `.docx`, `.pdf`, `.ofd`,
+//! or `.doc`/`.wps`/`.odt` through LibreOffice) into a policy
 //! bundle `<root>/<slug>/policy.md` that `jiedu build` reads.
 //!
 //! read ([`source`]) → drop page noise ([`noise`]) → front matter from head and signature
@@ -11,7 +12,10 @@ pub mod docx_numbering;
 pub mod frontmatter;
 pub mod meta;
 pub mod noise;
+pub mod ofd;
+pub mod office;
 pub mod outline;
+pub mod pdf;
 pub mod repair;
 pub mod report;
 pub mod source;

@@ -231,6 +231,7 @@ fn flatten(slug: &str, tree: &clause::ClauseTree) -> Vec<FlatNode> {
                 } else {
                     Vec::new()
                 },
+                deadline: n.deadline.clone(),
                 lead_units: unit_refs(n, Role::Lead),
                 responsible_units: unit_refs(n, Role::Responsible),
                 unit_groups: unit_groups(n),
