@@ -94,7 +94,10 @@ fn same_outline(clean: &Path, other: &Path) -> String {
     let got = outline(b.path());
     assert!(want.len() >= 10, "{want:#?}");
     for (w, g) in want.iter().zip(&got) {
-        assert_eq!(w, g, "first difference between the clean text and {other:?}");
+        assert_eq!(
+            w, g,
+            "first difference between the clean text and {other:?}"
+        );
     }
     assert_eq!(want.len(), got.len(), "{got:#?}");
     report
@@ -218,7 +221,10 @@ fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
 /// Every clause page of policy `p`, by the clause's own label.
 fn clause_pages(public: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(public.join("p/clause")).unwrap().flatten() {
+    for e in std::fs::read_dir(public.join("p/clause"))
+        .unwrap()
+        .flatten()
+    {
         let page = e.path().join("index.html");
         let Ok(html) = std::fs::read_to_string(&page) else {
             continue;
@@ -231,19 +237,30 @@ fn clause_pages(public: &Path) -> Vec<(String, String)> {
             .to_string();
         out.push((label, html));
     }
-    out.sort_by_key(|(l, _)| l.parse::<u32>().unwrap_or(0));
+    // Document order: by the number, Arabic or Chinese, in the label.
+    let order = |l: &str| -> u32 {
+        l.parse::<u32>().unwrap_or_else(|_| {
+            l.chars()
+                .find_map(|c| "一二三四五六七八九".find(c).map(|i| i as u32 / 3 + 1))
+                .unwrap_or(0)
+        })
+    };
+    out.sort_by_key(|(l, _)| order(l));
     out
 }
 
 fn unit_note(html: &str) -> String {
-    let start = html.find("class=\"unit-note\"").expect("a unit note block");
+    let block = html.find("class=\"unit-note\"").expect("a unit note block");
+    let start = block + html[block..].find('>').unwrap() + 1;
     let end = html[start..]
         .find("在政策原文中查看本条")
         .map_or(html.len(), |e| start + e);
     // Tags out: what a reader sees.
     let mut text = String::new();
     let mut in_tag = false;
-    for c in html[start..end].chars() {
+    // Names are list items: shown here as the document writes them, joined by 、.
+    let note = html[start..end].replace("</li>", "、");
+    for c in note.chars() {
         match c {
             '<' => in_tag = true,
             '>' => in_tag = false,
@@ -251,7 +268,7 @@ fn unit_note(html: &str) -> String {
             _ => {}
         }
     }
-    text
+    text.trim_end_matches('、').to_string()
 }
 
 /// The clause pages of the 静安 行动三 rows: nine clauses 9–17 under their 任务类型, with the
@@ -271,10 +288,7 @@ fn assert_jingan_pages(public: &Path) {
         "the group is the clause's context"
     );
     assert!(page("9").contains("行动三：智创和谐新境行动"));
-    assert_eq!(
-        unit_note(page("9")),
-        "推进单位：区规划资源局、各相关街镇"
-    );
+    assert_eq!(unit_note(page("9")), "推进单位：区规划资源局、各相关街镇");
     assert_eq!(unit_note(page("13")), "推进单位：区绿化市容局");
     assert!(page("13").contains("公共空间优化"));
     assert_eq!(
@@ -311,7 +325,7 @@ fn a_markdown_task_table_in_policy_md_gives_units_with_labels_and_deadlines() {
     std::fs::write(
         bundle.join("policy.md"),
         format!(
-            "---\ntitle: 上海市交通委员会 上海市公安局关于印发《高效办成大件运输“一件事”实施方案》的通知\nissuer: 上海市交通委员会、上海市公安局\nsigned: 2025-04-03\n---\n\n## 三、实施步骤\n\n按照以下三个阶段，于2025年5月底完成：\n\n{table}"
+            "---\nkind: policy\ntitle: 上海市交通委员会 上海市公安局关于印发《高效办成大件运输“一件事”实施方案》的通知\nissuer: 上海市交通委员会、上海市公安局\nsigned: 2025-04-03\n---\n\n## 三、实施步骤\n\n按照以下三个阶段，于2025年5月底完成：\n\n{table}"
         ),
     )
     .unwrap();
@@ -368,7 +382,7 @@ fn a_table_that_looks_like_a_task_table_but_gives_no_clause_is_warned() {
     std::fs::create_dir_all(&bundle).unwrap();
     std::fs::write(
         bundle.join("policy.md"),
-        "---\ntitle: 测试\nissuer: 测试\n---\n\n## 一、任务分工\n\n| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n| --- | --- | --- | --- |\n| 1 |  | 市发展改革委 | 2025年底前 |\n",
+        "---\nkind: policy\ntitle: 测试\nissuer: 测试\n---\n\n## 一、任务分工\n\n| 序号 | 工作任务 | 牵头单位 | 完成时限 |\n| --- | --- | --- | --- |\n| 1 |  | 市发展改革委 | 2025年底前 |\n",
     )
     .unwrap();
     let out = common::jiedu(&["check", "--root", dir.path().to_str().unwrap()]);

@@ -243,7 +243,9 @@ pub(super) fn build_tree(
                         "表格的表头「{header}」像任务分工表，但没有一行能读成任务条款"
                     ))
                     .at(file, block.line)
-                    .hint("任务分工表每行应在任务列写明任务，在单位列写明单位；请检查表格是否完整。"),
+                    .hint(
+                        "任务分工表每行应在任务列写明任务，在单位列写明单位；请检查表格是否完整。",
+                    ),
                 ),
                 Outcome::NotTaskTable => {}
             }
@@ -261,9 +263,10 @@ pub(super) fn build_tree(
     tree
 }
 
-/// A task table's nodes go to the top level of the tree (a table is the document's own list
-/// of tasks, usually its attachment, and its rows are named by their own numbers); text after
-/// it stays with the table's last node until the next numbered heading.
+/// A task table's nodes go under the heading whose content it is (`三、实施步骤` and its table),
+/// or, when an attachment marker (`附件`, `附件1：…`) came after that heading, to the top
+/// level: an attached table is the document's own list of tasks, named by its own numbers.
+/// Text after a top-level table stays with its last node until the next numbered heading.
 fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec<Node>) {
     fn set_depth(nodes: &mut [Node], depth: usize) {
         for n in nodes {
@@ -272,6 +275,18 @@ fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec
         }
     }
     let mut nodes = nodes;
+    let attached = stack.last().is_none_or(|(_, n)| {
+        n.paragraphs
+            .iter()
+            .any(|p| p.text.trim_start().starts_with("附件"))
+    });
+    if !attached {
+        if let Some((_, open)) = stack.last_mut() {
+            set_depth(&mut nodes, open.depth + 1);
+            open.children.extend(nodes);
+            return;
+        }
+    }
     set_depth(&mut nodes, 0);
     close_to(stack, 0, roots);
     roots.extend(nodes);
@@ -523,29 +538,89 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
     }
 }
 
+/// The last character of a node's own text (a heading cut at `。` ends with it).
+fn text_end(n: &Node) -> Option<char> {
+    match n.paragraphs.last() {
+        Some(p) => p.text.trim_end().chars().last(),
+        None if n.heading_ends_sentence => Some('。'),
+        None => n.heading.trim_end().chars().last(),
+    }
+}
+
+/// A style that only ever numbers the items of a list inside a sentence: every run of it
+/// follows text ending with `：` and every item but the last ends with `；` (`有下列情形之一的：
+/// （一）…；（二）…。`). Such items are part of the clause that introduces them, as the 项 of an
+/// article are (立法技术规范), not clauses of their own.
+fn is_enumeration(roots: &[Node], style: Style) -> bool {
+    fn runs<'a>(nodes: &'a [Node], style: Style, out: &mut Vec<(Option<char>, Vec<&'a Node>)>) {
+        for n in nodes {
+            let items: Vec<&Node> = n
+                .children
+                .iter()
+                .filter(|c| c.style == Some(style))
+                .collect();
+            if !items.is_empty() {
+                out.push((text_end(n), items));
+            }
+            runs(&n.children, style, out);
+        }
+    }
+    if roots.iter().any(|n| n.style == Some(style)) {
+        return false;
+    }
+    let mut found = Vec::new();
+    runs(roots, style, &mut found);
+    !found.is_empty()
+        && found.iter().all(|(intro, items)| {
+            matches!(intro, Some('：' | ':'))
+                && items
+                    .iter()
+                    .all(|i| i.units.is_empty() && i.children.is_empty())
+                && items[..items.len() - 1]
+                    .iter()
+                    .all(|i| matches!(text_end(i), Some('；' | ';')))
+                && matches!(text_end(items[items.len() - 1]), Some('；' | ';' | '。'))
+        })
+}
+
 /// Task clauses: every node of the deepest numbering level (the last of the editor's levels),
 /// and every other leaf that carries a unit note (an article without items, `第一条 … （责任单位：…）`).
 pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     let mut styles = Vec::new();
     collect_styles(roots, &mut styles);
+    let enumerations: Vec<Style> = match given {
+        Some(_) => Vec::new(),
+        None => styles
+            .iter()
+            .copied()
+            .filter(|s| is_enumeration(roots, *s))
+            .collect(),
+    };
     let deepest = match given {
         Some(g) => g.last().copied(),
-        None => styles.iter().copied().max_by_key(|s| rank(*s)),
+        None => styles
+            .iter()
+            .copied()
+            .filter(|s| !enumerations.contains(s))
+            .max_by_key(|s| rank(*s)),
     };
-    fn go(nodes: &mut [Node], deepest: Option<Style>) {
+    fn go(nodes: &mut [Node], deepest: Option<Style>, enumerations: &[Style]) {
         for n in nodes.iter_mut() {
             let leaf = n
                 .children
                 .iter()
                 .all(|c| c.style.is_none() && !c.label.is_empty());
-            let paragraph_clause =
-                n.style.is_none() && !n.label.is_empty() && n.table.is_none();
+            let paragraph_clause = n.style.is_none() && !n.label.is_empty() && n.table.is_none();
+            // A heading whose task table lists its tasks is not a task itself.
+            let holds_table = n.children.iter().any(|c| c.table.is_some());
             n.is_clause = n.style.is_some()
+                && !holds_table
                 && (n.style == deepest || (leaf && !n.units.is_empty()))
+                && !n.style.is_some_and(|s| enumerations.contains(&s))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
-            go(&mut n.children, deepest);
+            go(&mut n.children, deepest, enumerations);
         }
     }
-    go(roots, deepest);
+    go(roots, deepest, &enumerations);
 }

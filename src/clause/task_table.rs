@@ -11,14 +11,31 @@ use super::{split_heading, Deadline, Node, Paragraph, TablePart};
 
 /// Header words of the column that holds the task itself.
 const TASK_WORDS: [&str; 12] = [
-    "工作任务", "主要任务", "重点任务", "任务内容", "具体措施", "工作措施", "主要措施", "重点工作",
-    "工作内容", "重点内容", "具体任务", "任务名称",
+    "工作任务",
+    "主要任务",
+    "重点任务",
+    "任务内容",
+    "具体措施",
+    "工作措施",
+    "主要措施",
+    "重点工作",
+    "工作内容",
+    "重点内容",
+    "具体任务",
+    "任务名称",
 ];
 /// Header endings of a column of units.
 const UNIT_ENDINGS: [&str; 4] = ["单位", "部门", "责任人", "主体"];
 /// Header words of the deadline column.
 const DEADLINE_WORDS: [&str; 8] = [
-    "完成时限", "时间节点", "进度安排", "完成时间", "时限", "完成期限", "时间安排", "进度要求",
+    "完成时限",
+    "时间节点",
+    "进度安排",
+    "完成时间",
+    "时限",
+    "完成期限",
+    "时间安排",
+    "进度要求",
 ];
 /// Header words of the numbering column.
 const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
@@ -178,7 +195,9 @@ fn cell_of(row: &[String], i: usize) -> &str {
 /// Closes the open groups from `from` on, each into the one outside it.
 fn close(open: &mut Vec<(Option<usize>, String, Node)>, from: usize, roots: &mut Vec<Node>) {
     while open.len() > from {
-        let Some((_, _, node)) = open.pop() else { break };
+        let Some((_, _, node)) = open.pop() else {
+            break;
+        };
         match open.last_mut() {
             Some((_, _, parent)) => parent.children.push(node),
             None => roots.push(node),
@@ -213,7 +232,10 @@ pub fn read(block: &str, line: usize) -> Outcome {
         }
         let filled: Vec<&String> = row.iter().filter(|c| !c.is_empty()).collect();
         let spans = !filled.is_empty() && filled.iter().all(|c| *c == filled[0]);
-        if spans && width > 2 && (filled.len() > 1 || row.len() == 1 || cell_of(row, task_at).is_empty()) {
+        if spans
+            && width > 2
+            && (filled.len() > 1 || row.len() == 1 || cell_of(row, task_at).is_empty())
+        {
             close(&mut open, 0, &mut roots);
             open.push((None, filled[0].clone(), group_node(filled[0], row_line)));
             continue;

@@ -38,16 +38,19 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<String, Diagnostic> {
     let bad = |why: String| {
         Diagnostic::error(format!("不是有效的 .ofd 文件：{why}"))
             .in_file(file)
-            .hint("请用 OFD 阅读器（如数科、福昕 OFD 版）打开确认，或向发文单位索取 .docx 或文字版。")
+            .hint(
+                "请用 OFD 阅读器（如数科、福昕 OFD 版）打开确认，或向发文单位索取 .docx 或文字版。",
+            )
     };
-    let mut archive =
-        Archive::new(Cursor::new(bytes)).map_err(|e| bad(format!("无法按 zip 压缩包读取（{e}）")))?;
-    let ofd_xml = part(&mut archive, "OFD.xml").ok_or_else(|| bad("压缩包里没有 OFD.xml".into()))?;
+    let mut archive = Archive::new(Cursor::new(bytes))
+        .map_err(|e| bad(format!("无法按 zip 压缩包读取（{e}）")))?;
+    let ofd_xml =
+        part(&mut archive, "OFD.xml").ok_or_else(|| bad("压缩包里没有 OFD.xml".into()))?;
     let doc_root = first_text_of(&ofd_xml, "DocRoot")
         .ok_or_else(|| bad("OFD.xml 没有指明文档（DocRoot）".into()))?;
     let doc_path = resolve("", &doc_root);
-    let doc_xml = part(&mut archive, &doc_path)
-        .ok_or_else(|| bad(format!("压缩包里没有文档 {doc_path}")))?;
+    let doc_xml =
+        part(&mut archive, &doc_path).ok_or_else(|| bad(format!("压缩包里没有文档 {doc_path}")))?;
     let doc_dir = doc_path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
     let pages = page_locations(&doc_xml);
     if pages.is_empty() {
@@ -152,7 +155,10 @@ fn page_locations(xml: &str) -> Vec<String> {
 
 /// Four numbers `x y w h` of a `Boundary`.
 fn boundary(s: &str) -> Option<(f64, f64)> {
-    let v: Vec<f64> = s.split_whitespace().filter_map(|t| t.parse().ok()).collect();
+    let v: Vec<f64> = s
+        .split_whitespace()
+        .filter_map(|t| t.parse().ok())
+        .collect();
     (v.len() == 4).then(|| (v[0], v[1]))
 }
 
@@ -311,7 +317,10 @@ mod tests {
     #[test]
     fn resolves_package_locations() {
         assert_eq!(resolve("", "Doc_0/Document.xml"), "Doc_0/Document.xml");
-        assert_eq!(resolve("Doc_0", "Pages/Page_0/Content.xml"), "Doc_0/Pages/Page_0/Content.xml");
+        assert_eq!(
+            resolve("Doc_0", "Pages/Page_0/Content.xml"),
+            "Doc_0/Pages/Page_0/Content.xml"
+        );
         assert_eq!(resolve("Doc_0", "/Doc_0/Pages/P.xml"), "Doc_0/Pages/P.xml");
         assert_eq!(resolve("Doc_0/Pages", "../Res/a.xml"), "Doc_0/Res/a.xml");
     }

@@ -71,6 +71,8 @@ mod tests {
     #[test]
     fn page_numbers_alone_are_no_text_layer() {
         assert!(!has_text_layer("\u{c}- 1 -\n\u{c}- 2 -\n\u{c}"));
-        assert!(has_text_layer("第一条 为了加强医疗保障基金监督检查，规范飞行检查工作，制定本办法。"));
+        assert!(has_text_layer(
+            "第一条 为了加强医疗保障基金监督检查，规范飞行检查工作，制定本办法。"
+        ));
     }
 }

@@ -170,7 +170,10 @@ pub fn text_lines(text: &str) -> Vec<SourceLine> {
             match (&header, spaced.len()) {
                 (None, n) if n >= MIN_SPACED_COLUMNS => {
                     header = Some(spaced.iter().map(|(at, _)| *at).collect());
-                    out.push(table_row(spaced.into_iter().map(|(_, c)| c).collect(), line));
+                    out.push(table_row(
+                        spaced.into_iter().map(|(_, c)| c).collect(),
+                        line,
+                    ));
                 }
                 (Some(starts), n) if n >= 2 => {
                     let cells = align(starts, spaced);
@@ -183,7 +186,20 @@ pub fn text_lines(text: &str) -> Vec<SourceLine> {
             }
         }
     }
+    spanning_rows(&mut out);
     out
+}
+
+/// A line of one cell between two table rows is a row spanning the table (`行动三：…` over
+/// the rows of action three), not text that ends the table.
+fn spanning_rows(lines: &mut [SourceLine]) {
+    for i in 1..lines.len().saturating_sub(1) {
+        let between = matches!(lines[i - 1].kind, LineKind::TableRow(_))
+            && matches!(lines[i + 1].kind, LineKind::TableRow(_));
+        if between && lines[i].kind == LineKind::Text {
+            lines[i].kind = LineKind::TableRow(vec![lines[i].text.clone()]);
+        }
+    }
 }
 
 /// A header with this many space-separated cells starts a space-aligned table.
@@ -252,7 +268,9 @@ fn classify(raw: &str, line: usize) -> SourceLine {
         return SourceLine::blank(line);
     }
     if trimmed.contains('\t') {
-        let cells: Vec<String> = trimmed.split('\t').map(|c| c.trim().to_string()).collect();
+        // Leading tabs are empty cells (a merged cell above), not indentation.
+        let row = raw.trim_end_matches(['\r', '\n', ' ']);
+        let cells: Vec<String> = row.split('\t').map(|c| c.trim().to_string()).collect();
         if cells.iter().filter(|c| !c.is_empty()).count() >= 2 {
             return SourceLine {
                 text: cells.join(" "),
@@ -307,9 +325,24 @@ mod tests {
         assert_eq!(
             rows,
             vec![
-                LineKind::TableRow(vec!["序号".into(), "重点领域".into(), "工作任务".into(), "牵头单位".into()]),
-                LineKind::TableRow(vec!["1".into(), "产业发展".into(), "建设园区".into(), "市发展改革委".into()]),
-                LineKind::TableRow(vec!["2".into(), "".into(), "培育企业".into(), "市工业和信息化局".into()]),
+                LineKind::TableRow(vec![
+                    "序号".into(),
+                    "重点领域".into(),
+                    "工作任务".into(),
+                    "牵头单位".into()
+                ]),
+                LineKind::TableRow(vec![
+                    "1".into(),
+                    "产业发展".into(),
+                    "建设园区".into(),
+                    "市发展改革委".into()
+                ]),
+                LineKind::TableRow(vec![
+                    "2".into(),
+                    "".into(),
+                    "培育企业".into(),
+                    "市工业和信息化局".into()
+                ]),
                 LineKind::Text,
             ]
         );

@@ -145,7 +145,7 @@ pub fn check_date(value: &Option<String>, key: &str, doc: &SourceDoc, diags: &mu
 fn short_label(node: &Node, parent: Option<&Node>) -> String {
     let own = node.label.trim_end_matches(['.', '、']).to_string();
     // A clause numbered straight through the document is named by its own number (`10`).
-    if node.label.starts_with('第') || node.numbered_through {
+    if node.label.starts_with('第') || node.numbered_through || node.table.is_some() {
         return own;
     }
     match parent {
