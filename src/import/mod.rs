@@ -51,6 +51,8 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         None => write::default_slug(&opts.file),
     };
     let mut src = source::read(&opts.file)?;
+    // Before noise: a bare `1` before `．需求…` is a label cut off its line, not a page number.
+    src.lines = repair::glue_fragments(&src.lines);
     let dropped = noise::remove_noise(&mut src.lines);
     let meta = meta::extract(&mut src.lines);
     let repaired = repair::repair(&src.lines);

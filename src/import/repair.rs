@@ -1,4 +1,5 @@
-//! Rebuilds paragraphs from source lines. A line that ends without sentence-final punctuation
+//! Rebuilds paragraphs from source lines ([`glue_fragments`] first puts back numbers a web page
+//! cut onto lines of their own, before page noise is judged). A line that ends without sentence-final punctuation
 //! and is followed by a line that starts no new numbered item is a paragraph broken by a line
 //! wrap or a page break: the pieces are joined (no text is added or removed) and each join
 //! across a blank line is recorded for the report.
@@ -47,8 +48,6 @@ const SHORT_LINE_CHARS: usize = 20;
 const SNIPPET_CHARS: usize = 10;
 
 pub fn repair(lines: &[SourceLine]) -> Repaired {
-    let glued = glue_fragments(lines);
-    let lines = glued.as_slice();
     let mut out = Repaired::default();
     let mut blank_since_last = false;
     let mut last_line = 0;
@@ -94,6 +93,10 @@ const FRAGMENT_MAX_CHARS: usize = 8;
 /// A piece of a sentence that a web page or a converter put on a line of its own: digits and
 /// the signs that go with them (`2021`, `0:00`, `1.2`, `50%`), or a lone bracket or mark.
 fn is_fragment(text: &str) -> bool {
+    // `- 3 -`, `-3-`: a page number set off by dashes; bare digits are read by their context.
+    if text.contains('-') && super::noise::is_page_number(text) {
+        return false;
+    }
     let n = text.chars().count();
     (1..=FRAGMENT_MAX_CHARS).contains(&n)
         && (text
@@ -113,7 +116,7 @@ fn starts_inside(text: &str) -> bool {
 /// Lines of one sentence split around its numbers (`…关于开展` / `2021` / `年电力…`, `（` / `1`
 /// / `）对于…`, `1` / `．需求响应…`) are put back together before paragraphs are rebuilt: a
 /// fragment joins the line after it, and the line before it unless that ends a sentence.
-fn glue_fragments(lines: &[SourceLine]) -> Vec<SourceLine> {
+pub fn glue_fragments(lines: &[SourceLine]) -> Vec<SourceLine> {
     let text_at = |i: usize| {
         lines
             .get(i)
@@ -133,8 +136,9 @@ fn glue_fragments(lines: &[SourceLine]) -> Vec<SourceLine> {
                     && text_at(i + 2).starts_with(['）', ')']));
         let glue = match out.last() {
             Some(prev) if is_text && prev.kind == LineKind::Text => {
-                prev_is_fragment
-                    || (fragment && !label_start && !ends_sentence(&prev.text))
+                !label_start
+                    && (prev_is_fragment && numbering::detect(&l.text).is_none()
+                        || fragment && !ends_sentence(&prev.text))
                     || (starts_inside(&l.text)
                         && (!ends_sentence(&prev.text) || is_fragment_label(&prev.text)))
             }
@@ -280,7 +284,7 @@ mod tests {
     #[test]
     fn glues_numbers_a_web_page_cut_onto_lines_of_their_own() {
         let text = "特此通知。\n2021\n年\n2\n月\n2\n日\n六、效果评估\n1\n．需求响应结束后，开展计算。\n（\n1\n）对于连续参与的用户，比值不低于\n70%\n，且申报。\n";
-        let r = repair(&text_lines(text));
+        let r = repair(&glue_fragments(&text_lines(text)));
         assert_eq!(
             texts(&r),
             vec![
