@@ -213,7 +213,7 @@ fn table_row(cells: Vec<String>, line: usize) -> SourceLine {
     }
 }
 
-/// Cells separated by two spaces or more (an ideographic space counts as two), each with the
+/// Cells separated by two spaces or more (ASCII or ideographic), each with the
 /// display column it starts at (CJK characters are two columns wide).
 fn spaced_cells(raw: &str) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
@@ -223,7 +223,8 @@ fn spaced_cells(raw: &str) -> Vec<(usize, String)> {
     for c in raw.trim_end().chars() {
         let width = if c.is_ascii() { 1 } else { 2 };
         if c == ' ' || c == '\u{3000}' {
-            gap += width;
+            // One ideographic space sits inside a phrase (`局　长`); two or more separate cells.
+            gap += 1;
         } else {
             if gap >= 2 || cur.is_none() {
                 out.extend(cur.take());
