@@ -6,6 +6,7 @@ mod notes;
 pub mod numbering;
 pub mod outline;
 mod structure;
+pub mod task_table;
 pub mod unit_name;
 pub mod units;
 mod verify;
@@ -26,7 +27,22 @@ pub struct Paragraph {
     pub line: usize,
 }
 
+/// A clause's deadline as a task table gives it (`完成时限：2025年底前`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// The column header as written (`完成时限`, `时间节点`).
+    pub label: String,
+    pub text: String,
+}
+
+/// A node made from a task table: a group (a group cell or spanning row) or a row (a clause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TablePart {
+    Group,
+    Row,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Node {
     /// Stable id, e.g. `4.1.1`.
     pub id: String,
@@ -60,6 +76,11 @@ pub struct Node {
     pub note_line: usize,
     #[serde(skip)]
     pub note_alone: bool,
+    /// The deadline a task table gives the clause.
+    pub deadline: Option<Deadline>,
+    /// Made from a task table rather than numbered text.
+    #[serde(skip)]
+    pub table: Option<TablePart>,
 }
 
 impl Node {

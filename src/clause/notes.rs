@@ -131,8 +131,7 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
             style: None,
             ordinal: k,
             numbered_through: false,
-            note_line: 0,
-            note_alone: false,
+            ..Node::default()
         });
     }
     if run_in_tasks {
