@@ -13,7 +13,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The nesting of numbering styles in Chinese official writing (GB/T 9704 and common usage):
 /// `第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`.
-fn rank(style: Style) -> usize {
+pub(super) fn rank(style: Style) -> usize {
     match style {
         Style::Part => 0,
         Style::Chapter => 1,

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::numbering::{self, Style};
+use super::structure::rank;
 use super::{blocks, unit_name, ClauseTree, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -110,19 +111,6 @@ fn enclosing<'a>(nodes: &[&'a Node], line: usize) -> Option<&'a Node> {
 /// `（1）` inside a `1.` clause: a numbering style deeper than the clause's own.
 fn is_sub_item(n: &Node, style: Style) -> bool {
     n.is_clause && n.style.is_some_and(|s| rank(s) < rank(style))
-}
-
-fn rank(style: Style) -> usize {
-    match style {
-        Style::Part => 0,
-        Style::Chapter => 1,
-        Style::Section => 2,
-        Style::Article => 3,
-        Style::CnComma => 4,
-        Style::CnParen => 5,
-        Style::Arabic => 6,
-        Style::ArabicParen => 7,
-    }
 }
 
 fn unit_names(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
