@@ -18,17 +18,6 @@ fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// A fresh site root with `jiedu.yaml`.
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("jiedu.yaml"),
-        "name: 测试站点\nbase_url: \"https://example.org/\"\npublisher: 测试\n",
-    )
-    .unwrap();
-    dir
-}
-
 fn import_into(file: &Path, root: &Path) -> Output {
     common::jiedu(&[
         "import",
@@ -42,7 +31,7 @@ fn import_into(file: &Path, root: &Path) -> Output {
 
 /// Imports `file` into a new site and gives the site, after checking the import succeeded.
 fn imported(file: &Path) -> (tempfile::TempDir, String) {
-    let dir = site();
+    let dir = common::empty_site();
     let out = import_into(file, dir.path());
     assert!(
         out.status.success(),
@@ -173,7 +162,7 @@ fn an_old_word_doc_imports_through_libreoffice_to_the_outline_of_its_clean_text(
 
 #[test]
 fn without_libreoffice_a_doc_is_refused_naming_the_package() {
-    let dir = site();
+    let dir = common::empty_site();
     let empty_path = tempfile::tempdir().unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_jiedu"))
         .env("PATH", empty_path.path())
@@ -198,7 +187,7 @@ fn without_libreoffice_a_doc_is_refused_naming_the_package() {
 
 #[test]
 fn a_scanned_pdf_is_an_error_not_an_empty_policy() {
-    let dir = site();
+    let dir = common::empty_site();
     let out = import_into(&fixture("formats/scanned.pdf"), dir.path());
     assert!(!out.status.success());
     let err = common::stderr(&out);
@@ -320,7 +309,7 @@ fn a_tab_separated_task_table_becomes_clause_pages_and_merged_units_are_warned()
 
 #[test]
 fn a_markdown_task_table_in_policy_md_gives_units_with_labels_and_deadlines() {
-    let dir = site();
+    let dir = common::empty_site();
     let bundle = dir.path().join("p");
     std::fs::create_dir_all(&bundle).unwrap();
     let table = std::fs::read_to_string(fixture("task-tables/dajian-steps-table.md")).unwrap();
@@ -379,7 +368,7 @@ fn a_tab_separated_table_with_deadlines_imports_with_them() {
 
 #[test]
 fn a_table_that_looks_like_a_task_table_but_gives_no_clause_is_warned() {
-    let dir = site();
+    let dir = common::empty_site();
     let bundle = dir.path().join("p");
     std::fs::create_dir_all(&bundle).unwrap();
     std::fs::write(

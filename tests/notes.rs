@@ -9,16 +9,6 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("jiedu.yaml"),
-        "name: 测试站点\nbase_url: \"https://example.org/\"\npublisher: 测试\n",
-    )
-    .unwrap();
-    dir
-}
-
 /// Imports `file` as policy `p`, adds an issuer, and returns the import report.
 fn import(root: &Path, file: &Path) -> String {
     let out = common::jiedu(&[
@@ -135,7 +125,7 @@ fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn deng_he_splits_into_each_unit_on_the_clause_page() {
     // 05 (国务院办公厅 消费扶贫): `（扶贫办、…、全国总工会等和各省级人民政府负责）`.
-    let root = site();
+    let root = common::empty_site();
     import(root.path(), &realdoc("05-"));
     let outline = check(root.path());
     assert_eq!(
@@ -167,7 +157,7 @@ fn deng_he_splits_into_each_unit_on_the_clause_page() {
 #[test]
 fn a_star_marks_the_lead_also_in_a_clause_with_inline_items() {
     // 22 (苍南): clause 二 holds （1）…（4） in its paragraph, then `（责任单位：*县人力社保局、…）`.
-    let root = site();
+    let root = common::empty_site();
     import(root.path(), &realdoc("22-"));
     let outline = check(root.path());
     assert_eq!(
@@ -192,7 +182,7 @@ fn a_star_marks_the_lead_also_in_a_clause_with_inline_items() {
 
 #[test]
 fn huitong_and_stacked_verbs_with_a_rule_for_later_notes() {
-    let root = site();
+    let root = common::empty_site();
     let report = import_text(
         root.path(),
         "某市关于加快数字经济发展的实施方案\n\n\
@@ -226,7 +216,7 @@ fn huitong_and_stacked_verbs_with_a_rule_for_later_notes() {
 
 #[test]
 fn a_note_after_each_groups_last_item_covers_the_whole_group() {
-    let root = site();
+    let root = common::empty_site();
     let report = import_text(
         root.path(),
         "某县关于推进农村人居环境整治的实施方案\n\n\
@@ -287,7 +277,7 @@ fn clause_page(public: &Path, words: &str) -> String {
 
 #[test]
 fn a_note_line_is_not_joined_to_the_noise_line_after_it() {
-    let root = site();
+    let root = common::empty_site();
     let report = import_text(
         root.path(),
         "某市关于推进政务服务提质增效的实施方案\n\n\
@@ -310,7 +300,7 @@ H5解读：https://www.example.gov.cn/h5/2025/001.html\n\n\
 fn the_verifier_names_a_planted_wrong_unit_and_a_planted_numbering_fault() {
     // A policy written by hand with three faults: a unit that is no organ, a numbered line run
     // into the paragraph before it, and a skipped number.
-    let root = site();
+    let root = common::empty_site();
     std::fs::create_dir_all(root.path().join("p")).unwrap();
     std::fs::write(
         root.path().join("p/policy.md"),
@@ -356,7 +346,7 @@ fn the_verifier_names_a_planted_wrong_unit_and_a_planted_numbering_fault() {
 #[test]
 fn a_clean_real_document_raises_no_unit_doubt() {
     // 12 (宁波): every note is well formed; the verifier must not flood it.
-    let root = site();
+    let root = common::empty_site();
     let report = import(root.path(), &realdoc("12-"));
     assert!(!report.contains("的单位「"), "{report}");
     let outline = check(root.path());

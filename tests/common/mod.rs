@@ -32,6 +32,17 @@ pub fn jiedu(args: &[&str]) -> Output {
         .expect("run jiedu")
 }
 
+/// A fresh site root holding only a minimal `jiedu.yaml`, for importing documents into.
+pub fn empty_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jiedu.yaml"),
+        "name: 测试站点\nbase_url: \"https://example.org/\"\npublisher: 测试\n",
+    )
+    .unwrap();
+    dir
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
