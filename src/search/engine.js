@@ -202,7 +202,10 @@ function terms(text) {
     }
     if (n) { push(chars.slice(i, i + n).join(""), true); i += n; continue; }
     const c = chars[i];
-    const inWord = bound.has((chars[i - 1] || "") + c) || bound.has(c + (chars[i + 1] || ""));
+    /* Bound to a neighbour only where that neighbour is content: two function characters
+       (想要 不让 才能) make grammar, whatever the dictionary files them under. */
+    const binds = (n, word) => n && !FUNCTION_CHARS.has(n) && bound.has(word);
+    const inWord = binds(chars[i - 1], (chars[i - 1] || "") + c) || binds(chars[i + 1], c + (chars[i + 1] || ""));
     push(c, FUNCTION_CHARS.has(c) && !inWord);
     i += 1;
   }
