@@ -261,13 +261,16 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
             json!({ "group": group, "also": also, "text": q["text"], "relevant": pages })
         })
         .collect();
+    // With words split by filler asked as pairs (贷多少款 → 贷款) tuned spoken questions measure
+    // 0.62 with none of 17 empty (0.53 with one empty before); a question whose words are split
+    // so has no result without them, which the tuned spoken floor catches.
     // Floors set below what this engine measured (tuned: spoken 0.53 with 1 of 17 empty,
     // keywords 0.91, variants 1.00, on-topic 0.77, off-topic 0 of 5 answered; held out: spoken
     // 0.44 with 1 of 8 empty, keywords 1.00, variants 1.00, on-topic 0.74, off-topic 0 of 3).
     // Once the recogniser read p33's articles (it found none of them before), 醫保基金 飛行檢查
     // meets two of its clauses and the judged one is second: held-out variants measure 0.83.
     let floors = json!({
-        "spoken": { "mrr_min": 0.45, "zero_max": 2 },
+        "spoken": { "mrr_min": 0.55, "zero_max": 0 },
         "spoken·heldout": { "mrr_min": 0.35, "zero_max": 2 },
         "keyword": { "mrr_min": 0.8 },
         "keyword·heldout": { "mrr_min": 0.85 },

@@ -158,23 +158,45 @@ const MAX_ALTERNATIVES = 12;
     (itself, and with everyday words replaced by the policy's, as segments). */
 export function analyze(query) {
   const cleaned = fold(query).replace(QUESTION, " ").replace(/了(?=\s|$)/gu, " ");
-  const rs = runs(cleaned);
   const parts = [];
-  rs.forEach((r, i) => {
-    const last = i === rs.length - 1;
+  /* Stretches between punctuation: a word is never split across a comma, only by filler. */
+  const stretches = cleaned.split(/[^\p{L}\p{N}\s]+/u);
+  const all = stretches.flatMap((stretch, n) => runs(stretch).map((r) => ({ ...r, stretch: n })));
+  all.forEach((r, i) => {
+    const last = i === all.length - 1;
     const pieces = r.han ? terms(r.text) : [{ text: r.text, everyday: false }];
     pieces.forEach((p, k) => {
       parts.push({
         text: p.text,
         han: r.han,
         everyday: p.everyday,
+        stretch: r.stretch,
         length: [...p.text].length,
         last: last && k === pieces.length - 1,
         alternatives: r.han ? alternatives(p.text) : [[p.text]],
       });
     });
   });
-  return parts;
+  return [...parts, ...skipPairs(parts)];
+}
+
+/** The words a question splits with filler (贷多少款, 退不退税): where a content character
+    stands alone, and the next or previous content text of the same stretch is separated from
+    it by question words or everyday words only, the pair of the two characters that face each
+    other, asked where the index has it as a word (`skip`). A content character alone asks
+    nothing otherwise (贷 is in too many words), so without its pair its meaning is lost. */
+function skipPairs(parts) {
+  const out = [];
+  const content = parts.filter((p) => p.han && !p.everyday);
+  for (let k = 0; k + 1 < content.length; k++) {
+    const a = content[k], b = content[k + 1];
+    if (a.stretch !== b.stretch || (a.length > 1 && b.length > 1)) continue;
+    const between = parts.slice(parts.indexOf(a) + 1, parts.indexOf(b));
+    if (between.some((p) => !p.han)) continue;
+    const text = [...a.text].pop() + [...b.text][0];
+    out.push({ text, han: true, everyday: false, skip: true, stretch: a.stretch, length: 2, last: false, alternatives: [[text]] });
+  }
+  return out;
 }
 
 /** A run cut into stretches of everyday words and of other text, the longest everyday word
@@ -474,7 +496,7 @@ function withoutRepeatedWholeTexts(hits) {
     those (a query of everyday words, or of single characters), every term of two or more
     characters; failing those, every term. */
 function neededTerms(parts) {
-  const long = parts.filter((p) => !p.han || p.length > 1);
+  const long = parts.filter((p) => !p.skip && (!p.han || p.length > 1));
   const content = long.filter((p) => !p.everyday);
   return content.length ? content : long.length ? long : parts;
 }
@@ -510,6 +532,8 @@ async function score(parts, allowed) {
   const rarest = Math.max(0, ...lists.filter((l, i) => l.size && tokens.get(keys[i]).token.length > 1).map((l) => idfOf(l.size)));
   const missingIdf = Math.max(idfOf(Math.max(1, meta.records * MISSING_SHARE)), rarest);
   const idf = new Map(keys.map((k, i) => [k, idfOf(lists[i].size)]));
+  /* A pair split by filler is asked where the portal has it (贷款), and is no word otherwise. */
+  for (const p of plan) if (p.part.skip && postings.get(p.alternatives[0].tokens[0].key).size) p.needed = true;
   /* What a token weighs in what the query asks: its idf. A pair the index never has weighs
      nothing where it is a seam — between two characters that each have a pair the index
      has (医院|招聘), or next to a function character (没|裁员) — and the missing weight where
