@@ -688,6 +688,9 @@ async function correction(query, parts, allowed) {
     for (let k = 0; k + 1 < chars.length; k++) {
       held.push((await postingsOf({ token: chars[k] + chars[k + 1], prefix: false })).size > 0);
     }
+    /* One wrong character breaks at most the two pairs around it: a run missing more is
+       words the portal does not use, not a misspelling of its words. */
+    if (held.filter((h) => !h).length > 2) continue;
     for (let i = 0; i < chars.length; i++) {
       if (held[i - 1] !== false && held[i] !== false) continue;
       tries.push({ part, text: chars.filter((_, j) => j !== i).join("") });
