@@ -213,6 +213,19 @@ fn titles_and_unit_pages_are_indexed(site: &Site) {
     );
 }
 
+/// Queries made to show one reading rule each (not judged, not in the figures): the clause
+/// must be in the top 3. 学门手艺 is 学手艺 with a measure word in it (学门技术, 开家店, 买套房
+/// say so too), which the synonyms know as 技能培训 职业培训.
+fn rule_checks(site: &Site) -> Vec<Value> {
+    [("下岗了想学门手艺，有培训吗", "p03", "开展失业人员培训")]
+        .into_iter()
+        .map(|(text, policy, clause)| {
+            let pages = relevant(site, &json!({ "policy": policy, "clause": clause }));
+            json!({ "group": "rule", "text": text, "relevant": pages })
+        })
+        .collect()
+}
+
 #[test]
 fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
     let tmp = tempfile::tempdir().unwrap();
@@ -260,26 +273,26 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
             };
             json!({ "group": group, "also": also, "text": q["text"], "relevant": pages })
         })
+        .chain(rule_checks(site))
         .collect();
-    // With words split by filler asked as pairs (贷多少款 → 贷款) tuned spoken questions measure
-    // 0.62 with none of 17 empty (0.53 with one empty before); a question whose words are split
-    // so has no result without them, which the tuned spoken floor catches.
-    // Floors set below what this engine measured (tuned: spoken 0.53 with 1 of 17 empty,
-    // keywords 0.91, variants 1.00, on-topic 0.77, off-topic 0 of 5 answered; held out: spoken
-    // 0.44 with 1 of 8 empty, keywords 1.00, variants 1.00, on-topic 0.74, off-topic 0 of 3).
-    // Once the recogniser read p33's articles (it found none of them before), 醫保基金 飛行檢查
-    // meets two of its clauses and the judged one is second: held-out variants measure 0.83.
+    // Floors set below what this engine measured. Tuned: spoken 0.75 with none of 17 empty
+    // (0.62 before a passage was credited with what its policy says elsewhere — 在武汉, 广州的 —
+    // and before measure words were read out of synonym keys: 学门技术 → 学技术), keywords
+    // 0.90, variants 0.94, on-topic 0.85, off-topic 0 of 5 answered. Held out: spoken 0.56
+    // with 1 of 8 empty (0.44 before), keywords 1.00, variants 0.83, on-topic 0.76, off-topic
+    // 0 of 3. Without the policy's credit tuned spoken falls to 0.68, below its floor.
     let floors = json!({
-        "spoken": { "mrr_min": 0.55, "zero_max": 0 },
-        "spoken·heldout": { "mrr_min": 0.35, "zero_max": 2 },
-        "keyword": { "mrr_min": 0.8 },
+        "spoken": { "mrr_min": 0.7, "zero_max": 0 },
+        "spoken·heldout": { "mrr_min": 0.5, "zero_max": 1 },
+        "keyword": { "mrr_min": 0.85 },
         "keyword·heldout": { "mrr_min": 0.85 },
         "variant": { "mrr_min": 0.9 },
         "variant·heldout": { "mrr_min": 0.8 },
         "offtopic": { "hits_max": 0 },
         "offtopic·heldout": { "hits_max": 1 },
-        "ontopic": { "mrr_min": 0.7 },
-        "ontopic·heldout": { "mrr_min": 0.65 },
+        "ontopic": { "mrr_min": 0.8 },
+        "ontopic·heldout": { "mrr_min": 0.7 },
+        "rule": { "top3_all": true },
     });
     let ahead = [
         "spoken",

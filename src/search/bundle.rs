@@ -18,7 +18,8 @@
 //!   `meta.json` also holds the vocabulary the engine folds and widens queries with: `fold`,
 //!   the Traditional → Simplified pairs of the site's characters as one string (`積积醫医…`);
 //!   `synonyms`, word → other words searched for it; and `pages`, a base64 bit set of the
-//!   record ids that begin a page (a page's records are consecutive);
+//!   record ids that begin a page (a page's records are consecutive); `listings`, the ids of
+//!   the Q&A list pages' records, which the engine ranks like a policy's full text;
 //! - `f/<n>.json`: records `n × per_fragment …`, each `[url, title, format, context, text]`,
 //!   fetched only for the hits shown;
 //! - `format/<i>.bin`, `unit/<i>.bin`: the record ids of each filter value, as id distances.
@@ -111,8 +112,16 @@ pub fn bundle(
     put("engine.js", engine().into_bytes())?;
     let pages = page_starts(records);
     let (wholes, policy_end) = whole_texts(records);
+    // Few (a Q&A list per policy with questions), so their ids rather than a bit per record.
+    let listings: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.listing && r.kind != super::records::POLICY_TEXT)
+        .map(|(i, _)| i)
+        .collect();
     version.add("policies", wholes.as_bytes());
     version.add("pages", pages.as_bytes());
+    version.add("listings", format!("{listings:?}").as_bytes());
     version.add("fold", vocabulary.fold.as_bytes());
     version.add(
         "synonyms",
@@ -130,6 +139,7 @@ pub fn bundle(
         "pages": pages,
         "policies": wholes,
         "policy_end": policy_end,
+        "listings": listings,
         "fold": vocabulary.fold,
         "synonyms": vocabulary.synonyms,
     });

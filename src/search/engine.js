@@ -199,6 +199,24 @@ function skipPairs(parts) {
   return out;
 }
 
+/* Measure words a citizen puts between a verb and its object (学门技术, 开家店, 买套房, 开一
+   个公司): the phrase is the synonym key without them (学技术, 开店, 买房, 开公司). */
+const MEASURE_WORDS = new Set([..."个门台家间套辆张份项件所位只笔块部本"]);
+
+/** The synonym key `chars` has at `i`, longest first, and how many characters it takes
+    there: the key itself, or the key with a measure word (after 一 or not) after its first
+    character. */
+function keyAt(chars, i) {
+  const rest = chars.slice(i).join("");
+  const key = synonymKeys.find((k) => rest.startsWith(k));
+  if (key) return { key, length: [...key].length };
+  const skip = chars[i + 1] === "一" && MEASURE_WORDS.has(chars[i + 2]) ? 2 : MEASURE_WORDS.has(chars[i + 1]) ? 1 : 0;
+  if (!skip) return null;
+  const joined = chars[i] + chars.slice(i + 1 + skip).join("");
+  const spaced = synonymKeys.find((k) => [...k].length > 1 && joined.startsWith(k));
+  return spaced ? { key: spaced, length: [...spaced].length + skip } : null;
+}
+
 /** A run cut into stretches of everyday words and of other text, the longest everyday word
     taken first at each character; a synonym key is never cut (老人 stays whole). */
 function terms(text) {
@@ -211,11 +229,10 @@ function terms(text) {
     else out.push({ text: piece, everyday: isEveryday });
   };
   for (let i = 0; i < chars.length;) {
-    const rest = chars.slice(i).join("");
-    const key = synonymKeys.find((k) => rest.startsWith(k));
-    if (key) {
-      push(key, false);
-      i += [...key].length;
+    const found = keyAt(chars, i);
+    if (found) {
+      push(found.key, false);
+      i += found.length;
       continue;
     }
     let n = 0;
@@ -241,13 +258,13 @@ function alternatives(text) {
   let plain = "";
   const chars = [...text];
   for (let i = 0; i < chars.length;) {
-    const rest = chars.slice(i).join("");
-    const key = synonymKeys.find((k) => rest.startsWith(k));
-    if (key) {
+    const found = keyAt(chars, i);
+    if (found) {
+      const { key } = found;
       if (plain) slots.push([[plain, false]]);
       plain = "";
       slots.push([[key, false], ...synonyms[key].map((alt) => [alt, true])]);
-      i += [...key].length;
+      i += found.length;
     } else {
       plain += chars[i++];
     }
@@ -401,6 +418,9 @@ export async function init() {
    passage answers whole lists those answering a part, as two pages answering its two halves. */
 const MIN_COVERAGE = 0.45;
 const RELATIVE = 0.7;
+/* The share of a term a passage is credited with where not it but its policy's full text
+   holds the term: less than the passage's own words, so the clause saying it all ranks first. */
+const INHERITED = 0.5;
 /* A pair the index never has weighs as one in this share of the records: a word the portal
    never uses (离婚, 驾照) counts against the pages, but less than its rarest real words. */
 const MISSING_SHARE = 0.2;
@@ -474,7 +494,20 @@ function wholeTextIds() {
     another page of the site (the records after the policies'). */
 function isListing(id) {
   if (meta.policy_end === undefined) return false;
-  return id >= meta.policy_end || wholeTextIds().includes(id);
+  return id >= meta.policy_end || wholeTextIds().includes(id) || (meta.listings || []).includes(id);
+}
+
+/** The full-text record of the policy a passage belongs to (the last full text before it),
+    or -1 for a full text itself and for the records after the policies'. */
+function policyOf(id) {
+  if (meta.policy_end === undefined || id >= meta.policy_end) return -1;
+  const wholes = wholeTextIds();
+  let lo = 0, hi = wholes.length - 1, at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (wholes[mid] <= id) { at = wholes[mid]; lo = mid + 1; } else hi = mid - 1;
+  }
+  return at === id ? -1 : at;
 }
 
 /** The hits without the full text of a policy of which a clause or another passage matched
@@ -484,7 +517,12 @@ function withoutRepeatedWholeTexts(hits) {
   const wholeTexts = wholeTextIds();
   const whole = new Set(wholeTexts);
   const ids = hits.map((h) => h.id).sort((a, b) => a - b);
+  /* A Q&A list likewise gives way to any other passage of its policy (its questions). */
+  const lists = new Set(meta.listings || []);
+  const policies = new Map();
+  for (const id of ids) if (!lists.has(id)) policies.set(policyOf(id), true);
   return hits.filter((h) => {
+    if (lists.has(h.id)) return !policies.has(policyOf(h.id));
     if (!whole.has(h.id)) return true;
     const k = wholeTexts.indexOf(h.id);
     const end = k + 1 < wholeTexts.length ? wholeTexts[k + 1] : meta.policy_end;
@@ -619,17 +657,24 @@ async function score(parts, allowed) {
   if (total && unknown / total >= MAX_UNKNOWN) return [];
   const hits = [];
   for (const [id, terms] of found) {
-    let covered = 0, sum = 0;
+    let covered = 0, own = 0, sum = 0;
     const words = [];
+    /* What the passage's policy says elsewhere — its place (在武汉, 广州的), its subject —
+       answers the part of the question the passage itself does not repeat. */
+    const whole = found.get(policyOf(id));
     terms.forEach((best, k) => {
       if (best.s > 0) {
         sum += best.s;
         words.push(...coveredWords(best.alt.text, best.marks, best.links));
       }
-      if (plan[k].needed && asks[k]) covered += Math.min(best.held, asks[k]);
+      if (!plan[k].needed || !asks[k]) return;
+      const held = Math.min(best.held, asks[k]);
+      own += held;
+      covered += held;
+      if (whole) covered += INHERITED * Math.max(0, Math.min(whole[k].held, asks[k]) - held);
     });
     const coverage = total ? covered / total : 0;
-    if (coverage < MIN_COVERAGE || !sum) continue;
+    if (coverage < MIN_COVERAGE || !sum || !own) continue;
     hits.push({ id, coverage, words, score: sum * coverage * coverage });
   }
   /* The bar is set by the passages themselves: a full text or a unit's list holds the words
