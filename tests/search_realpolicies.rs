@@ -213,17 +213,28 @@ fn titles_and_unit_pages_are_indexed(site: &Site) {
     );
 }
 
-/// Queries made to show one reading rule each (not judged, not in the figures): the clause
-/// must be in the top 3. 学门手艺 is 学手艺 with a measure word in it (学门技术, 开家店, 买套房
-/// say so too), which the synonyms know as 技能培训 职业培训.
+/// Queries made to show one reading rule each (not judged, not in the figures): a page they
+/// name must be in the top 3. 学门手艺 is 学手艺 with a measure word in it (学门技术, 开家店,
+/// 买套房 say so too), which the synonyms know as 技能培训 职业培训; in 宿迁搞个一人公司 the
+/// light verb 搞 is no part of 宿迁 (a question about a one-person company in 宿迁 lands on
+/// 宿迁's OPC policy; without the rule it finds nothing).
 fn rule_checks(site: &Site) -> Vec<Value> {
-    [("下岗了想学门手艺，有培训吗", "p03", "开展失业人员培训")]
-        .into_iter()
-        .map(|(text, policy, clause)| {
-            let pages = relevant(site, &json!({ "policy": policy, "clause": clause }));
-            json!({ "group": "rule", "text": text, "relevant": pages })
-        })
-        .collect()
+    [
+        (
+            "下岗了想学门手艺，有培训吗",
+            json!({ "policy": "p03", "clause": "开展失业人员培训" }),
+        ),
+        (
+            "想在宿迁搞个一人公司",
+            json!({ "policy": "p18", "contains": "OPC" }),
+        ),
+    ]
+    .into_iter()
+    .map(|(text, entry)| {
+        let pages = relevant(site, &entry);
+        json!({ "group": "rule", "text": text, "relevant": pages })
+    })
+    .collect()
 }
 
 #[test]
@@ -275,10 +286,11 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
         })
         .chain(rule_checks(site))
         .collect();
-    // Floors set below what this engine measured. Tuned: spoken 0.75 with none of 17 empty
+    // Floors set below what this engine measured. Tuned: spoken 0.78 with none of 17 empty
     // (0.62 before a passage was credited with what its policy says elsewhere — 在武汉, 广州的 —
-    // and before measure words were read out of synonym keys: 学门技术 → 学技术), keywords
-    // 0.90, variants 0.94, on-topic 0.85, off-topic 0 of 5 answered. Held out: spoken 0.56
+    // before measure words were read out of synonym keys: 学门技术 → 学技术, and before 搞 and
+    // 弄 were read as filler: 0.75 without that), keywords
+    // 0.90, variants 0.94, on-topic 0.86, off-topic 0 of 5 answered. Held out: spoken 0.56
     // with 1 of 8 empty (0.44 before), keywords 1.00, variants 0.83, on-topic 0.76, off-topic
     // 0 of 3. Without the policy's credit tuned spoken falls to 0.68, below its floor.
     let floors = json!({

@@ -125,9 +125,10 @@ const QUESTION = new RegExp(QUESTION_WORDS.join("|"), "g");
    first pair holds it (`=我们`), so a query reads only the words that may start in it:
    `prepare` loads those shards before a query is cut. */
 /* Single characters that, outside a word, only carry the question's grammar (我 想 能 在 有 给
-   没 去 …). Next to a character with which they make a dictionary word (+能源 +在职 in the
+   没 去 …), and the spoken light verbs 搞 and 弄 (在武汉搞创业, 弄个执照), which stand for
+   whatever verb the policy uses. Next to a character with which they make a dictionary word (+能源 +在职 in the
    list) they are part of that word. */
-const FUNCTION_CHARS = new Set([..."不与也了从他会你俺再刚别到去又可向吗吧呀呢咋和咱哪啊啥嘛在地太她它对就往很得想我才把是更最有来没的着给能被要让该谁跟过还这那都"]);
+const FUNCTION_CHARS = new Set([..."不与也了从他会你俺再刚别到去又可向吗吧呀呢咋和咱哪啊啥嘛在地太她它对就往很得想我才把是更最有来没的着给能被要让该谁跟过还这那都搞弄"]);
 const everyday = new Set(); // the everyday words of the shards read so far
 const bound = new Set(); // the two-character words holding a function character, likewise
 let everydayLongest = 0;
