@@ -286,15 +286,15 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
         })
         .chain(rule_checks(site))
         .collect();
-    // Floors set below what this engine measured. Tuned: spoken 0.78 with none of 17 empty
+    // Floors set below what this engine measured. Tuned: spoken 0.84 with none of 17 empty
     // (0.62 before a passage was credited with what its policy says elsewhere — 在武汉, 广州的 —
-    // before measure words were read out of synonym keys: 学门技术 → 学技术, and before 搞 and
-    // 弄 were read as filler: 0.75 without that), keywords
-    // 0.90, variants 0.94, on-topic 0.86, off-topic 0 of 5 answered. Held out: spoken 0.56
-    // with 1 of 8 empty (0.44 before), keywords 1.00, variants 0.83, on-topic 0.76, off-topic
-    // 0 of 3. Without the policy's credit tuned spoken falls to 0.68, below its floor.
+    // before measure words were read out of synonym keys: 学门技术 → 学技术, before 搞 and 弄
+    // were read as filler, and before the synonyms knew 填错 and 改回来), keywords 0.90,
+    // variants 0.94, on-topic 0.89, off-topic 0 of 5 answered. Held out: spoken 0.56 with 1 of
+    // 8 empty (0.44 before), keywords 1.00, variants 0.83, on-topic 0.76, off-topic 0 of 3.
+    // Without the policy's credit tuned spoken falls to 0.74, below its floor.
     let floors = json!({
-        "spoken": { "mrr_min": 0.7, "zero_max": 0 },
+        "spoken": { "mrr_min": 0.8, "zero_max": 0 },
         "spoken·heldout": { "mrr_min": 0.5, "zero_max": 1 },
         "keyword": { "mrr_min": 0.85 },
         "keyword·heldout": { "mrr_min": 0.85 },
