@@ -69,6 +69,25 @@ fn chain(e: &tera::Error) -> Vec<String> {
     parts
 }
 
+/// Names Tera looks up and may not find: (its sentence's start, what it is, the hint).
+const UNKNOWN_NAMES: [(&str, &str, &str); 3] = [
+    (
+        "Filter '",
+        "过滤器",
+        "请检查过滤器名是否拼错；常用的有 safe、default、length、truncate、date、join。",
+    ),
+    (
+        "Function '",
+        "函数",
+        "请检查函数名是否拼错；模板里可用的函数有 range、now 等。",
+    ),
+    (
+        "Test '",
+        "测试（is 后面的词）",
+        "请检查 is 后面的测试名是否拼错；常用的有 defined、undefined、string、number、starting_with。",
+    ),
+];
+
 enum Place {
     /// Look for `needle` in `template`'s source.
     Named {
@@ -137,34 +156,17 @@ impl Cause {
                 Place::Nowhere,
             );
         }
-        if let Some(name) = single.as_deref().filter(|_| cause.starts_with("Filter '")) {
-            if cause.ends_with("not found") {
-                return Cause::new(
-                    format!("没有名为「{name}」的过滤器"),
-                    "请检查过滤器名是否拼错；常用的有 safe、default、length、truncate、date、join。",
-                    at(name),
-                );
-            }
-        }
-        if let Some(name) = single
-            .as_deref()
-            .filter(|_| cause.starts_with("Function '"))
-        {
-            if cause.ends_with("not found") {
-                return Cause::new(
-                    format!("没有名为「{name}」的函数"),
-                    "请检查函数名是否拼错；模板里可用的函数有 range、now 等。",
-                    at(&format!("{name}(")),
-                );
-            }
-        }
-        if let Some(name) = single.as_deref().filter(|_| cause.starts_with("Test '")) {
-            if cause.ends_with("not found") {
-                return Cause::new(
-                    format!("没有名为「{name}」的测试（is 后面的词）"),
-                    "请检查 is 后面的测试名是否拼错；常用的有 defined、undefined、string、number、starting_with。",
-                    at(name),
-                );
+        for (prefix, what, hint) in UNKNOWN_NAMES {
+            if let Some(name) = single.as_deref().filter(|_| cause.starts_with(prefix)) {
+                if cause.ends_with("not found") {
+                    // A function is written `name(`; a filter or test by its bare name.
+                    let needle = if prefix.starts_with("Function") {
+                        format!("{name}(")
+                    } else {
+                        name.to_string()
+                    };
+                    return Cause::new(format!("没有名为「{name}」的{what}"), hint, at(&needle));
+                }
             }
         }
         if let Some(name) = single
