@@ -236,3 +236,199 @@ impl<'a> Changes<'a> {
         }
     }
 }
+
+/// Feeds `Debug` output into a hash without building the string: every model type derives
+/// `Debug` over all its fields, as it derives `PartialEq`, so two values that print the same
+/// compare the same, and a digest never calls a changed value unchanged.
+struct DebugHash(xxhash_rust::xxh3::Xxh3);
+
+impl std::fmt::Write for DebugHash {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+fn debug_digest(value: &dyn std::fmt::Debug) -> u64 {
+    use std::fmt::Write as _;
+    let mut h = DebugHash(xxhash_rust::xxh3::Xxh3::new());
+    let _ = write!(h, "{value:?}");
+    h.0.digest()
+}
+
+/// What `dep` reads in `site`, as a number: equal digests in two builds mean the dep reads the
+/// same, as [`Changes::same`] decides it in memory. `jiedu build` keeps these on disk, where
+/// the previous model is not at hand. Each arm reads the fields [`Changes::same`] compares;
+/// `site_ctx` is the site-wide context as templates get it, `templates` the theme's
+/// fingerprints. `None` when the thing is gone (a dep on it is never the same).
+pub struct Digests<'a> {
+    site: &'a Site,
+    templates: &'a Fingerprints,
+    site_ctx: &'a str,
+    policies: HashMap<&'a str, usize>,
+    units: HashMap<&'a str, usize>,
+}
+
+impl<'a> Digests<'a> {
+    pub fn new(site: &'a Site, templates: &'a Fingerprints, site_ctx: &'a str) -> Self {
+        Digests {
+            site,
+            templates,
+            site_ctx,
+            policies: positions(site),
+            units: site
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (&*u.slug, i))
+                .collect(),
+        }
+    }
+
+    pub fn of(&self, dep: &Dep) -> Option<u64> {
+        let (site, templates, site_ctx) = (self.site, self.templates, self.site_ctx);
+        let policy = |slug: &str| site.policies.get(*self.policies.get(slug)?).map(|p| &**p);
+        digest(dep, site, templates, site_ctx, &policy, &|slug| {
+            site.units.get(*self.units.get(slug)?)
+        })
+    }
+}
+
+fn digest<'a>(
+    dep: &Dep,
+    site: &'a Site,
+    templates: &Fingerprints,
+    site_ctx: &str,
+    policy: &dyn Fn(&str) -> Option<&'a Policy>,
+    unit: &dyn Fn(&str) -> Option<&'a crate::model::Unit>,
+) -> Option<u64> {
+    Some(match dep {
+        Dep::Site => debug_digest(&(site_ctx, &site.config)),
+        Dep::Policies => debug_digest(&site.policies.iter().map(|p| &p.slug).collect::<Vec<_>>()),
+        Dep::Policy(s) => {
+            let p = policy(s)?;
+            debug_digest(&(
+                &p.source,
+                &p.meta,
+                &p.preamble_html,
+                &p.closing_html,
+                &p.lifecycle,
+            ))
+        }
+        Dep::Nodes(s) => debug_digest(&policy(s)?.nodes),
+        Dep::Outline(s) => {
+            let outline: Vec<_> = policy(s)?
+                .nodes
+                .iter()
+                .map(|n| {
+                    (
+                        &n.key,
+                        &n.id,
+                        &n.short_label,
+                        &n.label,
+                        &n.heading,
+                        n.heading_ends_sentence,
+                        n.depth,
+                        n.is_clause,
+                        &n.anchor,
+                        &n.slug,
+                        &n.ancestors,
+                    )
+                })
+                .collect();
+            debug_digest(&outline)
+        }
+        Dep::Node(key) => {
+            let (p, n) = site.node(key)?;
+            debug_digest(&(&p.slug, n))
+        }
+        Dep::Interpretations(s) => {
+            let heads: Vec<_> = policy(s)?
+                .interpretations
+                .iter()
+                .map(|i| (i.kind, &i.title, &i.published, &i.summary))
+                .collect();
+            debug_digest(&heads)
+        }
+        Dep::Interpretation(s, k) => {
+            debug_digest(policy(s)?.interpretations.iter().find(|i| i.kind == *k)?)
+        }
+        Dep::Questions(s) => {
+            let heads: Vec<_> = policy(s)?
+                .interpretations
+                .iter()
+                .flat_map(|i| &i.questions)
+                .map(|q| (&q.id, q.number, &q.question, &q.topic))
+                .collect();
+            debug_digest(&heads)
+        }
+        Dep::Progress(s) => debug_digest(&policy(s)?.progress),
+        Dep::HasProgress(s) => debug_digest(&policy(s)?.progress.is_empty()),
+        Dep::ClauseCount(s) => debug_digest(&clause_count(policy(s)?)),
+        Dep::Backlinks(key) => debug_digest(&site.backlinks.get(&**key)),
+        Dep::Units => debug_digest(&site.units),
+        Dep::Unit(slug) => debug_digest(unit(slug)?),
+        Dep::Page(slug) => debug_digest(site.pages.iter().find(|p| *p.slug == **slug)?),
+        Dep::SearchKinds => debug_digest(&crate::search::kinds(site)),
+        Dep::Template(name) => *templates.get(name)?,
+    })
+}
+
+impl Dep {
+    /// The dep as text, for the build cache on disk: a tag, then its key.
+    pub fn encode(&self) -> String {
+        let (tag, key): (&str, &str) = match self {
+            Dep::Site => ("site", ""),
+            Dep::Policies => ("policies", ""),
+            Dep::Policy(s) => ("policy", s),
+            Dep::Nodes(s) => ("nodes", s),
+            Dep::Outline(s) => ("outline", s),
+            Dep::Node(s) => ("node", s),
+            Dep::Interpretations(s) => ("interpretations", s),
+            Dep::Interpretation(s, k) => return format!("interpretation:{}:{s}", k.slug()),
+            Dep::Questions(s) => ("questions", s),
+            Dep::Progress(s) => ("progress", s),
+            Dep::HasProgress(s) => ("has-progress", s),
+            Dep::ClauseCount(s) => ("clause-count", s),
+            Dep::Backlinks(s) => ("backlinks", s),
+            Dep::Units => ("units", ""),
+            Dep::Unit(s) => ("unit", s),
+            Dep::Page(s) => ("page", s),
+            Dep::SearchKinds => ("search-kinds", ""),
+            Dep::Template(s) => ("template", s),
+        };
+        format!("{tag}:{key}")
+    }
+
+    /// The dep [`Dep::encode`] wrote; `None` for text it cannot have written, or a template
+    /// the theme no longer has (`templates` gives the names).
+    pub fn decode(text: &str, templates: &Fingerprints) -> Option<Dep> {
+        let (tag, key) = text.split_once(':')?;
+        let s = || Box::<str>::from(key);
+        Some(match tag {
+            "site" => Dep::Site,
+            "policies" => Dep::Policies,
+            "policy" => Dep::Policy(s()),
+            "nodes" => Dep::Nodes(s()),
+            "outline" => Dep::Outline(s()),
+            "node" => Dep::Node(s()),
+            "interpretations" => Dep::Interpretations(s()),
+            "interpretation" => {
+                let (kind, slug) = key.split_once(':')?;
+                let kind = Kind::ALL.into_iter().find(|k| k.slug() == kind)?;
+                Dep::Interpretation(slug.into(), kind)
+            }
+            "questions" => Dep::Questions(s()),
+            "progress" => Dep::Progress(s()),
+            "has-progress" => Dep::HasProgress(s()),
+            "clause-count" => Dep::ClauseCount(s()),
+            "backlinks" => Dep::Backlinks(s()),
+            "units" => Dep::Units,
+            "unit" => Dep::Unit(s()),
+            "page" => Dep::Page(s()),
+            "search-kinds" => Dep::SearchKinds,
+            "template" => Dep::Template(templates.keys().copied().find(|t| *t == key)?),
+            _ => return None,
+        })
+    }
+}

@@ -253,12 +253,28 @@ pub fn policy(seed: u64, index: usize) -> Policy {
     let year = r.range(2019, 2024);
     let signed = date(r, year);
     let published = format!("{} {}", date(r, year + 1), time(r));
-    let title = format!(
-        "关于{}{}{}的{}",
+    // Drawn at random, titles repeat among 1,000 policies, which a build refuses; each index
+    // gets its own combination instead (10 × 16 × 40 × 3 of them), stepping by a number prime to
+    // their count so that neighbours differ. The draws stay, so the rest of the policy is as before.
+    const GENRES: [&str; 3] = ["意见", "实施意见", "实施方案"];
+    let _ = (
         r.pick(&text::MODIFIERS),
         r.pick(&text::VERBS),
         r.pick(&text::OBJECTS),
-        r.pick(&["意见", "实施意见", "实施方案"])
+        r.pick(&GENRES),
+    );
+    let (m, v, o) = (
+        text::MODIFIERS.len(),
+        text::VERBS.len(),
+        text::OBJECTS.len(),
+    );
+    let n = index * 7919 % (m * v * o * GENRES.len());
+    let title = format!(
+        "关于{}{}{}的{}",
+        text::MODIFIERS[n % m],
+        text::VERBS[n / m % v],
+        text::OBJECTS[n / (m * v) % o],
+        GENRES[n / (m * v * o)]
     );
     let short = city.trim_end_matches('市');
     let doc_number = format!("{}政字〔{year}〕{}号", &short[..3], index + 1);
