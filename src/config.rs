@@ -47,6 +47,22 @@ pub struct Config {
     /// off and publish the SVGs alone.
     #[serde(default = "yes", alias = "分享图片PNG")]
     pub share_png: bool,
+    /// Settings of `jiedu check --inspect`, the pre-inspection report.
+    #[serde(default, alias = "检查")]
+    pub inspection: Inspection,
+}
+
+/// What `jiedu check --inspect` holds the site to, where a site may differ from the defaults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Inspection {
+    /// How many days an interpretation may be published after its policy before 三同步 is
+    /// reported (default 0: the same day).
+    #[serde(default, alias = "同步天数")]
+    pub sync_days: u32,
+    /// The site's own 规范用语 list, each `错误说法 → 规范说法` (also `=>`, `->`, `=`).
+    #[serde(default, alias = "规范用语")]
+    pub terms: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -124,6 +140,7 @@ mod tests {
             raw_html: false,
             future_date_margin_days: None,
             share_png: true,
+            inspection: Inspection::default(),
         }
     }
 

@@ -7,9 +7,11 @@
 
 pub mod build;
 pub mod clause;
+pub mod compare;
 pub mod config;
 pub mod diagnostics;
 pub mod import;
+pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod model;

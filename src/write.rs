@@ -135,6 +135,7 @@ fn process_alive(_pid: u32) -> bool {
 /// writing) and old outputs (a kill during the swap), but only directories that carry jiedu's
 /// marker and whose process is gone; says so for each.
 fn remove_leftovers(out: &Path) {
+    restore_interrupted_swap(out);
     let (name, parent) = name_and_parent(out);
     let Ok(entries) = fs::read_dir(parent) else {
         return;
@@ -162,6 +163,51 @@ fn remove_leftovers(out: &Path) {
                 path.display()
             ),
         }
+    }
+}
+
+/// When the output is missing and a killed build left the old site beside it (killed between
+/// the two renames of the fallback swap), puts that complete site back, so the clean-up never
+/// deletes the only copies; says so.
+fn restore_interrupted_swap(out: &Path) {
+    if out.exists() {
+        return;
+    }
+    let (name, parent) = name_and_parent(out);
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let mut olds: Vec<(std::time::SystemTime, PathBuf, u32)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_string_lossy().to_string();
+            let pid = leftover_pid(&file_name, &name)?;
+            let path = entry.path();
+            let is_old = file_name.starts_with(&format!(".{name}.jiedu-old-"));
+            let usable = is_old
+                && pid != std::process::id()
+                && entry.file_type().is_ok_and(|t| t.is_dir())
+                && path.join(MARKER).is_file()
+                && !process_alive(pid);
+            let modified = entry.metadata().and_then(|m| m.modified()).ok()?;
+            usable.then_some((modified, path, pid))
+        })
+        .collect();
+    // The newest is the site that was live last.
+    olds.sort();
+    let Some((_, old, pid)) = olds.pop() else {
+        return;
+    };
+    match fs::rename(&old, out) {
+        Ok(()) => eprintln!(
+            "上次生成（进程 {pid}）在替换输出目录时中断，已把原来的站点恢复到 {}。",
+            out.display()
+        ),
+        Err(e) => eprintln!(
+            "警告：上次生成在替换输出目录时中断，原来的站点在「{}」，恢复失败：{e}。可以手动把它改名为 {}。",
+            old.display(),
+            out.display()
+        ),
     }
 }
 
@@ -271,18 +317,99 @@ fn in_new_dir<T>(target: &Path, write: impl Fn(&Path) -> io::Result<T>) -> io::R
     }
 }
 
-/// Replaces `out` with `staging`: two renames, so readers see the old site or the new one.
+/// Test hook: with `JIEDU_TEST_SWAP_PAUSE_MS=<ms>` a build waits that long between the steps
+/// of the swap, and with `JIEDU_TEST_SWAP_TWO_RENAMES=1` it uses the two-rename swap of systems
+/// without an atomic exchange, so that a test can kill it exactly there (tests/staging.rs).
+/// Nothing else reads these variables.
+fn test_pause() {
+    let ms = std::env::var("JIEDU_TEST_SWAP_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(ms) = ms {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
+    }
+}
+
+fn forced_two_renames() -> bool {
+    std::env::var_os("JIEDU_TEST_SWAP_TWO_RENAMES").is_some_and(|v| v == "1")
+}
+
+/// Replaces `out` with `staging` so that readers, and a build killed at any moment, find the
+/// old site or the new one, complete. On Linux one `renameat2(RENAME_EXCHANGE)` swaps the two
+/// directories at once (`out` stays a plain directory, as upload tools expect); the old site,
+/// now at the staging path, is then deleted (a kill before that leaves it to the next build's
+/// clean-up). Elsewhere, or where the file system cannot exchange, two renames: a kill between
+/// them leaves the old site beside the output, which the next build puts back
+/// ([`restore_interrupted_swap`]).
 fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
     if !out.exists() {
         return fs::rename(staging, out).map_err(|e| io_error(out, &e, "替换输出目录"));
     }
+    if !forced_two_renames() {
+        match exchange(staging, out) {
+            Ok(()) => {
+                test_pause();
+                return fs::remove_dir_all(staging)
+                    .map_err(|e| io_error(staging, &e, "删除旧的输出目录"));
+            }
+            Err(e) if exchange_unsupported(&e) => {}
+            Err(e) => return Err(io_error(out, &e, "替换输出目录")),
+        }
+    }
     let old = sibling(out, "old");
     fs::rename(out, &old).map_err(|e| io_error(out, &e, "替换输出目录"))?;
+    test_pause();
     if let Err(e) = fs::rename(staging, out) {
         let _ = fs::rename(&old, out);
         return Err(io_error(out, &e, "替换输出目录"));
     }
     fs::remove_dir_all(&old).map_err(|e| io_error(&old, &e, "删除旧的输出目录"))
+}
+
+/// Swaps two directories in one step.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "路径中有 NUL 字符"))
+    };
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both pointers are NUL-terminated strings that live across the call; AT_FDCWD
+    // makes relative paths relative to the working directory, as `fs::rename` does.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE as _,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+/// The kernel or file system has no atomic exchange (old kernels, some network and FUSE file
+/// systems): the two-rename swap is used instead.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    #[cfg(unix)]
+    if matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL) | Some(libc::ENOSYS) | Some(libc::EOPNOTSUPP)
+    ) {
+        return true;
+    }
+    e.kind() == io::ErrorKind::Unsupported
 }
 
 #[cfg(test)]

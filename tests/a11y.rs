@@ -2,7 +2,8 @@
 //! accessibility rules (GB/T 37668-2019 ≈ WCAG 2.1 AA, 适老化) see it: the W3C Nu HTML Checker
 //! over every page, and in Chromium (tests/browser/run-checks.mjs) axe-core, clean loading,
 //! 375-px reflow, the title on a phone's first screen (h1 within 260 px, also in 长辈版) and
-//! keyboard use on one page of every type, plus 长辈版, 语音阅读 and print on
+//! keyboard use, every page tool worked by keyboard alone (no pop-ups) and the 特大鼠标 cursor on
+//! one page of every type, plus 长辈版, 语音阅读 and print on
 //! the reading pages. Screenshots for people go to target/screenshots/. The same code must fail
 //! on tests/fixtures/broken/, which proves each check can fail.
 
@@ -14,7 +15,15 @@ use common::vnu::nu_errors;
 use common::{build_example, fixture};
 
 /// Run on one page of every type.
-const EVERY_TYPE: &[&str] = &["axe", "load", "overflow", "keyboard", "phone-top"];
+const EVERY_TYPE: &[&str] = &[
+    "axe",
+    "load",
+    "overflow",
+    "keyboard",
+    "phone-top",
+    "tools",
+    "cursor",
+];
 /// 长辈版 numbers on the pages people read (the chrome is the same everywhere else).
 const ELDER_TYPES: &[&str] = &[
     "home",
@@ -40,6 +49,8 @@ const ALL_CHECKS: &[&str] = &[
     "elder",
     "speech",
     "print",
+    "tools",
+    "cursor",
 ];
 
 fn checks_for(kind: &str) -> Vec<&'static str> {
@@ -199,6 +210,14 @@ fn every_browser_check_fails_on_the_broken_fixture() {
             &["normal: <h1> starts at", "长辈版: <h1> starts at"],
         ),
         ("print", &["shows chrome", "canonical"]),
+        (
+            "tools",
+            &[
+                "no 特大鼠标 tool",
+                "pop-up while using the tools: alert(这是弹窗)",
+            ],
+        ),
+        ("cursor", &["no 特大鼠标 switch"]),
     ];
     for (check, needles) in expectations {
         let found: Vec<&str> = report

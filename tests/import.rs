@@ -647,3 +647,129 @@ fn word_automatic_numbering_is_rebuilt_into_the_clause_tree_and_pages() {
         "{page}"
     );
 }
+
+/// Runs `jiedu import` and returns its output, the time it took and the largest resident
+/// memory seen (sampled every 5 ms from /proc; each of these grew past 1 GB before the limits).
+fn import_measured(file: &Path, root: &Path) -> (Output, std::time::Duration, u64) {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args([
+            "import",
+            file.to_str().unwrap(),
+            "--root",
+            root.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0;
+    while child.try_wait().unwrap().is_none() {
+        if let Ok(s) = std::fs::read_to_string(&status) {
+            let hwm = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak_kb = peak_kb.max(hwm.unwrap_or(0));
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("jiedu import still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().unwrap();
+    (out, start.elapsed(), peak_kb)
+}
+
+const DAMAGED_HINT: &str = "正常的公文不会这样，文件可能已损坏或被改动过；请向发文单位索取原件，或在 Word/WPS 中打开、核对后另存为新的 .docx 再导入。";
+
+/// A 2 KB list document whose numbering has `numbering` as its first level and whose
+/// paragraphs are at `ilvl`.
+fn list_docx(path: &Path, first_level: &str, ilvl: &str) {
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let para = |text: &str| {
+        format!("<w:p><w:pPr><w:numPr><w:ilvl w:val=\"{ilvl}\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>")
+    };
+    let body: String = (0..200).map(|i| para(&format!("第{i}项工作。"))).collect();
+    let document = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document xmlns:w=\"{w}\"><w:body><w:p><w:r><w:t>关于测试列表编号的通知</w:t></w:r></w:p>{body}</w:body></w:document>");
+    let numbering = format!("<?xml version=\"1.0\"?><w:numbering xmlns:w=\"{w}\"><w:abstractNum w:abstractNumId=\"0\">{first_level}</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>");
+    write_docx(
+        path,
+        &[
+            ("word/document.xml", document.as_str()),
+            ("word/numbering.xml", numbering.as_str()),
+        ],
+    );
+}
+
+/// Refused with exactly `message` and the damaged-file hint, in under a second and 200 MB.
+fn assert_refused_quickly(file: &Path, message: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let (out, took, peak_kb) = import_measured(file, &site);
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "[1/1] 错误：{}：无法导入这个 .docx 文件：{message}\n    提示：{DAMAGED_HINT}\n共 1 个错误、0 个警告。\n",
+            file.display()
+        )
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
+    assert!(peak_kb < 200 * 1024, "peak RSS {peak_kb} kB");
+    assert!(!site.join("policy.md").exists());
+}
+
+#[test]
+fn a_list_level_beyond_ooxml_is_refused_in_bounded_time_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("level.docx");
+    let level = "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>";
+    list_docx(&file, level, "4294967295");
+    assert!(std::fs::metadata(&file).unwrap().len() < 4096);
+    assert_refused_quickly(
+        &file,
+        "word/document.xml 中的列表级别 w:ilvl=\"4294967295\" 超出 OOXML 允许的 0–8",
+    );
+}
+
+#[test]
+fn a_huge_list_start_in_roman_numerals_is_refused_in_bounded_time_and_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("start.docx");
+    let level = "<w:lvl w:ilvl=\"0\"><w:start w:val=\"4294967295\"/><w:numFmt w:val=\"upperRoman\"/><w:lvlText w:val=\"%1.\"/></w:lvl>";
+    list_docx(&file, level, "0");
+    assert_refused_quickly(
+        &file,
+        "word/numbering.xml 中的列表起始编号 w:val=\"4294967295\" 超出 0–100000 的范围",
+    );
+}
+
+#[test]
+fn a_zip_bomb_of_chinese_text_is_reported_as_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bomb.docx");
+    // 65 MB of Chinese text (3 bytes a character, so the 64 MB cut falls inside one),
+    // compressed to a few hundred kilobytes.
+    let text = "政策解读".repeat(65 * 1024 * 1024 / 12 + 1);
+    // The 36 bytes before the text put the cut at 64 MB + 1 two bytes into a character.
+    let document = format!(
+        "<w:document> <w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    );
+    assert_eq!((64 * 1024 * 1024 + 1 - 36) % 3, 2);
+    write_docx(&file, &[("word/document.xml", document.as_str())]);
+    assert!(std::fs::metadata(&file).unwrap().len() < 1024 * 1024);
+    let dir2 = tempfile::tempdir().unwrap();
+    let (out, _, _) = import_measured(&file, &dir2.path().join("site"));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "[1/1] 错误：{}：无法导入这个 .docx 文件：word/document.xml 解压后超过 64 MB（一份公文的正文远小于此，可能是被篡改的压缩包）\n    提示：{DAMAGED_HINT}\n共 1 个错误、0 个警告。\n",
+            file.display()
+        )
+    );
+}

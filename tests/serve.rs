@@ -1136,3 +1136,220 @@ fn an_unreadable_folder_is_an_error_with_its_path_not_missing_pages() {
     });
     assert!(preview.get("/yiliao-gaodi/").status == 200);
 }
+
+// ---- Limits: templates, descriptors, HTTP details. ----
+
+#[test]
+fn a_recursive_or_endless_template_is_shown_and_the_preview_keeps_serving() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let stream = events(preview.addr);
+    let good = preview.get("/unit/").body;
+    let units = "themes/default/templates/units.html";
+
+    // A template that includes itself: refused before any page renders.
+    site.edit(
+        units,
+        "{% block main %}",
+        "{% block main %}{% include \"units.html\" %}",
+    );
+    let data = next_event(&stream, "problem");
+    assert!(data.contains("模板循环引用自身"), "{data}");
+    assert!(data.contains("units.html 第"), "{data}");
+    assert_eq!(
+        preview.get("/unit/").body,
+        good,
+        "the last good page is still served"
+    );
+
+    // Loops that would never end: stopped by the page budget, the error names the page.
+    site.edit(
+        units,
+        "{% block main %}{% include \"units.html\" %}",
+        "{% block main %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+    );
+    wait_until("the budget stops the endless loops", || {
+        preview
+            .problem()
+            .is_some_and(|p| p.contains("渲染页面 /unit/") && p.contains("已停止"))
+    });
+    let start = Instant::now();
+    assert_eq!(preview.get("/unit/").body, good);
+    assert!(start.elapsed() < Duration::from_secs(1));
+
+    // The fix is applied: the rebuild loop was never stuck.
+    site.edit(
+        units,
+        "{% block main %}{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+        "{% block main %}",
+    );
+    wait_until("the fix clears the error", || preview.problem().is_none());
+    assert_eq!(preview.get("/unit/").status, 200);
+}
+
+/// Raises this test process's own soft limit on open files (it holds hundreds of sockets).
+#[cfg(unix)]
+fn raise_own_open_file_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: both calls take a pointer to the one local struct.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = limit.rlim_max;
+        libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn six_hundred_stalled_readers_at_1024_open_files_do_not_lock_others_out() {
+    use std::os::unix::process::CommandExt;
+    raise_own_open_file_limit();
+    let site = SiteCopy::new();
+    write_big_media(&site);
+    let mut command = Command::new(JIEDU);
+    // SAFETY: setrlimit is async-signal-safe and touches only the child's own limits.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 1024,
+                rlim_max: 1024,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let preview = Preview::start_by(command, &site.root(), &[]);
+    let addr = preview.addr;
+    // 600 players that open the video and never read it.
+    let mut held = Vec::new();
+    for _ in 0..600 {
+        let Ok(mut s) = TcpStream::connect(addr) else {
+            break;
+        };
+        let _ = write!(s, "GET {BIG_MEDIA_URL} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        held.push(s);
+    }
+    assert_eq!(held.len(), 600);
+    std::thread::sleep(Duration::from_millis(1500));
+    for path in ["/", "/yiliao-gaodi/clause/4-1-1/", "/__jiedu/status"] {
+        let start = Instant::now();
+        let reply = request_with(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"),
+            Duration::from_secs(5),
+        );
+        let took = start.elapsed();
+        assert_eq!(reply.map(|r| r.status), Some(200), "{path} not answered");
+        assert!(took < Duration::from_secs(1), "{path} took {took:?}");
+    }
+    // Streams beyond the budget were told so at once rather than held.
+    let refused = held
+        .iter_mut()
+        .rev()
+        .take(50)
+        .filter_map(|s| {
+            s.set_read_timeout(Some(Duration::from_millis(200))).ok()?;
+            read_reply(s)
+        })
+        .filter(|r| r.status == 503)
+        .count();
+    assert!(refused > 0, "no stream was refused with 503");
+    drop(held);
+}
+
+#[test]
+fn absolute_targets_duplicate_hosts_and_reversed_ranges_follow_the_rfcs() {
+    let site = SiteCopy::new();
+    let bytes = write_big_media(&site);
+    let preview = Preview::start(&site.root(), &[]);
+    let addr = preview.addr;
+    let host = addr.to_string();
+
+    // An absolute-form target names the host the client means: checked like Host.
+    let foreign = request_with(
+        addr,
+        &format!("GET http://evil.example/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        TIMEOUT,
+    )
+    .expect("a reply to an absolute-form target");
+    assert_eq!(foreign.status, 403);
+    assert!(
+        foreign.text().contains("evil.example"),
+        "{}",
+        foreign.text()
+    );
+    let own = request_with(
+        addr,
+        &format!("GET http://{host}/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        TIMEOUT,
+    )
+    .expect("a reply to an absolute-form target naming this preview");
+    assert_eq!(own.status, 200);
+
+    // Two Host headers: 400 (RFC 9112 §3.2), whichever comes first.
+    for (first, second) in [
+        (host.as_str(), "evil.example"),
+        ("evil.example", host.as_str()),
+    ] {
+        let reply = request_with(
+            addr,
+            &format!(
+                "GET / HTTP/1.1\r\nHost: {first}\r\nHost: {second}\r\nConnection: close\r\n\r\n"
+            ),
+            TIMEOUT,
+        )
+        .expect("a reply to two Host headers");
+        assert_eq!(reply.status, 400, "Host: {first} then {second}");
+    }
+
+    // A reversed range is invalid syntax: the Range is ignored and the whole file sent
+    // (RFC 9110 §14.1.1, §14.2); one beyond the end is unsatisfiable.
+    let reversed = get_with(addr, BIG_MEDIA_URL, &host, "Range: bytes=5-1\r\n");
+    assert_eq!(reversed.status, 200);
+    assert!(reversed.body == bytes);
+    let page = get_with(addr, "/", &host, "Range: bytes=9-3\r\n");
+    assert_eq!(page.status, 200);
+    let beyond = get_with(addr, "/", &host, "Range: bytes=99999999-\r\n");
+    assert_eq!(beyond.status, 416);
+}
+
+/// Voluntary context switches of every thread of a process: how often it woke up.
+#[cfg(target_os = "linux")]
+fn wakeups(pid: u32) -> u64 {
+    fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter_map(|t| fs::read_to_string(t.path().join("status")).ok())
+        .filter_map(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("voluntary_ctxt_switches:"))
+                .and_then(|v| v.trim().parse::<u64>().ok())
+        })
+        .sum()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn an_idle_preview_sleeps() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    std::thread::sleep(Duration::from_millis(500));
+    let before = wakeups(preview.child.id());
+    std::thread::sleep(Duration::from_secs(2));
+    let woke = wakeups(preview.child.id()) - before;
+    // The directory guard checks 4 times a second; the watcher alone used to wake about 530 times.
+    assert!(woke < 40, "woke {woke} times in 2 s while idle");
+    // And an edit still arrives.
+    let stream = events(preview.addr);
+    site.edit(
+        "content/yiliao-gaodi/qa.md",
+        "cites: [4.2.2]",
+        "cites: [4.2.9]",
+    );
+    next_event(&stream, "problem");
+}

@@ -94,3 +94,110 @@ fn the_next_build_removes_what_killed_builds_left_and_nothing_else() {
     assert!(unmarked.join("yiliao-gaodi/index.html").is_file());
     assert!(site.out().join("index.html").is_file());
 }
+
+/// Every file of a site, without the marker.
+fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = common::snapshot(dir);
+    files.remove(MARKER);
+    files
+}
+
+/// The `.public.jiedu-*` siblings of the output.
+fn siblings(site: &ExampleSite) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(site.dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".public.jiedu-"))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Starts a build that pauses between the steps of its swap (the test hook of `write.rs`),
+/// waits until `between` says it is there, and kills it (SIGKILL: no cleanup runs).
+fn kill_between_swap_steps(site: &ExampleSite, two_renames: bool, between: impl Fn(u32) -> bool) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jiedu"));
+    command
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.out())
+        .env("JIEDU_TEST_SWAP_PAUSE_MS", "30000")
+        .stderr(Stdio::null());
+    if two_renames {
+        command.env("JIEDU_TEST_SWAP_TWO_RENAMES", "1");
+    }
+    let mut child = command.spawn().unwrap();
+    let start = Instant::now();
+    while !between(child.id()) {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build finished without pausing in its swap"
+        );
+        assert!(start.elapsed() < Duration::from_secs(30), "no swap seen");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// A build killed between the steps of its swap, then a build that fails: the output is one
+/// complete site (the old or the new one), and nothing is left beside it.
+fn a_kill_between_swap_steps_leaves_one_complete_site(two_renames: bool) {
+    let site = ExampleSite::new();
+    assert!(site.build().status.success());
+    let old_site = site_files(&site.out());
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen("title:", "title: 新版", 1)
+    });
+    let new_out = site.dir.path().join("fresh");
+    assert!(site.build_to(&new_out).status.success());
+    let new_site = site_files(&new_out);
+    assert_ne!(old_site, new_site);
+
+    let parent = site.dir.path().to_path_buf();
+    let out = site.out();
+    kill_between_swap_steps(&site, two_renames, |pid| {
+        if two_renames {
+            // The old site moved aside, the new one not yet in place.
+            !out.exists() && parent.join(format!(".public.jiedu-old-{pid}")).exists()
+        } else {
+            // Exchanged: the new site is the output, the old one not yet deleted.
+            fs::read_to_string(out.join("yiliao-gaodi/index.html"))
+                .is_ok_and(|t| t.contains("新版"))
+                && parent.join(format!(".public.jiedu-staging-{pid}")).exists()
+        }
+    });
+
+    // The next build fails (a broken config), so only what it does before writing counts.
+    site.edit("jiedu.yaml", |t| t + "\nbase_url: [\n");
+    let failed = site.build();
+    assert_eq!(failed.status.code(), Some(1), "{}", common::stderr(&failed));
+    let expected = if two_renames { &old_site } else { &new_site };
+    assert!(out.is_dir(), "no output directory after the failed build");
+    assert!(
+        site_files(&out) == *expected,
+        "the output is not one complete site"
+    );
+    assert_eq!(siblings(&site), Vec::<String>::new());
+    if two_renames {
+        assert!(
+            common::stderr(&failed).contains("在替换输出目录时中断，已把原来的站点恢复到"),
+            "{}",
+            common::stderr(&failed)
+        );
+    }
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_kill_between_exchange_and_cleanup_leaves_the_new_site() {
+    a_kill_between_swap_steps_leaves_one_complete_site(false);
+}
+
+#[test]
+#[cfg(unix)]
+fn a_kill_between_the_two_renames_restores_the_old_site() {
+    a_kill_between_swap_steps_leaves_one_complete_site(true);
+}

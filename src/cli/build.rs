@@ -25,8 +25,9 @@ pub fn run(args: Args) -> ExitCode {
     });
     match pipeline.build(&args.output) {
         Ok((built, stats)) => {
-            if !built.warnings.is_empty() {
-                eprintln!("{}", built.warnings);
+            let warnings = super::warnings_with_notes(&built.site, &built.warnings, &opts.root);
+            if !warnings.is_empty() {
+                eprintln!("{warnings}");
             }
             if args.timings {
                 eprintln!("各阶段耗时：\n{}", built.timings);

@@ -30,8 +30,9 @@ pub fn run(root: PathBuf, json: bool) -> ExitCode {
     }
     match result {
         Ok(built) => {
-            if !built.warnings.is_empty() {
-                eprintln!("{}", built.warnings);
+            let warnings = super::warnings_with_notes(&built.site, &built.warnings, &opts.root);
+            if !warnings.is_empty() {
+                eprintln!("{warnings}");
             }
             let site = &built.site;
             let clauses: usize = site

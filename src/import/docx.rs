@@ -11,7 +11,7 @@ use quick_xml::Reader;
 use crate::clause::join_line;
 use crate::diagnostics::Diagnostic;
 
-use super::docx_numbering::Numbering;
+use super::docx_numbering::{self, Numbering, NumberingError};
 use super::source::{LineKind, SourceLine};
 
 /// `word/document.xml` larger than this when unpacked is refused (zip bombs).
@@ -34,44 +34,79 @@ pub fn read(bytes: &[u8], file: &Path) -> Result<DocxText, Diagnostic> {
             .in_file(file)
             .hint("如果这是旧版 .doc 或 WPS 文件，请在 Word/WPS 中“另存为” .docx 后再导入。")
     };
+    // Too large, or a number outside its format: no conversion helps, the file is damaged.
+    let damaged = |why: String| {
+        Diagnostic::error(format!("无法导入这个 .docx 文件：{why}"))
+            .in_file(file)
+            .hint("正常的公文不会这样，文件可能已损坏或被改动过；请向发文单位索取原件，或在 Word/WPS 中打开、核对后另存为新的 .docx 再导入。")
+    };
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| not_docx(format!("无法按 zip 压缩包读取（{e}）")))?;
     let entry = archive
         .by_name("word/document.xml")
         .map_err(|_| not_docx("压缩包里没有 word/document.xml".to_string()))?;
-    let mut xml = String::new();
-    entry
-        .take(MAX_XML_BYTES + 1)
-        .read_to_string(&mut xml)
-        .map_err(|e| not_docx(format!("word/document.xml 无法读取（{e}）")))?;
-    if xml.len() as u64 > MAX_XML_BYTES {
-        return Err(not_docx("正文部分超过 64 MB".to_string()));
-    }
-    let numbering = match read_part(&mut archive, "word/numbering.xml") {
-        Some(x) => Numbering::parse(&x)
-            .map_err(|e| not_docx(format!("word/numbering.xml 不是合法的 XML（{e}）")))?,
+    let xml = read_bounded(entry, "word/document.xml").map_err(damaged)?;
+    let numbering = match read_part(&mut archive, "word/numbering.xml").map_err(damaged)? {
+        Some(x) => Numbering::parse(&x).map_err(|e| match e {
+            NumberingError::Xml(e) => not_docx(format!("word/numbering.xml 不是合法的 XML（{e}）")),
+            NumberingError::OutOfRange(what) => damaged(format!("word/numbering.xml 中的{what}")),
+        })?,
         None => Numbering::default(),
     };
     let heading_styles = read_part(&mut archive, "word/styles.xml")
+        .map_err(damaged)?
         .map(|x| heading_style_ids(&x))
         .unwrap_or_default();
-    let text = parse_document_xml(&xml, numbering, heading_styles)
-        .map_err(|e| not_docx(format!("word/document.xml 不是合法的 XML（{e}）")))?;
+    let text = parse_document_xml(&xml, numbering, heading_styles).map_err(|e| match e {
+        DocumentError::Xml(e) => not_docx(format!("word/document.xml 不是合法的 XML（{e}）")),
+        DocumentError::OutOfRange(what) => damaged(format!("word/document.xml 中的{what}")),
+    })?;
     if text.lines.iter().all(SourceLine::is_blank) {
         return Err(super::decode::empty_file(file));
     }
     Ok(text)
 }
 
-/// Another part of the archive, if present and of sane size.
-fn read_part(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let entry = archive.by_name(name).ok()?;
-    let mut xml = String::new();
+/// Another part of the archive, if present; an error when it is too large or not text.
+fn read_part(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<String>, String> {
+    match archive.by_name(name) {
+        Ok(entry) => read_bounded(entry, name).map(Some),
+        Err(_) => Ok(None),
+    }
+}
+
+/// A part of the archive as text, unpacked up to [`MAX_XML_BYTES`]: the size is judged on the
+/// bytes before they are decoded, so a cut through a Chinese character (three bytes in UTF-8)
+/// is reported as the size it is, not as broken text.
+fn read_bounded(entry: impl Read, name: &str) -> Result<String, String> {
+    let mut bytes = Vec::new();
     entry
         .take(MAX_XML_BYTES + 1)
-        .read_to_string(&mut xml)
-        .ok()?;
-    (xml.len() as u64 <= MAX_XML_BYTES).then_some(xml)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{name} 无法解压（{e}）"))?;
+    if bytes.len() as u64 > MAX_XML_BYTES {
+        return Err(format!(
+            "{name} 解压后超过 {} MB（一份公文的正文远小于此，可能是被篡改的压缩包）",
+            MAX_XML_BYTES / 1024 / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{name} 不是 UTF-8 编码的文本"))
+}
+
+/// Why `word/document.xml` could not be read.
+#[derive(Debug)]
+enum DocumentError {
+    Xml(quick_xml::Error),
+    OutOfRange(String),
+}
+
+impl From<quick_xml::Error> for DocumentError {
+    fn from(e: quick_xml::Error) -> Self {
+        DocumentError::Xml(e)
+    }
 }
 
 /// Style ids whose name is a heading (`heading 1`, `标题 1`, `Title`) or that set an outline
@@ -130,6 +165,8 @@ struct Walker {
     number: usize,
     numbering: Numbering,
     heading_styles: Vec<String>,
+    /// The first number outside its format's range: the document is refused with it.
+    out_of_range: Option<String>,
 }
 
 impl Walker {
@@ -166,8 +203,17 @@ impl Walker {
                 }
             }
             "ilvl" => {
-                if let Some(p) = self.paras.last_mut() {
-                    p.ilvl = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                let level = attr(e, "w:val").map(|v| docx_numbering::level(&v));
+                match level {
+                    Some(Err(what)) => {
+                        self.out_of_range.get_or_insert(what);
+                    }
+                    Some(Ok(l)) => {
+                        if let Some(p) = self.paras.last_mut() {
+                            p.ilvl = l;
+                        }
+                    }
+                    None => {}
                 }
             }
             "r" if !empty => self.in_run += 1,
@@ -300,7 +346,7 @@ fn parse_document_xml(
     xml: &str,
     numbering: Numbering,
     heading_styles: Vec<String>,
-) -> Result<DocxText, quick_xml::Error> {
+) -> Result<DocxText, DocumentError> {
     let mut reader = Reader::from_str(xml);
     let mut w = Walker {
         numbering,
@@ -335,6 +381,9 @@ fn parse_document_xml(
             }
             Event::Eof => break,
             _ => {}
+        }
+        if let Some(what) = w.out_of_range.take() {
+            return Err(DocumentError::OutOfRange(what));
         }
     }
     Ok(w.out)

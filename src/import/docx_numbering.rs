@@ -9,6 +9,57 @@ use quick_xml::Reader;
 
 use crate::clause::numbering::chinese_numeral;
 
+/// The deepest list level OOXML allows (`w:ilvl` is 0–8).
+pub const MAX_LEVEL: u32 = 8;
+/// The largest start value taken from a file: list numbers are counted from it, and no real
+/// document numbers a list beyond this (a start of 4294967295 in upper Roman took 1 GB).
+pub const MAX_START: u32 = 100_000;
+
+/// A list level read from a file, or the reason it cannot be one.
+pub fn level(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(l) if l <= MAX_LEVEL => Ok(l),
+        _ => Err(format!(
+            "列表级别 w:ilvl=\"{}\" 超出 OOXML 允许的 0–{MAX_LEVEL}",
+            shown(value)
+        )),
+    }
+}
+
+/// A start value read from a file, or the reason it cannot be one.
+fn start(value: &str) -> Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(v) if v <= MAX_START => Ok(v),
+        _ => Err(format!(
+            "列表起始编号 w:val=\"{}\" 超出 0–{MAX_START} 的范围",
+            shown(value)
+        )),
+    }
+}
+
+/// A value from a file as shown in a message: at most 20 characters.
+fn shown(value: &str) -> String {
+    let mut s: String = value.chars().take(20).collect();
+    if value.chars().count() > 20 {
+        s.push('…');
+    }
+    s
+}
+
+/// Why `word/numbering.xml` could not be read.
+#[derive(Debug)]
+pub enum NumberingError {
+    Xml(quick_xml::Error),
+    /// A number outside the format's range, said in Chinese.
+    OutOfRange(String),
+}
+
+impl From<quick_xml::Error> for NumberingError {
+    fn from(e: quick_xml::Error) -> Self {
+        NumberingError::Xml(e)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Level {
     format: String,
@@ -37,7 +88,7 @@ fn attr(e: &BytesStart, name: &str) -> Option<String> {
 }
 
 impl Numbering {
-    pub fn parse(xml: &str) -> Result<Numbering, quick_xml::Error> {
+    pub fn parse(xml: &str) -> Result<Numbering, NumberingError> {
         let mut n = Numbering::default();
         let mut reader = Reader::from_str(xml);
         let mut abstract_id: Option<String> = None;
@@ -75,16 +126,26 @@ impl Numbering {
                         n.nums.entry(id.clone()).or_default().0 = v;
                     }
                 }
-                "lvlOverride" => override_lvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok()),
+                "lvlOverride" => {
+                    override_lvl = attr(&e, "w:ilvl")
+                        .map(|v| level(&v))
+                        .transpose()
+                        .map_err(NumberingError::OutOfRange)?;
+                }
                 "startOverride" => {
-                    if let (Some(id), Some(l), Some(v)) =
-                        (&num_id, override_lvl, val.and_then(|v| v.parse().ok()))
-                    {
+                    let v = val
+                        .map(|v| start(&v))
+                        .transpose()
+                        .map_err(NumberingError::OutOfRange)?;
+                    if let (Some(id), Some(l), Some(v)) = (&num_id, override_lvl, v) {
                         n.nums.entry(id.clone()).or_default().1.insert(l, v);
                     }
                 }
                 "lvl" if num_id.is_none() => {
-                    ilvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok());
+                    ilvl = attr(&e, "w:ilvl")
+                        .map(|v| level(&v))
+                        .transpose()
+                        .map_err(NumberingError::OutOfRange)?;
                     if let (Some(a), Some(l)) = (&abstract_id, ilvl) {
                         n.abstract_levels.entry(a.clone()).or_default().insert(
                             l,
@@ -104,7 +165,7 @@ impl Numbering {
                         continue;
                     };
                     match name {
-                        "start" => level.start = v.parse().unwrap_or(1),
+                        "start" => level.start = start(&v).map_err(NumberingError::OutOfRange)?,
                         "numFmt" => level.format = v,
                         _ => level.text = v,
                     }
@@ -120,6 +181,10 @@ impl Numbering {
     pub fn next(&mut self, num_id: &str, ilvl: u32) -> Option<String> {
         if num_id == "0" {
             return None; // numbering switched off for this paragraph
+        }
+        if ilvl > MAX_LEVEL {
+            self.unknown += 1; // the reader refuses such levels; never size counters by one
+            return None;
         }
         let Some((abstract_id, overrides)) = self.nums.get(num_id) else {
             self.unknown += 1;
@@ -144,7 +209,7 @@ impl Numbering {
                 counters.push(start_of(l as u32).saturating_sub(if l == i { 1 } else { 0 }));
             }
         }
-        counters[i] += 1;
+        counters[i] = counters[i].saturating_add(1);
         counters.truncate(i + 1);
         let Some(level) = levels.get(&ilvl) else {
             self.unknown += 1;
@@ -207,7 +272,8 @@ fn format_number(n: u32, format: &str) -> Option<String> {
             let base = if format == "lowerLetter" { b'a' } else { b'A' };
             Some(((base + (n - 1) as u8) as char).to_string())
         }
-        "lowerRoman" | "upperRoman" => {
+        // Roman numerals are written up to 3999; beyond, the number is not rebuilt.
+        "lowerRoman" | "upperRoman" if (1..=3999).contains(&n) => {
             let r = roman(n);
             Some(if format == "lowerRoman" {
                 r.to_lowercase()
@@ -315,5 +381,22 @@ mod tests {
         assert_eq!(format_number(7, "decimalFullWidth").as_deref(), Some("７"));
         assert_eq!(format_number(4, "upperRoman").as_deref(), Some("IV"));
         assert_eq!(format_number(1, "hebrew1"), None);
+        assert_eq!(format_number(4000, "upperRoman"), None);
+    }
+
+    #[test]
+    fn levels_and_starts_outside_the_format_are_refused() {
+        assert_eq!(level("8"), Ok(8));
+        assert!(level("9").is_err());
+        assert!(level("4294967295").is_err());
+        let xml = r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="4294967295"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum></w:numbering>"#;
+        match Numbering::parse(xml) {
+            Err(NumberingError::OutOfRange(m)) => {
+                assert_eq!(m, "列表起始编号 w:val=\"4294967295\" 超出 0–100000 的范围")
+            }
+            other => panic!("{other:?}"),
+        }
+        let mut n = Numbering::default();
+        assert_eq!(n.next("1", u32::MAX), None);
     }
 }

@@ -92,6 +92,23 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     Ok(report)
 }
 
+/// The clause tree of a raw document as `import` would write it, without writing anything —
+/// for `jiedu compare`, which must see the same outline `import` produces.
+pub fn read_tree(file: &Path) -> Result<(String, ClauseTree), Diagnostics> {
+    let mut src = source::read(file)?;
+    noise::remove_noise(&mut src.lines);
+    let meta = meta::extract(&mut src.lines);
+    let repaired = repair::repair(&src.lines);
+    let body = structure::build(&repaired.paras);
+    let title = meta.title.clone().unwrap_or_else(|| {
+        file.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
+    let (tree, _) = clause::parse(&body.markdown, 1, file);
+    Ok((title, tree))
+}
+
 fn metadata_rows(meta: &meta::Meta, title: &str) -> Vec<(&'static str, String)> {
     let missing = || "（未识别）".to_string();
     let title = if meta.title.is_some() {

@@ -150,6 +150,11 @@ pub fn add_days(date: (u16, u8, u8), days: u32) -> (u16, u8, u8) {
     civil_from_days(days_from_civil(date) + i64::from(days))
 }
 
+/// Days from `a` to `b` (negative when `b` is earlier).
+pub fn days_between(a: (u16, u8, u8), b: (u16, u8, u8)) -> i64 {
+    days_from_civil(b) - days_from_civil(a)
+}
+
 /// Days since 1970-01-01 (Howard Hinnant's algorithm).
 fn days_from_civil((y, m, d): (u16, u8, u8)) -> i64 {
     let y = i64::from(y) - i64::from(m <= 2);

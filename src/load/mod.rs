@@ -341,16 +341,23 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut md = Vec::new();
     let mut assets = Vec::new();
+    // Hidden and temporary folders are not content; one holding Markdown was most likely meant
+    // to be (a policy folder named `...` or `_新政策`), so it is named instead of dropped unseen.
+    let mut skipped = Vec::new();
     let walker = WalkDir::new(root)
         .min_depth(1)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             let name = e.file_name().to_string_lossy();
-            let is_template_dir = e.depth() == 1
-                && e.file_type().is_dir()
-                && (name == TEMPLATES_DIR || name == STATIC_DIR);
-            !is_hidden_or_temp(&name) && !is_template_dir
+            let is_dir = e.file_type().is_dir();
+            let is_template_dir =
+                e.depth() == 1 && is_dir && (name == TEMPLATES_DIR || name == STATIC_DIR);
+            let hidden = is_hidden_or_temp(&name);
+            if hidden && is_dir && holds_markdown(e.path()) {
+                skipped.push(e.path().to_path_buf());
+            }
+            !hidden && !is_template_dir
         });
     for entry in walker {
         let entry = match entry {
@@ -427,7 +434,50 @@ fn walk(root: &Path) -> (Vec<FoundDoc>, Vec<Asset>, Diagnostics) {
             });
         }
     }
+    // The theme folders are read by name, not walked; a link there is not followed either
+    // (see `render::theme`), and said, like any link in the content.
+    for dir in [STATIC_DIR, TEMPLATES_DIR] {
+        let links = WalkDir::new(root.join(dir))
+            .min_depth(1)
+            .max_depth(4)
+            .sort_by_file_name()
+            .into_iter()
+            .take(10_000)
+            .filter_map(Result::ok)
+            .filter(|e| e.path_is_symlink());
+        for link in links {
+            diags.push(
+                Diagnostic::warning("这是一个符号链接，jiedu 不读取它指向的内容")
+                    .in_file(link.path())
+                    .hint("要发布的文件请直接放进站点目录（复制，而不是链接）。"),
+            );
+        }
+    }
+    for dir in skipped {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        diags.push(
+            Diagnostic::warning(format!(
+                "目录「{name}」的名称以 . 或 _ 开头（或是临时文件名），jiedu 跳过了它，其中的 Markdown 文件不会发布"
+            ))
+            .in_file(&dir)
+            .hint("要发布其中的内容，请把目录改名为小写英文字母、数字和连字符组成的名称，例如 yiliao-gaodi；草稿请移出站点目录。"),
+        );
+    }
     (md, assets, diags)
+}
+
+/// Whether a folder holds a Markdown file within a few levels (bounded: a skipped folder may
+/// be large, e.g. `.git`).
+fn holds_markdown(dir: &Path) -> bool {
+    WalkDir::new(dir)
+        .max_depth(3)
+        .into_iter()
+        .take(10_000)
+        .filter_map(Result::ok)
+        .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
 }
 
 fn read_doc(root: &Path, rel: &Path, bundle: Option<String>) -> Result<SourceDoc, Diagnostics> {

@@ -288,7 +288,6 @@ pub fn render_job(
     let ctx = ctx.map_err(|e| template_failure(&e, job, site, theme))?;
     deps.extend(theme.reads(job.template()).iter().map(|t| Dep::Template(t)));
     let html = theme
-        .tera
         .render(job.template(), &ctx)
         .map_err(|e| template_failure(&e, job, site, theme))?;
     Ok((html, deps))

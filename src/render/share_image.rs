@@ -556,12 +556,21 @@ struct Renderer {
     options: resvg::usvg::Options<'static>,
 }
 
+/// Where the fonts come from: with `JIEDU_FONT_DIR` set, only that folder (tests pin the font
+/// set with it, so their output does not depend on the machine; an empty value or folder means
+/// no font); otherwise the system's fonts as fontconfig lists them.
+pub const FONT_DIR_ENV: &str = "JIEDU_FONT_DIR";
+
 fn renderer() -> Option<&'static Renderer> {
     static RENDERER: OnceLock<Option<Renderer>> = OnceLock::new();
     RENDERER
         .get_or_init(|| {
             let mut db = resvg::usvg::fontdb::Database::new();
-            db.load_system_fonts();
+            match std::env::var_os(FONT_DIR_ENV) {
+                Some(dir) if dir.is_empty() => {}
+                Some(dir) => db.load_fonts_dir(dir),
+                None => db.load_system_fonts(),
+            }
             let Some(family) = cjk_family(&db) else {
                 let warning = Diagnostic::warning(
                     "本机没有找到中文字体：一图读懂长图和分享卡片只生成 SVG，不生成 PNG",
@@ -582,21 +591,44 @@ fn renderer() -> Option<&'static Renderer> {
         .as_ref()
 }
 
-/// The first (by name, so the choice is stable) family that has a Chinese name: CJK fonts
-/// carry one, Latin fonts do not.
+/// Characters a face must draw to count as Chinese: what every share card and long image
+/// holds. Judged by the glyphs the face has, not by its name: Noto Sans CJK, for one, has no
+/// family name written in Chinese.
+const CJK_PROBE: &str = "政策解读一图读懂";
+
+/// The family to draw with: among the faces that have every glyph of [`CJK_PROBE`], a
+/// proportional one (monospaced faces set Latin text too wide), preferring a simplified-Chinese
+/// variant where a font family has regional ones (the `SC` of Noto and Source Han, as the
+/// `zh-CN` of the site), then sans over serif, then by name so the choice is stable.
 fn cjk_family(db: &resvg::usvg::fontdb::Database) -> Option<String> {
-    let mut found: Vec<String> = db
+    let mut found: Vec<(bool, bool, String)> = db
         .faces()
-        .filter(|f| {
-            f.families
-                .iter()
-                .any(|(name, _)| name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        .filter(|f| !f.monospaced)
+        .filter_map(|f| {
+            let name = f.families.first()?.0.clone();
+            if name.contains("Mono") {
+                return None;
+            }
+            let covers = db.with_face_data(f.id, |data, index| covers(data, index, CJK_PROBE))?;
+            covers.then(|| {
+                let simplified = name.split_whitespace().any(|w| w == "SC");
+                let serif = name.contains("Serif");
+                (!simplified, serif, name)
+            })
         })
-        .filter_map(|f| f.families.first().map(|(name, _)| name.clone()))
-        .filter(|name| !name.contains("Mono"))
         .collect();
     found.sort();
-    found.into_iter().next()
+    found.into_iter().next().map(|(_, _, name)| name)
+}
+
+/// Whether the face at `index` of a font file maps every character of `text` to a glyph.
+fn covers(data: &[u8], index: u32, text: &str) -> bool {
+    use skrifa::MetadataProvider;
+    let Ok(font) = skrifa::FontRef::from_index(data, index) else {
+        return false;
+    };
+    let charmap = font.charmap();
+    text.chars().all(|c| charmap.map(c).is_some())
 }
 
 impl Renderer {

@@ -11,6 +11,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::deps::Fingerprints;
 
+mod budget;
+mod template_graph;
+
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{STATIC_DIR, TEMPLATES_DIR};
 
@@ -204,7 +207,7 @@ impl Theme {
                 Some(overrides.join(name)),
                 dir.as_ref().map(|d| d.join("templates").join(name)),
             ];
-            let found = candidates.into_iter().flatten().find(|p| p.is_file());
+            let found = candidates.into_iter().flatten().find(|p| is_plain_file(p));
             match found {
                 Some(path) => match std::fs::read_to_string(&path) {
                     Ok(text) => sources.push((name.to_string(), text, path)),
@@ -230,7 +233,7 @@ impl Theme {
             ]
             .into_iter()
             .flatten()
-            .find(|p| p.is_file());
+            .find(|p| is_plain_file(p));
             let bytes = on_disk
                 .and_then(|p| std::fs::read(p).ok())
                 .unwrap_or_else(|| embedded.as_bytes().to_vec());
@@ -263,6 +266,8 @@ impl Theme {
                 .hint("请检查 {{ }} 和 {% %} 是否成对、变量名是否拼错。")
                 .into());
         }
+        template_graph::check(&tera, &sources)?;
+        tera.register_function("range", budget::range);
         let fingerprints = sources
             .iter()
             .filter_map(|(n, t, _)| Some((static_name(n)?, xxh3_64(t.as_bytes()))))
@@ -280,6 +285,11 @@ impl Theme {
             reads,
             inputs,
         })
+    }
+
+    /// Renders one page through `template`, within the page budget (see [`budget`]).
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> tera::Result<String> {
+        budget::render(&self.tera, template, ctx)
     }
 
     pub fn fingerprints(&self) -> &Fingerprints {
@@ -303,6 +313,12 @@ impl Theme {
             .map(|(_, p)| p.clone())
             .unwrap_or_else(|| PathBuf::from(template))
     }
+}
+
+/// A file that is no symbolic link: a link in the site's `templates/` or `static/` is not
+/// followed (the load stage warns about it), so nothing outside the site is read through it.
+fn is_plain_file(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file())
 }
 
 fn static_name(name: &str) -> Option<&'static str> {

@@ -38,6 +38,9 @@ const MAX_PER_FRAGMENT: usize = 32;
 
 /// The engine that reads the bundle; it lives next to the files it reads.
 const ENGINE: &str = include_str!("engine.js");
+/// Everyday words of general Chinese, given to the engine in place of its empty list.
+const EVERYDAY: &str = include_str!("everyday.txt");
+const EVERYDAY_SLOT: &str = "const EVERYDAY = \"\";";
 
 /// Receives each file of the bundle (path inside the bundle directory, bytes) as soon as it is
 /// made, from several threads: on a large portal the bundle is a hundred megabytes that need
@@ -97,8 +100,10 @@ pub fn bundle(
     for (path, bytes) in lists {
         put(&path, bytes)?;
     }
-    put("engine.js", compact(ENGINE).into_bytes())?;
+    put("engine.js", engine().into_bytes())?;
     let pages = page_starts(records);
+    let (wholes, policy_end) = whole_texts(records);
+    version.add("policies", wholes.as_bytes());
     version.add("pages", pages.as_bytes());
     version.add("fold", vocabulary.fold.as_bytes());
     version.add(
@@ -115,6 +120,8 @@ pub fn bundle(
         "formats": formats,
         "units": units,
         "pages": pages,
+        "policies": wholes,
+        "policy_end": policy_end,
         "fold": vocabulary.fold,
         "synonyms": vocabulary.synonyms,
     });
@@ -203,6 +210,34 @@ fn compact(js: &str) -> String {
         }
     }
     out
+}
+
+/// The engine with the everyday words filled in: one line of words separated by spaces.
+fn engine() -> String {
+    let words: Vec<&str> = EVERYDAY
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect();
+    let list = serde_json::Value::String(words.join(" ")).to_string();
+    compact(ENGINE).replace(EVERYDAY_SLOT, &format!("const EVERYDAY = {list};"))
+}
+
+/// A bit per record, set on each policy's full-text record (the first of the policy's
+/// records, which run on to the next one), and where the records of policies end: the engine
+/// lists a full text only when nothing else of its policy matched.
+fn whole_texts(records: &[Record]) -> (String, usize) {
+    let mut bits = vec![0u8; records.len().div_ceil(8)];
+    let mut end = 0;
+    for (i, r) in records.iter().enumerate() {
+        if r.kind == super::records::POLICY_TEXT && !r.url.contains('#') {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+        if r.kind != super::records::PAGE && r.kind != super::records::UNIT {
+            end = i + 1;
+        }
+    }
+    (base64(&bits), end)
 }
 
 /// A bit per record, set where a page begins (bit `i % 8` of byte `i / 8`), in base64.

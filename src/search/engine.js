@@ -117,22 +117,93 @@ export const QUESTION_WORDS = [
 ];
 const QUESTION = new RegExp(QUESTION_WORDS.join("|"), "g");
 
+/* Everyday words: pronouns, adverbs, particles, measure words and the most frequent verbs,
+   adjectives and nouns of general Chinese, from jieba's dictionary (MIT; see
+   src/search/everyday.txt). In a question they carry little of what is asked (我们 一直 听说
+   实在 需要): they add to a passage's score where it has them but a passage need not have
+   them, so the words around a citizen's question never sink it. The bundle fills the list in. */
+const EVERYDAY = "";
+/* Single characters that, outside a word, only carry the question's grammar (我 想 能 在 有 给
+   没 去 …). Next to a character with which they make a dictionary word (+能源 +在职 in the
+   list) they are part of that word. */
+const FUNCTION_CHARS = new Set([..."不与也了从他会你俺再刚别到去又可向吗吧呀呢咋和咱哪啊啥嘛在地太她它对就往很得想我才把是更最有来没的着给能被要让该谁跟过还这那都"]);
+let everyday = null; // Set of the words
+let bound = null; // Set of the two-character words holding a function character
+let everydayLongest = 0;
+
+function everydayWords() {
+  if (!everyday) {
+    everyday = new Set();
+    bound = new Set();
+    for (const w of EVERYDAY.split(" ")) {
+      if (w.startsWith("+")) bound.add(w.slice(1));
+      else if (w) {
+        everyday.add(w);
+        everydayLongest = Math.max(everydayLongest, [...w].length);
+      }
+    }
+  }
+  return everyday;
+}
+
 let synonyms = {};
 let synonymKeys = [];
 const MAX_ALTERNATIVES = 12;
 
-/** What a query asks about: its runs without question words, each with the ways it may be
-    said (itself, and with everyday words replaced by the policy's, as segments). */
+/** What a query asks about: its runs without question words, each cut into terms — stretches
+    of everyday words and of the rest (the content) — each term with the ways it may be said
+    (itself, and with everyday words replaced by the policy's, as segments). */
 export function analyze(query) {
   const cleaned = fold(query).replace(QUESTION, " ").replace(/了(?=\s|$)/gu, " ");
   const rs = runs(cleaned);
-  return rs.map((r, i) => ({
-    text: r.text,
-    han: r.han,
-    length: [...r.text].length,
-    last: i === rs.length - 1,
-    alternatives: r.han ? alternatives(r.text) : [[r.text]],
-  }));
+  const parts = [];
+  rs.forEach((r, i) => {
+    const last = i === rs.length - 1;
+    const pieces = r.han ? terms(r.text) : [{ text: r.text, everyday: false }];
+    pieces.forEach((p, k) => {
+      parts.push({
+        text: p.text,
+        han: r.han,
+        everyday: p.everyday,
+        length: [...p.text].length,
+        last: last && k === pieces.length - 1,
+        alternatives: r.han ? alternatives(p.text) : [[p.text]],
+      });
+    });
+  });
+  return parts;
+}
+
+/** A run cut into stretches of everyday words and of other text, the longest everyday word
+    taken first at each character; a synonym key is never cut (老人 stays whole). */
+function terms(text) {
+  const words = everydayWords();
+  const chars = [...text];
+  const out = [];
+  const push = (piece, isEveryday) => {
+    const prev = out[out.length - 1];
+    if (prev && prev.everyday === isEveryday) prev.text += piece;
+    else out.push({ text: piece, everyday: isEveryday });
+  };
+  for (let i = 0; i < chars.length;) {
+    const rest = chars.slice(i).join("");
+    const key = synonymKeys.find((k) => rest.startsWith(k));
+    if (key) {
+      push(key, false);
+      i += [...key].length;
+      continue;
+    }
+    let n = 0;
+    for (let len = Math.min(everydayLongest, chars.length - i); len >= 2; len--) {
+      if (words.has(chars.slice(i, i + len).join(""))) { n = len; break; }
+    }
+    if (n) { push(chars.slice(i, i + n).join(""), true); i += n; continue; }
+    const c = chars[i];
+    const inWord = bound.has((chars[i - 1] || "") + c) || bound.has(c + (chars[i + 1] || ""));
+    push(c, FUNCTION_CHARS.has(c) && !inWord);
+    i += 1;
+  }
+  return out;
 }
 
 /** A run and its synonym forms (the run itself first), each a list of segments: a replaced
@@ -258,17 +329,21 @@ export async function init() {
 
 /* ---- search ---- */
 
-/* A passage is a hit when it covers this share of the query's characters (those left once
-   question words are dropped). The query is cut into words where a pair of characters occurs
-   nowhere in the index (医院|招聘 in 医院招聘, 住|院 when the site never says 住院): a word of
-   up to SHORT_RUN characters counts only when all of it is covered, a longer one (a phrase
-   the index has throughout) when PARTIAL_RUN of it is; a character left alone by such cuts
-   counts as not covered. A query of up to SHORT_RUN characters is one or two words and must
-   be covered whole (or corrected). A character typed on its own (报 in 能报多少) only adds
-   to the score. */
-const MIN_COVERAGE = 0.6;
-const SHORT_RUN = 4;
-const PARTIAL_RUN = 0.6;
+/* A passage is a hit when it holds this share of what the query asks — its content terms
+   (not everyday words), each weighed by how rare its character pairs are in the index
+   (idf), a pair the index never has counting as MISSING_IDF — and at least RELATIVE of the
+   best passage's share: a keyword that whole passages have lists only them, a question no
+   passage answers whole lists those answering a part, as two pages answering its two halves. */
+const MIN_COVERAGE = 0.45;
+const RELATIVE = 0.7;
+/* A pair the index never has weighs as one in this share of the records: a word the portal
+   never uses (离婚, 驾照) counts against the pages, but less than its rarest real words. */
+const MISSING_SHARE = 0.2;
+/* No hit for a query of which this share or more is words the index never has. */
+const MAX_UNKNOWN = 0.5;
+/* A pair is taken for the seam of two words where the pairs on both sides of it are each in
+   this many times as many records. */
+const SEAM_RATIO = 5;
 /* Typo retry: at most this many spellings tried, each replacing a character by one of
    NEIGHBOURS found after its neighbour in the index, or dropping it. */
 const MAX_TRIES = 30;
@@ -304,6 +379,7 @@ export async function search(query, { filters = {} } = {}) {
     const fix = await correction(query, parts, allowed);
     if (fix) ({ hits, text: corrected } = fix);
   }
+  hits = withoutRepeatedWholeTexts(hits);
   const results = byPage(hits).map((h) => ({
     id: h.id,
     score: h.score,
@@ -316,10 +392,51 @@ export async function search(query, { filters = {} } = {}) {
   return { results, corrected, words: longest(hits.flatMap((h) => h.words)) };
 }
 
-/** Every passage covering enough of the query, with its score and the words it matched. */
+let wholeTexts = null; // ids of the policies' full-text records, ascending
+
+function wholeTextIds() {
+  if (!wholeTexts) {
+    const bits = Uint8Array.from(atob(meta.policies || ""), (c) => c.charCodeAt(0));
+    wholeTexts = [];
+    for (let i = 0; i < meta.records; i++) if (bits[i >> 3] & (1 << (i & 7))) wholeTexts.push(i);
+  }
+  return wholeTexts;
+}
+
+/** Whether a record lists what other pages hold: a policy's full text, a unit's page or
+    another page of the site (the records after the policies'). */
+function isListing(id) {
+  if (meta.policy_end === undefined) return false;
+  return id >= meta.policy_end || wholeTextIds().includes(id);
+}
+
+/** The hits without the full text of a policy of which a clause or another passage matched
+    too: the full text repeats them, and a citizen is better sent to the passage itself. */
+function withoutRepeatedWholeTexts(hits) {
+  if (!meta.policies) return hits;
+  const wholeTexts = wholeTextIds();
+  const whole = new Set(wholeTexts);
+  const ids = hits.map((h) => h.id).sort((a, b) => a - b);
+  return hits.filter((h) => {
+    if (!whole.has(h.id)) return true;
+    const k = wholeTexts.indexOf(h.id);
+    const end = k + 1 < wholeTexts.length ? wholeTexts[k + 1] : meta.policy_end;
+    return !ids.some((id) => id > h.id && id < end);
+  });
+}
+
+/** Which terms a passage must answer: the content terms of two or more characters; failing
+    those (a query of everyday words, or of single characters), every term of two or more
+    characters; failing those, every term. */
+function neededTerms(parts) {
+  const long = parts.filter((p) => !p.han || p.length > 1);
+  const content = long.filter((p) => !p.everyday);
+  return content.length ? content : long.length ? long : parts;
+}
+
+/** Every passage holding enough of the query, with its score and the words it matched. */
 async function score(parts, allowed) {
-  const counted = parts.filter((p) => !p.han || p.length > 1);
-  const needed = counted.length ? counted : parts; // a query of single characters
+  const needed = neededTerms(parts);
   const tokens = new Map(); // key → { token, prefix }
   const plan = parts.map((part) => ({
     part,
@@ -331,7 +448,7 @@ async function score(parts, allowed) {
         for (const t of runTokens({ text, han: part.han }, part.last && i === segments.length - 1)) {
           const key = (t.prefix ? "…" : "") + t.token;
           if (!tokens.has(key)) tokens.set(key, { token: t.token, prefix: t.prefix });
-          list.push({ key, pair: t.pair, covers: t.covers.map((c) => c + offset) });
+          list.push({ key, pair: t.pair, token: t.token, covers: t.covers.map((c) => c + offset) });
         }
         offset += [...text].length;
       });
@@ -341,70 +458,117 @@ async function score(parts, allowed) {
   const keys = [...tokens.keys()];
   const lists = await Promise.all(keys.map((k) => postingsOf(tokens.get(k))));
   const postings = new Map(keys.map((k, i) => [k, lists[i]]));
-  const idf = new Map(keys.map((k, i) => [k, Math.log(1 + (meta.records - lists[i].size + 0.5) / (lists[i].size + 0.5))]));
+  const idfOf = (df) => Math.log(1 + (meta.records - df + 0.5) / (df + 0.5));
+  /* A word the portal never uses is asked as much as the rarest pair of the query that it has
+     (and at least as much as a pair in MISSING_SHARE of the records): 挂失 in 社保卡挂失 is
+     the point of the question, not a detail. */
+  const rarest = Math.max(0, ...lists.filter((l, i) => l.size && tokens.get(keys[i]).token.length > 1).map((l) => idfOf(l.size)));
+  const missingIdf = Math.max(idfOf(Math.max(1, meta.records * MISSING_SHARE)), rarest);
+  const idf = new Map(keys.map((k, i) => [k, idfOf(lists[i].size)]));
+  /* What a token weighs in what the query asks: its idf. A pair the index never has weighs
+     nothing where it is a seam — between two characters that each have a pair the index
+     has (医院|招聘), or next to a function character (没|裁员) — and the missing weight where
+     it is a word the portal never uses (离婚). */
+  for (const { alternatives } of plan) {
+    for (const alt of alternatives) {
+      const known = new Uint8Array(alt.length);
+      for (const t of alt.tokens) if (postings.get(t.key).size) for (const c of t.covers) known[c] = 1;
+      let previousMissing = false; // a word the index never has counts once, not per pair
+      const df = (t) => (t && t.pair ? postings.get(t.key).size : 0);
+      alt.weights = alt.tokens.map((t, j) => {
+        const held = postings.get(t.key).size > 0;
+        /* A pair far rarer than the pairs on either side of it joins two words (业贷 in
+           创业贷款): the passage need not have it, as it need not have the seam of two words
+           the index never joins. */
+        const rare = SEAM_RATIO * df(t);
+        if (held && t.pair && df(alt.tokens[j - 1]) >= rare && df(alt.tokens[j + 1]) >= rare) return 0;
+        const wasMissing = previousMissing;
+        previousMissing = !held && t.pair;
+        if (held) return idf.get(t.key);
+        if (!t.pair) return missingIdf;
+        if ([...t.token].some((c) => FUNCTION_CHARS.has(c))) return 0;
+        return t.covers.every((c) => known[c]) || wasMissing ? 0 : missingIdf;
+      });
+      /* A word weighs what its rarest pair weighs, however long it is: 社会保障 asks no more
+         than 挂失 next to it. */
+      for (let j = 0; j < alt.tokens.length;) {
+        let k = j;
+        while (k < alt.tokens.length && alt.tokens[k].pair && postings.get(alt.tokens[k].key).size &&
+          alt.weights[k] > 0 && (k === j || alt.tokens[k].covers[0] === alt.tokens[k - 1].covers[1])) k++;
+        if (k - j > 1) {
+          const stretch = alt.weights.slice(j, k);
+          const scale = Math.max(...stretch) / stretch.reduce((a, b) => a + b, 0);
+          for (let m = j; m < k; m++) alt.weights[m] *= scale;
+        }
+        j = Math.max(k, j + 1);
+      }
+      alt.total = alt.weights.reduce((a, b) => a + b, 0);
+      alt.present = alt.tokens.filter((t) => postings.get(t.key).size).length / (alt.tokens.length || 1);
+    }
+  }
   const ids = new Set();
   for (const list of lists) for (const id of list.keys()) if (!allowed || allowed.has(id)) ids.add(id);
-  for (const { alternatives } of plan) for (const alt of alternatives) alt.words = words(alt, postings);
-  const total = needed.reduce((n, p) => n + p.length, 0);
-  const hits = [];
+  /* Per passage and term: the best way of saying the term there, the weight it holds of it
+     and its score. */
+  const found = new Map();
+  const most = plan.map(() => 0); // the most weight of each term any passage holds
   for (const id of ids) {
-    let covered = 0, sum = 0, whole = 0;
-    const found = [];
-    for (const { part, needed: isNeeded, alternatives } of plan) {
+    const terms = plan.map(({ alternatives }, k) => {
       let best = null;
       for (const alt of alternatives) {
         const marks = new Uint8Array(alt.length);
         const links = new Uint8Array(alt.length); // links[c]: the pair c, c + 1 matched here
-        let s = 0;
-        for (const t of alt.tokens) {
+        let s = 0, held = 0;
+        alt.tokens.forEach((t, j) => {
           const w = postings.get(t.key).get(id);
-          if (w === undefined) continue;
+          if (w === undefined) return;
           s += idf.get(t.key) * w;
+          held += alt.weights[j];
           for (const c of t.covers) marks[c] = 1;
           if (t.pair) links[t.covers[0]] = 1;
           else links.fill(1, t.covers[0], t.covers[t.covers.length - 1]);
-        }
-        const counted = new Uint8Array(alt.length);
-        for (const [from, to] of alt.words) {
-          let n = 0;
-          for (let c = from; c < to; c++) n += marks[c];
-          const len = to - from;
-          if (n === len || (len > SHORT_RUN && n / len >= PARTIAL_RUN)) {
-            for (let c = from; c < to; c++) counted[c] = marks[c];
-          }
-        }
-        const share = counted.reduce((n, m) => n + m, 0) / alt.length;
-        if (!best || share > best.share || (share === best.share && s > best.s)) best = { share, s, counted, links, alt };
+        });
+        if (!best || held > best.held || (held === best.held && s > best.s)) best = { held, s, marks, links, alt };
       }
-      if (best.s > 0 && (best.share > 0 || !isNeeded)) {
+      most[k] = Math.max(most[k], best.held);
+      return best;
+    });
+    found.set(id, terms);
+  }
+  /* What a term asks: the most of it one passage holds — pairs that no passage has together
+     with the rest are the seams of words (租办 in 租办公室) — and the words the index never
+     has (离婚), which count against every passage. */
+  const asks = plan.map((p, k) => {
+    const ref = p.alternatives.reduce((a, b) => (b.present > a.present ? b : a));
+    const missing = ref.tokens.reduce((n, t, j) => n + (postings.get(t.key).size ? 0 : ref.weights[j]), 0);
+    return most[k] + missing;
+  });
+  const total = plan.reduce((n, p, k) => n + (p.needed ? asks[k] : 0), 0);
+  /* A question whose words are mostly ones the portal never uses is about something else,
+     whatever common word it shares with the portal (公积金|提取). */
+  const unknown = plan.reduce((n, p, k) => n + (p.needed ? asks[k] - most[k] : 0), 0);
+  if (total && unknown / total >= MAX_UNKNOWN) return [];
+  const hits = [];
+  for (const [id, terms] of found) {
+    let covered = 0, sum = 0;
+    const words = [];
+    terms.forEach((best, k) => {
+      if (best.s > 0) {
         sum += best.s;
-        found.push(...coveredWords(best.alt.text, isNeeded ? best.counted : best.counted.fill(1), best.links));
+        words.push(...coveredWords(best.alt.text, best.marks, best.links));
       }
-      if (isNeeded) covered += part.length * best.share;
-      if (isNeeded && best.share === 1) whole += 1;
-    }
-    const coverage = covered / total;
-    if (coverage < (total <= SHORT_RUN ? 1 : MIN_COVERAGE)) continue;
-    hits.push({ id, coverage, words: found, score: sum * coverage * coverage * (1 + whole / needed.length) });
+      if (plan[k].needed && asks[k]) covered += Math.min(best.held, asks[k]);
+    });
+    const coverage = total ? covered / total : 0;
+    if (coverage < MIN_COVERAGE || !sum) continue;
+    hits.push({ id, coverage, words, score: sum * coverage * coverage });
   }
-  return hits;
-}
-
-/** The words of an alternative: [from, to) character ranges joined by pairs the index has.
-    A lone character cut from a longer run is a word that nothing covers; a segment of one
-    character, or of letters and digits, is a word covered by its own (prefix) token. */
-function words(alt, postings) {
-  if (!alt.tokens.some((t) => t.pair)) return [[0, alt.length]];
-  const known = new Uint8Array(alt.length); // known[c]: the pair c, c + 1 occurs somewhere
-  for (const t of alt.tokens) if (t.pair && postings.get(t.key).size) known[t.covers[0]] = 1;
-  const out = [];
-  let from = 0;
-  for (let c = 0; c < alt.length; c++) {
-    if (c + 1 < alt.length && known[c]) continue;
-    out.push([from, c + 1]);
-    from = c + 1;
-  }
-  return out;
+  /* The bar is set by the passages themselves: a full text or a unit's list holds the words
+     of a question scattered over a policy and must not raise it above the clause answering
+     part of it. */
+  const passages = hits.filter((h) => !isListing(h.id));
+  const best = Math.max(0, ...(passages.length ? passages : hits).map((h) => h.coverage));
+  return hits.filter((h) => h.coverage >= best * RELATIVE);
 }
 
 /** The stretches of `text` whose characters are marked, cut where the pair between two
@@ -456,15 +620,23 @@ async function correction(query, parts, allowed) {
       }
     }
   }
-  let best = null;
+  const found = [];
   for (const t of tries.slice(0, MAX_TRIES)) {
     const text = folded.replace(t.part.text, t.text);
     const hits = (await score(analyze(text), allowed)).filter((h) => h.coverage === 1);
     if (!hits.length) continue;
     const rank = [[...t.text].length, hits.length, Math.max(...hits.map((h) => h.score))];
-    if (!best || before(rank, best.rank)) best = { rank, hits, text };
+    found.push({ rank, hits, text, word: t.text });
   }
-  return best && { hits: best.hits, text: best.text };
+  found.sort((a, b) => (before(a.rank, b.rank) ? -1 : before(b.rank, a.rank) ? 1 : 0));
+  /* A spelling is taken only where the best passage has it as one word: 公积极 (two pairs
+     from 公积 and 积极 far apart) is no spelling of 公积金. */
+  for (const f of found) {
+    const top = f.hits.reduce((a, b) => (b.score > a.score ? b : a));
+    const [, title, , , text] = await record(top.id);
+    if (fold(title + "\n" + text).includes(f.word)) return { hits: f.hits, text: f.text };
+  }
+  return null;
 }
 
 /** Whether rank `a` comes before rank `b`, comparing their values in order, larger first. */
@@ -503,9 +675,14 @@ async function neighbours(chars, i) {
 
 const LEAD = 30; // characters of a passage shown where it is listed under its page
 
-async function data(id, words) {
+/** A record as the bundle keeps it: [url, title, format, context, text, status?]. */
+async function record(id) {
   const rows = await load(`f/${Math.floor(id / meta.per_fragment)}.json`, (r) => r.json());
-  const [url, title, format, context, text, status] = rows[id % meta.per_fragment];
+  return rows[id % meta.per_fragment];
+}
+
+async function data(id, words) {
+  const [url, title, format, context, text, status] = await record(id);
   return {
     url,
     meta: { title, kind: meta.formats[format] || "", context, status: status || "" },

@@ -28,9 +28,10 @@ pub const ENGINE: &str = "search-index/engine.js";
 /// Builds the search index of the site and hands each file to `emit` (output path, bytes) as
 /// soon as it is made.
 pub fn index(site: &Site, emit: &Emit) -> Result<(), Diagnostics> {
-    let synonyms = synonyms::synonyms(&site.config.search_synonyms)?;
+    let mut synonyms = synonyms::synonyms(&site.config.search_synonyms)?;
     let records = records(site);
     let postings = postings::index(&records);
+    synonyms::add_abbreviations(&mut synonyms, |long| postings.holds(long));
     let vocabulary = bundle::Vocabulary {
         fold: postings.simplified_pairs(),
         synonyms,

@@ -150,6 +150,19 @@ impl Postings {
             .collect()
     }
 
+    /// Whether every token of `text` occurs somewhere in the index.
+    pub fn holds(&self, text: &str) -> bool {
+        let folded = folded(text);
+        let mut all = true;
+        for_each_token(&folded, |t| {
+            all &= match t.han_key() {
+                Some(k) => self.han.contains_key(&k),
+                None => matches!(t, Token::Word(w) if self.words.contains_key(w)),
+            };
+        });
+        all
+    }
+
     /// Postings in all lists.
     pub fn total(&self) -> usize {
         self.total

@@ -13,6 +13,7 @@ pub const CLAUSE: &str = "条款";
 pub const POLICY_TEXT: &str = "政策原文";
 pub const PROGRESS: &str = "落实进展";
 pub const PAGE: &str = "网站页面";
+pub const UNIT: &str = "责任单位";
 
 /// Text is borrowed from the model where it is used as is: a large portal's records would
 /// otherwise hold a second copy of all its text while the index is built.
@@ -42,6 +43,9 @@ pub struct Record<'a> {
 
 pub const PRIMARY: f32 = 2.0;
 pub const SECONDARY: f32 = 1.0;
+/// The whole policy text on its full-text page: it repeats every clause, so a match there
+/// counts least, and the engine lists it only when no passage of its policy matched.
+pub const WHOLE_TEXT: f32 = 0.5;
 
 /// The page types the site's records have, in the order the search page offers them.
 pub fn kinds(site: &Site) -> Vec<&'static str> {
@@ -62,6 +66,9 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
     if site.pages.iter().any(|p| p.nav) {
         kinds.push(PAGE);
     }
+    if !site.units.is_empty() {
+        kinds.push(UNIT);
+    }
     kinds
 }
 
@@ -77,6 +84,9 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
                 r.status = Some(validity.label());
             }
         }
+    }
+    for unit in &site.units {
+        out.push(unit_record(site, unit));
     }
     // Pages kept out of the public navigation (the editors' guide) stay out of search too.
     for page in site.pages.iter().filter(|p| p.nav) {
@@ -124,19 +134,27 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
         m.addressee.as_deref(),
         m.topic.as_deref(),
     ];
+    // The full-text page with all its text, so a sentence quoted from the policy finds the
+    // policy; first among the policy's records, which is how the engine knows it.
+    let whole = about
+        .into_iter()
+        .flatten()
+        .chain(
+            p.nodes
+                .iter()
+                .flat_map(|n| [n.heading.as_str(), n.plain.as_str()]),
+        )
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     out.push(Record {
         url: urls::policy(&p.slug),
         title: m.title.as_str().into(),
         context: None,
         kind: POLICY_TEXT,
-        text: about
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into(),
+        text: whole.into(),
         units: Vec::new(),
-        weight: SECONDARY,
+        weight: WHOLE_TEXT,
         status: None,
     });
     for n in &p.nodes {
@@ -161,7 +179,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
 
 /// A clause is its own page; other nodes (一、指导思想) are found in the full text.
 fn node_record<'a>(p: &'a Policy, n: &'a FlatNode) -> Record<'a> {
-    let title = format!("{} {}", n.short_label, n.heading)
+    let title = format!("{} {}", n.short_label, heading_or_lead(n))
         .trim()
         .to_string();
     let (url, kind, weight) = if n.is_clause {
@@ -186,6 +204,50 @@ fn node_record<'a>(p: &'a Policy, n: &'a FlatNode) -> Record<'a> {
             .map(|u| u.name.as_str())
             .collect(),
         weight,
+        status: None,
+    }
+}
+
+/// Characters of a clause's opening that title a hit when the clause has no heading.
+const LEAD_TITLE: usize = 24;
+
+/// The node's heading or, where it has none (（四）1 opens straight into its text), the
+/// opening of its text up to the first full stop or semicolon: a hit titled `17` or `（四）1`
+/// tells a citizen nothing.
+fn heading_or_lead(n: &FlatNode) -> String {
+    if !n.heading.trim().is_empty() {
+        return n.heading.trim().to_string();
+    }
+    let first = n
+        .plain
+        .split(['。', '；', '\n'])
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    let mut lead: String = first.chars().take(LEAD_TITLE).collect();
+    if first.chars().count() > LEAD_TITLE {
+        lead.push('…');
+    }
+    lead
+}
+
+/// A unit's page, found by the unit's name and the headings of the clauses it leads or shares.
+fn unit_record<'a>(site: &'a Site, unit: &'a crate::model::types::Unit) -> Record<'a> {
+    let clauses: Vec<String> = unit
+        .lead
+        .iter()
+        .chain(&unit.responsible)
+        .filter_map(|key| site.node(key))
+        .map(|(_, n)| heading_or_lead(n))
+        .collect();
+    Record {
+        url: urls::unit(&unit.slug),
+        title: unit.name.as_str().into(),
+        context: None,
+        kind: UNIT,
+        text: clauses.join("\n").into(),
+        units: vec![unit.name.as_str()],
+        weight: SECONDARY,
         status: None,
     }
 }

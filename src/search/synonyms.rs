@@ -47,6 +47,23 @@ pub fn synonyms(site_lines: &[String]) -> Result<BTreeMap<String, Vec<String>>, 
     }
 }
 
+/// Abbreviations and the terms they shorten (社保 = 社会保险), derived from a dictionary (see the
+/// file's own header).
+const ABBREVIATIONS: &str = include_str!("abbreviations.txt");
+
+/// Adds to `out` each abbreviation with those of its long forms that the site's text has
+/// (`held`): the engine then searches 社会保险 for 社保, and the metadata carries only the
+/// abbreviations the site can answer.
+pub fn add_abbreviations(out: &mut BTreeMap<String, Vec<String>>, held: impl Fn(&str) -> bool) {
+    let lines = ABBREVIATIONS.lines().filter(|l| !l.starts_with('#'));
+    for (word, longs) in lines.filter_map(parse) {
+        let longs: Vec<String> = longs.into_iter().filter(|l| held(l)).collect();
+        if !longs.is_empty() {
+            add(out, word, longs);
+        }
+    }
+}
+
 fn parse(line: &str) -> Option<(String, Vec<String>)> {
     let (word, rest) = line.split_once('=')?;
     let word = folded(word.trim());
@@ -80,6 +97,23 @@ mod tests {
         for line in lines {
             assert!(parse(line).is_some(), "{line}");
         }
+    }
+
+    #[test]
+    fn abbreviations_are_given_only_where_the_site_has_the_long_form() {
+        for line in ABBREVIATIONS
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            assert!(parse(line).is_some(), "{line}");
+        }
+        let mut s = BTreeMap::new();
+        add_abbreviations(&mut s, |t| t == "社会保险");
+        assert_eq!(
+            s.get("社保").map(Vec::as_slice),
+            Some(&["社会保险".to_string()][..])
+        );
+        assert_eq!(s.len(), 1, "{s:?}");
     }
 
     #[test]

@@ -16,7 +16,9 @@ use tokio_util::io::ReaderStream;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::http::plain;
+use super::limits::Counter;
 use crate::render::OutFile;
+use futures_util::StreamExt;
 
 /// Read size when streaming a media file.
 const CHUNK: usize = 64 * 1024;
@@ -43,6 +45,12 @@ impl AsRef<[u8]> for Held {
     }
 }
 
+/// The media files being sent and how many may be at once (each holds a file open).
+pub struct Streams<'a> {
+    pub open: &'a Arc<Counter>,
+    pub max: usize,
+}
+
 /// Answers with `file` (its bytes, or the file it names). `status` is 200, or 404 for the
 /// site's own not-found page (which takes no conditions or ranges).
 pub async fn send(
@@ -50,6 +58,7 @@ pub async fn send(
     status: StatusCode,
     content_type: &'static str,
     request: &HeaderMap,
+    streams: Streams<'_>,
 ) -> Response {
     let file = file.resolved();
     match &*file {
@@ -65,6 +74,16 @@ pub async fn send(
             answer(plan, status, content_type, &etag, len, Body::from(body))
         }
         OutFile::Copy(path) => {
+            // Taken before the file is opened; held by the body until it is sent or dropped.
+            let Some(permit) = streams.open.take(streams.max) else {
+                let mut busy = plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "正在发送的媒体文件过多，请稍后重试。\n",
+                );
+                busy.headers_mut()
+                    .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+                return busy;
+            };
             let Ok(mut source) = tokio::fs::File::open(path).await else {
                 return gone();
             };
@@ -86,7 +105,10 @@ pub async fn send(
             if start > 0 && source.seek(SeekFrom::Start(start)).await.is_err() {
                 return gone();
             }
-            let stream = ReaderStream::with_capacity(source.take(count), CHUNK);
+            let stream = ReaderStream::with_capacity(source.take(count), CHUNK).map(move |chunk| {
+                let _held = &permit;
+                chunk
+            });
             answer(
                 plan,
                 status,
@@ -161,6 +183,11 @@ fn plan(request: &HeaderMap, etag: &str, len: u64, status: StatusCode) -> Plan {
     if text(header::IF_RANGE).is_some_and(|v| v.trim() != etag) {
         return Plan::Whole;
     }
+    // RFC 9110 §14.1.1: a range whose last position is before its first is invalid syntax,
+    // and a Range with invalid syntax is ignored (200, whole file), not unsatisfiable.
+    if reversed(range) {
+        return Plan::Whole;
+    }
     let Ok(parsed) = http_range_header::parse_range_header(range) else {
         return Plan::Whole;
     };
@@ -171,6 +198,22 @@ fn plan(request: &HeaderMap, etag: &str, len: u64, status: StatusCode) -> Plan {
         Ok(_) => Plan::Whole,
         Err(_) => Plan::Unsatisfiable,
     }
+}
+
+/// Whether any `first-last` of a `bytes=` Range has last < first.
+fn reversed(range: &str) -> bool {
+    let Some(specs) = range.trim().strip_prefix("bytes=") else {
+        return false;
+    };
+    specs.split(',').any(|spec| {
+        let Some((first, last)) = spec.trim().split_once('-') else {
+            return false;
+        };
+        match (first.trim().parse::<u64>(), last.trim().parse::<u64>()) {
+            (Ok(first), Ok(last)) => last < first,
+            _ => false,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -213,6 +256,8 @@ mod tests {
             Plan::Unsatisfiable
         );
         assert_eq!(plan_of(&[(header::RANGE, "bytes=0-1,5-6")]), Plan::Whole);
+        assert_eq!(plan_of(&[(header::RANGE, "bytes=5-1")]), Plan::Whole);
+        assert_eq!(plan_of(&[(header::RANGE, "bytes=0-1,9-3")]), Plan::Whole);
         assert_eq!(plan_of(&[(header::RANGE, "lines=1-2")]), Plan::Whole);
         assert_eq!(
             plan_of(&[(header::RANGE, "bytes=0-9"), (header::IF_RANGE, "\"old\"")]),

@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::files;
 use super::hosts::{origin_refusal, Hosts};
+use super::limits::{Budget, Counter, TimedWrites, REFUSAL};
 use super::live::{Hub, Message, SCRIPT};
 use crate::markdown::escape;
 use crate::pipeline::Snapshot;
@@ -149,10 +150,24 @@ impl Drop for Server {
 struct App {
     state: Arc<State>,
     hosts: Hosts,
+    budget: Budget,
+    connections: Arc<Counter>,
+    /// Media files being sent (each holds a file open).
+    streams: Arc<Counter>,
+    /// Share images drawn at once, off the request threads (each takes ~60 ms of CPU).
+    drawing: Arc<tokio::sync::Semaphore>,
 }
 
-/// Starts answering on `listener` in a runtime of its own.
-pub fn start(listener: TcpListener, state: Arc<State>, hosts: Hosts) -> std::io::Result<Server> {
+/// Share images drawn at the same time when first asked for.
+const DRAWING_AT_ONCE: usize = 2;
+
+/// Starts answering on `listener` in a runtime of its own, within `budget`.
+pub fn start(
+    listener: TcpListener,
+    state: Arc<State>,
+    hosts: Hosts,
+    budget: Budget,
+) -> std::io::Result<Server> {
     listener.set_nonblocking(true)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(WORKERS)
@@ -163,7 +178,14 @@ pub fn start(listener: TcpListener, state: Arc<State>, hosts: Hosts) -> std::io:
         let _entered = runtime.enter();
         tokio::net::TcpListener::from_std(listener)?
     };
-    let app = Arc::new(App { state, hosts });
+    let app = Arc::new(App {
+        state,
+        hosts,
+        budget,
+        connections: Arc::default(),
+        streams: Arc::default(),
+        drawing: Arc::new(tokio::sync::Semaphore::new(DRAWING_AT_ONCE)),
+    });
     runtime.spawn(accept(listener, app));
     Ok(Server {
         runtime: Some(runtime),
@@ -187,12 +209,18 @@ async fn accept(listener: tokio::net::TcpListener, app: Arc<App>) {
                 continue;
             }
         };
+        let Some(permit) = app.connections.take(app.budget.connections) else {
+            // Over the budget: told so at once (the socket has room for these few bytes) and
+            // closed, instead of waiting in the queue while the descriptors run out.
+            let _ = tcp.try_write(REFUSAL);
+            continue;
+        };
         // Without it, a response written in two parts waits for the client's delayed ACK
         // (about 40 ms) on every kept-alive request.
         let _ = tcp.set_nodelay(true);
         let app = Arc::clone(&app);
         let connection = http.serve_connection(
-            TokioIo::new(tcp),
+            TokioIo::new(TimedWrites::new(tcp, permit)),
             hyper::service::service_fn(move |request| {
                 let app = Arc::clone(&app);
                 async move { Ok::<_, Infallible>(finish(handle(&app, request).await)) }
@@ -244,10 +272,21 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
 
 async fn handle(app: &App, request: Request<Incoming>) -> Response {
     let headers = request.headers();
+    // RFC 9112 §3.2: exactly one Host; a second one is a bad request, not a choice.
+    if headers.get_all(header::HOST).iter().nth(1).is_some() {
+        return plain(StatusCode::BAD_REQUEST, "请求中有多个 Host 头。\n");
+    }
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let Some(host) = host.filter(|h| app.hosts.allows(h)) else {
         return plain(StatusCode::FORBIDDEN, app.hosts.refusal(host));
     };
+    // A target in absolute form (`GET http://evil.example/`) names the host the client means;
+    // it must be this machine just as Host must.
+    if let Some(authority) = request.uri().authority().map(|a| a.as_str()) {
+        if !app.hosts.allows(authority) {
+            return plain(StatusCode::FORBIDDEN, app.hosts.refusal(Some(authority)));
+        }
+    }
     if declared_length(headers).is_some_and(|n| n > MAX_BODY) {
         return plain(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -297,7 +336,7 @@ async fn handle(app: &App, request: Request<Incoming>) -> Response {
             reply(StatusCode::OK, content_type("status.json"), body)
         }
         Route::Bad => plain(StatusCode::BAD_REQUEST, "请求的路径不合法。\n"),
-        Route::Site(path) => site_file(state, &path, raw_path, headers).await,
+        Route::Site(path) => site_file(app, &path, raw_path, headers).await,
     }
 }
 
@@ -316,7 +355,8 @@ fn file_count(site: &Snapshot) -> usize {
     site.len()
 }
 
-async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMap) -> Response {
+async fn site_file(app: &App, path: &str, raw_path: &str, headers: &HeaderMap) -> Response {
+    let state = &app.state;
     let Some(site) = state.current() else {
         let text = state
             .problem()
@@ -338,7 +378,7 @@ async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMa
         if format!("{path}/") == prefix {
             return redirect(&prefix);
         }
-        return not_found(&site, headers).await;
+        return not_found(app, &site, headers).await;
     };
     let key = if rel.is_empty() || rel.ends_with('/') {
         format!("{rel}index.html")
@@ -346,18 +386,46 @@ async fn site_file(state: &State, path: &str, raw_path: &str, headers: &HeaderMa
         rel.to_string()
     };
     match lookup(&site, &key) {
-        Some(file) => files::send(file, StatusCode::OK, content_type(&key), headers).await,
+        Some(file) => send(app, file, StatusCode::OK, content_type(&key), headers).await,
         None if lookup(&site, &format!("{key}/index.html")).is_some() => {
             redirect(&format!("{raw_path}/"))
         }
-        None => not_found(&site, headers).await,
+        None => not_found(app, &site, headers).await,
     }
 }
 
-async fn not_found(site: &Snapshot, headers: &HeaderMap) -> Response {
+/// [`files::send`], with a share image drawn first on a blocking thread (at most
+/// [`DRAWING_AT_ONCE`] at a time) rather than on a thread that answers requests.
+async fn send(
+    app: &App,
+    file: Arc<OutFile>,
+    status: StatusCode,
+    content_type: &'static str,
+    headers: &HeaderMap,
+) -> Response {
+    let file = if matches!(*file, OutFile::Drawn(_)) {
+        let Ok(_turn) = app.drawing.acquire().await else {
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "预览服务器正在停止。\n");
+        };
+        match tokio::task::spawn_blocking(move || file.resolved()).await {
+            Ok(drawn) => drawn,
+            Err(_) => return plain(StatusCode::INTERNAL_SERVER_ERROR, "无法绘制图片。\n"),
+        }
+    } else {
+        file
+    };
+    let streams = files::Streams {
+        open: &app.streams,
+        max: app.budget.streams,
+    };
+    files::send(file, status, content_type, headers, streams).await
+}
+
+async fn not_found(app: &App, site: &Snapshot, headers: &HeaderMap) -> Response {
     match lookup(site, "404.html") {
         Some(file) => {
-            files::send(
+            send(
+                app,
                 file,
                 StatusCode::NOT_FOUND,
                 content_type("404.html"),

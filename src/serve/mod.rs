@@ -5,6 +5,7 @@
 mod files;
 mod hosts;
 mod http;
+mod limits;
 pub mod live;
 pub mod watch;
 
@@ -56,6 +57,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
         search: false,
         use_cache: false,
     });
+    let budget = limits::Budget::for_open_files(limits::raise_open_file_limit());
     let state = Arc::new(State::default());
     let start = Instant::now();
     match pipeline.rebuild(None) {
@@ -80,7 +82,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
         .local_addr()
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法启动预览服务器：{e}"))))?;
     let hosts = hosts::Hosts::new(opts.bind, &opts.allowed_hosts);
-    let server = http::start(listener, Arc::clone(&state), hosts)
+    let server = http::start(listener, Arc::clone(&state), hosts, budget)
         .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法启动预览服务器：{e}"))))?;
 
     let (tx, rx) = channel();

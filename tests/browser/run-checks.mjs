@@ -17,6 +17,8 @@ import { elderCheck } from "./checks/elder.mjs";
 import { speechCheck } from "./checks/speech.mjs";
 import { printCheck } from "./checks/print.mjs";
 import { phoneTopCheck } from "./checks/phone-top.mjs";
+import { toolsCheck } from "./checks/tools.mjs";
+import { cursorCheck } from "./checks/cursor.mjs";
 import { takeScreenshots } from "./screenshots.mjs";
 
 const CHECKS = {
@@ -28,6 +30,8 @@ const CHECKS = {
   speech: speechCheck,
   print: printCheck,
   "phone-top": phoneTopCheck,
+  tools: toolsCheck,
+  cursor: cursorCheck,
 };
 
 const plan = JSON.parse(await readFile(process.argv[2], "utf8"));

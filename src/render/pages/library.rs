@@ -170,11 +170,9 @@ fn all_policies(site: &Site) -> Vec<&Policy> {
     site.policies.iter().map(|p| &**p).collect()
 }
 
-/// Every library page; none when the site has no policy.
+/// Every library page. A site with no policy yet still has the two pages of all policies
+/// (saying there are none): the header of every page links to the library.
 fn pages(site: &Site) -> Vec<Facet> {
-    if site.policies.is_empty() {
-        return Vec::new();
-    }
     facets(&all_policies(site)).all()
 }
 

@@ -1,4 +1,4 @@
-/* jiedu: remembers 字号 and 长辈版, prints, copies the page link, reads the page aloud.
+/* jiedu: remembers 字号, 长辈版 and 特大鼠标, prints, copies the page link, reads the page aloud.
    Everything works without this script except printing and copying by button. */
 (function () {
   "use strict";
@@ -27,6 +27,27 @@
       store("jiedu-elder", elder.checked ? "1" : "0");
     });
   }
+
+  /* 特大鼠标: like 长辈版, a class on <html> remembered across pages; :has() on the checkbox
+     gives the same cursor without this script. */
+  var cursor = document.getElementById("big-cursor");
+  if (cursor) {
+    cursor.checked = load("jiedu-cursor") === "1";
+    cursor.addEventListener("change", function () {
+      root.classList.toggle("big-cursor", cursor.checked);
+      store("jiedu-cursor", cursor.checked ? "1" : "0");
+    });
+  }
+
+  /* Keyboard: Enter works the page's switches (长辈版, 特大鼠标, 菜单, 更多工具) as Space does, since
+     many readers press Enter on whatever has focus; a native checkbox ignores Enter. */
+  document.addEventListener("keydown", function (ev) {
+    var el = ev.target;
+    if (ev.key === "Enter" && el && el.type === "checkbox" && !ev.altKey && !ev.ctrlKey && !ev.metaKey) {
+      ev.preventDefault();
+      el.click();
+    }
+  });
 
   document.addEventListener("click", function (ev) {
     var button = ev.target.closest ? ev.target.closest("[data-action]") : null;
