@@ -107,7 +107,6 @@ fn main() -> ExitCode {
             base_url,
             timings,
             no_search,
-<<<<<<< HEAD
             no_cache,
         } => cli::build::run(cli::build::Args {
             root,
@@ -117,9 +116,6 @@ fn main() -> ExitCode {
             search: !no_search,
             use_cache: !no_cache,
         }),
-        Command::Check { root, json } => cli::check::run(root, json),
-=======
-        } => cli::build::run(root, output, base_url, timings, !no_search),
         Command::Check {
             root,
             json,
@@ -138,7 +134,6 @@ fn main() -> ExitCode {
                 cli::check::run(root, json)
             }
         }
->>>>>>> main
         Command::Serve(args) => cli::serve::run(args),
         Command::New { dir } => cli::new::run(&dir),
         Command::Import {

@@ -25,7 +25,8 @@ pub fn run(args: Args) -> ExitCode {
     });
     match pipeline.build(&args.output) {
         Ok((built, stats)) => {
-            let warnings = super::warnings_with_notes(&built.site, &built.warnings, &opts.root);
+            let warnings =
+                super::warnings_with_notes(&built.site, &built.warnings, &pipeline.options().root);
             if !warnings.is_empty() {
                 eprintln!("{warnings}");
             }

@@ -30,7 +30,8 @@ pub fn run(root: PathBuf, json: bool) -> ExitCode {
     }
     match result {
         Ok(built) => {
-            let warnings = super::warnings_with_notes(&built.site, &built.warnings, &opts.root);
+            let warnings =
+                super::warnings_with_notes(&built.site, &built.warnings, &pipeline.options().root);
             if !warnings.is_empty() {
                 eprintln!("{warnings}");
             }
