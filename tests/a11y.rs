@@ -153,6 +153,74 @@ fn every_page_type_passes_the_browser_checks() {
     }
 }
 
+/// The pages of a list cut in parts (政策文件库, a facet, a format column, the 网站地图) on a
+/// generated portal with more policies than fit on one page: their pager passes the Nu HTML
+/// Checker and the browser checks, 长辈版 targets included.
+#[test]
+fn paginated_lists_pass_the_checkers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("site");
+    let root = tmp.path().join("public");
+    common::corpus::generate(jiedu::render::pages::LIST_PAGE_SIZE + 5, 1, &source);
+    let built = common::build_with_binary(&source, &root);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let pages = [
+        ("library", "/library/"),
+        ("library", "/library/2/"),
+        ("library", "/library/oldest/2/"),
+        ("column", "/column/expert/2/"),
+        ("sitemap", "/sitemap/2/"),
+    ];
+    // Nu over just these pages (a copy keeps the JVM's run short).
+    let nu_dir = tmp.path().join("nu");
+    for (i, (_, path)) in pages.iter().enumerate() {
+        let page = root.join(path.trim_start_matches('/')).join("index.html");
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            i == 0 || html.contains("class=\"pager\""),
+            "{path} has no pager"
+        );
+        std::fs::create_dir_all(&nu_dir).unwrap();
+        std::fs::write(nu_dir.join(format!("{i}.html")), html).unwrap();
+    }
+    let errors: Vec<String> = nu_errors(&nu_dir).iter().map(|e| e.to_string()).collect();
+    assert!(
+        errors.is_empty(),
+        "Nu HTML Checker errors:\n{}",
+        errors.join("\n")
+    );
+
+    let mut checks = EVERY_TYPE.to_vec();
+    checks.push("elder");
+    let plan = Plan {
+        root: root.clone(),
+        pages: pages
+            .iter()
+            .map(|(kind, path)| PlannedPage {
+                kind: kind.to_string(),
+                path: path.to_string(),
+                checks: checks.clone(),
+            })
+            .collect(),
+        screenshots: None,
+    };
+    let report = run_browser_checks(&plan, tmp.path());
+    eprintln!("browser checks:\n{}", summary(&report));
+    let list: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        list.is_empty(),
+        "browser check problems:\n{}",
+        list.join("\n")
+    );
+    for check in &checks {
+        assert_eq!(
+            report.checked.get(*check).copied(),
+            Some(pages.len() as u32),
+            "{check}"
+        );
+    }
+}
+
 #[test]
 fn nu_html_checker_reports_the_broken_fixture() {
     let errors = nu_errors(&fixture("broken"));

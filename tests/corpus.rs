@@ -1,9 +1,12 @@
 //! The benchmark corpus (tests/bench/gen-corpus) is real content: it builds without errors or
 //! warnings, every internal link of the built site resolves, and it has the pages it promises.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::corpus::generate;
 
 use jiedu::build::{build, BuildOptions};
 use jiedu::render::RenderOptions;
@@ -13,38 +16,6 @@ const POLICIES: usize = 30;
 const PAGES_PER_POLICY: usize = 1 + 25 + 7 + 12 + 1;
 /// Home, units index, search, 404, seven columns and the about page.
 const SITE_PAGES: usize = 4 + 7 + 1;
-
-/// The generator binary cargo built beside this test (`cargo test --all-targets` builds examples).
-fn generator() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().unwrap().parent().unwrap();
-    let path = profile_dir.join("examples/gen-corpus");
-    if !path.is_file() {
-        let release = profile_dir.ends_with("release");
-        let mut cmd = Command::new(env!("CARGO"));
-        cmd.args(["build", "--example", "gen-corpus"]);
-        if release {
-            cmd.arg("--release");
-        }
-        assert!(cmd.status().unwrap().success());
-    }
-    path
-}
-
-fn generate(policies: usize, seed: u64, out: &Path) {
-    let status = Command::new(generator())
-        .args([
-            "--policies",
-            &policies.to_string(),
-            "--seed",
-            &seed.to_string(),
-        ])
-        .arg("--out")
-        .arg(out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
 
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

@@ -419,11 +419,11 @@ fn refuses_empty_binary_and_unsupported_files() {
     std::fs::write(&fake_docx, "这不是压缩包").unwrap();
     assert_fails_with(&import(&fake_docx, &site, &[]), "不是有效的 .docx", &site);
 
-    let pdf = dir.path().join("policy.pdf");
-    std::fs::write(&pdf, "%PDF-1.7").unwrap();
+    let rtf = dir.path().join("policy.rtf");
+    std::fs::write(&rtf, "{\\rtf1}").unwrap();
     assert_fails_with(
-        &import(&pdf, &site, &[]),
-        "不支持导入这种文件类型：.pdf",
+        &import(&rtf, &site, &[]),
+        "不支持导入这种文件类型：.rtf",
         &site,
     );
 

@@ -6,7 +6,10 @@ mod notes;
 pub mod numbering;
 pub mod outline;
 mod structure;
+pub mod task_table;
+pub mod unit_name;
 pub mod units;
+mod verify;
 
 use std::path::Path;
 
@@ -24,7 +27,22 @@ pub struct Paragraph {
     pub line: usize,
 }
 
+/// A clause's deadline as a task table gives it (`完成时限：2025年底前`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// The column header as written (`完成时限`, `时间节点`).
+    pub label: String,
+    pub text: String,
+}
+
+/// A node made from a task table: a group (a group cell or spanning row) or a row (a clause).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TablePart {
+    Group,
+    Row,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Node {
     /// Stable id, e.g. `4.1.1`.
     pub id: String,
@@ -52,6 +70,17 @@ pub struct Node {
     /// names it without its parents'.
     #[serde(skip)]
     pub numbered_through: bool,
+    /// Line of the node's last unit note (0 when it has none), and whether that note stands in a
+    /// paragraph of its own after the text (`责任单位：…` on its own line).
+    #[serde(skip)]
+    pub note_line: usize,
+    #[serde(skip)]
+    pub note_alone: bool,
+    /// The deadline a task table gives the clause.
+    pub deadline: Option<Deadline>,
+    /// Made from a task table rather than numbered text.
+    #[serde(skip)]
+    pub table: Option<TablePart>,
 }
 
 impl Node {
@@ -242,6 +271,8 @@ pub fn parse_with_levels(
     move_closing_lines(&mut tree);
     notes::extract_all(&mut tree.roots, file, &mut diags);
     structure::mark_clauses(&mut tree.roots, levels.as_deref());
+    notes::attach_group_notes(&mut tree.roots, file, &mut diags);
+    verify::verify(&tree, body, first_line, file, &mut diags);
     (tree, diags)
 }
 

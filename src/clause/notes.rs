@@ -84,7 +84,14 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         .iter()
         .filter(|p| units::own_line_note(&p.text).is_some())
         .count();
-    if !own_block_has_note || later_with_notes < 1 || own_line > 0 {
+    // `“一核”：…（牵头单位：…）`, `金融支持：…（…）`: paragraphs that each open with a run-in
+    // title and close with their own note are the group's tasks even when its intro has no note.
+    let run_in_tasks = !own_block_has_note
+        && later.len() >= 2
+        && later
+            .iter()
+            .all(|p| has_note(p) && run_in_label(&p.text).is_some());
+    if !run_in_tasks && (!own_block_has_note || later_with_notes < 1) || own_line > 0 {
         return;
     }
     let paragraphs = std::mem::take(&mut node.paragraphs);
@@ -103,9 +110,13 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         }
         k += 1;
         let (heading, rest, heading_ends_sentence) = split_heading(&p.text);
+        let label = match run_in_label(&p.text) {
+            Some(l) if run_in_tasks => l.to_string(),
+            _ => format!("¶{k}"),
+        };
         node.children.push(Node {
             id: format!("{}.p{k}", node.id),
-            label: format!("¶{k}"),
+            label,
             depth: node.depth + 1,
             heading,
             paragraphs: rest
@@ -120,7 +131,21 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
             style: None,
             ordinal: k,
             numbered_through: false,
+            ..Node::default()
         });
+    }
+    if run_in_tasks {
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」下的 {} 个段落以小标题（如「{}」）开头并各有单位说明，已把每段作为一个无编号条款",
+                node.label,
+                k - 1,
+                node.children.first().map_or("", |c| c.label.as_str())
+            ))
+            .at(file, node.line)
+            .hint("如果这些段落属于同一个条款，请把单位说明合并到条款末尾。"),
+        );
+        return;
     }
     diags.push(
         Diagnostic::warning(format!(
@@ -133,6 +158,19 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
     );
 }
 
+/// The run-in title before `：` that opens a paragraph (`“一核”`, `建设AI算力平台`), short and
+/// without other punctuation; a role label (`责任单位：`) is none.
+fn run_in_label(text: &str) -> Option<&str> {
+    const MAX_CHARS: usize = 12;
+    let (label, rest) = text.split_once('：')?;
+    let n = label.chars().count();
+    ((2..=MAX_CHARS).contains(&n)
+        && !rest.trim().is_empty()
+        && !label.contains(['，', '、', '。', '；', '（', '(', ' '])
+        && units::own_line_note(text).is_none())
+    .then_some(label)
+}
+
 /// Reads every note of a node's text, applies the lead rule in force, and cuts the note that
 /// ends the text (or stands on its own line) off it; notes inside the text stay where they are.
 fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Option<LeadRule>) {
@@ -143,10 +181,13 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
         .rposition(|p| !is_line_block(&p.text))
         .map_or(0, |i| i + 1);
     let mut remove: Vec<usize> = Vec::new();
+    // Whether the last note found stands in a paragraph of its own.
+    let mut last_alone = false;
     for (i, p) in node.paragraphs.iter_mut().enumerate().take(text_end) {
         if let Some(note) = units::own_line_note(&p.text) {
             notes.push((note, p.text.clone(), p.line));
             remove.push(i);
+            last_alone = p.line != node.line;
             continue;
         }
         let found = match units::unclosed_note_start(&p.text) {
@@ -166,6 +207,7 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
         let is_last = i + 1 == text_end;
         let mut cut: Option<usize> = None;
         for note in found {
+            last_alone = false;
             let raw = p.text[note.start..note.end].to_string();
             let tail = p.text[note.end..].trim_matches([' ', '。', '.', '；', ';']);
             if is_last && tail.is_empty() {
@@ -177,6 +219,7 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
             let kept = p.text[..start].trim_end().to_string();
             if kept.is_empty() && !(i == 0 && node.heading.is_empty()) {
                 remove.push(i);
+                last_alone = p.line != node.line;
             } else {
                 p.text = kept;
             }
@@ -188,6 +231,8 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
     if notes.is_empty() {
         return;
     }
+    node.note_line = notes.iter().map(|(_, _, l)| *l).max().unwrap_or(node.line);
+    node.note_alone = last_alone;
     // Text after the last note may be the enclosing level's closing words rather than this
     // clause's: it stays here, but the editor is told.
     if let Some(last_note_line) = notes.iter().map(|(_, _, l)| *l).max() {
@@ -241,4 +286,79 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
     }
     let notes: Vec<Note> = notes.into_iter().map(|(n, _, _)| n).collect();
     node.units = units::merge(&notes);
+}
+
+/// A note after the last item of a group, on its own line, where no other item of the group has
+/// a note: when every group of the document with notes is written this way, the note is the
+/// group's and every item under it gets its units (the document's own pattern decides, never a
+/// single group).
+pub(super) fn attach_group_notes(roots: &mut [Node], file: &Path, diags: &mut Diagnostics) {
+    let (mut group_end, mut per_item) = (0, 0);
+    count_patterns(roots, &mut group_end, &mut per_item);
+    if group_end == 0 || per_item > 0 {
+        return;
+    }
+    let mut done = Vec::new();
+    attach(roots, &mut done);
+    if let Some((label, line)) = done.first() {
+        diags.push(
+            Diagnostic::warning(format!(
+                "全文 {} 个分组都只在最后一条之后写了单位说明，已把每条说明作为整组各条的单位说明（第一组为「{label}」）",
+                done.len()
+            ))
+            .at(file, *line)
+            .hint("如果某条说明只属于它前面的那一条，请在同组其他各条后面分别写上各自的单位说明。"),
+        );
+    }
+}
+
+/// The items of a group that could share a note: its numbered clause children.
+fn items(n: &Node) -> Vec<&Node> {
+    n.children
+        .iter()
+        .filter(|c| c.is_clause && c.style.is_some())
+        .collect()
+}
+
+fn ends_with_group_note(n: &Node) -> bool {
+    let items = items(n);
+    items.len() >= 2
+        && items.len() == n.children.len()
+        && items
+            .last()
+            .is_some_and(|l| l.note_alone && !l.units.is_empty())
+        && items[..items.len() - 1].iter().all(|c| c.units.is_empty())
+}
+
+fn count_patterns(nodes: &[Node], group_end: &mut usize, per_item: &mut usize) {
+    for n in nodes {
+        if ends_with_group_note(n) {
+            *group_end += 1;
+        } else {
+            let items = items(n);
+            if items.len() >= 2 && items.iter().filter(|c| !c.units.is_empty()).count() >= 2 {
+                *per_item += 1;
+            }
+        }
+        count_patterns(&n.children, group_end, per_item);
+    }
+}
+
+/// Gives each group's items its note; returns (group label, note line) of every group done.
+fn attach(nodes: &mut [Node], done: &mut Vec<(String, usize)>) {
+    for n in nodes.iter_mut() {
+        if ends_with_group_note(n) {
+            let Some(last) = n.children.last() else {
+                continue;
+            };
+            let (units, note_line) = (last.units.clone(), last.note_line);
+            for c in n.children.iter_mut() {
+                c.units = units.clone();
+                c.note_line = note_line;
+            }
+            done.push((n.label.clone(), note_line));
+            continue;
+        }
+        attach(&mut n.children, done);
+    }
 }

@@ -16,6 +16,9 @@ pub struct OutlineNode {
     pub heading: String,
     pub text: String,
     pub units: Vec<OutlineUnits>,
+    /// The deadline a task table gives the clause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<super::Deadline>,
     /// Units that guide the work (`指导`): neither lead nor other.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub guiding: Vec<String>,
@@ -71,6 +74,7 @@ pub fn outline(tree: &ClauseTree) -> Vec<OutlineNode> {
                             names: g.names.clone(),
                         })
                         .collect(),
+                    deadline: n.deadline.clone(),
                     guiding: n.units_with_role(Role::Guide).cloned().collect(),
                     children,
                 };

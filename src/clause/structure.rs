@@ -7,12 +7,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::numbering::{self, Numbering, Style};
-use super::{split_heading, Block, ClauseTree, Node, Paragraph};
+use super::task_table::{self, Outcome};
+use super::{split_heading, Block, ClauseTree, Node, Paragraph, TablePart};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The nesting of numbering styles in Chinese official writing (GB/T 9704 and common usage):
 /// `第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`.
-fn rank(style: Style) -> usize {
+pub(super) fn rank(style: Style) -> usize {
     match style {
         Style::Part => 0,
         Style::Chapter => 1,
@@ -222,6 +223,33 @@ pub(super) fn build_tree(
             );
             continue;
         }
+        if block.text.starts_with('|') {
+            match task_table::read(&block.text, block.line) {
+                Outcome::Nodes(nodes, inherited) => {
+                    for line in inherited {
+                        diags.push(
+                            Diagnostic::warning(
+                                "任务分工表的这一行没有写单位，已按合并单元格沿用上一行的单位",
+                            )
+                            .at(file, line)
+                            .hint("如果这一行确实没有责任单位，请在单位列写「无」；否则请核对单位是否正确。"),
+                        );
+                    }
+                    place_table(&mut stack, &mut tree.roots, nodes);
+                    continue;
+                }
+                Outcome::Empty { header } => diags.push(
+                    Diagnostic::warning(format!(
+                        "表格的表头「{header}」像任务分工表，但没有一行能读成任务条款"
+                    ))
+                    .at(file, block.line)
+                    .hint(
+                        "任务分工表每行应在任务列写明任务，在单位列写明单位；请检查表格是否完整。",
+                    ),
+                ),
+                Outcome::NotTaskTable => {}
+            }
+        }
         let para = Paragraph {
             text: block.text.clone(),
             line: block.line,
@@ -233,6 +261,38 @@ pub(super) fn build_tree(
     }
     close_to(&mut stack, 0, &mut tree.roots);
     tree
+}
+
+/// A task table's nodes go under the heading whose content it is (`三、实施步骤` and its table),
+/// or, when an attachment marker (`附件`, `附件1：…`) came after that heading, to the top
+/// level: an attached table is the document's own list of tasks, named by its own numbers.
+/// Text after a top-level table stays with its last node until the next numbered heading.
+fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec<Node>) {
+    fn set_depth(nodes: &mut [Node], depth: usize) {
+        for n in nodes {
+            n.depth = depth;
+            set_depth(&mut n.children, depth + 1);
+        }
+    }
+    let mut nodes = nodes;
+    let attached = stack.last().is_none_or(|(_, n)| {
+        n.paragraphs
+            .iter()
+            .any(|p| p.text.trim_start().starts_with("附件"))
+    });
+    if !attached {
+        if let Some((_, open)) = stack.last_mut() {
+            set_depth(&mut nodes, open.depth + 1);
+            open.children.extend(nodes);
+            return;
+        }
+    }
+    set_depth(&mut nodes, 0);
+    close_to(stack, 0, roots);
+    roots.extend(nodes);
+    if let Some(last) = roots.pop() {
+        stack.push((1, last));
+    }
 }
 
 /// Opens an unnumbered heading (`附则`, a Word heading without number) at `level`.
@@ -267,6 +327,7 @@ fn new_node(label: String, text: &str, line: usize, depth: usize) -> Node {
         style: None,
         ordinal: 0,
         numbered_through: false,
+        ..Node::default()
     };
     if let Some(rest) = rest {
         node.paragraphs.push(Paragraph { text: rest, line });
@@ -479,25 +540,97 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
 
 /// Task clauses: every node of the deepest numbering level (the last of the editor's levels),
 /// and every other leaf that carries a unit note (an article without items, `第一条 … （责任单位：…）`).
+/// Items that only enumerate what the sentence before them announces (`有下列情形之一的：`
+/// `（一）…；（二）…。`) are no level of tasks: their parent is the clause.
 pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     let mut styles = Vec::new();
-    collect_styles(roots, &mut styles);
+    collect_task_styles(roots, &mut styles);
     let deepest = match given {
         Some(g) => g.last().copied(),
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     fn go(nodes: &mut [Node], deepest: Option<Style>) {
+        // Mixed leaf level: where some items of a style hold numbered tasks and their siblings
+        // of the same style hold none, those siblings are tasks themselves.
+        let holders: Vec<Style> = nodes
+            .iter()
+            .filter(|n| n.children.iter().any(|c| c.style.is_some()) && !is_enumeration(n))
+            .filter_map(|n| n.style)
+            .collect();
         for n in nodes.iter_mut() {
-            let leaf = n
-                .children
-                .iter()
-                .all(|c| c.style.is_none() && !c.label.is_empty());
-            let paragraph_clause = n.style.is_none() && !n.label.is_empty();
+            let enumerates = is_enumeration(n);
+            // Not at the top: a part without items is a section of text (保障措施), not a task.
+            let mixed_leaf = n.depth > 0
+                && n.style.is_some_and(|s| holders.contains(&s))
+                && (n.children.is_empty() || enumerates);
+            let leaf = enumerates
+                || n.children
+                    .iter()
+                    .all(|c| c.style.is_none() && !c.label.is_empty());
+            let paragraph_clause = n.style.is_none() && !n.label.is_empty() && n.table.is_none();
+            // A heading whose task table lists its tasks is not a task itself.
+            let holds_table = n.children.iter().any(|c| c.table.is_some());
+            // An intro without a note before its run-in tasks (`“一核”：…`) is no task itself.
+            let intro_only = !n.children.is_empty()
+                && n.units.is_empty()
+                && n.children
+                    .iter()
+                    .all(|c| c.style.is_none() && !c.label.is_empty() && !c.label.starts_with('¶'));
             n.is_clause = n.style.is_some()
-                && (n.style == deepest || (leaf && !n.units.is_empty()))
-                || paragraph_clause;
+                && !intro_only
+                && !holds_table
+                && (n.style == deepest || mixed_leaf || (leaf && !n.units.is_empty()))
+                || paragraph_clause
+                || n.table == Some(TablePart::Row);
+            if enumerates {
+                continue;
+            }
             go(&mut n.children, deepest);
         }
     }
     go(roots, deepest);
+}
+
+/// The styles of task levels: those of enumerations do not count.
+fn collect_task_styles(nodes: &[Node], out: &mut Vec<Style>) {
+    for n in nodes {
+        if let Some(s) = n.style {
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        if !is_enumeration(n) {
+            collect_task_styles(&n.children, out);
+        }
+    }
+}
+
+/// A node whose text ends announcing a list (`：`) and whose numbered children are short items
+/// without notes or items of their own, each ending like a list item (`；`, `。`).
+pub(super) fn is_enumeration(n: &Node) -> bool {
+    const MAX_ITEM_CHARS: usize = 60;
+    let lead_in = n
+        .paragraphs
+        .iter()
+        .rev()
+        .find(|p| p.line < n.children.first().map_or(usize::MAX, |c| c.line))
+        .map_or(n.heading.as_str(), |p| p.text.as_str());
+    // The item's own line: a paragraph after the last item may close the parent's text.
+    let text_of = |c: &Node| {
+        let mut t = c.heading.clone();
+        for p in c.paragraphs.iter().filter(|p| p.line == c.line) {
+            t.push_str(&p.text);
+        }
+        t
+    };
+    n.children.len() >= 2
+        && lead_in.trim_end().ends_with(['：', ':'])
+        && n.children.iter().all(|c| {
+            let t = text_of(c);
+            c.style.is_some()
+                && c.children.is_empty()
+                && c.units.is_empty()
+                && t.chars().count() <= MAX_ITEM_CHARS
+                && (c.heading_ends_sentence || t.trim_end().ends_with(['；', ';', '。', '，']))
+        })
 }

@@ -219,6 +219,11 @@ pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
     } else {
         parse_verbs(first, &mut note)?;
     }
+    // `（责任单位：*县人力社保局、县科技局）`: the star marks the lead even where the document
+    // never states the rule.
+    if note.rule.is_none() && inner.contains(['*', '＊', '★']) {
+        note.mark_starred_lead(inner);
+    }
     // A labelled note is one even when no name in it could be read: the caller warns.
     let any = note.groups.iter().any(|g| !g.names.is_empty());
     (any || labelled).then_some(note)
@@ -237,7 +242,7 @@ fn parse_labelled(text: &str, note: &mut Note) {
             }
             // What follows a rule in its segment explains the rule (`多个牵头部门的…`).
             if is_rule_remark(piece) {
-                if lead_rule(piece).is_some() {
+                if lead_rule(piece).is_some() || starts_rule(piece) {
                     note.groups.extend(current.take());
                     in_remark = true;
                 }
@@ -286,45 +291,116 @@ fn parse_verbs(text: &str, note: &mut Note) -> Option<()> {
         return None;
     }
     for piece in pieces {
-        let Some(verb) = VERBS.iter().find(|v| piece.ends_with(*v)) else {
+        let Some((names, verb)) = strip_verbs(piece) else {
             pending.push(piece);
             continue;
         };
-        let names = piece[..piece.len() - verb.len()].trim();
+        // `A会同有关部门负责`: A convenes the others, so A leads.
+        let (convener, names) = match split_top_once(names, "会同") {
+            Some((a, b)) => (Some(a), b),
+            None => (None, names),
+        };
         let mut group = UnitGroup {
-            label: verb.to_string(),
+            label: verb.clone(),
             verb: true,
-            role: role_of(verb),
+            role: role_of(&verb),
+            names: Vec::new(),
+            runs: Vec::new(),
+        };
+        let mut lead = UnitGroup {
+            label: "会同".to_string(),
+            verb: true,
+            role: Role::Lead,
             names: Vec::new(),
             runs: Vec::new(),
         };
         let mut rejected = Vec::new();
-        for p in pending.drain(..).chain([names]) {
-            add_names(&mut group, p, &mut rejected);
+        let before: Vec<&str> = std::mem::take(&mut pending);
+        match convener {
+            Some(c) => {
+                for p in before.into_iter().chain([c]) {
+                    add_names(&mut lead, p, &mut rejected);
+                }
+                add_names(&mut group, names, &mut rejected);
+            }
+            None => {
+                for p in before.into_iter().chain([names]) {
+                    add_names(&mut group, p, &mut rejected);
+                }
+            }
         }
         // A bracket whose words merely end in a verb (`由各地负责`) is not a note.
         if !rejected.is_empty()
-            || group.names.is_empty()
-            || group.names.iter().any(|n| reads_as_clause(n))
+            || group.names.is_empty() && lead.names.is_empty()
+            || group
+                .names
+                .iter()
+                .chain(&lead.names)
+                .any(|n| reads_as_clause(n))
         {
             return None;
         }
-        note.groups.push(group);
+        if !lead.names.is_empty() {
+            note.groups.push(lead);
+        }
+        if !group.names.is_empty() {
+            note.groups.push(group);
+        }
     }
     pending.is_empty().then_some(())
+}
+
+/// The names before the role verbs a piece ends with, and those verbs as written: `B负责配合落实`
+/// → (`B`, `负责配合落实`); `None` when it ends in no verb.
+fn strip_verbs(piece: &str) -> Option<(&str, String)> {
+    let mut names = piece;
+    let mut verbs: Vec<&str> = Vec::new();
+    while let Some(v) = VERBS.iter().find(|v| names.ends_with(*v)) {
+        names = names[..names.len() - v.len()].trim_end();
+        verbs.insert(0, v);
+    }
+    (!verbs.is_empty()).then(|| (names.trim(), verbs.concat()))
+}
+
+/// Splits at the first `sep` outside brackets, both sides non-empty.
+fn split_top_once<'a>(s: &'a str, sep: &str) -> Option<(&'a str, &'a str)> {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        if OPEN.contains(&c) || INNER_OPEN.contains(&c) {
+            depth += 1;
+        } else if CLOSE.contains(&c) || INNER_CLOSE.contains(&c) {
+            depth = (depth - 1).max(0);
+        } else if depth == 0 && s[i..].starts_with(sep) {
+            let (a, b) = (s[..i].trim(), s[i + sep.len()..].trim());
+            return (!a.is_empty() && !b.is_empty()).then_some((a, b));
+        }
+    }
+    None
 }
 
 /// Words that start a sentence, never a unit name (`由市财政局负责` is prose; note that
 /// 应急管理局, 经开区 and 和平区 are units, so 应, 经 and 和 are not in the list).
 fn reads_as_clause(name: &str) -> bool {
     const STARTS: [char; 10] = ['由', '并', '或', '及', '须', '需', '要', '请', '按', '将'];
-    name.starts_with(STARTS) || name.starts_with("具体")
+    // `技工院校内由人力资源社会保障行政部门负责` is prose too (`自由贸易试验区` is a name).
+    name.starts_with(STARTS) || name.starts_with("具体") || name.replace("自由", "").contains('由')
 }
 
 /// A piece that states a rule or scope rather than units: `下同`, `排在第一位的部门为牵头部门`.
 fn is_rule_remark(piece: &str) -> bool {
     let p = piece.trim_end_matches(['。', '.']);
-    p == "下同" || p == "以下同" || p == "不再列出" || lead_rule(p).is_some()
+    // `以下均需B配合落实，不再列出`, `以下均涉及各县区、功能区，不再重复列出`: a rule for the
+    // notes that follow, naming no unit of this one.
+    p == "下同"
+        || p.starts_with("以下")
+        || p.starts_with("此后")
+        || p.contains("不再")
+        || lead_rule(p).is_some()
+}
+
+/// `以下均需…`, `不再列出`: what follows in the segment belongs to the rule.
+fn starts_rule(piece: &str) -> bool {
+    piece.starts_with("以下") || piece.starts_with("此后") || piece.contains("不再")
 }
 
 fn lead_rule(piece: &str) -> Option<LeadRule> {
@@ -371,7 +447,7 @@ fn names_of(run: &str) -> Vec<String> {
     for raw in split_top(run, &['、']) {
         let raw = raw.trim();
         match out.last_mut() {
-            Some(prev) if prev.starts_with('各') && DIVISIONS.contains(&raw) => {
+            Some(prev) if is_bare_collective(prev) && continues_collective(raw) => {
                 prev.push('、');
                 prev.push_str(raw);
             }
@@ -379,6 +455,30 @@ fn names_of(run: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// `各区`, `各县`: a collective of divisions that the next `、`-piece may continue.
+fn is_bare_collective(name: &str) -> bool {
+    name.strip_prefix('各')
+        .map(|d| {
+            d.strip_prefix("有关")
+                .or_else(|| d.strip_prefix("相关"))
+                .unwrap_or(d)
+        })
+        .is_some_and(|d| ["区", "县", "市", "县区", "区县", "乡", "镇", "乡镇"].contains(&d))
+}
+
+/// `县级市`, `县（市）政府`, `市人民政府`: a division, maybe with its government, that
+/// continues `各区、` into one collective name.
+fn continues_collective(raw: &str) -> bool {
+    if DIVISIONS.contains(&raw) {
+        return true;
+    }
+    let bare: String = strip_bracketed(raw);
+    ["县级市", "乡镇", "街道", "县", "市", "区", "镇", "乡"]
+        .iter()
+        .find_map(|d| bare.strip_prefix(d))
+        .is_some_and(|rest| ["", "政府", "人民政府"].contains(&rest))
 }
 
 /// Adds the `、`-separated names of one `，`-run to a group.
@@ -405,6 +505,12 @@ fn add_names(group: &mut UnitGroup, run: &str, rejected: &mut Vec<String>) {
 
 /// `农业农村部等` → `农业农村部`; `财政部等有关部门` → `财政部`, `有关部门`.
 fn split_etc(name: &str) -> Vec<String> {
+    // `全国总工会等和各省级人民政府`, `市财政局和市人社局`: two names joined by a connector.
+    if let Some((left, right)) = super::unit_name::joined_parts(name) {
+        let mut out = split_etc(&left);
+        out.extend(split_etc(&right));
+        return out;
+    }
     let mut name = name.trim_end_matches('等');
     // `人民银行等部门`: the generic tail only says "and others".
     for tail in ["等部门", "等单位", "等机构"] {
@@ -497,12 +603,50 @@ pub fn normalise_unit_name(name: &str) -> String {
 
 /// Whether a name was marked as lead with a `*`.
 fn starred(raw_names: &str, name: &str) -> bool {
+    // The name is normalised (`县委组织部〔人才办〕`), so the note is compared in the same spelling.
+    let raw: String = raw_names
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' | '（' => '〔',
+            ')' | '）' => '〕',
+            other => other,
+        })
+        .collect();
     ["*", "＊", "★"]
         .iter()
-        .any(|s| raw_names.contains(&format!("{s}{name}")))
+        .any(|s| raw.contains(&format!("{s}{name}")))
 }
 
 impl Note {
+    /// Moves the names marked with a `*` into a lead group with the label of their own group.
+    fn mark_starred_lead(&mut self, raw: &str) {
+        if self.groups.iter().any(|g| g.role == Role::Lead) {
+            return;
+        }
+        let Some(pos) = self.groups.iter().position(|g| g.role == Role::Responsible) else {
+            return;
+        };
+        let g = &mut self.groups[pos];
+        let (lead, rest): (Vec<String>, Vec<String>) =
+            g.names.iter().cloned().partition(|n| starred(raw, n));
+        if lead.is_empty() {
+            return;
+        }
+        g.names = rest;
+        let lead = UnitGroup {
+            label: g.label.clone(),
+            verb: g.verb,
+            role: Role::Lead,
+            names: lead,
+            runs: Vec::new(),
+        };
+        if self.groups[pos].names.is_empty() {
+            self.groups.remove(pos);
+        }
+        self.groups.insert(pos, lead);
+    }
+
     /// Applies a lead rule to a note that names no lead itself. `stated_here`: the rule is
     /// written in this very note, so its word (`牵头部门`) is the lead's label as written.
     pub fn apply_rule(&mut self, rule: &LeadRule, raw: &str) {

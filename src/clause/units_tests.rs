@@ -293,3 +293,86 @@ fn an_unclosed_note_is_found() {
         None
     );
 }
+
+#[test]
+fn connectors_split_between_whole_names() {
+    // 05 (国办发〔2020〕?? 消费扶贫), every clause's note.
+    let g = groups("（商务部、发展改革委、农业农村部等和各有关省级人民政府负责）");
+    assert_eq!(
+        g,
+        vec![(
+            "负责".into(),
+            Role::Responsible,
+            v(&["商务部", "发展改革委", "农业农村部", "各有关省级人民政府"])
+        )]
+    );
+    let g = groups("（供销合作总社等和各有关省级人民政府负责）");
+    assert_eq!(g[0].2, v(&["供销合作总社", "各有关省级人民政府"]));
+    // `和` inside a name stays (15, 成都).
+    let g = groups("（牵头单位：市城市运行和政务服务办）");
+    assert_eq!(g[0].2, v(&["市城市运行和政务服务办"]));
+}
+
+#[test]
+fn the_convener_of_huitong_leads() {
+    let g = groups("（发展改革委会同有关部门负责）");
+    assert_eq!(
+        g,
+        vec![
+            ("会同".into(), Role::Lead, v(&["发展改革委"])),
+            ("负责".into(), Role::Responsible, v(&["有关部门"]))
+        ]
+    );
+}
+
+#[test]
+fn stacked_verbs_and_a_rule_for_later_notes() {
+    let g = groups("（市数据局牵头负责;市经信局负责配合落实，以下均需市经信局配合落实，不再列出）");
+    assert_eq!(
+        g,
+        vec![
+            ("牵头负责".into(), Role::Lead, v(&["市数据局"])),
+            ("负责配合落实".into(), Role::Responsible, v(&["市经信局"]))
+        ]
+    );
+    // 18 (宿迁): the rule after a comma in a labelled note names no unit.
+    let g = groups("（责任单位：市数据局，各县区人民政府、市各功能区管委会，以下均涉及各县区、功能区，不再重复列出）");
+    assert_eq!(
+        g[0].2,
+        v(&["市数据局", "各县区人民政府", "市各功能区管委会"])
+    );
+}
+
+#[test]
+fn a_star_marks_the_lead_without_a_stated_rule() {
+    // 22 (苍南), also with a bracketed remark after the starred name.
+    let g = groups("（责任单位：*县委组织部（人才办）、县人社局、县住建局）");
+    assert_eq!(
+        g,
+        vec![
+            ("责任单位".into(), Role::Lead, v(&["县委组织部〔人才办〕"])),
+            (
+                "责任单位".into(),
+                Role::Responsible,
+                v(&["县人社局", "县住建局"])
+            )
+        ]
+    );
+}
+
+#[test]
+fn a_collective_of_divisions_with_their_governments_stays_whole() {
+    // 17 (杭州) and 11 (广州).
+    let g = groups(
+        "[责任单位：市司法局，各区、县（市）政府。以下均需各区、县（市）政府落实，不再列出]",
+    );
+    assert_eq!(g[0].2, v(&["市司法局", "各区、县〔市〕政府"]));
+    let g = groups("（牵头单位：市农业局，配合单位：市科协，各有关区、县级市）");
+    assert_eq!(g[1].2, v(&["市科协", "各有关区、县级市"]));
+}
+
+#[test]
+fn prose_that_ends_in_a_verb_is_no_note() {
+    // 07 (职业教育改革): `由` makes it a sentence.
+    assert!(notes("（技工院校内由人力资源社会保障行政部门负责）").is_empty());
+}

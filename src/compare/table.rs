@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::diff::{char_diff, Run};
 use super::{align, articles, summary, Article, Class, Pair};
 use crate::clause::ClauseTree;
+use crate::markdown::escape as esc;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
@@ -226,11 +227,4 @@ fn runs_markdown(runs: &[Run], side: Side) -> String {
 
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
-}
-
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -157,6 +157,11 @@ struct Walker {
     /// Rows and cells of the open tables, innermost last.
     rows: Vec<Vec<String>>,
     cells: Vec<String>,
+    /// Per open cell: the grid columns it spans (`w:gridSpan`) and whether it continues the
+    /// merged cell above it (`w:vMerge` without `restart`).
+    cell_spans: Vec<(usize, bool)>,
+    /// The last finished row of the table, by grid column, for merged cells.
+    last_row: Vec<String>,
     table_depth: usize,
     in_run: usize,
     in_text: bool,
@@ -222,7 +227,22 @@ impl Walker {
             "br" | "cr" if self.in_run > 0 => self.push_raw("\n"),
             "tbl" if !empty => self.table_depth += 1,
             "tr" if !empty => self.rows.push(Vec::new()),
-            "tc" if !empty => self.cells.push(String::new()),
+            "tc" if !empty => {
+                self.cells.push(String::new());
+                self.cell_spans.push((1, false));
+            }
+            "gridSpan" => {
+                let span = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(1);
+                if let Some(c) = self.cell_spans.last_mut() {
+                    c.0 = span.clamp(1, 64);
+                }
+            }
+            "vMerge" => {
+                let restart = attr(e, "w:val").is_some_and(|v| v == "restart");
+                if let Some(c) = self.cell_spans.last_mut() {
+                    c.1 = !restart;
+                }
+            }
             _ => {}
         }
     }
@@ -244,14 +264,23 @@ impl Walker {
             "r" => self.in_run = self.in_run.saturating_sub(1),
             "t" => self.in_text = false,
             "tc" => {
-                if let Some(cell) = self.cells.pop() {
-                    if let Some(row) = self.rows.last_mut() {
-                        row.push(cell);
+                let (span, continues) = self.cell_spans.pop().unwrap_or((1, false));
+                if let (Some(cell), Some(row)) = (self.cells.pop(), self.rows.last_mut()) {
+                    // A merged cell's text stands in every row and column it covers, as a
+                    // reader of the table sees it.
+                    let cell = match self.last_row.get(row.len()) {
+                        Some(above) if continues && cell.is_empty() => above.clone(),
+                        _ => cell,
+                    };
+                    for _ in 1..span {
+                        row.push(String::new());
                     }
+                    row.insert(row.len() + 1 - span, cell);
                 }
             }
             "tr" => {
                 if let Some(cells) = self.rows.pop() {
+                    self.last_row = cells.clone();
                     self.number += 1;
                     let text = cells.join(" ");
                     self.out.lines.push(SourceLine {
@@ -263,6 +292,7 @@ impl Walker {
             }
             "tbl" => {
                 self.table_depth = self.table_depth.saturating_sub(1);
+                self.last_row.clear();
                 self.out.lines.push(SourceLine::blank(self.number));
             }
             _ => {}

@@ -1,9 +1,10 @@
-//! Rebuilds paragraphs from source lines. A line that ends without sentence-final punctuation
+//! Rebuilds paragraphs from source lines ([`glue_fragments`] first puts back numbers a web page
+//! cut onto lines of their own, before page noise is judged). A line that ends without sentence-final punctuation
 //! and is followed by a line that starts no new numbered item is a paragraph broken by a line
 //! wrap or a page break: the pieces are joined (no text is added or removed) and each join
 //! across a blank line is recorded for the report.
 
-use crate::clause::numbering;
+use crate::clause::{numbering, units};
 
 use super::source::{LineKind, SourceLine};
 use super::structure::is_box_title;
@@ -86,6 +87,78 @@ pub fn repair(lines: &[SourceLine]) -> Repaired {
     out
 }
 
+/// Longest line that can be a fragment cut out of a sentence (`2021`, `（`, `1`).
+const FRAGMENT_MAX_CHARS: usize = 8;
+
+/// A piece of a sentence that a web page or a converter put on a line of its own: digits and
+/// the signs that go with them (`2021`, `0:00`, `1.2`, `50%`), or a lone bracket or mark.
+fn is_fragment(text: &str) -> bool {
+    // `- 3 -`, `-3-`: a page number set off by dashes; bare digits are read by their context.
+    if text.contains('-') && super::noise::is_page_number(text) {
+        return false;
+    }
+    let n = text.chars().count();
+    (1..=FRAGMENT_MAX_CHARS).contains(&n)
+        && (text
+            .chars()
+            .all(|c| c.is_ascii_digit() || ".:%~-/".contains(c))
+            && text.chars().any(|c| c.is_ascii_digit())
+            || (n == 1 && "（(〔[）)〕]、，；：。．/".contains(text)))
+}
+
+/// A line that cannot start a sentence: it begins with a closing mark or the `．` of a label.
+fn starts_inside(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| "）)〕]、，,；;：:。．%".contains(c))
+}
+
+/// Lines of one sentence split around its numbers (`…关于开展` / `2021` / `年电力…`, `（` / `1`
+/// / `）对于…`, `1` / `．需求响应…`) are put back together before paragraphs are rebuilt: a
+/// fragment joins the line after it, and the line before it unless that ends a sentence.
+pub fn glue_fragments(lines: &[SourceLine]) -> Vec<SourceLine> {
+    let text_at = |i: usize| {
+        lines
+            .get(i)
+            .filter(|l| l.kind == LineKind::Text)
+            .map_or("", |l| l.text.as_str())
+    };
+    let mut out: Vec<SourceLine> = Vec::new();
+    let mut prev_is_fragment = false;
+    for (i, l) in lines.iter().enumerate() {
+        let is_text = l.kind == LineKind::Text;
+        let fragment = is_text && is_fragment(&l.text);
+        // `1` before `．…`, `（` before `1` and `）…`: the start of a label, which starts a line.
+        let label_start = fragment
+            && (is_fragment_label(&l.text) && text_at(i + 1).starts_with(['．', '.', '、'])
+                || matches!(l.text.as_str(), "（" | "(")
+                    && is_fragment_label(text_at(i + 1))
+                    && text_at(i + 2).starts_with(['）', ')']));
+        let glue = match out.last() {
+            Some(prev) if is_text && prev.kind == LineKind::Text => {
+                !label_start
+                    && (prev_is_fragment && numbering::detect(&l.text).is_none()
+                        || fragment && !ends_sentence(&prev.text))
+                    || (starts_inside(&l.text)
+                        && (!ends_sentence(&prev.text) || is_fragment_label(&prev.text)))
+            }
+            _ => false,
+        };
+        match out.last_mut() {
+            Some(prev) if glue => prev.text.push_str(&l.text),
+            _ => out.push(l.clone()),
+        }
+        prev_is_fragment = fragment;
+    }
+    out
+}
+
+/// A bare number or bracketed number that a label's `．` or `）` completes (`1` + `．需求`).
+fn is_fragment_label(text: &str) -> bool {
+    let t = text.trim_start_matches(['（', '(']);
+    !t.is_empty() && t.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Whether `next` continues the paragraph `prev`.
 fn continues(prev: &Para, next: &str) -> bool {
     prev.kind == ParaKind::Text
@@ -93,6 +166,16 @@ fn continues(prev: &Para, next: &str) -> bool {
         && !is_heading_like(&prev.text)
         && numbering::detect(next).is_none()
         && !is_box_title(next)
+        && !(starts_field(next) && units::own_line_note(&prev.text).is_some())
+}
+
+/// `H5解读：https://…` after a note line `责任单位：A、B`: a field of its own, not the rest of
+/// the note (a note line ends without punctuation, so it would otherwise be joined).
+fn starts_field(next: &str) -> bool {
+    next.split_once(['：', ':']).is_some_and(|(label, _)| {
+        let n = label.trim().chars().count();
+        (1..=8).contains(&n) && !label.contains(['，', '、', '。', '；', ',', ';', '（', '('])
+    })
 }
 
 /// Ends with `。；：！？…` or a closing bracket, possibly followed by a closing quote.
@@ -206,6 +289,22 @@ mod tests {
         assert_eq!(r.paras.len(), 1);
         assert_eq!(r.wrapped, 1);
         assert!(r.joins.is_empty());
+    }
+
+    #[test]
+    fn glues_numbers_a_web_page_cut_onto_lines_of_their_own() {
+        let text = "特此通知。\n2021\n年\n2\n月\n2\n日\n六、效果评估\n1\n．需求响应结束后，开展计算。\n（\n1\n）对于连续参与的用户，比值不低于\n70%\n，且申报。\n";
+        let r = repair(&glue_fragments(&text_lines(text)));
+        assert_eq!(
+            texts(&r),
+            vec![
+                "特此通知。",
+                "2021年2月2日",
+                "六、效果评估",
+                "1．需求响应结束后，开展计算。",
+                "（1）对于连续参与的用户，比值不低于70%，且申报。",
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
-use super::{decode, docx};
+use super::{decode, docx, ofd, office, pdf};
 
 /// Files larger than this are not policy documents; refuse them instead of filling memory.
 const MAX_INPUT_BYTES: u64 = 32 * 1024 * 1024;
@@ -63,7 +63,10 @@ pub fn read(file: &Path) -> Result<Source, Diagnostic> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if !matches!(ext.as_str(), "txt" | "docx") {
+    if !matches!(
+        ext.as_str(),
+        "txt" | "docx" | "pdf" | "ofd" | "doc" | "wps" | "odt"
+    ) {
         return Err(unsupported(file, &ext));
     }
     let meta = std::fs::metadata(file).map_err(|e| {
@@ -84,11 +87,36 @@ pub fn read(file: &Path) -> Result<Source, Diagnostic> {
     }
     let bytes = std::fs::read(file)
         .map_err(|e| Diagnostic::error(format!("无法读取文件：{e}")).in_file(file))?;
-    if ext == "docx" {
+    // Laid-out pages (PDF, OFD) give text lines like a pasted text; office formats go through
+    // LibreOffice to .docx. Every kind ends as the same source lines.
+    let laid_out = match ext.as_str() {
+        "pdf" => Some((pdf::read(file)?, "PDF 文字层（pdftotext）")),
+        "ofd" => Some((ofd::read(&bytes, file)?, "OFD 版式文件（GB/T 33190）")),
+        _ => None,
+    };
+    if let Some((text, format)) = laid_out {
+        return Ok(Source {
+            lines: text_lines(&text),
+            encoding: format.to_string(),
+            unit: "行",
+            removed_controls: 0,
+            auto_numbered: 0,
+            rebuilt_numbers: 0,
+        });
+    }
+    let (bytes, format) = match ext.as_str() {
+        "doc" | "wps" | "odt" => (
+            office::convert_to_docx(file, &ext)?,
+            format!("{}（经 LibreOffice 转换为 .docx）", office_name(&ext)),
+        ),
+        "docx" => (bytes, "Word 文档（.docx）".to_string()),
+        _ => (bytes, String::new()),
+    };
+    if !format.is_empty() {
         let doc = docx::read(&bytes, file)?;
         return Ok(Source {
             lines: doc.lines,
-            encoding: "Word 文档（.docx）".to_string(),
+            encoding: format,
             unit: "段",
             removed_controls: 0,
             auto_numbered: doc.auto_numbered,
@@ -106,12 +134,16 @@ pub fn read(file: &Path) -> Result<Source, Diagnostic> {
     })
 }
 
+fn office_name(ext: &str) -> &'static str {
+    match ext {
+        "doc" => "旧版 Word 文档（.doc）",
+        "wps" => "WPS 文档（.wps）",
+        _ => "OpenDocument 文档（.odt）",
+    }
+}
+
 fn unsupported(file: &Path, ext: &str) -> Diagnostic {
-    let hint = match ext {
-        "doc" | "wps" => "这是旧版 Word/WPS 格式；请在 Word 或 WPS 中“另存为” .docx 后再导入。",
-        "pdf" => "请把 PDF 中的文字复制粘贴到一个 .txt 文件（UTF-8）中，或转换为 .docx 后再导入。",
-        _ => "支持的格式：.txt（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）和 .docx。",
-    };
+    let hint = "支持的格式：.txt（UTF-8、带 BOM 的 UTF-8、GBK/GB18030）、.docx、.pdf（带文字层）、.ofd，以及经 LibreOffice 转换的 .doc、.wps、.odt。";
     let shown = if ext.is_empty() {
         "（无扩展名）".to_string()
     } else {
@@ -123,19 +155,112 @@ fn unsupported(file: &Path, ext: &str) -> Diagnostic {
 }
 
 /// Splits decoded text into source lines. A form feed (page break from PDF tools) counts as a
-/// blank line; `#` marks make a heading; a line with tabs between cells is a table row.
+/// blank line; `#` marks make a heading; a line with tabs between cells is a table row, and so
+/// are lines whose cells are aligned by runs of spaces under a header of three cells or more.
 pub fn text_lines(text: &str) -> Vec<SourceLine> {
     let mut out = Vec::new();
+    let mut header: Option<Vec<usize>> = None;
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         for (k, piece) in raw.split('\u{c}').enumerate() {
             if k > 0 {
                 out.push(SourceLine::blank(line));
             }
-            out.push(classify(piece, line));
+            let spaced = spaced_cells(piece);
+            match (&header, spaced.len()) {
+                (None, n) if n >= MIN_SPACED_COLUMNS => {
+                    header = Some(spaced.iter().map(|(at, _)| *at).collect());
+                    out.push(table_row(
+                        spaced.into_iter().map(|(_, c)| c).collect(),
+                        line,
+                    ));
+                }
+                (Some(starts), n) if n >= 2 => {
+                    let cells = align(starts, spaced);
+                    out.push(table_row(cells, line));
+                }
+                _ => {
+                    header = None;
+                    out.push(classify(piece, line));
+                }
+            }
         }
     }
+    spanning_rows(&mut out);
     out
+}
+
+/// A line of one cell between two table rows is a row spanning the table (`行动三：…` over
+/// the rows of action three), not text that ends the table.
+fn spanning_rows(lines: &mut [SourceLine]) {
+    for i in 1..lines.len().saturating_sub(1) {
+        let between = matches!(lines[i - 1].kind, LineKind::TableRow(_))
+            && matches!(lines[i + 1].kind, LineKind::TableRow(_));
+        if between && lines[i].kind == LineKind::Text {
+            lines[i].kind = LineKind::TableRow(vec![lines[i].text.clone()]);
+        }
+    }
+}
+
+/// A header with this many space-separated cells starts a space-aligned table.
+const MIN_SPACED_COLUMNS: usize = 3;
+
+fn table_row(cells: Vec<String>, line: usize) -> SourceLine {
+    SourceLine {
+        text: cells.join(" "),
+        line,
+        kind: LineKind::TableRow(cells),
+    }
+}
+
+/// Cells separated by two spaces or more (ASCII or ideographic), each with the
+/// display column it starts at (CJK characters are two columns wide).
+fn spaced_cells(raw: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut col = 0;
+    let mut gap = 0;
+    let mut cur: Option<(usize, String)> = None;
+    for c in raw.trim_end().chars() {
+        let width = if c.is_ascii() { 1 } else { 2 };
+        if c == ' ' || c == '\u{3000}' {
+            // One ideographic space sits inside a phrase (`局　长`); two or more separate cells.
+            gap += 1;
+        } else {
+            if gap >= 2 || cur.is_none() {
+                out.extend(cur.take());
+                cur = Some((col, String::new()));
+            } else if gap > 0 {
+                if let Some((_, s)) = cur.as_mut() {
+                    s.push(' ');
+                }
+            }
+            gap = 0;
+            if let Some((_, s)) = cur.as_mut() {
+                s.push(c);
+            }
+        }
+        col += width;
+    }
+    out.extend(cur);
+    out
+}
+
+/// Puts each cell of a row under the header column it starts nearest to; a column a merged
+/// cell leaves empty stays empty.
+fn align(starts: &[usize], cells: Vec<(usize, String)>) -> Vec<String> {
+    let mut row = vec![String::new(); starts.len()];
+    for (at, text) in cells {
+        let col = starts
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, s)| s.abs_diff(at))
+            .map_or(0, |(i, _)| i);
+        if !row[col].is_empty() {
+            row[col].push(' ');
+        }
+        row[col].push_str(&text);
+    }
+    row
 }
 
 fn classify(raw: &str, line: usize) -> SourceLine {
@@ -144,7 +269,9 @@ fn classify(raw: &str, line: usize) -> SourceLine {
         return SourceLine::blank(line);
     }
     if trimmed.contains('\t') {
-        let cells: Vec<String> = trimmed.split('\t').map(|c| c.trim().to_string()).collect();
+        // Leading tabs are empty cells (a merged cell above), not indentation.
+        let row = raw.trim_end_matches(['\r', '\n', ' ']);
+        let cells: Vec<String> = row.split('\t').map(|c| c.trim().to_string()).collect();
         if cells.iter().filter(|c| !c.is_empty()).count() >= 2 {
             return SourceLine {
                 text: cells.join(" "),
@@ -190,5 +317,35 @@ mod tests {
             ]
         );
         assert_eq!(lines[0].text, "一、总则");
+    }
+
+    #[test]
+    fn space_aligned_rows_are_table_rows_with_merged_cells_left_empty() {
+        let text = "序号  重点领域  工作任务      牵头单位\n1     产业发展  建设园区      市发展改革委\n2               培育企业      市工业和信息化局\n局　长：某某\n";
+        let rows: Vec<_> = text_lines(text).into_iter().map(|l| l.kind).collect();
+        assert_eq!(
+            rows,
+            vec![
+                LineKind::TableRow(vec![
+                    "序号".into(),
+                    "重点领域".into(),
+                    "工作任务".into(),
+                    "牵头单位".into()
+                ]),
+                LineKind::TableRow(vec![
+                    "1".into(),
+                    "产业发展".into(),
+                    "建设园区".into(),
+                    "市发展改革委".into()
+                ]),
+                LineKind::TableRow(vec![
+                    "2".into(),
+                    "".into(),
+                    "培育企业".into(),
+                    "市工业和信息化局".into()
+                ]),
+                LineKind::Text,
+            ]
+        );
     }
 }

@@ -145,7 +145,7 @@ pub fn check_date(value: &Option<String>, key: &str, doc: &SourceDoc, diags: &mu
 fn short_label(node: &Node, parent: Option<&Node>) -> String {
     let own = node.label.trim_end_matches(['.', '、']).to_string();
     // A clause numbered straight through the document is named by its own number (`10`).
-    if node.label.starts_with('第') || node.numbered_through {
+    if node.label.starts_with('第') || node.numbered_through || node.table.is_some() {
         return own;
     }
     match parent {
@@ -231,6 +231,7 @@ fn flatten(slug: &str, tree: &clause::ClauseTree) -> Vec<FlatNode> {
                 } else {
                     Vec::new()
                 },
+                deadline: n.deadline.clone(),
                 lead_units: unit_refs(n, Role::Lead),
                 responsible_units: unit_refs(n, Role::Responsible),
                 unit_groups: unit_groups(n),

@@ -127,6 +127,8 @@ pub struct FlatNode {
     pub plain: String,
     /// Deadlines and quantified targets in a clause's text.
     pub milestones: Vec<super::milestones::Milestone>,
+    /// The deadline a task table gives the clause (`完成时限`).
+    pub deadline: Option<crate::clause::Deadline>,
     pub lead_units: Vec<UnitRef>,
     pub responsible_units: Vec<UnitRef>,
     /// The note's groups in order, each with its role word as written (`配合单位`, `负责`).

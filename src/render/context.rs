@@ -134,7 +134,12 @@ pub struct QuestionLink<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct HomeData<'a> {
+    /// The latest policies.
     pub policies: Vec<HomePolicy<'a>>,
+    /// How many policies the site has.
+    pub policy_total: usize,
+    /// The 政策文件库, which lists them all.
+    pub library_href: String,
     pub formats: Vec<FormatGroup<'a>>,
     pub questions: Vec<QuestionLink<'a>>,
 }
@@ -261,7 +266,12 @@ pub struct ProgressData<'a> {
 pub struct ColumnData<'a> {
     pub kind_name: &'static str,
     pub column: &'static str,
+    /// How many interpretations of the format the site has.
+    pub total: usize,
+    /// This page's share of them.
     pub items: Vec<InterpLink<'a>>,
+    /// Links to every page, when the column has more than one.
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]
@@ -322,7 +332,9 @@ pub struct PageData<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct SearchData {
-    pub qa_hrefs: Vec<NavLink>,
+    /// Lists to browse instead of searching: the 政策文件库, the 简明问答 column, the units, the
+    /// 网站地图.
+    pub browse: Vec<NavLink>,
     /// Page types offered as a filter (条款, 简明问答, …).
     pub formats: Vec<&'static str>,
     /// Unit names offered as a filter.

@@ -1,17 +1,46 @@
-//! sitemap.xml, the Atom feed of interpretations, robots.txt.
+//! sitemap.xml (a sitemap index over numbered files when the site outgrows one), the Atom feed
+//! of the latest interpretations, robots.txt.
 
 use crate::markdown::{escape, excerpt};
+use crate::model::types::{Interpretation, Policy};
 use crate::model::urls;
 use crate::model::Site;
 
-pub fn sitemap(site: &Site, page_urls: &[String]) -> String {
-    let base = site.config.base();
+/// The most URLs one sitemap file may list (the sitemaps.org protocol).
+pub const SITEMAP_URLS: usize = 50_000;
+
+/// The most entries the feed carries: the latest interpretations, not the whole archive.
+pub const FEED_ENTRIES: usize = 50;
+
+/// `sitemap.xml` listing every page; past [`SITEMAP_URLS`] pages, `sitemap.xml` is a sitemap
+/// index of `sitemap-1.xml`, `sitemap-2.xml`, … each listing up to that many. Returns each
+/// file's path and text.
+pub fn sitemaps(site: &Site, page_urls: &[String]) -> Vec<(String, String)> {
+    let base = escape(&site.config.base());
+    if page_urls.len() <= SITEMAP_URLS {
+        return vec![("sitemap.xml".to_string(), urlset(&base, page_urls))];
+    }
+    let mut files: Vec<(String, String)> = page_urls
+        .chunks(SITEMAP_URLS)
+        .enumerate()
+        .map(|(i, chunk)| (format!("sitemap-{}.xml", i + 1), urlset(&base, chunk)))
+        .collect();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, _) in &files {
+        index.push_str(&format!("  <sitemap><loc>{base}{path}</loc></sitemap>\n"));
+    }
+    index.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".to_string(), index));
+    files
+}
+
+/// One sitemap file; `base` is escaped.
+fn urlset(base: &str, page_urls: &[String]) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let base = escape(&base);
     for u in page_urls {
         // Written in place: a large site's sitemap is made again on every preview rebuild.
         out.push_str("  <url><loc>");
-        out.push_str(&base);
+        out.push_str(base);
         out.push_str(&escape(u));
         out.push_str("</loc></url>\n");
     }
@@ -35,29 +64,35 @@ fn rfc3339(date: &str) -> String {
     format!("{d}T{t}+08:00")
 }
 
+/// The feed of the latest [`FEED_ENTRIES`] interpretations, newest first.
 pub fn atom(site: &Site) -> String {
     let base = site.config.base();
-    let mut entries: Vec<(String, String, String, String)> = Vec::new();
+    let mut latest: Vec<(&str, String, &Policy, &Interpretation)> = Vec::new();
     for p in &site.policies {
         for i in &p.interpretations {
             let updated = i
                 .published
-                .clone()
-                .or_else(|| p.meta.published.clone())
-                .or_else(|| p.meta.signed.clone())
+                .as_deref()
+                .or(p.meta.published.as_deref())
+                .or(p.meta.signed.as_deref())
                 .unwrap_or_default();
             let url = format!("{base}{}", urls::interpretation(&p.slug, i.kind));
-            let summary = i
-                .summary
-                .clone()
-                .unwrap_or_else(|| excerpt(&i.body.plain, 200));
-            entries.push((updated, url, i.title.clone(), summary));
+            latest.push((updated, url, p, i));
         }
     }
-    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    latest.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
+    latest.truncate(FEED_ENTRIES);
+    let entries = latest.into_iter().map(|(updated, url, _, i)| {
+        let summary = i
+            .summary
+            .clone()
+            .unwrap_or_else(|| excerpt(&i.body.plain, 200));
+        (updated, url, &i.title, summary)
+    });
+    let entries: Vec<_> = entries.collect();
     let feed_updated = entries
         .first()
-        .map(|e| rfc3339(&e.0))
+        .map(|e| rfc3339(e.0))
         .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".to_string());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     out.push_str(&format!(
@@ -80,7 +115,7 @@ pub fn atom(site: &Site) -> String {
             escape(&title),
             escape(&url),
             escape(&url),
-            rfc3339(&updated),
+            rfc3339(updated),
             escape(&summary)
         ));
     }

@@ -868,19 +868,17 @@ pub fn site_files(
         }
     }
     t.step("assets");
-    let (sitemap, atom) = rayon::join(|| feeds::sitemap(site, page_urls), || feeds::atom(site));
-    let generated = [
-        ("sitemap.xml", sitemap),
-        ("atom.xml", atom),
-        ("robots.txt", feeds::robots(site)),
-        ("static/highlight.css", highlight_css().to_string()),
-    ];
+    let (sitemaps, atom) = rayon::join(|| feeds::sitemaps(site, page_urls), || feeds::atom(site));
+    let generated = sitemaps.into_iter().chain([
+        ("atom.xml".to_string(), atom),
+        ("robots.txt".to_string(), feeds::robots(site)),
+        (
+            "static/highlight.css".to_string(),
+            highlight_css().to_string(),
+        ),
+    ]);
     for (path, text) in generated {
-        files.push((
-            path.to_string(),
-            OutFile::Bytes(text.into_bytes()),
-            "jiedu".to_string(),
-        ));
+        files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
     t.step("feeds");
     files.extend(redirects::pages(site));

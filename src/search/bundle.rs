@@ -2,10 +2,19 @@
 //!
 //! - `meta.json`: record count, shard count, records per fragment, filter values, and a
 //!   version the engine appends to every other URL so a host's cache never mixes two builds;
-//! - `t/<n>.bin`: index shard `n`, holding every token whose first character's code point is
-//!   `n` modulo the shard count (so a one-character query reads one shard). Entries are
-//!   LEB128 varints: token length in bytes, the token in UTF-8, the number of postings, then
-//!   per posting the record id's distance from the previous one and its weight;
+//! - `t/<n>.bin`: index shard `n`, holding every token whose FNV-1a hash (over its code
+//!   points) is `n` modulo the shard count, so a query fetches the lists of its own pairs and
+//!   a few small neighbours, never every token that begins with one of its characters. Entries
+//!   are LEB128 varints: token length in bytes, the token in UTF-8, the number of postings,
+//!   then per posting the record id's distance from the previous one and its weight. The
+//!   everyday words of everyday.txt are entries too (`=我们`, no postings), in the shard of
+//!   their first pair, which the engine reads anyway for a query holding them;
+//! - `p/<n>.bin`: for prefix lookups (a one-character query, a word still being typed), by
+//!   first character modulo the shard count: each Chinese character's records (the best
+//!   weight of the tokens it begins) and the words, in the same entries;
+//! - `n/<n>.bin`: for typo correction, by character modulo the shard count: the characters
+//!   found right after it and in how many records (varints: length, character, count, then
+//!   code point and record count per follower);
 //!   `meta.json` also holds the vocabulary the engine folds and widens queries with: `fold`,
 //!   the Traditional → Simplified pairs of the site's characters as one string (`積积醫医…`);
 //!   `synonyms`, word → other words searched for it; and `pages`, a base64 bit set of the
@@ -38,9 +47,8 @@ const MAX_PER_FRAGMENT: usize = 32;
 
 /// The engine that reads the bundle; it lives next to the files it reads.
 const ENGINE: &str = include_str!("engine.js");
-/// Everyday words of general Chinese, given to the engine in place of its empty list.
+/// Everyday words of general Chinese, written into the index shards of their first pairs.
 const EVERYDAY: &str = include_str!("everyday.txt");
-const EVERYDAY_SLOT: &str = "const EVERYDAY = \"\";";
 
 /// Receives each file of the bundle (path inside the bundle directory, bytes) as soon as it is
 /// made, from several threads: on a large portal the bundle is a hundred megabytes that need
@@ -128,33 +136,143 @@ pub fn bundle(
     emit("meta.json", meta.to_string().into_bytes())
 }
 
+/// The three shard families (see the module comment). A query's exact tokens are spread by
+/// hash, so a question fetches the lists of its own pairs and not every token sharing a first
+/// character with them: at 1,000 policies a first-character shard of 创 held 140 KB.
 fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostics> {
-    let mut by_shard: Vec<BTreeMap<String, &List>> = (0..count).map(|_| BTreeMap::new()).collect();
-    let entries = postings
-        .han
-        .iter()
-        .map(|(&k, list)| (han_text(k), list))
-        .chain(postings.words.iter().map(|(w, list)| (w.clone(), list)));
-    for (token, list) in entries {
-        let first = token.chars().next().map_or(0, |c| c as usize);
-        by_shard[first % count].insert(token, list);
+    let mut exact: Vec<BTreeMap<String, Entry>> = (0..count).map(|_| BTreeMap::new()).collect();
+    let mut prefix: Vec<BTreeMap<String, Vec<(u32, u32)>>> =
+        (0..count).map(|_| BTreeMap::new()).collect();
+    let mut followers: BTreeMap<char, Vec<(char, u32)>> = BTreeMap::new();
+    let mut by_char: HashMap<char, Vec<&List>> = HashMap::new();
+    for (&key, list) in &postings.han {
+        let token = han_text(key);
+        let mut chars = token.chars();
+        let first = chars.next().unwrap_or_default();
+        if let Some(second) = chars.next() {
+            followers
+                .entry(first)
+                .or_default()
+                .push((second, list.count()));
+        }
+        by_char.entry(first).or_default().push(list);
+        exact[shard_of(&token, count)].insert(token, Entry::List(list));
     }
-    by_shard
+    for (word, list) in &postings.words {
+        exact[shard_of(word, count)].insert(word.clone(), Entry::List(list));
+        let first = word.chars().next().map_or(0, |c| c as usize);
+        prefix[first % count].insert(word.clone(), weighted(&postings, list.iter()));
+    }
+    for (c, lists) in by_char {
+        prefix[c as usize % count].insert(c.to_string(), merged(&postings, &lists));
+    }
+    for (word, mark) in everyday_words() {
+        let first_pair: String = word.chars().take(2).collect();
+        exact[shard_of(&first_pair, count)].insert(format!("{mark}{word}"), Entry::Everyday);
+    }
+    exact
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(n, tokens)| {
+            let mut out = Vec::new();
+            for (token, entry) in tokens {
+                match entry {
+                    Entry::List(list) => {
+                        let ids = list.iter().map(|(r, tf)| (r, postings.weight(r, tf)));
+                        write_entry(&mut out, &token, list.count(), ids);
+                    }
+                    Entry::Everyday => write_entry(&mut out, &token, 0, std::iter::empty()),
+                }
+            }
+            put(&format!("t/{n}.bin"), out)
+        })?;
+    prefix
         .into_par_iter()
         .enumerate()
         .try_for_each(|(n, tokens)| {
             let mut out = Vec::new();
             for (token, list) in tokens {
-                varint::write(&mut out, token.len() as u32);
-                out.extend_from_slice(token.as_bytes());
-                varint::write(&mut out, list.count());
-                let mut ids = varint::Ids::default();
-                for (record, tf) in list.iter() {
-                    ids.write(&mut out, record);
-                    varint::write(&mut out, postings.weight(record, tf));
-                }
+                write_entry(&mut out, &token, list.len() as u32, list.into_iter());
             }
-            put(&format!("t/{n}.bin"), out)
+            put(&format!("p/{n}.bin"), out)
+        })?;
+    let mut next: Vec<Vec<u8>> = vec![Vec::new(); count];
+    for (c, mut after) in followers {
+        after.sort_unstable();
+        let out = &mut next[c as usize % count];
+        let token = c.to_string();
+        varint::write(out, token.len() as u32);
+        out.extend_from_slice(token.as_bytes());
+        varint::write(out, after.len() as u32);
+        for (second, df) in after {
+            varint::write(out, second as u32);
+            varint::write(out, df);
+        }
+    }
+    next.into_par_iter()
+        .enumerate()
+        .try_for_each(|(n, out)| put(&format!("n/{n}.bin"), out))
+}
+
+/// What an exact shard holds under a key: a token's postings, or the mark of an everyday word
+/// (`=我们`) or of a two-character word holding a function character (`+能源`), kept in the
+/// shard of the word's first pair, which the engine reads before it cuts a query.
+enum Entry<'a> {
+    List(&'a List),
+    Everyday,
+}
+
+/// The shard of an exact token: FNV-1a over its code points, as engine.js computes it.
+fn shard_of(token: &str, count: usize) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in token.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h as usize % count
+}
+
+/// One shard entry: token length in bytes, the token, the number of postings, then per
+/// posting the id's distance from the previous one and the weight.
+fn write_entry(out: &mut Vec<u8>, token: &str, count: u32, ids: impl Iterator<Item = (u32, u32)>) {
+    varint::write(out, token.len() as u32);
+    out.extend_from_slice(token.as_bytes());
+    varint::write(out, count);
+    let mut distances = varint::Ids::default();
+    for (record, weight) in ids {
+        distances.write(out, record);
+        varint::write(out, weight);
+    }
+}
+
+fn weighted(postings: &Postings, ids: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+    ids.map(|(r, tf)| (r, postings.weight(r, tf))).collect()
+}
+
+/// Every record holding a character, with the best weight of the tokens it begins there: what
+/// a one-character query matches, computed once here rather than from every pair in the
+/// browser.
+fn merged(postings: &Postings, lists: &[&List]) -> Vec<(u32, u32)> {
+    let mut all: Vec<(u32, u32)> = lists
+        .iter()
+        .flat_map(|l| weighted(postings, l.iter()))
+        .collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    all.dedup_by_key(|p| p.0);
+    all
+}
+
+/// The everyday words (`=`) and the bound two-character words (`+`) of everyday.txt, read
+/// as the engine read the list when it was part of engine.js: an item beginning with `+` is a
+/// bound word, every other item of two or more characters an everyday word.
+fn everyday_words() -> impl Iterator<Item = (&'static str, char)> {
+    EVERYDAY
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .filter_map(|w| match w.strip_prefix('+') {
+            Some(bound) => (bound.chars().count() >= 2).then_some((bound, '+')),
+            None => (w.chars().count() >= 2).then_some((w, '=')),
         })
 }
 
@@ -212,15 +330,9 @@ fn compact(js: &str) -> String {
     out
 }
 
-/// The engine with the everyday words filled in: one line of words separated by spaces.
+/// The engine as the browser loads it.
 fn engine() -> String {
-    let words: Vec<&str> = EVERYDAY
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .collect();
-    let list = serde_json::Value::String(words.join(" ")).to_string();
-    compact(ENGINE).replace(EVERYDAY_SLOT, &format!("const EVERYDAY = {list};"))
+    compact(ENGINE)
 }
 
 /// A bit per record, set on each policy's full-text record (the first of the policy's

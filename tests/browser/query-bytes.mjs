@@ -2,11 +2,18 @@
 // load of the engine and the index metadata and, for each query typed, the index shards and
 // result fragments it fetches. Uses performance.getEntriesByType('resource').
 // Usage: node query-bytes.mjs <built site dir> <query>…
+//    or: node query-bytes.mjs <built site dir> <expectations.json>
+//        expectations: { "queries": ["…"], "max_kb": 60 }: fails where a query's total
+//        (engine, metadata, shards and fragments) is over max_kb.
+import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { serveSite } from "./lib/static-server.mjs";
-import { launch } from "./lib/browser.mjs";
+import { launch, Checks } from "./lib/browser.mjs";
 
-const [siteDir, ...queries] = process.argv.slice(2);
+const [siteDir, ...args] = process.argv.slice(2);
+const expect = args.length === 1 && args[0].endsWith(".json") ? JSON.parse(await readFile(args[0], "utf8")) : null;
+const queries = expect ? expect.queries : args;
+const checks = new Checks();
 const site = await serveSite(resolve(siteDir));
 const browser = await launch();
 const kb = (n) => (n / 1024).toFixed(1) + " KB";
@@ -29,8 +36,11 @@ for (const q of queries) {
   const meta = bundle(after, /meta\.json$/);
   const chunks = bundle(after, /\/(t|f|format|unit)\/[^/]+$/);
   const hits = await page.$$eval("#search-results > li", (l) => l.length);
+  const total = library + meta + chunks;
+  if (expect) checks.ok(total <= expect.max_kb * 1024, `${q}: ${kb(total)} fetched, more than ${expect.max_kb} KB`);
   console.log(`查询“${q}”：搜索程序（engine.js，可缓存）${kb(library)}；索引元数据（每次访问一次）${kb(meta)}；本次查询的索引分片与结果片段 ${kb(chunks)}；合计 ${kb(library + meta + chunks)}（显示 ${hits} 条，页面加载时已下载 ${kb(load)}）`);
   await context.close();
 }
 await browser.close();
 await site.close();
+if (expect) checks.finish();

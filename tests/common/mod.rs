@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different part
 
 pub mod browser;
+pub mod corpus;
 pub mod html;
 pub mod links;
 pub mod page_types;
@@ -29,6 +30,17 @@ pub fn jiedu(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("run jiedu")
+}
+
+/// A fresh site root holding only a minimal `jiedu.yaml`, for importing documents into.
+pub fn empty_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("jiedu.yaml"),
+        "name: 测试站点\nbase_url: \"https://example.org/\"\npublisher: 测试\n",
+    )
+    .unwrap();
+    dir
 }
 
 pub fn stderr(o: &Output) -> String {

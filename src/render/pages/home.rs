@@ -1,5 +1,6 @@
-//! The home page: the portal column with every policy, the latest interpretations of each
-//! format and the first questions.
+//! The home page: the latest policies with a link to the 政策文件库 (which lists them all), the
+//! latest interpretations of each format and the first questions; its size does not grow with
+//! the portal.
 
 use super::{no_origin, one, PageKind};
 use crate::model::{urls, Kind};
@@ -40,9 +41,20 @@ pub fn question_links<'a>(cx: &Cx<'a>, pi: usize) -> Vec<QuestionLink<'a>> {
         .collect()
 }
 
+/// How many of the latest policies the home page shows.
+pub const HOME_POLICIES: usize = 10;
+
+/// Reads which policies the site has and every policy's metadata (to find the latest).
 fn context(cx: &Cx, _: super::At) -> Result<tera::Context, tera::Error> {
-    let policies = cx
-        .policies()
+    let mut latest: Vec<usize> = cx.policies().collect();
+    latest.sort_by(|&a, &b| {
+        let date = |pi| super::library::date(cx.policy(pi));
+        date(b).cmp(&date(a)).then(a.cmp(&b))
+    });
+    let policy_total = latest.len();
+    latest.truncate(HOME_POLICIES);
+    let policies = latest
+        .into_iter()
         .map(|pi| HomePolicy {
             brief: PolicyBrief::new(cx, pi),
             clause_count: cx.clause_count(pi),
@@ -80,6 +92,8 @@ fn context(cx: &Cx, _: super::At) -> Result<tera::Context, tera::Error> {
         chrome,
         HomeData {
             policies,
+            policy_total,
+            library_href: cx.urls().href(super::library::URL),
             formats,
             questions,
         },

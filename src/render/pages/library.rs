@@ -1,6 +1,8 @@
-//! The 政策文件库: every policy in one table, and one static page per year, issuing body,
-//! topic (主题分类) and validity, so that each filter works without JavaScript. The page of
-//! all policies also carries a filter form that `library.js` turns into combined filters.
+//! The 政策文件库: every policy in a table, and static pages per year, issuing body, topic
+//! (主题分类) and validity, so that each filter works without JavaScript. Each list is cut into
+//! pages of [`super::LIST_PAGE_SIZE`] policies. When all policies fit on one page, that page
+//! also carries a filter form that `library.js` turns into combined filters (the script can
+//! only filter the rows it has).
 
 use std::collections::BTreeMap;
 
@@ -19,13 +21,21 @@ pub const LIBRARY: PageKind = PageKind {
     name: "library",
     template: "library.html",
     in_sitemap: true,
-    pages: |s: &Site| pages(s).into_iter().map(at_of).collect(),
-    url: |s, at| url(s, facet_of(at)),
+    pages: |s: &Site| {
+        pages(s)
+            .into_iter()
+            .flat_map(|(f, n)| {
+                let [variant, value, _] = at_of(f);
+                super::each_page(variant, value, n)
+            })
+            .collect()
+    },
+    url: |s, at| super::list_page_url(&url(s, facet_of(at)), at[2]),
     origin: super::no_origin,
-    context: |cx, at| context(facet_of(at), cx),
+    context: |cx, at| context(facet_of(at), at[2], cx),
 };
 
-/// A facet as a page position: `[variant, value, 0]`.
+/// A facet as a page position: `[variant, value, page]` with page 0.
 fn at_of(f: Facet) -> At {
     match f {
         Facet::All => [0, 0, 0],
@@ -80,7 +90,7 @@ struct Facets<'a> {
 }
 
 /// The date a policy is sorted and filed by: its 发布日期, else its 成文日期.
-fn date(p: &Policy) -> Option<&str> {
+pub fn date(p: &Policy) -> Option<&str> {
     p.meta.published.as_deref().or(p.meta.signed.as_deref())
 }
 
@@ -123,6 +133,26 @@ impl Facets<'_> {
         v.extend((0..self.topics.len()).map(Facet::Topic));
         v.extend(self.validities.iter().map(|(v, _)| Facet::Validity(*v)));
         v
+    }
+
+    /// How many policies a facet's list has.
+    fn size(&self, f: Facet) -> usize {
+        let count = |list: &[(&str, usize)], i: usize| list.get(i).map_or(0, |(_, n)| *n);
+        match f {
+            Facet::All | Facet::Oldest => self.validities.iter().map(|(_, n)| n).sum(),
+            Facet::Year(y) => self
+                .years
+                .iter()
+                .find(|(x, _)| *x == y)
+                .map_or(0, |(_, n)| *n),
+            Facet::Issuer(i) => count(&self.issuers, i),
+            Facet::Topic(i) => count(&self.topics, i),
+            Facet::Validity(v) => self
+                .validities
+                .iter()
+                .find(|(x, _)| *x == v)
+                .map_or(0, |(_, n)| *n),
+        }
     }
 
     fn matches(&self, f: Facet, p: &Policy) -> bool {
@@ -170,10 +200,12 @@ fn all_policies(site: &Site) -> Vec<&Policy> {
     site.policies.iter().map(|p| &**p).collect()
 }
 
-/// Every library page. A site with no policy yet still has the two pages of all policies
-/// (saying there are none): the header of every page links to the library.
-fn pages(site: &Site) -> Vec<Facet> {
-    facets(&all_policies(site)).all()
+/// Every library list with how many policies it has. A site with no policy yet still has the
+/// two pages of all policies (saying there are none): the header of every page links to the
+/// library.
+fn pages(site: &Site) -> Vec<(Facet, usize)> {
+    let fs = facets(&all_policies(site));
+    fs.all().into_iter().map(|f| (f, fs.size(f))).collect()
 }
 
 fn url(site: &Site, f: Facet) -> String {
@@ -228,8 +260,10 @@ struct LibraryData<'a> {
     heading: String,
     /// The filter value of a facet page.
     facet: Option<String>,
-    /// The page of all policies carries the combined-filter form.
+    /// The list of all policies (newest or oldest first).
     is_all: bool,
+    /// The combined-filter form and its script: on the list of all policies when it is one page.
+    combined_filter: bool,
     oldest_first: bool,
     count: usize,
     groups: Vec<FacetGroup>,
@@ -238,6 +272,7 @@ struct LibraryData<'a> {
     newest_href: String,
     oldest_href: String,
     script: String,
+    pager: Option<crate::render::context::Pager>,
 }
 
 fn row<'a>(u: &Urls, p: &'a Policy) -> Row<'a> {
@@ -274,8 +309,8 @@ fn row<'a>(u: &Urls, p: &'a Policy) -> Row<'a> {
 }
 
 /// Reads every policy (metadata, validity), its interpretations' list and whether it has
-/// progress items.
-fn context(f: Facet, cx: &Cx) -> Result<tera::Context, tera::Error> {
+/// progress items: every page of a list depends on which policies come before it.
+fn context(f: Facet, page: usize, cx: &Cx) -> Result<tera::Context, tera::Error> {
     let all: Vec<&Policy> = cx
         .policies()
         .map(|pi| {
@@ -347,25 +382,35 @@ fn context(f: Facet, cx: &Cx) -> Result<tera::Context, tera::Error> {
         Some(value) => format!("{TITLE}：{value}"),
         None => TITLE.to_string(),
     };
+    let first = fs.url(f);
+    let count = policies.len();
+    let page_count = super::page_count(count);
+    let is_all = matches!(f, Facet::All | Facet::Oldest);
     let data = LibraryData {
         heading: heading.clone(),
         facet,
-        is_all: matches!(f, Facet::All | Facet::Oldest),
+        is_all,
+        combined_filter: is_all && page_count == 1,
         oldest_first: f == Facet::Oldest,
-        count: policies.len(),
+        count,
         groups,
-        rows: policies.into_iter().map(|p| row(u, p)).collect(),
+        rows: super::page_of(policies, page)
+            .into_iter()
+            .map(|p| row(u, p))
+            .collect(),
         all_href: href(Facet::All),
         newest_href: href(Facet::All),
         oldest_href: href(Facet::Oldest),
         script: u.href("static/library.js"),
+        pager: super::pager(cx, &first, page_count, page),
     };
-    let column = (!data.is_all).then(|| (TITLE, URL.to_string()));
-    let rel = fs.url(f);
+    let column = (!data.is_all || page > 0).then(|| (TITLE, URL.to_string()));
+    let rel = super::list_page_url(&first, page);
+    let title = super::list_page_title(&heading, page);
     let chrome = chrome::chrome(
         cx,
-        &heading,
-        crumbs(cx, column, &heading),
+        &title,
+        crumbs(cx, column, &title),
         "page-library",
         None,
         &rel,

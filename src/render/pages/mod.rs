@@ -20,7 +20,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::context::SiteCtx;
+use super::context::{Pager, PagerLink, SiteCtx};
 use super::cx::Cx;
 use super::deps::Dep;
 use crate::model::{urls, Site};
@@ -176,4 +176,61 @@ fn one(_: &Site) -> Vec<At> {
 
 fn no_origin(_: &Site, _: At) -> Option<&Path> {
     None
+}
+
+/// Items on one page of a long list (the 政策文件库, a format column, the 网站地图): a portal of
+/// thousands of policies still sends a phone a page of tens of kilobytes. Every page is a static
+/// file, so the list works without JavaScript.
+pub const LIST_PAGE_SIZE: usize = 50;
+
+/// How many pages a list of `items` takes; an empty list still has its first page.
+pub fn page_count(items: usize) -> usize {
+    items.div_ceil(LIST_PAGE_SIZE).max(1)
+}
+
+/// `[variant, value, 0]`, `[variant, value, 1]`, … for each page of a list of `items`.
+fn each_page(variant: usize, value: usize, items: usize) -> impl Iterator<Item = At> {
+    (0..page_count(items)).map(move |page| [variant, value, page])
+}
+
+/// The items of page `page` (from 0).
+pub fn page_of<T>(items: Vec<T>, page: usize) -> Vec<T> {
+    items
+        .into_iter()
+        .skip(page * LIST_PAGE_SIZE)
+        .take(LIST_PAGE_SIZE)
+        .collect()
+}
+
+/// The URL of page `page` of the list at `first` (a directory URL, `""` for the root): the
+/// first page is the list's own URL, page 2 is `first` + `2/`, as unit pages are numbered.
+pub fn list_page_url(first: &str, page: usize) -> String {
+    match page {
+        0 => first.to_string(),
+        n => format!("{first}{}/", n + 1),
+    }
+}
+
+/// A page's title: the list's, with the page number from page 2 on.
+pub fn list_page_title(title: &str, page: usize) -> String {
+    match page {
+        0 => title.to_string(),
+        n => format!("{title}（第{}页）", n + 1),
+    }
+}
+
+/// Links to each of the `count` pages of a list whose first page is at `first`; none when the
+/// list has one page.
+pub fn pager(cx: &Cx, first: &str, count: usize, current: usize) -> Option<Pager> {
+    (count > 1).then(|| Pager {
+        current: current + 1,
+        count,
+        pages: (0..count)
+            .map(|n| PagerLink {
+                number: n + 1,
+                href: cx.urls().href(&list_page_url(first, n)),
+                current: n == current,
+            })
+            .collect(),
+    })
 }

@@ -116,17 +116,7 @@ fn unit(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     );
     let empty = Vec::new();
     let slugs = parts.get(part).unwrap_or(&empty);
-    let pager = (parts.len() > 1).then(|| Pager {
-        current: part + 1,
-        count: parts.len(),
-        pages: (0..parts.len())
-            .map(|n| PagerLink {
-                number: n + 1,
-                href: cx.urls().href(&urls::unit_part(&u.slug, n)),
-                current: n == part,
-            })
-            .collect(),
-    });
+    let pager = super::pager(cx, &urls::unit(&u.slug), parts.len(), part);
     let data = UnitData {
         name: &u.name,
         lead_total: u.lead.len(),

@@ -244,6 +244,50 @@ fn article(r: &mut Rng, ids: &[String], sections: usize, paras: usize) -> Vec<Bl
     out
 }
 
+const TITLE_ENDINGS: [&str; 3] = ["意见", "实施意见", "实施方案"];
+
+/// How many different titles the phrase lists make.
+const TITLE_COUNT: usize =
+    text::MODIFIERS.len() * text::VERBS.len() * text::OBJECTS.len() * TITLE_ENDINGS.len();
+
+/// The title of policy `index`: a seeded bijection from indices to phrase combinations, so no
+/// two policies of a run share a title (jiedu rejects that) and policy 7's title does not
+/// depend on N. Past [`TITLE_COUNT`] policies a batch number keeps titles apart.
+fn title(seed: u64, index: usize) -> String {
+    let mut r = Rng::derive(seed, u64::MAX);
+    // A stride coprime with TITLE_COUNT visits every combination once per TITLE_COUNT steps.
+    let stride = loop {
+        let s = r.range(1, TITLE_COUNT - 1);
+        if gcd(s, TITLE_COUNT) == 1 {
+            break s;
+        }
+    };
+    let offset = r.range(0, TITLE_COUNT - 1);
+    let mut c = (index % TITLE_COUNT * stride + offset) % TITLE_COUNT;
+    let mut digit = |n: usize| {
+        let d = c % n;
+        c /= n;
+        d
+    };
+    let modifier = text::MODIFIERS[digit(text::MODIFIERS.len())];
+    let verb = text::VERBS[digit(text::VERBS.len())];
+    let object = text::OBJECTS[digit(text::OBJECTS.len())];
+    let ending = TITLE_ENDINGS[digit(TITLE_ENDINGS.len())];
+    let batch = match index / TITLE_COUNT {
+        0 => String::new(),
+        n => format!("（第{}批）", n + 1),
+    };
+    format!("关于{modifier}{verb}{object}的{ending}{batch}")
+}
+
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
+
 pub fn policy(seed: u64, index: usize) -> Policy {
     let mut r = Rng::derive(seed, index as u64);
     let r = &mut r;
@@ -253,29 +297,7 @@ pub fn policy(seed: u64, index: usize) -> Policy {
     let year = r.range(2019, 2024);
     let signed = date(r, year);
     let published = format!("{} {}", date(r, year + 1), time(r));
-    // Drawn at random, titles repeat among 1,000 policies, which a build refuses; each index
-    // gets its own combination instead (10 × 16 × 40 × 3 of them), stepping by a number prime to
-    // their count so that neighbours differ. The draws stay, so the rest of the policy is as before.
-    const GENRES: [&str; 3] = ["意见", "实施意见", "实施方案"];
-    let _ = (
-        r.pick(&text::MODIFIERS),
-        r.pick(&text::VERBS),
-        r.pick(&text::OBJECTS),
-        r.pick(&GENRES),
-    );
-    let (m, v, o) = (
-        text::MODIFIERS.len(),
-        text::VERBS.len(),
-        text::OBJECTS.len(),
-    );
-    let n = index * 7919 % (m * v * o * GENRES.len());
-    let title = format!(
-        "关于{}{}{}的{}",
-        text::MODIFIERS[n % m],
-        text::VERBS[n / m % v],
-        text::OBJECTS[n / (m * v) % o],
-        GENRES[n / (m * v * o)]
-    );
+    let title = title(seed, index);
     let short = city.trim_end_matches('市');
     let doc_number = format!("{}政字〔{year}〕{}号", &short[..3], index + 1);
     let slug = format!("zhengce-{:04}", index + 1);

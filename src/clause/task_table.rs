@@ -1,0 +1,392 @@
+//! Task tables (任务分工表, 任务分解表): a Markdown table whose header names the task
+//! (`工作任务`, `重点任务`, `具体措施`…) and the units (`牵头单位`, `责任单位`, `配合单位`…)
+//! holds one task clause per row. Each row becomes a clause node: its path from the group
+//! column(s) and the `序号`, its units by column with the header's words kept as labels, and
+//! the deadline column (`完成时限`, `时间节点`…) as the clause's deadline. A group cell left
+//! empty continues the group above (a merged cell); a row whose only cell spans the table is a
+//! group heading for the rows below it.
+
+use super::units::{self, Role, UnitGroup};
+use super::{split_heading, Deadline, Node, Paragraph, TablePart};
+
+/// Header words of the column that holds the task itself.
+const TASK_WORDS: [&str; 12] = [
+    "工作任务",
+    "主要任务",
+    "重点任务",
+    "任务内容",
+    "具体措施",
+    "工作措施",
+    "主要措施",
+    "重点工作",
+    "工作内容",
+    "重点内容",
+    "具体任务",
+    "任务名称",
+];
+/// Header endings of a column of units.
+const UNIT_ENDINGS: [&str; 4] = ["单位", "部门", "责任人", "主体"];
+/// Header words of the deadline column.
+const DEADLINE_WORDS: [&str; 8] = [
+    "完成时限",
+    "时间节点",
+    "进度安排",
+    "完成时间",
+    "时限",
+    "完成期限",
+    "时间安排",
+    "进度要求",
+];
+/// Header words of the numbering column.
+const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Column {
+    Number,
+    /// A column before the task that groups rows (`任务类型`, `重点领域`).
+    Group,
+    Task,
+    /// Units with the header as written and whether the header names the lead.
+    Units(String, Role),
+    Deadline(String),
+    /// Any other column (`工作要求`, `参考文件`): kept as a labelled paragraph.
+    Other(String),
+}
+
+/// What a table block turned into.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Not a task table: the block stays a table in the text.
+    NotTaskTable,
+    /// A task table, with its group and clause nodes (top-level order), and the lines of rows
+    /// that named no unit and were given the units of the row above (a merged cell).
+    Nodes(Vec<Node>, Vec<usize>),
+    /// Its header names tasks and units but no row gave a clause.
+    Empty { header: String },
+}
+
+/// Cells of a Markdown table line `| a | b\|c |`.
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                cur.push('|');
+                chars.next();
+            }
+            '|' => out.push(std::mem::take(&mut cur).trim().to_string()),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+fn is_separator(cells: &[String]) -> bool {
+    cells
+        .iter()
+        .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn classify(header: &[String]) -> Option<Vec<Column>> {
+    let mut cols: Vec<Column> = header
+        .iter()
+        .map(|h| {
+            let h = squeeze(h);
+            if TASK_WORDS.iter().any(|w| h.contains(w)) {
+                Column::Task
+            } else if DEADLINE_WORDS.iter().any(|w| h.contains(w)) {
+                Column::Deadline(h)
+            } else if UNIT_ENDINGS.iter().any(|w| h.ends_with(w))
+                || (h.contains("单位") && h.chars().count() <= 8)
+            {
+                let role = if h.contains("牵头") || h.contains("主责") {
+                    Role::Lead
+                } else {
+                    Role::Responsible
+                };
+                Column::Units(h, role)
+            } else if NUMBER_WORDS.contains(&h.as_str()) {
+                Column::Number
+            } else {
+                Column::Other(h)
+            }
+        })
+        .collect();
+    // Only the first task column is the task; a second one (`任务类型` before `具体任务`)
+    // groups rows when it comes first.
+    let task_at = cols.iter().position(|c| *c == Column::Task)?;
+    for (i, c) in cols.iter_mut().enumerate() {
+        match c {
+            Column::Task if i != task_at => *c = Column::Other(squeeze(&header[i])),
+            Column::Other(_) if i < task_at => *c = Column::Group,
+            _ => {}
+        }
+    }
+    if let Some(Column::Other(_)) = cols.get(task_at.wrapping_sub(1)) {
+        cols[task_at - 1] = Column::Group;
+    }
+    cols.iter()
+        .any(|c| matches!(c, Column::Units(..)))
+        .then_some(cols)
+}
+
+/// The units of one cell, read by the note grammar with the column header as the label.
+fn unit_groups(header: &str, role: Role, cell: &str) -> Vec<UnitGroup> {
+    let cell = cell.trim().trim_end_matches(['。', '.']);
+    if cell.is_empty() || matches!(cell, "—" | "-" | "／" | "/" | "无") {
+        return Vec::new();
+    }
+    if let Some(note) = units::parse_inner(&format!("{header}：{cell}"), 0, 0) {
+        let groups: Vec<UnitGroup> = note
+            .groups
+            .into_iter()
+            .filter(|g| !g.names.is_empty())
+            .map(|mut g| {
+                // The column decides the role where the cell names none of its own.
+                if !g.verb && g.label == header {
+                    g.role = role.clone();
+                }
+                g
+            })
+            .collect();
+        if !groups.is_empty() {
+            return groups;
+        }
+    }
+    let names: Vec<String> = units::split_top(cell, &['、', '，', ',', '；', ';'])
+        .into_iter()
+        .map(units::normalise_unit_name)
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        return Vec::new();
+    }
+    vec![UnitGroup {
+        label: header.to_string(),
+        verb: false,
+        role,
+        runs: vec![names.len()],
+        names,
+    }]
+}
+
+fn group_node(text: &str, line: usize) -> Node {
+    Node {
+        label: text.to_string(),
+        line,
+        table: Some(TablePart::Group),
+        ..Node::default()
+    }
+}
+
+fn cell_of(row: &[String], i: usize) -> &str {
+    row.get(i).map_or("", |s| s.trim())
+}
+
+/// Closes the open groups from `from` on, each into the one outside it.
+fn close(open: &mut Vec<(Option<usize>, String, Node)>, from: usize, roots: &mut Vec<Node>) {
+    while open.len() > from {
+        let Some((_, _, node)) = open.pop() else {
+            break;
+        };
+        match open.last_mut() {
+            Some((_, _, parent)) => parent.children.push(node),
+            None => roots.push(node),
+        }
+    }
+}
+
+/// Reads a Markdown table block whose first line is `line`.
+pub fn read(block: &str, line: usize) -> Outcome {
+    let rows: Vec<Vec<String>> = block.lines().map(cells).collect();
+    let Some(header) = rows.first() else {
+        return Outcome::NotTaskTable;
+    };
+    let Some(cols) = classify(header) else {
+        return Outcome::NotTaskTable;
+    };
+    let width = cols.len();
+    let Some(task_at) = cols.iter().position(|c| *c == Column::Task) else {
+        return Outcome::NotTaskTable;
+    };
+    let mut roots: Vec<Node> = Vec::new();
+    // Open groups, outermost first: a spanning row (`行动一：…`, column `None`) and the cells
+    // of the group columns (their column and text).
+    let mut open: Vec<(Option<usize>, String, Node)> = Vec::new();
+    let mut clauses = 0;
+    let mut units_above: Vec<super::UnitGroup> = Vec::new();
+    let mut inherited: Vec<usize> = Vec::new();
+    for (k, row) in rows.iter().enumerate().skip(1) {
+        let row_line = line + k;
+        if is_separator(row) {
+            continue;
+        }
+        let filled: Vec<&String> = row.iter().filter(|c| !c.is_empty()).collect();
+        let spans = !filled.is_empty() && filled.iter().all(|c| *c == filled[0]);
+        if spans
+            && width > 2
+            && (filled.len() > 1 || row.len() == 1 || cell_of(row, task_at).is_empty())
+        {
+            close(&mut open, 0, &mut roots);
+            open.push((None, filled[0].clone(), group_node(filled[0], row_line)));
+            continue;
+        }
+        if cell_of(row, task_at).is_empty() {
+            continue;
+        }
+        let mut node = Node {
+            line: row_line,
+            table: Some(TablePart::Row),
+            ..Node::default()
+        };
+        let mut extra: Vec<Paragraph> = Vec::new();
+        for (i, col) in cols.iter().enumerate() {
+            let text = cell_of(row, i);
+            match col {
+                Column::Number => node.label = text.to_string(),
+                Column::Group if !text.is_empty() => {
+                    let at = open.iter().position(|(c, _, _)| c.is_some_and(|c| c >= i));
+                    let same = at.is_some_and(|a| open[a].0 == Some(i) && open[a].1 == text);
+                    if !same {
+                        let from = at.unwrap_or(open.len());
+                        close(&mut open, from, &mut roots);
+                        open.push((Some(i), text.to_string(), group_node(text, row_line)));
+                    }
+                }
+                Column::Task => {
+                    let (heading, rest, ends) = split_heading(text);
+                    node.heading = heading;
+                    node.heading_ends_sentence = ends;
+                    node.paragraphs.extend(rest.map(|text| Paragraph {
+                        text,
+                        line: row_line,
+                    }));
+                }
+                Column::Units(h, role) => node.units.extend(unit_groups(h, role.clone(), text)),
+                Column::Deadline(h) if !text.is_empty() => {
+                    node.deadline = Some(Deadline {
+                        label: h.clone(),
+                        text: text.to_string(),
+                    })
+                }
+                Column::Other(h) if !text.is_empty() => extra.push(Paragraph {
+                    text: format!("{h}：{text}"),
+                    line: row_line,
+                }),
+                _ => {}
+            }
+        }
+        node.paragraphs.extend(extra);
+        // Every task names who does it: a row whose unit cells are all empty sits under a
+        // merged unit cell, written once in the first row it spans.
+        let unit_cells_empty = cols
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, Column::Units(..)))
+            .all(|(i, _)| cell_of(row, i).is_empty());
+        if unit_cells_empty && !units_above.is_empty() {
+            node.units = units_above.clone();
+            inherited.push(row_line);
+        }
+        units_above = node.units.clone();
+        clauses += 1;
+        if node.label.is_empty() {
+            node.label = clauses.to_string();
+        }
+        match open.last_mut() {
+            Some((_, _, g)) => g.children.push(node),
+            None => roots.push(node),
+        }
+    }
+    close(&mut open, 0, &mut roots);
+    if clauses == 0 {
+        return Outcome::Empty {
+            header: header.join(" | "),
+        };
+    }
+    Outcome::Nodes(roots, inherited)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(nodes: &[Node], prefix: &mut Vec<String>, out: &mut Vec<String>) {
+        for n in nodes {
+            prefix.push(n.label.clone());
+            if n.table == Some(TablePart::Row) {
+                let units: Vec<String> = n
+                    .units
+                    .iter()
+                    .map(|g| format!("{}={}", g.label, g.names.join("、")))
+                    .collect();
+                out.push(format!(
+                    "{} {} [{}] {}",
+                    prefix.join("/"),
+                    n.heading,
+                    units.join("; "),
+                    n.deadline.as_ref().map_or("", |d| d.text.as_str())
+                ));
+            }
+            paths(&n.children, prefix, out);
+            prefix.pop();
+        }
+    }
+
+    fn read_rows(md: &str) -> Vec<String> {
+        match read(md, 1) {
+            Outcome::Nodes(nodes, _) => {
+                let mut out = Vec::new();
+                paths(&nodes, &mut Vec::new(), &mut out);
+                out
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rows_become_clauses_with_groups_units_and_deadlines() {
+        let md = "| 序号 | 重点领域 | 工作任务 | 牵头单位 | 配合单位 | 完成时限 |\n| --- | --- | --- | --- | --- | --- |\n| 1 | 产业发展 | 建设产业园区 | 市发展改革委 | 市财政局、市自然资源局 | 2025年底前 |\n| 2 |  | 培育龙头企业 | 市工业和信息化局 |  | 长期坚持 |\n| 3 | 人才支撑 | 引进高层次人才 | 市人力资源社会保障局 | 市教育局 | 2025年6月 |\n";
+        assert_eq!(
+            read_rows(md),
+            vec![
+                "产业发展/1 建设产业园区 [牵头单位=市发展改革委; 配合单位=市财政局、市自然资源局] 2025年底前",
+                "产业发展/2 培育龙头企业 [牵头单位=市工业和信息化局] 长期坚持",
+                "人才支撑/3 引进高层次人才 [牵头单位=市人力资源社会保障局; 配合单位=市教育局] 2025年6月",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_spanning_row_groups_the_rows_below_it() {
+        let md = "| 任务类型 | 序号 | 工作任务 | 推进单位 |\n| --- | --- | --- | --- |\n| 行动一：焕新行动 |  |  |  |\n|  | 1 | 推进片区规划 | 区规划资源局、区建设管理委 |\n| 旧区改造 | 2 | 完成旧区改造 | 区房管局 |\n";
+        assert_eq!(
+            read_rows(md),
+            vec![
+                "行动一：焕新行动/1 推进片区规划 [推进单位=区规划资源局、区建设管理委] ",
+                "行动一：焕新行动/旧区改造/2 完成旧区改造 [推进单位=区房管局] ",
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_without_task_and_unit_columns_stay_tables() {
+        assert!(matches!(
+            read("| 项目 | 数量 |\n| --- | --- |\n| 甲 | 1 |\n", 1),
+            Outcome::NotTaskTable
+        ));
+        assert!(matches!(
+            read("| 序号 | 工作任务 | 责任单位 |\n| --- | --- | --- |\n", 1),
+            Outcome::Empty { .. }
+        ));
+    }
+}

@@ -1,0 +1,105 @@
+//! The unit-name grammar: every unit of the hand-checked real documents reads as a unit name;
+//! the forms a note reader gets wrong never do.
+
+use super::*;
+
+#[test]
+fn every_unit_of_the_real_documents_is_accepted() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/realdocs");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let truth: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for c in truth["clause_list"].as_array().unwrap() {
+            for key in ["lead", "responsible"] {
+                for name in c[key].as_array().unwrap() {
+                    let name = super::super::units::normalise_unit_name(name.as_str().unwrap());
+                    // Place names used as units (`广州`) are doubtful on purpose.
+                    if ["广州", "深圳"].contains(&name.as_str()) {
+                        continue;
+                    }
+                    assert_eq!(doubt(&name), None, "{}: {name}", path.display());
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 500, "only {checked} names checked");
+}
+
+#[test]
+fn names_joined_by_a_connector_are_doubted() {
+    assert_eq!(
+        doubt("全国总工会等和各省级人民政府"),
+        Some(Doubt::Joined {
+            connector: "等和",
+            left: "全国总工会".into(),
+            right: "各省级人民政府".into()
+        })
+    );
+    assert!(matches!(
+        doubt("市财政局和市人社局"),
+        Some(Doubt::Joined {
+            connector: "和",
+            ..
+        })
+    ));
+    assert!(matches!(
+        doubt("区教育局及各街镇"),
+        Some(Doubt::Joined {
+            connector: "及",
+            ..
+        })
+    ));
+    // `和` inside one name joins words, not names.
+    for name in [
+        "工业和信息化部",
+        "市人力资源和社会保障局",
+        "中央和国家机关工委",
+        "市城市运行和政务服务办",
+        "和平区人民政府",
+        "各高等院校",
+    ] {
+        assert_eq!(doubt(name), None, "{name}");
+    }
+}
+
+#[test]
+fn verbs_rules_urls_punctuation_and_length_are_doubted() {
+    assert_eq!(doubt("A局会同有关部门"), Some(Doubt::Verb("会同")));
+    assert_eq!(doubt("B局负责"), Some(Doubt::Verb("负责")));
+    assert_eq!(doubt("以下均需B局"), Some(Doubt::Rule("以下")));
+    assert_eq!(
+        doubt("市工信局H5解读https://www.example.gov.cn"),
+        Some(Doubt::Url)
+    );
+    assert_eq!(doubt("市科技局，市工信局"), Some(Doubt::Punctuation('，')));
+    assert_eq!(
+        doubt("市科技局负责组织实施并加强统筹协调推进各项工作落到实处的工作专班"),
+        Some(Doubt::Verb("负责"))
+    );
+    assert_eq!(
+        doubt("市科技创新和产业转型升级发展促进服务保障中心总部大楼的管委会"),
+        Some(Doubt::TooLong(30))
+    );
+    assert_eq!(doubt("农业农村部等"), Some(Doubt::Etc));
+    assert_eq!(doubt("加快建设"), Some(Doubt::NoSuffix));
+    // A role word before 单位/部门 names a kind of unit.
+    assert_eq!(doubt("各项目牵头单位"), None);
+    assert_eq!(doubt("各区、县级市"), None);
+    assert_eq!(doubt("有关部门"), None);
+}
+
+#[test]
+fn every_doubt_is_explained_in_chinese_with_a_fix() {
+    let (what, hint) = doubt("全国总工会等和各省级人民政府").unwrap().explain();
+    assert_eq!(
+        what,
+        "用「等和」连起了两个单位「全国总工会」和「各省级人民政府」"
+    );
+    assert_eq!(hint, "请把它们拆成两个单位，用「、」分隔。");
+}

@@ -1,0 +1,162 @@
+//! Reconciles the recognised clause tree with its source, so that no mistake of the recogniser
+//! reaches a page unannounced: every line that starts with a numbering token is a node or is
+//! named in a warning, every unit name is read against the grammar of unit names
+//! ([`super::unit_name`]), and a clause without units among clauses with units is pointed out.
+//! (Gaps and restarts of each level's numbering are warned where ids are assigned.)
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use super::numbering::{self, Style};
+use super::structure::rank;
+use super::{blocks, unit_name, ClauseTree, Node};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// Runs every check on `tree`, parsed from `body` whose first line is `first_line` of `file`.
+pub(super) fn verify(
+    tree: &ClauseTree,
+    body: &str,
+    first_line: usize,
+    file: &Path,
+    diags: &mut Diagnostics,
+) {
+    numbered_lines(tree, body, first_line, file, diags);
+    unit_names(tree, file, diags);
+    clauses_without_units(tree, file, diags);
+}
+
+/// How a node is named in a message: its label, or its heading when it has none.
+fn name_of(n: &Node) -> String {
+    if n.label.is_empty() {
+        n.heading.chars().take(12).collect()
+    } else {
+        n.label.clone()
+    }
+}
+
+/// A clause's title for a message: its heading, or the start of its text.
+fn title_of(n: &Node) -> String {
+    let text = match n.heading.as_str() {
+        "" => n.paragraphs.first().map_or("", |p| p.text.as_str()),
+        h => h,
+    };
+    let mut s: String = text.chars().take(16).collect();
+    if text.chars().count() > 16 {
+        s.push('…');
+    }
+    s
+}
+
+fn numbered_lines(
+    tree: &ClauseTree,
+    body: &str,
+    first_line: usize,
+    file: &Path,
+    diags: &mut Diagnostics,
+) {
+    let nodes = tree.walk();
+    let node_lines: HashSet<usize> = nodes.iter().map(|n| n.line).collect();
+    let block_starts: HashSet<usize> = blocks(body, first_line).iter().map(|b| b.line).collect();
+    for (i, raw) in body.lines().enumerate() {
+        let line = first_line + i;
+        let text = raw.trim().trim_start_matches('#').trim_start();
+        if text.starts_with(['|', '>']) || node_lines.contains(&line) {
+            continue;
+        }
+        let Some(num) = numbering::detect(text) else {
+            continue;
+        };
+        let written = num.written.trim();
+        let (what, hint) = if !block_starts.contains(&line) {
+            (
+                "它与上一行连成了一段".to_string(),
+                "如果这是新的一条，请在它前面加一个空行。",
+            )
+        } else {
+            match enclosing(&nodes, line) {
+                Some(n) if is_sub_item(n, num.style) => (
+                    format!("本文把「{written}」这种编号当作条款内的分项，它留在了「{}」的正文中", name_of(n)),
+                    "如果它是一项单独的任务，请在前置元数据中用 levels 写明各级编号，如 levels: [\"一、\", \"（一）\", \"1.\", \"（1）\"]。",
+                ),
+                Some(n) => (
+                    format!("它留在了「{}」的正文中", name_of(n)),
+                    "如果它是一个条款，请检查它的编号是否与同级条款一致；如果只是正文中的列举，请核对后保留。",
+                ),
+                None => (
+                    "它在第一个条款之前或最后一个条款之后".to_string(),
+                    "如果它是一个条款，请检查它的编号是否与同级条款一致；如果只是正文中的列举，请核对后保留。",
+                ),
+            }
+        };
+        diags.push(
+            Diagnostic::warning(format!(
+                "以编号「{written}」开头的一段没有成为条款或标题：{what}"
+            ))
+            .at(file, line)
+            .hint(hint),
+        );
+    }
+}
+
+/// The deepest node whose text holds `line`.
+fn enclosing<'a>(nodes: &[&'a Node], line: usize) -> Option<&'a Node> {
+    nodes
+        .iter()
+        .filter(|n| n.line <= line)
+        .max_by_key(|n| n.line)
+        .filter(|n| n.paragraphs.iter().any(|p| p.line == line) || n.line == line)
+        .copied()
+}
+
+/// `（1）` inside a `1.` clause: a numbering style deeper than the clause's own.
+fn is_sub_item(n: &Node, style: Style) -> bool {
+    n.is_clause && n.style.is_some_and(|s| rank(s) < rank(style))
+}
+
+fn unit_names(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    for n in tree.walk() {
+        let line = if n.note_line > 0 { n.note_line } else { n.line };
+        let mut seen: HashSet<&str> = HashSet::new();
+        for name in n.units.iter().flat_map(|g| &g.names) {
+            if !seen.insert(name) {
+                continue;
+            }
+            let Some(doubt) = unit_name::doubt(name) else {
+                continue;
+            };
+            let (what, hint) = doubt.explain();
+            diags.push(
+                Diagnostic::warning(format!("「{}」的单位「{name}」{what}", name_of(n)))
+                    .at(file, line)
+                    .hint(hint),
+            );
+        }
+    }
+}
+
+/// A clause without a note among sibling clauses with notes has most likely lost it (a note read
+/// as text, or written once after the last item for the whole group).
+fn clauses_without_units(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    fn go(nodes: &[Node], file: &Path, diags: &mut Diagnostics) {
+        let clauses: Vec<&Node> = nodes.iter().filter(|n| n.is_clause).collect();
+        let with = clauses.iter().filter(|c| !c.units.is_empty()).count();
+        if with > 0 {
+            for c in clauses.iter().filter(|c| c.units.is_empty()) {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "条款 {}（{}）没有单位说明（牵头单位/责任单位），而同级的 {} 个条款中有 {with} 个写有单位说明",
+                        c.id,
+                        title_of(c),
+                        clauses.len()
+                    ))
+                    .at(file, c.line)
+                    .hint("请核对原文：这一条的单位说明是否写在了别处（如整组末尾），或本来就没有。"),
+                );
+            }
+        }
+        for n in nodes {
+            go(&n.children, file, diags);
+        }
+    }
+    go(&tree.roots, file, diags);
+}
