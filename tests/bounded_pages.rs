@@ -17,7 +17,7 @@ use jiedu::build::{self, BuildOptions};
 use jiedu::render::pages::LIST_PAGE_SIZE;
 use jiedu::render::sink::Collect;
 use jiedu::render::RenderOptions;
-use jiedu::serve::incremental::{rebuild, Snapshot};
+use jiedu::pipeline::{rebuild, Snapshot};
 
 /// The most URLs one sitemap file may list (the sitemaps.org protocol).
 const SITEMAP_URLS: usize = 50_000;
