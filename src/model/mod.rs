@@ -4,6 +4,7 @@
 
 mod consistency;
 mod documents;
+mod fingerprint;
 pub mod kind;
 pub mod lifecycle;
 mod milestones;
@@ -20,6 +21,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{SourceDoc, SourceSite};
+pub use fingerprint::{debug_digest, hash_digest, input_digest};
 pub use kind::Kind;
 pub use policy::unit_slug;
 pub use types::*;
@@ -364,10 +366,13 @@ pub fn build_model_reusing(
             )
         })
         .collect();
+    // What the whole site gives every bundle's model, which a reused bundle shares too.
+    let site_inputs = debug_digest(&(&cache.prefix, &cache.raw_html));
     for slug in bundles.keys() {
-        let model = if let Some(f) = fresh.remove(*slug) {
+        let model = if let Some(mut f) = fresh.remove(*slug) {
             let passages = passages.remove(*slug).unwrap_or_default();
             let (docs, assets) = inputs.remove(slug).unwrap_or_default();
+            f.policy.input_digest = input_digest(site_inputs, &docs, &assets, &f.lookups);
             Arc::new(BundleModel {
                 docs,
                 assets,

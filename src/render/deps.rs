@@ -237,28 +237,11 @@ impl<'a> Changes<'a> {
     }
 }
 
-/// Feeds `Debug` output into a hash without building the string: every model type derives
-/// `Debug` over all its fields, as it derives `PartialEq`, so two values that print the same
-/// compare the same, and a digest never calls a changed value unchanged.
-struct DebugHash(xxhash_rust::xxh3::Xxh3);
-
-impl std::fmt::Write for DebugHash {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.update(s.as_bytes());
-        Ok(())
-    }
-}
-
-fn debug_digest(value: &dyn std::fmt::Debug) -> u64 {
-    use std::fmt::Write as _;
-    let mut h = DebugHash(xxhash_rust::xxh3::Xxh3::new());
-    let _ = write!(h, "{value:?}");
-    h.0.digest()
-}
+use crate::model::{debug_digest, hash_digest};
 
 /// What `dep` reads in `site`, as a number: equal digests in two builds mean the dep reads the
-/// same, as [`Changes::same`] decides it in memory. `jiedu build` keeps these on disk, where
-/// the previous model is not at hand. Each arm reads the fields [`Changes::same`] compares;
+/// same (or more than the same: a dep on part of a policy is told by the whole policy's
+/// digest). `jiedu build` keeps these on disk, where the previous model is not at hand.
 /// `site_ctx` is the site-wide context as templates get it, `templates` the theme's
 /// fingerprints. `None` when the thing is gone (a dep on it is never the same).
 pub struct Digests<'a> {
@@ -266,16 +249,36 @@ pub struct Digests<'a> {
     templates: &'a Fingerprints,
     site_ctx: &'a str,
     policies: HashMap<&'a str, usize>,
+    /// Per policy (in site order): what anything of it reads ([`policy_digest`]).
+    policy_digests: Vec<u64>,
     units: HashMap<&'a str, usize>,
+}
+
+/// Everything a page can read of a policy, as one number: the policy's inputs
+/// ([`Policy::input_digest`]), the lifecycle the site linked it with, and the config (which
+/// the model may have read besides the settings the input digest names).
+fn policy_digest(p: &Policy, config: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&p.input_digest.to_le_bytes());
+    h.update(&debug_digest(&p.lifecycle).to_le_bytes());
+    h.update(&config.to_le_bytes());
+    h.digest()
 }
 
 impl<'a> Digests<'a> {
     pub fn new(site: &'a Site, templates: &'a Fingerprints, site_ctx: &'a str) -> Self {
+        use rayon::prelude::*;
+        let config = debug_digest(&site.config);
         Digests {
             site,
             templates,
             site_ctx,
             policies: positions(site),
+            policy_digests: site
+                .policies
+                .par_iter()
+                .map(|p| policy_digest(p, config))
+                .collect(),
             units: site
                 .units
                 .iter()
@@ -287,7 +290,10 @@ impl<'a> Digests<'a> {
 
     pub fn of(&self, dep: &Dep) -> Option<u64> {
         let (site, templates, site_ctx) = (self.site, self.templates, self.site_ctx);
-        let policy = |slug: &str| site.policies.get(*self.policies.get(slug)?).map(|p| &**p);
+        let policy = |slug: &str| -> Option<(&Policy, u64)> {
+            let at = *self.policies.get(slug)?;
+            Some((site.policies.get(at)?, *self.policy_digests.get(at)?))
+        };
         digest(dep, site, templates, site_ctx, &policy, &|slug| {
             site.units.get(*self.units.get(slug)?)
         })
@@ -299,75 +305,34 @@ fn digest<'a>(
     site: &'a Site,
     templates: &Fingerprints,
     site_ctx: &str,
-    policy: &dyn Fn(&str) -> Option<&'a Policy>,
+    policy: &dyn Fn(&str) -> Option<(&'a Policy, u64)>,
     unit: &dyn Fn(&str) -> Option<&'a crate::model::Unit>,
 ) -> Option<u64> {
     Some(match dep {
         Dep::Site => debug_digest(&(site_ctx, &site.config)),
         Dep::Policies => debug_digest(&site.policies.iter().map(|p| &p.slug).collect::<Vec<_>>()),
-        Dep::Policy(s) => {
-            let p = policy(s)?;
-            debug_digest(&(
-                &p.source,
-                &p.meta,
-                &p.preamble_html,
-                &p.closing_html,
-                &p.lifecycle,
-            ))
-        }
-        Dep::Nodes(s) => debug_digest(&policy(s)?.nodes),
-        Dep::Outline(s) => {
-            let outline: Vec<_> = policy(s)?
-                .nodes
-                .iter()
-                .map(|n| {
-                    (
-                        &n.key,
-                        &n.id,
-                        &n.short_label,
-                        &n.label,
-                        &n.heading,
-                        n.heading_ends_sentence,
-                        n.depth,
-                        n.is_clause,
-                        &n.anchor,
-                        &n.slug,
-                        &n.ancestors,
-                    )
-                })
-                .collect();
-            debug_digest(&outline)
-        }
+        // Whatever part of a policy a page read, the policy's digest tells whether it is the
+        // same; only a part that is not there at all makes the dep gone.
+        Dep::Policy(s)
+        | Dep::Nodes(s)
+        | Dep::Outline(s)
+        | Dep::Interpretations(s)
+        | Dep::Questions(s)
+        | Dep::Progress(s)
+        | Dep::HasProgress(s)
+        | Dep::ClauseCount(s) => policy(s)?.1,
         Dep::Node(key) => {
-            let (p, n) = site.node(key)?;
-            debug_digest(&(&p.slug, n))
-        }
-        Dep::Interpretations(s) => {
-            let heads: Vec<_> = policy(s)?
-                .interpretations
-                .iter()
-                .map(|i| (i.kind, &i.title, &i.published, &i.summary))
-                .collect();
-            debug_digest(&heads)
+            let (p, _) = site.node(key)?;
+            policy(&p.slug)?.1
         }
         Dep::Interpretation(s, k) => {
-            debug_digest(policy(s)?.interpretations.iter().find(|i| i.kind == *k)?)
+            let (p, digest) = policy(s)?;
+            p.interpretations.iter().find(|i| i.kind == *k)?;
+            digest
         }
-        Dep::Questions(s) => {
-            let heads: Vec<_> = policy(s)?
-                .interpretations
-                .iter()
-                .flat_map(|i| &i.questions)
-                .map(|q| (&q.id, q.number, &q.question, &q.topic))
-                .collect();
-            debug_digest(&heads)
-        }
-        Dep::Progress(s) => debug_digest(&policy(s)?.progress),
-        Dep::HasProgress(s) => debug_digest(&policy(s)?.progress.is_empty()),
-        Dep::ClauseCount(s) => debug_digest(&clause_count(policy(s)?)),
-        Dep::Backlinks(key) => debug_digest(&site.backlinks.get(&**key)),
-        Dep::Units => debug_digest(&site.units),
-        Dep::Unit(slug) => debug_digest(unit(slug)?),
+        Dep::Backlinks(key) => hash_digest(&site.backlinks.get(&**key)),
+        Dep::Units => hash_digest(&site.units),
+        Dep::Unit(slug) => hash_digest(unit(slug)?),
         Dep::Page(slug) => debug_digest(site.pages.iter().find(|p| *p.slug == **slug)?),
         Dep::SearchKinds => debug_digest(&crate::search::kinds(site)),
         Dep::Template(name) => *templates.get(name)?,

@@ -615,15 +615,16 @@ pub fn render_site(
             .filter(|(_, m)| matches!(m, Made::New { .. } | Made::Written { .. }))
             .count(),
     };
-    let recorded = written.record.then(|| {
-        let old_deps = written.previous.map_or(&[][..], |r| &r.deps[..]);
-        record(
+    // A build that records writes its pages and keeps none: the record takes what they made.
+    let recorded = match written.record {
+        true => Some(record(
             &plan,
-            &pages_made,
-            old_deps,
+            std::mem::take(&mut pages_made),
+            written.previous.map_or(&[][..], |r| &r.deps[..]),
             &deps::Digests::new(site, theme.fingerprints(), &site_ctx),
-        )
-    });
+        )),
+        false => None,
+    };
     let cache = keeping.then(|| {
         let paths = Arc::clone(&paths);
         let mut table = previous.map(|p| Arc::clone(&p.deps)).unwrap_or_default();
@@ -689,32 +690,43 @@ pub fn render_site(
 /// recorded digests stand; the others are computed from the model.
 fn record(
     plan: &[pages::Planned],
-    made: &[(usize, Made<'_>)],
+    made: Vec<(usize, Made<'_>)>,
     old_deps: &[(String, Option<u64>)],
     digests: &deps::Digests,
 ) -> recorded::Recorded {
-    enum Digest<'d> {
+    enum Digest {
         Known(Option<u64>),
-        Of(&'d Dep),
+        Of(Dep),
     }
+    /// Each dependency once, by its text; a dep read by many pages is encoded once.
     #[derive(Default)]
-    struct Table<'d> {
-        ids: FxHashMap<String, u32>,
-        entries: Vec<(String, Digest<'d>)>,
+    struct Table {
+        by_dep: FxHashMap<Dep, u32>,
+        by_text: FxHashMap<String, u32>,
+        entries: Vec<(String, Digest)>,
     }
-    impl<'d> Table<'d> {
-        fn intern(&mut self, text: String, digest: Digest<'d>) -> u32 {
-            if let Some(&id) = self.ids.get(&text) {
+    impl Table {
+        fn by_text(&mut self, text: &str, digest: impl FnOnce() -> Digest) -> u32 {
+            if let Some(&id) = self.by_text.get(text) {
                 return id;
             }
             let id = self.entries.len() as u32;
-            self.ids.insert(text.clone(), id);
-            self.entries.push((text, digest));
+            self.by_text.insert(text.to_string(), id);
+            self.entries.push((text.to_string(), digest()));
+            id
+        }
+        fn dep(&mut self, dep: Dep) -> u32 {
+            if let Some(&id) = self.by_dep.get(&dep) {
+                return id;
+            }
+            let id = self.by_text(&dep.encode(), || Digest::Of(dep.clone()));
+            self.by_dep.insert(dep, id);
             id
         }
     }
     let mut table = Table::default();
     let mut pages = FxHashMap::default();
+    pages.reserve(made.len());
     for (at, m) in made {
         let page = match m {
             Made::Written {
@@ -723,14 +735,11 @@ fn record(
                 len,
                 digest,
             } => recorded::RecordedPage {
-                kind: plan[*at].job.kind.name.to_string(),
-                deps: deps
-                    .iter()
-                    .map(|d| table.intern(d.encode(), Digest::Of(d)))
-                    .collect(),
-                links: links.clone(),
-                len: *len,
-                digest: *digest,
+                kind: plan[at].job.kind.name.to_string(),
+                deps: deps.into_iter().map(|d| table.dep(d)).collect(),
+                links,
+                len,
+                digest,
             },
             Made::Kept(old) => recorded::RecordedPage {
                 kind: old.kind.clone(),
@@ -738,7 +747,7 @@ fn record(
                     .deps
                     .iter()
                     .filter_map(|&d| old_deps.get(d as usize))
-                    .map(|(text, digest)| table.intern(text.clone(), Digest::Known(*digest)))
+                    .map(|(text, digest)| table.by_text(text, || Digest::Known(*digest)))
                     .collect(),
                 links: old.links.clone(),
                 len: old.len,
@@ -746,14 +755,14 @@ fn record(
             },
             Made::New { .. } | Made::Reused(_) => continue,
         };
-        pages.insert(plan[*at].output.clone(), page);
+        pages.insert(plan[at].output.clone(), page);
     }
     let deps = table
         .entries
         .into_par_iter()
         .map(|(text, digest)| match digest {
             Digest::Known(d) => (text, d),
-            Digest::Of(dep) => (text, digests.of(dep)),
+            Digest::Of(dep) => (text, digests.of(&dep)),
         })
         .collect();
     recorded::Recorded { deps, pages }
