@@ -14,10 +14,10 @@ use common::corpus::generate;
 use common::html::{parse_file, selector};
 
 use jiedu::build::{self, BuildOptions};
+use jiedu::pipeline::{rebuild, Snapshot};
 use jiedu::render::pages::LIST_PAGE_SIZE;
 use jiedu::render::sink::Collect;
 use jiedu::render::RenderOptions;
-use jiedu::pipeline::{rebuild, Snapshot};
 
 /// The most URLs one sitemap file may list (the sitemaps.org protocol).
 const SITEMAP_URLS: usize = 50_000;

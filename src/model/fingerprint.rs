@@ -47,7 +47,12 @@ fn text(h: &mut Xxh3, s: &str) {
 /// The digest of one bundle's inputs: `site` (what the site contributes to every bundle's
 /// model: its path prefix and raw-HTML setting, already digested), the bundle's documents as read (path, front matter,
 /// body), its assets, and what each clause reference its documents made resolved to.
-pub fn input_digest(site: u64, docs: &[std::sync::Arc<SourceDoc>], assets: &[Asset], lookups: &[Lookup]) -> u64 {
+pub fn input_digest(
+    site: u64,
+    docs: &[std::sync::Arc<SourceDoc>],
+    assets: &[Asset],
+    lookups: &[Lookup],
+) -> u64 {
     let mut h = Xxh3::new();
     h.update(&site.to_le_bytes());
     for d in docs {

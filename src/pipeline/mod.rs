@@ -90,9 +90,9 @@ impl Pipeline {
         sink: &dyn Sink,
         output: Option<&Path>,
         cached: Option<disk::Cached>,
+        mut timings: Timings,
     ) -> Result<Built, Diagnostics> {
         let opts = &self.opts;
-        let mut timings = Timings::default();
         let site = Arc::new(model(&opts.root, opts.base_url.as_deref(), &mut timings)?);
         let theme = timings.time("theme", || Theme::load(&opts.root))?;
         let header = disk::Header::new(&theme, opts);
@@ -139,7 +139,7 @@ impl Pipeline {
 
     /// Every stage, the files handed to `sink` (tests collect them); nothing is reused.
     pub fn render(&self, sink: &dyn Sink) -> Result<Built, Diagnostics> {
-        self.run(sink, None, None)
+        self.run(sink, None, None, Timings::default())
     }
 
     /// `jiedu check`: every stage, nothing written.
@@ -153,8 +153,9 @@ impl Pipeline {
     /// A build cache that cannot be trusted is said why in one line, and not used.
     pub fn build(&self, output: &Path) -> Result<(Built, WriteStats), Diagnostics> {
         let staging = Staging::create(output, &self.opts.root)?;
+        let mut timings = Timings::default();
         let cached = match self.opts.use_cache {
-            true => disk::load(output),
+            true => timings.time("cache-read", || disk::load(output)),
             false => Ok(None),
         };
         let (cached, unreadable) = match cached {
@@ -164,7 +165,7 @@ impl Pipeline {
                 (None, Some(why))
             }
         };
-        let mut built = self.run(&staging, Some(output), cached)?;
+        let mut built = self.run(&staging, Some(output), cached, timings)?;
         built.cache_refused = built.cache_refused.or(unreadable);
         // Only a published build records its URLs; `serve` renders the same site without them.
         staging.put(

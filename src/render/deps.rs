@@ -251,6 +251,8 @@ pub struct Digests<'a> {
     policies: HashMap<&'a str, usize>,
     /// Per policy (in site order): what anything of it reads ([`policy_digest`]).
     policy_digests: Vec<u64>,
+    /// The config's digest, mixed into every part of a policy ([`part_digest`]).
+    config: u64,
     units: HashMap<&'a str, usize>,
 }
 
@@ -262,6 +264,16 @@ fn policy_digest(p: &Policy, config: u64) -> u64 {
     h.update(&p.input_digest.to_le_bytes());
     h.update(&debug_digest(&p.lifecycle).to_le_bytes());
     h.update(&config.to_le_bytes());
+    h.digest()
+}
+
+/// One part of a policy, as one number: `part` of `p`, with the config (which the model may
+/// have read besides). A different kind of dep on the same policy is a different entry in the
+/// record, so parts need not be told apart by their digests.
+fn part_digest(config: u64, p: &Policy, part: impl FnOnce(&Policy) -> u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&config.to_le_bytes());
+    h.update(&part(p).to_le_bytes());
     h.digest()
 }
 
@@ -279,6 +291,7 @@ impl<'a> Digests<'a> {
                 .par_iter()
                 .map(|p| policy_digest(p, config))
                 .collect(),
+            config,
             units: site
                 .units
                 .iter()
@@ -294,9 +307,15 @@ impl<'a> Digests<'a> {
             let at = *self.policies.get(slug)?;
             Some((site.policies.get(at)?, *self.policy_digests.get(at)?))
         };
-        digest(dep, site, templates, site_ctx, &policy, &|slug| {
-            site.units.get(*self.units.get(slug)?)
-        })
+        digest(
+            dep,
+            site,
+            templates,
+            site_ctx,
+            self.config,
+            &policy,
+            &|slug| site.units.get(*self.units.get(slug)?),
+        )
     }
 }
 
@@ -305,22 +324,63 @@ fn digest<'a>(
     site: &'a Site,
     templates: &Fingerprints,
     site_ctx: &str,
+    config: u64,
     policy: &dyn Fn(&str) -> Option<(&'a Policy, u64)>,
     unit: &dyn Fn(&str) -> Option<&'a crate::model::Unit>,
 ) -> Option<u64> {
     Some(match dep {
         Dep::Site => debug_digest(&(site_ctx, &site.config)),
         Dep::Policies => debug_digest(&site.policies.iter().map(|p| &p.slug).collect::<Vec<_>>()),
-        // Whatever part of a policy a page read, the policy's digest tells whether it is the
-        // same; only a part that is not there at all makes the dep gone.
-        Dep::Policy(s)
-        | Dep::Nodes(s)
-        | Dep::Outline(s)
-        | Dep::Interpretations(s)
-        | Dep::Questions(s)
-        | Dep::Progress(s)
-        | Dep::HasProgress(s)
-        | Dep::ClauseCount(s) => policy(s)?.1,
+        // The parts of a policy that lists of policies read (the library, the columns, the
+        // home page) are digested by themselves, exactly the fields [`Changes::same`] compares,
+        // so that an edit to one answer does not re-render every page that lists its policy.
+        Dep::Policy(s) => part_digest(config, policy(s)?.0, |p| {
+            debug_digest(&(
+                &p.source,
+                &p.meta,
+                &p.preamble_html,
+                &p.closing_html,
+                &p.lifecycle,
+            ))
+        }),
+        Dep::Outline(s) => part_digest(config, policy(s)?.0, |p| {
+            let outline: Vec<_> = p
+                .nodes
+                .iter()
+                .map(|n| {
+                    (
+                        (&n.key, &n.id, &n.short_label, &n.label, &n.heading),
+                        (n.heading_ends_sentence, n.depth, n.is_clause),
+                        (&n.anchor, &n.slug, &n.ancestors),
+                    )
+                })
+                .collect();
+            debug_digest(&outline)
+        }),
+        Dep::Interpretations(s) => part_digest(config, policy(s)?.0, |p| {
+            let heads: Vec<_> = p
+                .interpretations
+                .iter()
+                .map(|i| (i.kind, &i.title, &i.published, &i.summary))
+                .collect();
+            debug_digest(&heads)
+        }),
+        Dep::Questions(s) => part_digest(config, policy(s)?.0, |p| {
+            let heads: Vec<_> = p
+                .interpretations
+                .iter()
+                .flat_map(|i| &i.questions)
+                .map(|q| (&q.id, q.number, &q.question, &q.topic))
+                .collect();
+            debug_digest(&heads)
+        }),
+        Dep::Progress(s) => part_digest(config, policy(s)?.0, |p| debug_digest(&p.progress)),
+        Dep::HasProgress(s) => part_digest(config, policy(s)?.0, |p| p.progress.is_empty() as u64),
+        Dep::ClauseCount(s) => part_digest(config, policy(s)?.0, |p| clause_count(p) as u64),
+        // Whatever else of a policy a page read (its nodes, an interpretation), the policy's
+        // digest tells whether it is the same; only a part that is not there at all makes the
+        // dep gone.
+        Dep::Nodes(s) => policy(s)?.1,
         Dep::Node(key) => {
             let (p, _) = site.node(key)?;
             policy(&p.slug)?.1
