@@ -86,7 +86,12 @@ impl Header {
 
     /// Why a cache with header `old` cannot be used by a build with this one, if it cannot.
     pub fn refuses(&self, old: &Header) -> Option<String> {
-        let why = if old.format != self.format || old.program != self.program {
+        let why = if old.format != self.format {
+            format!(
+                "构建缓存的格式（第 {} 版）与当前 jiedu 所用的（第 {} 版）不同，本次完整生成。",
+                old.format, self.format
+            )
+        } else if old.program != self.program {
             format!(
                 "构建缓存由另一版本的 jiedu（{}）生成，当前为 {}，本次完整生成。",
                 old.program, self.program
