@@ -5,7 +5,6 @@
 mod consistency;
 mod documents;
 mod fingerprint;
-pub mod kind;
 pub mod lifecycle;
 mod milestones;
 mod policy;
@@ -20,9 +19,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+/// The interpretation formats are told apart once, at load; the model uses the same type.
+pub use crate::load::Kind;
 use crate::load::{SourceDoc, SourceSite};
 pub use fingerprint::{debug_digest, hash_digest, input_digest};
-pub use kind::Kind;
 pub use policy::unit_slug;
 pub use types::*;
 use urls::Urls;

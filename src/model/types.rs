@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::kind::Kind;
 use super::urls::Urls;
+use super::Kind;
 use crate::clause::ClauseTree;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
