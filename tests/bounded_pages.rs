@@ -281,7 +281,7 @@ fn policy_md(root: &Path, n: usize) -> PathBuf {
 }
 
 /// An incremental rebuild and a full build of the same sources make the same files.
-fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> Snapshot {
+fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> std::sync::Arc<Snapshot> {
     let update = rebuild(Some(prev), root, prev.options(), None).unwrap();
     let full = Collect::default();
     build::render(&options(root, Path::new("unused")), &full).unwrap();
