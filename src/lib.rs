@@ -1,8 +1,9 @@
 //! jiedu: a static-site generator for Chinese government policy-interpretation portals.
 //!
-//! The build is one pipeline, each stage a module with one entry point:
-//! [`load::load_site`] → [`model::build_model`] → [`render::render_site`], which streams every
-//! file into a [`write::Staging`] directory that replaces the output once the build succeeded.
+//! The build is one pipeline ([`pipeline::Pipeline`], run by `build`, `check` and `serve`),
+//! each stage a module with one entry point: [`load::load_site`] → [`model::build_model`] →
+//! [`render::render_site`], which streams every file into a [`write::Staging`] directory that
+//! replaces the output once the build succeeded.
 
 pub mod build;
 pub mod clause;
@@ -14,6 +15,7 @@ pub mod inspect;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pipeline;
 pub mod published;
 pub mod render;
 pub mod search;

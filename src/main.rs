@@ -42,6 +42,9 @@ enum Command {
         /// 不生成站内搜索索引（更快；搜索页只显示浏览入口）
         #[arg(long)]
         no_search: bool,
+        /// 不使用上次生成留下的构建缓存（public/.jiedu/cache），完整生成全部页面
+        #[arg(long)]
+        no_cache: bool,
     },
     /// 检查内容：报告全部错误和警告（含模板和链接），不写任何文件
     Check {
@@ -104,7 +107,15 @@ fn main() -> ExitCode {
             base_url,
             timings,
             no_search,
-        } => cli::build::run(root, output, base_url, timings, !no_search),
+            no_cache,
+        } => cli::build::run(cli::build::Args {
+            root,
+            output,
+            base_url,
+            timings,
+            search: !no_search,
+            use_cache: !no_cache,
+        }),
         Command::Check {
             root,
             json,

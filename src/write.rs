@@ -285,6 +285,22 @@ impl Sink for Staging {
         self.bytes.fetch_add(size, Ordering::Relaxed);
         Ok(())
     }
+
+    /// A file kept from the output being replaced is hard-linked into the staging directory:
+    /// no bytes are copied, and the old output's own entry is removed after the swap, so the
+    /// new site's file is never written through. Copied where links are not possible.
+    fn keep(&self, rel: &str, previous: &Path) -> Result<(), Diagnostics> {
+        let target = self.dir.join(rel);
+        let size = fs::symlink_metadata(previous).map_or(0, |m| m.len());
+        match in_new_dir(&target, |t| fs::hard_link(previous, t)) {
+            Ok(()) => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(size, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(_) => self.put(rel, OutFile::Copy(previous.to_path_buf())),
+        }
+    }
 }
 
 /// Writes `target`, making its directory when it is missing: nearly every page has a directory

@@ -14,10 +14,10 @@ use common::corpus::generate;
 use common::html::{parse_file, selector};
 
 use jiedu::build::{self, BuildOptions};
+use jiedu::pipeline::{rebuild, Snapshot};
 use jiedu::render::pages::LIST_PAGE_SIZE;
 use jiedu::render::sink::Collect;
 use jiedu::render::RenderOptions;
-use jiedu::serve::incremental::{rebuild, Snapshot};
 
 /// The most URLs one sitemap file may list (the sitemaps.org protocol).
 const SITEMAP_URLS: usize = 50_000;
@@ -281,7 +281,7 @@ fn policy_md(root: &Path, n: usize) -> PathBuf {
 }
 
 /// An incremental rebuild and a full build of the same sources make the same files.
-fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> Snapshot {
+fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> std::sync::Arc<Snapshot> {
     let update = rebuild(Some(prev), root, prev.options(), None).unwrap();
     let full = Collect::default();
     build::render(&options(root, Path::new("unused")), &full).unwrap();

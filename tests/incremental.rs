@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use jiedu::build::{self, BuildOptions};
 use jiedu::render::sink::Collect;
 use jiedu::render::RenderOptions;
-use jiedu::serve::incremental::{rebuild, Snapshot, Update};
+use std::sync::Arc;
+
+use jiedu::pipeline::{rebuild, Snapshot, Update};
 
 const A: &str = "yiliao-gaodi";
 const B: &str = "yiliao-gaodi-b";
@@ -70,12 +72,12 @@ fn rebuild_and_compare(prev: &Snapshot, root: &Path, what: &str) -> Update {
 
 /// Applies one edit, rebuilds, compares with a full build and checks that `expect` changed.
 fn step(
-    snap: Snapshot,
+    snap: Arc<Snapshot>,
     root: &Path,
     what: &str,
     expect: &[&str],
     change: impl FnOnce(),
-) -> Snapshot {
+) -> Arc<Snapshot> {
     change();
     let u = rebuild_and_compare(&snap, root, what);
     for page in expect {
@@ -398,11 +400,19 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
 fn a_broken_edit_is_an_error_and_the_previous_snapshot_stays_usable() {
     let (_dir, root) = two_bundle_site();
     let qa = root.join(B).join("qa.md");
-    let snap = rebuild(None, &root, RenderOptions { live_reload: true }, None)
-        .unwrap()
-        .snapshot;
+    let snap = rebuild(
+        None,
+        &root,
+        RenderOptions {
+            live_reload: true,
+            ..RenderOptions::default()
+        },
+        None,
+    )
+    .unwrap()
+    .snapshot;
     edit(&qa, "cites: [4.2.2]", "cites: [yiliao-gaodi:9.9.9]");
-    let diags = rebuild(Some(&snap), &root, snap.options(), None)
+    let diags = rebuild(Some(&*snap), &root, snap.options(), None)
         .err()
         .expect("an unknown clause is an error");
     let text = diags.to_string();
@@ -416,9 +426,17 @@ fn a_broken_edit_is_an_error_and_the_previous_snapshot_stays_usable() {
 #[test]
 fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     let (_dir, root) = two_bundle_site();
-    let snap = rebuild(None, &root, RenderOptions { live_reload: true }, None)
-        .unwrap()
-        .snapshot;
+    let snap = rebuild(
+        None,
+        &root,
+        RenderOptions {
+            live_reload: true,
+            ..RenderOptions::default()
+        },
+        None,
+    )
+    .unwrap()
+    .snapshot;
     let template = root.join("../themes/default/templates/unit.html");
     let text = fs::read_to_string(&template).unwrap();
     let broken = text.replacen(
@@ -428,7 +446,7 @@ fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     );
     assert_ne!(broken, text, "unit.html has a main block");
     fs::write(&template, broken).unwrap();
-    let diags = rebuild(Some(&snap), &root, snap.options(), None)
+    let diags = rebuild(Some(&*snap), &root, snap.options(), None)
         .err()
         .expect("a link to a page that does not exist is an error");
     let text = diags.to_string();
@@ -473,7 +491,7 @@ fn an_anchor_other_pages_link_to_cannot_vanish_in_a_rebuild() {
         "id=\"{{ v.node.anchor }}\" aria-labelledby",
         "aria-labelledby",
     );
-    let text = rebuild(Some(&snap), &root, snap.options(), None)
+    let text = rebuild(Some(&*snap), &root, snap.options(), None)
         .err()
         .expect("links into the vanished anchors are errors")
         .to_string();

@@ -71,6 +71,8 @@ impl SiteCopy {
         files.remove(".jiedu-output");
         // The list of published URLs is the build's record for the next build, not a page.
         files.remove(jiedu::published::URL_LIST);
+        // So is the build cache.
+        files.remove(jiedu::pipeline::disk::CACHE_FILE);
         files
     }
 }

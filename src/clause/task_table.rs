@@ -153,7 +153,7 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> Vec<UnitGroup> {
             .map(|mut g| {
                 // The column decides the role where the cell names none of its own.
                 if !g.verb && g.label == header {
-                    g.role = role.clone();
+                    g.role = role;
                 }
                 g
             })
@@ -271,7 +271,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
                         line: row_line,
                     }));
                 }
-                Column::Units(h, role) => node.units.extend(unit_groups(h, role.clone(), text)),
+                Column::Units(h, role) => node.units.extend(unit_groups(h, *role, text)),
                 Column::Deadline(h) if !text.is_empty() => {
                     node.deadline = Some(Deadline {
                         label: h.clone(),

@@ -3,33 +3,35 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use jiedu::build::{self, BuildOptions};
 use jiedu::clause::{self, outline::OutlineNode, ClauseTree};
 use jiedu::diagnostics::{Diagnostics, Severity};
 use jiedu::load::load_site;
-use jiedu::render::sink::Discard;
+use jiedu::pipeline::{self, Pipeline, PipelineOptions};
 use jiedu::render::RenderOptions;
 
 /// Runs the whole pipeline except writing, so template and link errors are found too.
 /// With `json`, prints every policy's clause outline and every diagnostic as one JSON object
 /// on stdout (the contract other tools read) instead of the Chinese report.
 pub fn run(root: PathBuf, json: bool) -> ExitCode {
-    let opts = BuildOptions {
+    let pipeline = Pipeline::new(PipelineOptions {
         root,
-        output: PathBuf::new(),
         base_url: None,
-        render: RenderOptions::default(),
+        // Nothing is written, so the share images' PNGs need not be drawn.
+        render: RenderOptions {
+            draw_png: false,
+            ..RenderOptions::default()
+        },
         search: false,
-    };
-    // Nothing is written, so the share images' PNGs need not be drawn.
-    jiedu::render::share_image::svg_only();
-    let result = build::render(&opts, &Discard);
+        use_cache: false,
+    });
+    let result = pipeline.check();
     if json {
-        return print_json(&opts.root, &result);
+        return print_json(&pipeline.options().root, &result);
     }
     match result {
         Ok(built) => {
-            let warnings = super::warnings_with_notes(&built.site, &built.warnings, &opts.root);
+            let warnings =
+                super::warnings_with_notes(&built.site, &built.warnings, &pipeline.options().root);
             if !warnings.is_empty() {
                 eprintln!("{warnings}");
             }
@@ -86,7 +88,7 @@ fn absolute(path: &std::path::Path) -> String {
         .to_string()
 }
 
-fn print_json(root: &std::path::Path, result: &Result<build::Built, Diagnostics>) -> ExitCode {
+fn print_json(root: &std::path::Path, result: &Result<pipeline::Built, Diagnostics>) -> ExitCode {
     let (policies, diags, ok) = match result {
         Ok(built) => (
             built

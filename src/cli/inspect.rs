@@ -4,10 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use jiedu::build::{self, BuildOptions};
 use jiedu::inspect::{self, Report};
+use jiedu::pipeline::{Pipeline, PipelineOptions};
 use jiedu::published::URL_LIST;
-use jiedu::render::sink::Discard;
 use jiedu::render::RenderOptions;
 
 pub struct InspectArgs {
@@ -27,16 +26,18 @@ pub fn run(args: InspectArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let opts = BuildOptions {
+    let pipeline = Pipeline::new(PipelineOptions {
         root: args.root.clone(),
-        output: PathBuf::new(),
         base_url: None,
-        render: RenderOptions::default(),
+        // Nothing is written, so the share images' PNGs need not be drawn.
+        render: RenderOptions {
+            draw_png: false,
+            ..RenderOptions::default()
+        },
         search: false,
-    };
-    // Nothing is written, so the share images' PNGs need not be drawn.
-    jiedu::render::share_image::svg_only();
-    let report = match build::render(&opts, &Discard) {
+        use_cache: false,
+    });
+    let report = match pipeline.check() {
         Ok(built) => inspect::inspect(&built.site, &built.warnings),
         Err(errors) => inspect::unbuilt(&errors),
     };

@@ -8,6 +8,7 @@
 //! 3. inside each gap the order leaves, a pair whose similarity clearly stands out from the
 //!    other candidates of that gap (a heavily reworded article in the same place);
 //! 4. a strongly similar article moved out of order.
+//!
 //! Any pair whose cross-references (`本条例第X条`) point at different articles once mapped
 //! through the alignment is refused: two penalty articles from one template are different
 //! articles when they enforce different duties.

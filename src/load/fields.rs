@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
+use super::Kind;
 use crate::diagnostics::Diagnostic;
-use crate::model::Kind;
 
 /// A field: its key and the Chinese keys that mean the same.
 type Field = (&'static str, &'static [&'static str]);

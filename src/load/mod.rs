@@ -4,6 +4,7 @@
 pub mod fields;
 pub mod formats;
 pub mod front_matter;
+pub mod kind;
 mod yaml_errors;
 
 use std::collections::HashSet;
@@ -17,6 +18,7 @@ use walkdir::WalkDir;
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 pub use front_matter::FrontMatter;
+pub use kind::Kind;
 pub use yaml_errors::yaml_error;
 
 /// Folder of standalone pages (editors' guide, about, …) in a site root.

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use super::kind::Kind;
 use super::policy::{check_date, check_index_number};
 use super::references::Resolver;
 use super::types::{ClauseLink, Image, Interpretation, Media, Page, Panel, Progress, Question};
 use super::urls::{Urls, RESERVED};
+use super::Kind;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{is_valid_slug, SourceDoc, SourceSite};
 use crate::markdown::{self, RawHtml, RichText};

@@ -4,7 +4,7 @@
 
 mod consistency;
 mod documents;
-pub mod kind;
+mod fingerprint;
 pub mod lifecycle;
 mod milestones;
 mod policy;
@@ -19,8 +19,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+/// The interpretation formats are told apart once, at load; the model uses the same type.
+pub use crate::load::Kind;
 use crate::load::{SourceDoc, SourceSite};
-pub use kind::Kind;
+pub use fingerprint::{debug_digest, hash_digest, input_digest};
 pub use policy::unit_slug;
 pub use types::*;
 use urls::Urls;
@@ -364,10 +366,13 @@ pub fn build_model_reusing(
             )
         })
         .collect();
+    // What the whole site gives every bundle's model, which a reused bundle shares too.
+    let site_inputs = debug_digest(&(&cache.prefix, &cache.raw_html));
     for slug in bundles.keys() {
-        let model = if let Some(f) = fresh.remove(*slug) {
+        let model = if let Some(mut f) = fresh.remove(*slug) {
             let passages = passages.remove(*slug).unwrap_or_default();
             let (docs, assets) = inputs.remove(slug).unwrap_or_default();
+            f.policy.input_digest = input_digest(site_inputs, &docs, &assets, &f.lookups);
             Arc::new(BundleModel {
                 docs,
                 assets,

@@ -318,5 +318,7 @@ pub fn finish(draft: PolicyDraft, html: PolicyHtml) -> Policy {
         progress: Vec::new(),
         assets: draft.assets,
         lifecycle: draft.lifecycle,
+        // Set by the model once the bundle's references are resolved.
+        input_digest: 0,
     }
 }

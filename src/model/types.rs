@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::kind::Kind;
 use super::urls::Urls;
+use super::Kind;
 use crate::clause::ClauseTree;
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
@@ -89,6 +89,12 @@ pub struct Policy {
     pub assets: Vec<Asset>,
     /// Validity and the links to the policies replacing, amending or related to this one.
     pub lifecycle: super::lifecycle::Lifecycle,
+    /// Digest of everything this policy was modelled from except its [`Policy::lifecycle`]
+    /// (which the site links afterwards): its bundle's files and assets, the path prefix and
+    /// raw-HTML setting, and what its clause references found ([`super::input_digest`]) — what
+    /// `jiedu serve` reuses a bundle's model on. Equal digests mean an equal policy, so the build
+    /// cache compares these instead of the policy itself.
+    pub input_digest: u64,
 }
 
 /// A unit as listed on a clause.
@@ -223,7 +229,7 @@ pub struct Page {
     pub body: RichText,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Hash)]
 pub struct Unit {
     pub name: String,
     pub slug: String,

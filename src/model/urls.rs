@@ -1,8 +1,8 @@
 //! Every URL of the site, in one place. Paths are relative to the site root and end in `/`
 //! (a folder with `index.html`); [`Urls::href`] adds the site's path prefix.
 
-use super::kind::Kind;
 use super::types::FlatNode;
+use super::Kind;
 
 #[derive(Debug, Clone)]
 pub struct Urls {

@@ -29,6 +29,8 @@ pub struct SiteCtx {
     pub live_reload: bool,
     /// Where that script is served.
     pub live_script: String,
+    /// `png` or `svg`: how share images are linked ([`super::share_image::extension`]).
+    pub share_image_ext: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -236,3 +236,224 @@ impl<'a> Changes<'a> {
         }
     }
 }
+
+use crate::model::{debug_digest, hash_digest};
+
+/// What `dep` reads in `site`, as a number: equal digests in two builds mean the dep reads the
+/// same (or more than the same: a dep on part of a policy is told by the whole policy's
+/// digest). `jiedu build` keeps these on disk, where the previous model is not at hand.
+/// `site_ctx` is the site-wide context as templates get it, `templates` the theme's
+/// fingerprints. `None` when the thing is gone (a dep on it is never the same).
+pub struct Digests<'a> {
+    site: &'a Site,
+    templates: &'a Fingerprints,
+    site_ctx: &'a str,
+    policies: HashMap<&'a str, usize>,
+    /// Per policy (in site order): what anything of it reads ([`policy_digest`]).
+    policy_digests: Vec<u64>,
+    /// The config's digest, mixed into every part of a policy ([`part_digest`]).
+    config: u64,
+    units: HashMap<&'a str, usize>,
+}
+
+/// Everything a page can read of a policy, as one number: the policy's inputs
+/// ([`Policy::input_digest`]), the lifecycle the site linked it with, and the config (which
+/// the model may have read besides the settings the input digest names).
+fn policy_digest(p: &Policy, config: u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&p.input_digest.to_le_bytes());
+    h.update(&debug_digest(&p.lifecycle).to_le_bytes());
+    h.update(&config.to_le_bytes());
+    h.digest()
+}
+
+/// One part of a policy, as one number: `part` of `p`, with the config (which the model may
+/// have read besides). A different kind of dep on the same policy is a different entry in the
+/// record, so parts need not be told apart by their digests.
+fn part_digest(config: u64, p: &Policy, part: impl FnOnce(&Policy) -> u64) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&config.to_le_bytes());
+    h.update(&part(p).to_le_bytes());
+    h.digest()
+}
+
+impl<'a> Digests<'a> {
+    pub fn new(site: &'a Site, templates: &'a Fingerprints, site_ctx: &'a str) -> Self {
+        use rayon::prelude::*;
+        let config = debug_digest(&site.config);
+        Digests {
+            site,
+            templates,
+            site_ctx,
+            policies: positions(site),
+            policy_digests: site
+                .policies
+                .par_iter()
+                .map(|p| policy_digest(p, config))
+                .collect(),
+            config,
+            units: site
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (&*u.slug, i))
+                .collect(),
+        }
+    }
+
+    pub fn of(&self, dep: &Dep) -> Option<u64> {
+        let (site, templates, site_ctx) = (self.site, self.templates, self.site_ctx);
+        let policy = |slug: &str| -> Option<(&Policy, u64)> {
+            let at = *self.policies.get(slug)?;
+            Some((site.policies.get(at)?, *self.policy_digests.get(at)?))
+        };
+        digest(
+            dep,
+            site,
+            templates,
+            site_ctx,
+            self.config,
+            &policy,
+            &|slug| site.units.get(*self.units.get(slug)?),
+        )
+    }
+}
+
+fn digest<'a>(
+    dep: &Dep,
+    site: &'a Site,
+    templates: &Fingerprints,
+    site_ctx: &str,
+    config: u64,
+    policy: &dyn Fn(&str) -> Option<(&'a Policy, u64)>,
+    unit: &dyn Fn(&str) -> Option<&'a crate::model::Unit>,
+) -> Option<u64> {
+    Some(match dep {
+        Dep::Site => debug_digest(&(site_ctx, &site.config)),
+        Dep::Policies => debug_digest(&site.policies.iter().map(|p| &p.slug).collect::<Vec<_>>()),
+        // The parts of a policy that lists of policies read (the library, the columns, the
+        // home page) are digested by themselves, exactly the fields [`Changes::same`] compares,
+        // so that an edit to one answer does not re-render every page that lists its policy.
+        Dep::Policy(s) => part_digest(config, policy(s)?.0, |p| {
+            debug_digest(&(
+                &p.source,
+                &p.meta,
+                &p.preamble_html,
+                &p.closing_html,
+                &p.lifecycle,
+            ))
+        }),
+        Dep::Outline(s) => part_digest(config, policy(s)?.0, |p| {
+            let outline: Vec<_> = p
+                .nodes
+                .iter()
+                .map(|n| {
+                    (
+                        (&n.key, &n.id, &n.short_label, &n.label, &n.heading),
+                        (n.heading_ends_sentence, n.depth, n.is_clause),
+                        (&n.anchor, &n.slug, &n.ancestors),
+                    )
+                })
+                .collect();
+            debug_digest(&outline)
+        }),
+        Dep::Interpretations(s) => part_digest(config, policy(s)?.0, |p| {
+            let heads: Vec<_> = p
+                .interpretations
+                .iter()
+                .map(|i| (i.kind, &i.title, &i.published, &i.summary))
+                .collect();
+            debug_digest(&heads)
+        }),
+        Dep::Questions(s) => part_digest(config, policy(s)?.0, |p| {
+            let heads: Vec<_> = p
+                .interpretations
+                .iter()
+                .flat_map(|i| &i.questions)
+                .map(|q| (&q.id, q.number, &q.question, &q.topic))
+                .collect();
+            debug_digest(&heads)
+        }),
+        Dep::Progress(s) => part_digest(config, policy(s)?.0, |p| debug_digest(&p.progress)),
+        Dep::HasProgress(s) => part_digest(config, policy(s)?.0, |p| p.progress.is_empty() as u64),
+        Dep::ClauseCount(s) => part_digest(config, policy(s)?.0, |p| clause_count(p) as u64),
+        // Whatever else of a policy a page read (its nodes, an interpretation), the policy's
+        // digest tells whether it is the same; only a part that is not there at all makes the
+        // dep gone.
+        Dep::Nodes(s) => policy(s)?.1,
+        Dep::Node(key) => {
+            let (p, _) = site.node(key)?;
+            policy(&p.slug)?.1
+        }
+        Dep::Interpretation(s, k) => {
+            let (p, digest) = policy(s)?;
+            p.interpretations.iter().find(|i| i.kind == *k)?;
+            digest
+        }
+        Dep::Backlinks(key) => hash_digest(&site.backlinks.get(&**key)),
+        Dep::Units => hash_digest(&site.units),
+        Dep::Unit(slug) => hash_digest(unit(slug)?),
+        Dep::Page(slug) => debug_digest(site.pages.iter().find(|p| *p.slug == **slug)?),
+        Dep::SearchKinds => debug_digest(&crate::search::kinds(site)),
+        Dep::Template(name) => *templates.get(name)?,
+    })
+}
+
+impl Dep {
+    /// The dep as text, for the build cache on disk: a tag, then its key.
+    pub fn encode(&self) -> String {
+        let (tag, key): (&str, &str) = match self {
+            Dep::Site => ("site", ""),
+            Dep::Policies => ("policies", ""),
+            Dep::Policy(s) => ("policy", s),
+            Dep::Nodes(s) => ("nodes", s),
+            Dep::Outline(s) => ("outline", s),
+            Dep::Node(s) => ("node", s),
+            Dep::Interpretations(s) => ("interpretations", s),
+            Dep::Interpretation(s, k) => return format!("interpretation:{}:{s}", k.slug()),
+            Dep::Questions(s) => ("questions", s),
+            Dep::Progress(s) => ("progress", s),
+            Dep::HasProgress(s) => ("has-progress", s),
+            Dep::ClauseCount(s) => ("clause-count", s),
+            Dep::Backlinks(s) => ("backlinks", s),
+            Dep::Units => ("units", ""),
+            Dep::Unit(s) => ("unit", s),
+            Dep::Page(s) => ("page", s),
+            Dep::SearchKinds => ("search-kinds", ""),
+            Dep::Template(s) => ("template", s),
+        };
+        format!("{tag}:{key}")
+    }
+
+    /// The dep [`Dep::encode`] wrote; `None` for text it cannot have written, or a template
+    /// the theme no longer has (`templates` gives the names).
+    pub fn decode(text: &str, templates: &Fingerprints) -> Option<Dep> {
+        let (tag, key) = text.split_once(':')?;
+        let s = || Box::<str>::from(key);
+        Some(match tag {
+            "site" => Dep::Site,
+            "policies" => Dep::Policies,
+            "policy" => Dep::Policy(s()),
+            "nodes" => Dep::Nodes(s()),
+            "outline" => Dep::Outline(s()),
+            "node" => Dep::Node(s()),
+            "interpretations" => Dep::Interpretations(s()),
+            "interpretation" => {
+                let (kind, slug) = key.split_once(':')?;
+                let kind = Kind::ALL.into_iter().find(|k| k.slug() == kind)?;
+                Dep::Interpretation(slug.into(), kind)
+            }
+            "questions" => Dep::Questions(s()),
+            "progress" => Dep::Progress(s()),
+            "has-progress" => Dep::HasProgress(s()),
+            "clause-count" => Dep::ClauseCount(s()),
+            "backlinks" => Dep::Backlinks(s()),
+            "units" => Dep::Units,
+            "unit" => Dep::Unit(s()),
+            "page" => Dep::Page(s()),
+            "search-kinds" => Dep::SearchKinds,
+            "template" => Dep::Template(templates.keys().copied().find(|t| *t == key)?),
+            _ => return None,
+        })
+    }
+}

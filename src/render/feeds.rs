@@ -112,7 +112,7 @@ pub fn atom(site: &Site) -> String {
     for (updated, url, title, summary) in entries {
         out.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            escape(&title),
+            escape(title),
             escape(&url),
             escape(&url),
             rfc3339(updated),

@@ -168,7 +168,7 @@ fn scan(html: &str) -> (Vec<Cow<'_, str>>, Vec<Cow<'_, str>>) {
 
 /// The ids and internal links of one rendered page, as the check needs them: kept by
 /// `jiedu serve` for pages it does not render again, so the whole site is checked each time.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct PageLinks {
     path: Box<str>,
     origin: Option<PathBuf>,

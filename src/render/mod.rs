@@ -13,13 +13,14 @@ mod lifecycle;
 pub mod links;
 pub mod pages;
 pub mod qr;
+pub mod recorded;
 mod redirects;
 pub mod share_image;
 pub mod sink;
 pub mod theme;
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -64,6 +65,8 @@ pub struct Rendered {
     paths: Arc<FxHashSet<String>>,
     /// With [`Keep::Pages`]: every page, for the next render to reuse.
     pub cache: Option<RenderCache>,
+    /// With [`Written::record`]: what each page read, for the next build to reuse.
+    pub recorded: Option<recorded::Recorded>,
 }
 
 impl Rendered {
@@ -80,19 +83,22 @@ impl Rendered {
         bytes: Vec<u8>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostics> {
-        if self.paths.contains(path) {
-            return Err(taken_by_site(path).into());
-        }
+        generated_path_free(path, self.paths.contains(path))?;
         sink.put(path, OutFile::Bytes(bytes))
     }
 }
 
-/// The error for a search file whose path a page or file of the site already has.
-pub fn taken_by_site(path: &str) -> Diagnostic {
-    Diagnostic::error(format!(
+/// The one check of a file generated outside the page map (the search bundle), for a build
+/// and the preview alike: a path a page or file of the site already has (`taken`) is an error.
+pub fn generated_path_free(path: &str, taken: bool) -> Result<(), Diagnostics> {
+    if !taken {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
         "网址 /{path} 已被站点内容占用，无法写入站内搜索文件"
     ))
     .hint("请给占用该网址的政策目录或页面换一个名称。")
+    .into())
 }
 
 /// Every page of a render, with what it was made from: what the next render of the same site
@@ -107,15 +113,58 @@ pub struct RenderCache {
     /// Shared with the next render, which copies it only to add a dependency it lacks.
     deps: Arc<DepTable>,
     /// Output path → page; shared with the next render when it is reused.
-    pub pages: FxHashMap<String, Arc<CachedPage>>,
+    pages: FxHashMap<String, Arc<CachedPage>>,
     /// Output path → every other file made (not copied): one the next render makes byte for
     /// byte again is this very file, and a share image whose SVG is the same is not drawn again.
-    pub extras: FxHashMap<String, Arc<OutFile>>,
+    extras: FxHashMap<String, Arc<OutFile>>,
     /// Output paths of the pages and files made in this render rather than taken from the
     /// previous one (every file when there was none): only these can have changed.
-    pub fresh: Vec<String>,
+    fresh: Vec<String>,
     /// Output paths of the previous render that this one has not.
-    pub gone: Vec<String>,
+    gone: Vec<String>,
+}
+
+impl RenderCache {
+    /// The page or generated file at `path`.
+    pub fn file(&self, path: &str) -> Option<&Arc<OutFile>> {
+        self.pages
+            .get(path)
+            .map(|p| &p.file)
+            .or_else(|| self.extras.get(path))
+    }
+
+    /// The page at `path`, with what it read.
+    pub fn page(&self, path: &str) -> Option<&Arc<CachedPage>> {
+        self.pages.get(path)
+    }
+
+    /// Every page and generated file.
+    pub fn files(&self) -> impl Iterator<Item = (&String, &Arc<OutFile>)> {
+        self.pages
+            .iter()
+            .map(|(k, p)| (k, &p.file))
+            .chain(self.extras.iter())
+    }
+
+    /// How many pages and generated files.
+    pub fn len(&self) -> usize {
+        self.pages.len() + self.extras.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The pages and files made in this render rather than taken from the previous one: only
+    /// these can differ from it.
+    pub fn made(&self) -> impl Iterator<Item = (&String, &Arc<OutFile>)> {
+        self.fresh.iter().filter_map(|k| Some((k, self.file(k)?)))
+    }
+
+    /// Output paths of the previous render that this one has not.
+    pub fn gone(&self) -> &[String] {
+        &self.gone
+    }
 }
 
 #[derive(Debug)]
@@ -138,17 +187,44 @@ impl CachedPage {
 #[derive(Debug, Clone, Copy)]
 pub enum Keep<'a> {
     /// Hand every page to the sink and keep none (`jiedu build`: the site need not fit in
-    /// memory).
-    Nothing,
+    /// memory; `jiedu check`).
+    Nothing(Written<'a>),
     /// Keep every page in the returned cache instead of the sink, reusing those of the
     /// previous render whose dependencies did not change (`jiedu serve`).
     Pages(Option<&'a RenderCache>),
 }
 
+/// What a render draws: part of the options a [`crate::pipeline::Pipeline`] is given, never
+/// process-wide state.
+/// What a render that writes its pages ([`Keep::Nothing`]) reuses and records.
 #[derive(Debug, Clone, Copy, Default)]
+pub struct Written<'a> {
+    /// The output this build replaces: PNGs whose SVG is unchanged, and the pages `previous`
+    /// lets it keep, are taken from there.
+    pub previous_output: Option<&'a Path>,
+    /// What the build that wrote `previous_output` recorded: its pages whose dependencies read
+    /// the same now are kept instead of rendered.
+    pub previous: Option<&'a recorded::Recorded>,
+    /// Record what each page read ([`Rendered::recorded`]), for the next build.
+    pub record: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
     /// Inject the live-reload script (only `jiedu serve` sets this).
     pub live_reload: bool,
+    /// Draw share images as PNG besides SVG (when the site asks and a CJK font is installed);
+    /// `jiedu check` writes nothing, so it only lays out the SVGs.
+    pub draw_png: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            live_reload: false,
+            draw_png: true,
+        }
+    }
 }
 
 pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
@@ -192,6 +268,7 @@ pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
             .collect(),
         live_reload: opts.live_reload,
         live_script: LIVE_SCRIPT.to_string(),
+        share_image_ext: share_image::extension(c, opts.draw_png),
     }
 }
 
@@ -270,6 +347,15 @@ enum Made<'a> {
         links: PageLinks,
     },
     Reused(&'a Arc<CachedPage>),
+    /// Written to the sink now, with what it read (a build recording its pages).
+    Written {
+        deps: Vec<Dep>,
+        links: PageLinks,
+        len: u64,
+        digest: u64,
+    },
+    /// Kept from the output the build replaces.
+    Kept(&'a recorded::RecordedPage),
 }
 
 /// Renders every page and site file, in parallel, then checks every internal link and anchor
@@ -288,10 +374,12 @@ pub fn render_site(
     let sc = site_context(site, opts);
     let plan = pages::plan(site);
     t.step("plan");
-    let previous = match keep {
-        Keep::Pages(p) => p,
-        Keep::Nothing => None,
+    let (previous, written) = match keep {
+        Keep::Pages(p) => (p, Written::default()),
+        Keep::Nothing(w) => (None, w),
     };
+    // Pages are kept from the previous output only when both it and its record are there.
+    let recorded = written.previous.zip(written.previous_output);
     let site_ctx = serde_json::to_string(&sc).unwrap_or_default();
 
     // Paths come from the plan, not from rendered pages: the duplicate check, the sitemap
@@ -307,6 +395,7 @@ pub fn render_site(
         Claimant::Other(by) => by.clone(),
     };
     let keeping = matches!(keep, Keep::Pages(_));
+    let recording = keeping || written.record;
     let prev_extras = previous.map(|p| &p.extras);
     // The claims on the pages' paths, the files besides pages, and which dependencies of the
     // previous render changed need nothing of each other: made side by side.
@@ -316,10 +405,15 @@ pub fn render_site(
             theme,
             &pages::sitemap_urls(site, &plan),
             previous.map(|p| (p.site.as_ref(), &p.extras)),
+            written.previous_output,
+            opts.draw_png,
             keeping,
         )
     };
-    let unchanged = || changed_deps(previous, site, theme, &site_ctx);
+    let unchanged = || match recorded {
+        Some((r, _)) => r.unchanged(site, theme.fingerprints(), &site_ctx),
+        None => changed_deps(previous, site, theme, &site_ctx),
+    };
     let (owned, (made_files, unchanged)) = rayon::join(
         || -> Vec<bool> {
             plan.iter()
@@ -340,6 +434,20 @@ pub fn render_site(
         (old.kind == job.kind.name && old.deps.iter().all(|&d| unchanged[d as usize]))
             .then_some(old)
     };
+    // A page of the previous output is kept when it read the same and its file there is still
+    // the one written (same length: not removed or edited by hand).
+    let keepable = |output: &str, job: &Job| -> Option<(&recorded::RecordedPage, PathBuf)> {
+        let (record, dir) = recorded?;
+        let old = record.pages.get(output)?;
+        let same = old.kind == job.kind.name
+            && old
+                .deps
+                .iter()
+                .all(|&d| unchanged.get(d as usize).copied().unwrap_or(false));
+        let file = dir.join(output);
+        (same && std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file() && m.len() == old.len))
+            .then_some((old, file))
+    };
 
     let paths: Arc<FxHashSet<String>> = Arc::new(claims.0.into_keys().collect());
     // A page only links to files that exist, or the previous render would have failed; so
@@ -356,6 +464,8 @@ pub fn render_site(
         .unwrap_or_default();
     let check_all =
         previous.is_none_or(|p| p.site.urls.prefix() != site.urls.prefix() || !gone.is_empty());
+    // A build that records its pages keeps their link facts, and checks every link.
+    let keep_facts = keeping || written.record;
     let links = links::Links::default();
     // A page that fails to render is reported with the others; a sink that fails stops all.
     type PageResult<'a> = Result<Option<(usize, Made<'a>)>, Diagnostic>;
@@ -370,8 +480,13 @@ pub fn render_site(
                 }
                 return Ok(Ok(Some((at, Made::Reused(old)))));
             }
+            if let Some((old, file)) = keepable(&planned.output, &planned.job).filter(|_| own) {
+                links.add(&old.links);
+                sink.keep(&planned.output, &file)?;
+                return Ok(Ok(Some((at, Made::Kept(old)))));
+            }
             let started = std::time::Instant::now();
-            let (html, deps) = match render_job(planned.job, site, &sc, theme, keeping) {
+            let (html, deps) = match render_job(planned.job, site, &sc, theme, recording) {
                 Ok(made) => made,
                 Err(d) => return Ok(Err(d)),
             };
@@ -380,7 +495,7 @@ pub fn render_site(
                 return Ok(Ok(None));
             }
             let origin = planned.job.origin(site);
-            if !keeping {
+            if !keep_facts {
                 // A build keeps no page: its link facts go straight into the table.
                 links.record(&planned.output, origin, &html);
                 sink.put(&planned.output, OutFile::Bytes(html.into_bytes()))?;
@@ -389,6 +504,18 @@ pub fn render_site(
             let facts = PageLinks::scan(&planned.output, origin, &html);
             if check_all {
                 links.add(&facts);
+            }
+            if !keeping {
+                let bytes = html.into_bytes();
+                let (len, digest) = (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes));
+                sink.put(&planned.output, OutFile::Bytes(bytes))?;
+                let page = Made::Written {
+                    deps,
+                    links: facts,
+                    len,
+                    digest,
+                };
+                return Ok(Ok(Some((at, page))));
             }
             let file = OutFile::Bytes(html.into_bytes());
             Ok(Ok(Some((
@@ -405,7 +532,7 @@ pub fn render_site(
     crate::timing::note("render", || {
         let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
         for (at, m) in made.iter().flatten().flatten() {
-            if let Made::New { .. } = m {
+            if let Made::New { .. } | Made::Written { .. } = m {
                 *kinds.entry(plan[*at].job.kind.name).or_default() += 1;
             }
         }
@@ -474,12 +601,22 @@ pub fn render_site(
     }
     t.step("links");
     let pages = owned.iter().filter(|own| **own).count();
-    let rerendered = match previous {
-        Some(_) => pages_made
+    let rerendered = match (previous, recorded) {
+        (None, None) => pages,
+        _ => pages_made
             .iter()
-            .filter(|(_, m)| matches!(m, Made::New { .. }))
+            .filter(|(_, m)| matches!(m, Made::New { .. } | Made::Written { .. }))
             .count(),
-        None => pages,
+    };
+    // A build that records writes its pages and keeps none: the record takes what they made.
+    let recorded = match written.record {
+        true => Some(record(
+            &plan,
+            std::mem::take(&mut pages_made),
+            written.previous.map_or(&[][..], |r| &r.deps[..]),
+            &deps::Digests::new(site, theme.fingerprints(), &site_ctx),
+        )),
+        false => None,
     };
     let cache = keeping.then(|| {
         let paths = Arc::clone(&paths);
@@ -502,6 +639,9 @@ pub fn render_site(
                 }
                 let page = match m {
                     Made::Reused(old) => Arc::clone(old),
+                    Made::Written { .. } | Made::Kept(_) => {
+                        unreachable!("a render that keeps its pages writes none")
+                    }
                     Made::New { file, deps, links } => Arc::new(CachedPage {
                         kind: planned.job.kind.name,
                         file: Arc::new(file),
@@ -533,7 +673,92 @@ pub fn render_site(
         rerendered,
         paths,
         cache,
+        recorded,
     })
+}
+
+/// What a build that wrote its pages records of them for the next one: each page's
+/// dependencies (interned anew; a kept page's taken over from `old_deps`) and each
+/// dependency's digest now. A kept page read only dependencies that are unchanged, so their
+/// recorded digests stand; the others are computed from the model.
+fn record(
+    plan: &[pages::Planned],
+    made: Vec<(usize, Made<'_>)>,
+    old_deps: &[(String, Option<u64>)],
+    digests: &deps::Digests,
+) -> recorded::Recorded {
+    enum Digest {
+        Known(Option<u64>),
+        Of(Dep),
+    }
+    /// Each dependency once, by its text; a dep read by many pages is encoded once.
+    #[derive(Default)]
+    struct Table {
+        by_dep: FxHashMap<Dep, u32>,
+        by_text: FxHashMap<String, u32>,
+        entries: Vec<(String, Digest)>,
+    }
+    impl Table {
+        fn by_text(&mut self, text: &str, digest: impl FnOnce() -> Digest) -> u32 {
+            if let Some(&id) = self.by_text.get(text) {
+                return id;
+            }
+            let id = self.entries.len() as u32;
+            self.by_text.insert(text.to_string(), id);
+            self.entries.push((text.to_string(), digest()));
+            id
+        }
+        fn dep(&mut self, dep: Dep) -> u32 {
+            if let Some(&id) = self.by_dep.get(&dep) {
+                return id;
+            }
+            let id = self.by_text(&dep.encode(), || Digest::Of(dep.clone()));
+            self.by_dep.insert(dep, id);
+            id
+        }
+    }
+    let mut table = Table::default();
+    let mut pages = FxHashMap::default();
+    pages.reserve(made.len());
+    for (at, m) in made {
+        let page = match m {
+            Made::Written {
+                deps,
+                links,
+                len,
+                digest,
+            } => recorded::RecordedPage {
+                kind: plan[at].job.kind.name.to_string(),
+                deps: deps.into_iter().map(|d| table.dep(d)).collect(),
+                links,
+                len,
+                digest,
+            },
+            Made::Kept(old) => recorded::RecordedPage {
+                kind: old.kind.clone(),
+                deps: old
+                    .deps
+                    .iter()
+                    .filter_map(|&d| old_deps.get(d as usize))
+                    .map(|(text, digest)| table.by_text(text, || Digest::Known(*digest)))
+                    .collect(),
+                links: old.links.clone(),
+                len: old.len,
+                digest: old.digest,
+            },
+            Made::New { .. } | Made::Reused(_) => continue,
+        };
+        pages.insert(plan[at].output.clone(), page);
+    }
+    let deps = table
+        .entries
+        .into_par_iter()
+        .map(|(text, digest)| match digest {
+            Digest::Known(d) => (text, d),
+            Digest::Of(dep) => (text, digests.of(&dep)),
+        })
+        .collect();
+    recorded::Recorded { deps, pages }
 }
 
 /// Which of the previous render's dependencies read the same now (by their index in its
@@ -575,8 +800,9 @@ fn check_changed_links(
 ) -> Diagnostics {
     fn facts<'m>(m: &'m Made<'_>) -> &'m PageLinks {
         match m {
-            Made::New { links, .. } => links,
+            Made::New { links, .. } | Made::Written { links, .. } => links,
             Made::Reused(old) => &old.links,
+            Made::Kept(old) => &old.links,
         }
     }
     let by_path: HashMap<&str, &PageLinks> = made
@@ -589,8 +815,8 @@ fn check_changed_links(
     let fresh: Vec<&PageLinks> = made
         .iter()
         .filter_map(|(_, m)| match m {
-            Made::New { links, .. } => Some(links),
-            Made::Reused(_) => None,
+            Made::New { links, .. } | Made::Written { links, .. } => Some(links),
+            Made::Reused(_) | Made::Kept(_) => None,
         })
         .chain(extras)
         .collect();
@@ -613,7 +839,7 @@ fn check_changed_links(
                 Made::Reused(old) => old
                     .links
                     .check(prefix, exists, &page, Some(&moved), written),
-                Made::New { .. } => Vec::new(),
+                _ => Vec::new(),
             }
         }));
     }
@@ -628,6 +854,8 @@ pub fn site_files(
     theme: &Theme,
     page_urls: &[String],
     previous: Option<(&Site, &FxHashMap<String, Arc<OutFile>>)>,
+    previous_output: Option<&Path>,
+    draw_png: bool,
     defer_drawing: bool,
 ) -> Vec<(String, Arc<OutFile>, String)> {
     let mut t = crate::timing::Phases::new("site_files");
@@ -669,7 +897,13 @@ pub fn site_files(
         .map(|(path, file, by)| (path, Arc::new(file), by))
         .collect();
     t.step("statics");
-    files.extend(share_image::files(site, previous, defer_drawing));
+    files.extend(share_image::files(
+        site,
+        previous,
+        previous_output,
+        draw_png,
+        defer_drawing,
+    ));
     t.step("share");
     files
 }

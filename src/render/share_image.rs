@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -47,9 +46,10 @@ fn bundle_card_stem(slug: &str) -> String {
 
 const SITE_CARD_STEM: &str = "static/share";
 
-/// The extension images are linked with: PNG when it can be drawn, otherwise SVG.
-fn ext(config: &crate::config::Config) -> &'static str {
-    if drawer(config).is_some() {
+/// The extension images are linked with: PNG when it is drawn, otherwise SVG. Part of the
+/// site-wide context ([`super::context::SiteCtx`]), so a page that links an image records it.
+pub fn extension(config: &crate::config::Config, draw_png: bool) -> &'static str {
+    if drawer(config, draw_png).is_some() {
         "png"
     } else {
         "svg"
@@ -59,7 +59,7 @@ fn ext(config: &crate::config::Config) -> &'static str {
 /// The long image's URL path (with the site prefix) for the 保存长图 link.
 /// Reads the config (whether PNGs are drawn) and the URL prefix.
 pub fn long_image_href(cx: &super::cx::Cx, slug: &str) -> String {
-    let ext = ext(cx.config());
+    let ext = cx.site_ctx().share_image_ext;
     cx.urls().href(&format!("{}.{ext}", long_stem(slug)))
 }
 
@@ -93,7 +93,10 @@ pub fn og_image(cx: &super::cx::Cx, rel: &str) -> (String, String) {
             format!("分享卡片：{}", cx.config().name),
         ),
     };
-    (format!("{base}{stem}.{}", ext(cx.config())), alt)
+    (
+        format!("{base}{stem}.{}", cx.site_ctx().share_image_ext),
+        alt,
+    )
 }
 
 fn infographic(p: &Policy) -> Option<&Interpretation> {
@@ -102,30 +105,10 @@ fn infographic(p: &Policy) -> Option<&Interpretation> {
         .find(|i| i.kind == Kind::Infographic && !i.panels.is_empty())
 }
 
-/// The previous build's output: a PNG whose SVG there is byte for byte the new one is copied
-/// instead of drawn again (drawing is most of a large site's image cost). Set per build.
-static PREVIOUS_OUTPUT: Mutex<Option<PathBuf>> = Mutex::new(None);
-
-/// Lets the next [`files`] reuse PNGs from the output directory a build is about to replace.
-pub fn reuse_previous_output(dir: &Path) {
-    if let Ok(mut previous) = PREVIOUS_OUTPUT.lock() {
-        *previous = Some(dir.to_path_buf());
-    }
-}
-
-/// Whether PNGs are drawn at all: `jiedu check` writes nothing, so it only lays out the SVGs.
-static DRAW_PNG: AtomicBool = AtomicBool::new(true);
-
-/// Makes every later render produce SVG only (called by `jiedu check`).
-pub fn svg_only() {
-    DRAW_PNG.store(false, Ordering::Relaxed);
-}
-
-/// The PNG renderer, unless this process or the site (`share_png: false`) draws none.
-fn drawer(config: &crate::config::Config) -> Option<&'static Renderer> {
-    (config.share_png && DRAW_PNG.load(Ordering::Relaxed))
-        .then(renderer)
-        .flatten()
+/// The PNG renderer, unless this run (`draw_png`: `jiedu check` writes nothing, so it only lays
+/// out the SVGs) or the site (`share_png: false`) draws none.
+fn drawer(config: &crate::config::Config, draw_png: bool) -> Option<&'static Renderer> {
+    (config.share_png && draw_png).then(renderer).flatten()
 }
 
 /// The previous output's PNG for `stem` when its SVG there equals `svg`.
@@ -171,13 +154,17 @@ impl Eq for Drawing {}
 /// With the previous render of the same site (`jiedu serve`): the images of a policy the model
 /// reused, under the same config, are that render's files (a card reads only the config and its
 /// policy), and a PNG whose SVG is byte for byte the previous one is not drawn again; with
-/// `defer`, a new PNG is drawn only when first asked for.
+/// `defer`, a new PNG is drawn only when first asked for. With the output directory a build is
+/// about to replace (`previous_output`), a PNG whose SVG there is byte for byte the new one is
+/// copied instead of drawn again (drawing is most of a large site's image cost).
 pub fn files(
     site: &Site,
     previous: Option<(&Site, &rustc_hash::FxHashMap<String, Arc<OutFile>>)>,
+    previous_output: Option<&Path>,
+    draw_png: bool,
     defer: bool,
 ) -> Vec<(String, Arc<OutFile>, String)> {
-    let draw = drawer(&site.config);
+    let draw = drawer(&site.config, draw_png);
     let same_config = previous.filter(|(old, _)| old.config == site.config);
     let old_policies: HashMap<&str, &Arc<Policy>> = same_config
         .map(|(old, _)| old.policies.iter().map(|p| (p.slug.as_str(), p)).collect())
@@ -224,7 +211,6 @@ pub fn files(
         }
     }
     let previous = previous.map(|(_, files)| files);
-    let previous_dir = PREVIOUS_OUTPUT.lock().ok().and_then(|mut p| p.take());
     svgs.into_par_iter()
         .flat_map_iter(|(stem, svg)| {
             let svg_path = format!("{stem}.svg");
@@ -239,16 +225,14 @@ pub fn files(
                 out.extend(png.map(|png| (png_path, png, "jiedu".to_string())));
                 return out;
             }
-            let png = draw.and_then(
-                |r| match previous_png(previous_dir.as_deref(), &stem, &svg) {
-                    Some(path) => Some(OutFile::Copy(path)),
-                    None if defer => Some(OutFile::Drawn(Arc::new(Drawing {
-                        svg: svg.clone(),
-                        png: OnceLock::new(),
-                    }))),
-                    None => r.png(&svg).map(OutFile::Bytes),
-                },
-            );
+            let png = draw.and_then(|r| match previous_png(previous_output, &stem, &svg) {
+                Some(path) => Some(OutFile::Copy(path)),
+                None if defer => Some(OutFile::Drawn(Arc::new(Drawing {
+                    svg: svg.clone(),
+                    png: OnceLock::new(),
+                }))),
+                None => r.png(&svg).map(OutFile::Bytes),
+            });
             let mut out = vec![(
                 svg_path,
                 Arc::new(OutFile::Bytes(svg.into_bytes())),

@@ -11,6 +11,12 @@ use crate::diagnostics::Diagnostics;
 /// Receives the files of the site, from many render threads at once, each path once.
 pub trait Sink: Sync {
     fn put(&self, path: &str, file: OutFile) -> Result<(), Diagnostics>;
+
+    /// Puts the file at `path` that is, byte for byte, `previous` (the same path in the output
+    /// being replaced). A staging directory links it instead of copying.
+    fn keep(&self, path: &str, previous: &std::path::Path) -> Result<(), Diagnostics> {
+        self.put(path, OutFile::Copy(previous.to_path_buf()))
+    }
 }
 
 /// Keeps every file in memory, sorted by path.

@@ -295,6 +295,11 @@ impl Theme {
         &self.fingerprints
     }
 
+    /// One number for every template and static file (what the build cache was made with).
+    pub fn digest(&self) -> u64 {
+        self.inputs
+    }
+
     /// The templates a page rendered through `name` reads (see [`Theme::reads`]).
     pub fn reads(&self, name: &str) -> &[&'static str] {
         self.reads.get(name).map_or(&[], Vec::as_slice)

@@ -23,10 +23,10 @@ use serde::Serialize;
 
 use super::files;
 use super::hosts::{origin_refusal, Hosts};
-use super::incremental::Snapshot;
 use super::limits::{Budget, Counter, TimedWrites, REFUSAL};
 use super::live::{Hub, Message, SCRIPT};
 use crate::markdown::escape;
+use crate::pipeline::Snapshot;
 use crate::render::OutFile;
 
 pub const EVENTS_PATH: &str = "/__jiedu/events";

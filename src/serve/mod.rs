@@ -5,7 +5,6 @@
 mod files;
 mod hosts;
 mod http;
-pub mod incremental;
 mod limits;
 pub mod live;
 pub mod watch;
@@ -19,10 +18,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::pipeline::{Pipeline, PipelineOptions, Update};
 use crate::render::theme::theme_dir;
 use crate::render::RenderOptions;
 use http::State;
-use incremental::{rebuild, Update};
 use live::Message;
 
 /// How many ports after a taken one are tried.
@@ -47,11 +46,21 @@ pub struct ServeOptions {
 /// Runs the preview until Ctrl-C. Returns an error only when it cannot start (port, watcher);
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
-    let render = RenderOptions { live_reload: true };
+    let mut pipeline = Pipeline::new(PipelineOptions {
+        root: opts.root.clone(),
+        base_url: None,
+        render: RenderOptions {
+            live_reload: true,
+            ..RenderOptions::default()
+        },
+        // Made when the search page first asks for it (see `pipeline::Snapshot`).
+        search: false,
+        use_cache: false,
+    });
     let budget = limits::Budget::for_open_files(limits::raise_open_file_limit());
     let state = Arc::new(State::default());
     let start = Instant::now();
-    match rebuild(None, &opts.root, render, None) {
+    match pipeline.rebuild(None) {
         Ok(update) => {
             let warnings = &update.snapshot.site.warnings;
             if !warnings.is_empty() {
@@ -86,9 +95,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
         let _ = stop_tx.send(());
     })
     .map_err(|e| Diagnostics::from(Diagnostic::error(format!("无法处理 Ctrl-C：{e}"))))?;
-    let root = opts.root.clone();
     let loop_state = Arc::clone(&state);
-    std::thread::spawn(move || rebuild_loop(&root, render, &rx, &loop_state));
+    std::thread::spawn(move || rebuild_loop(pipeline, &rx, &loop_state));
     let _ = stop_rx.recv();
     drop(server);
     eprintln!("\n已停止预览。");
@@ -233,7 +241,7 @@ fn open_browser(url: &str) {
 
 fn store(state: &State, update: Update) {
     if let Ok(mut site) = state.site.write() {
-        *site = Some(Arc::new(update.snapshot));
+        *site = Some(update.snapshot);
     }
 }
 
@@ -247,7 +255,8 @@ fn report_problem(state: &State, diags: &Diagnostics) {
     state.hub.broadcast(&Message::Problem { text });
 }
 
-fn rebuild_loop(root: &Path, render: RenderOptions, rx: &Receiver<Vec<PathBuf>>, state: &State) {
+/// Hands each batch of edits to the pipeline, which keeps its last good run to reuse.
+fn rebuild_loop(mut pipeline: Pipeline, rx: &Receiver<Vec<PathBuf>>, state: &State) {
     // Every path reported since the site being served was made: a rebuild that fails keeps
     // them, so that the next one still looks at the files the failed one read.
     let mut pending: Vec<PathBuf> = Vec::new();
@@ -261,7 +270,7 @@ fn rebuild_loop(root: &Path, render: RenderOptions, rx: &Receiver<Vec<PathBuf>>,
         pending.dedup();
         let start = Instant::now();
         let previous = state.current();
-        match rebuild(previous.as_deref(), root, render, Some(&pending)) {
+        match pipeline.rebuild(Some(&pending)) {
             Ok(update) => {
                 pending.clear();
                 let message = reload_message(&update, previous.is_none());

@@ -95,7 +95,7 @@ impl Write for Bounded {
             )));
         }
         self.writes = self.writes.wrapping_add(1);
-        if self.writes % CLOCK_EVERY == 0 && Instant::now() > self.deadline {
+        if self.writes.is_multiple_of(CLOCK_EVERY) && Instant::now() > self.deadline {
             return Err(std::io::Error::other(TIME_MESSAGE));
         }
         self.bytes.extend_from_slice(buf);

@@ -1,4 +1,5 @@
-//! The seven interpretation formats and how a 政务公开 portal names them.
+//! The seven interpretation formats and how a 政务公开 portal names them: told apart once, at
+//! load (the front matter's `kind`), and used by the model and the render as they are.
 
 use serde::Serialize;
 

@@ -1,8 +1,9 @@
-//! Rebuilds for `jiedu serve`: load and model the site, re-reading only files that changed and
-//! re-modelling only bundles whose inputs changed, then the same [`render_site`] as
+//! The pipeline in memory, for `jiedu serve`: load and model the site, re-reading only files that
+//! changed and re-modelling only bundles whose inputs changed, then the same [`render_site`] as
 //! `jiedu build`, handed the previous render so that only pages whose recorded dependencies
 //! changed are rendered again. Duplicate URLs and links are checked over the whole site each
-//! time. Entry point: [`rebuild`] (with no previous snapshot it renders everything).
+//! time. Entry point: [`rebuild`] (with no previous snapshot it renders everything), which
+//! [`super::Pipeline::rebuild`] runs.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ type Files = BTreeMap<String, Arc<OutFile>>;
 
 /// What a rebuild did.
 pub struct Update {
-    pub snapshot: Snapshot,
+    pub snapshot: Arc<Snapshot>,
     /// Output paths whose bytes changed or that are new.
     pub changed: Vec<String>,
     /// Output paths that no longer exist.
@@ -145,26 +146,19 @@ pub fn rebuild(
         ),
         Some(p) => {
             // Pages and files taken from the previous render are the same files.
-            let made = cache.fresh.iter().filter_map(|k| {
-                let file = cache
-                    .pages
-                    .get(k)
-                    .map(|p| &p.file)
-                    .or_else(|| cache.extras.get(k))?;
-                Some((k, file))
-            });
-            let changed = made
+            let changed = cache
+                .made()
                 .chain(copies.iter())
                 .filter(|(k, v)| p.get(k).is_none_or(|old| !same(old, v, &p.assets, &assets)))
                 .map(|(k, _)| k.clone())
                 .collect();
-            let removed = cache.gone.clone();
+            let removed = cache.gone().to_vec();
             (changed, removed)
         }
     };
     t.step("diff");
     Ok(Update {
-        snapshot: Snapshot {
+        snapshot: Arc::new(Snapshot {
             site,
             options,
             loaded,
@@ -174,7 +168,7 @@ pub fn rebuild(
             assets,
             copies,
             search: OnceLock::new(),
-        },
+        }),
         changed,
         removed,
         rerendered: rendered.rerendered,
@@ -210,12 +204,7 @@ fn every_file<'a>(
     cache: &'a RenderCache,
     copies: &'a rustc_hash::FxHashMap<String, Arc<OutFile>>,
 ) -> impl Iterator<Item = (&'a String, &'a Arc<OutFile>)> + 'a {
-    cache
-        .pages
-        .iter()
-        .map(|(k, p)| (k, &p.file))
-        .chain(cache.extras.iter())
-        .chain(copies.iter())
+    cache.files().chain(copies.iter())
 }
 
 impl Snapshot {
@@ -225,17 +214,12 @@ impl Snapshot {
 
     /// The file at `path` as rendered (a share image perhaps not drawn yet); no search file.
     fn get(&self, path: &str) -> Option<&Arc<OutFile>> {
-        self.cache
-            .pages
-            .get(path)
-            .map(|p| &p.file)
-            .or_else(|| self.cache.extras.get(path))
-            .or_else(|| self.copies.get(path))
+        self.cache.file(path).or_else(|| self.copies.get(path))
     }
 
     /// How many files the site has (without the search bundle).
     pub fn len(&self) -> usize {
-        self.cache.pages.len() + self.cache.extras.len() + self.copies.len()
+        self.cache.len() + self.copies.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -272,9 +256,7 @@ impl Snapshot {
     fn index_search(&self) -> Result<Files, Diagnostics> {
         let made = Mutex::new(Files::new());
         let emit = |path: &str, bytes: Vec<u8>| -> Result<(), Diagnostics> {
-            if self.get(path).is_some() {
-                return Err(crate::render::taken_by_site(path).into());
-            }
+            crate::render::generated_path_free(path, self.get(path).is_some())?;
             made.lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(path.to_string(), Arc::new(OutFile::Bytes(bytes)));

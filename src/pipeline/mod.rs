@@ -1,0 +1,196 @@
+//! The pipeline: load → model → theme → render → write, run in one place for every command.
+//! A [`Pipeline`] owns what each stage can reuse: `jiedu build` runs one (reusing what the
+//! previous build recorded on disk, [`disk`]), `jiedu serve` keeps one alive and hands it each
+//! rebuild (reusing its last run in memory, [`memory`]), and `jiedu check` runs it without
+//! writing. What changes what is drawn or reused is a field of [`PipelineOptions`]; no stage
+//! reads process-wide state.
+
+pub mod disk;
+pub mod memory;
+mod timings;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostics::Diagnostics;
+use crate::load::load_site;
+use crate::model::{build_model, Site};
+use crate::published;
+use crate::render::{render_site, Keep, OutFile, RenderOptions, Sink, Theme, Written};
+use crate::search;
+use crate::write::{Staging, WriteStats};
+pub use memory::{rebuild, Snapshot, Update};
+pub use timings::Timings;
+
+#[derive(Debug, Clone)]
+pub struct PipelineOptions {
+    pub root: PathBuf,
+    /// Overrides `base_url` of the config (e.g. for a preview host).
+    pub base_url: Option<String>,
+    pub render: RenderOptions,
+    /// Build the static search index (`--no-search` turns it off; `serve` makes it on demand).
+    pub search: bool,
+    /// Reuse what the previous build recorded beside its output (`--no-cache` turns it off;
+    /// a new record is written either way).
+    pub use_cache: bool,
+}
+
+/// What a run of the pipeline made, besides its files.
+pub struct Built {
+    pub site: Site,
+    /// The published URLs, as recorded in the output's [`published::URL_LIST`].
+    pub url_list: String,
+    pub warnings: Diagnostics,
+    pub timings: Timings,
+    pub pages: usize,
+    /// Pages rendered (the rest were kept from the previous output).
+    pub rendered: usize,
+    /// Why the build cache was not used, when there was one (one line, for the editor).
+    pub cache_refused: Option<String>,
+}
+
+pub struct Pipeline {
+    opts: PipelineOptions,
+    /// The last good in-memory run (`jiedu serve`), which the next one reuses.
+    last: Option<Arc<Snapshot>>,
+}
+
+/// Load and model: what every command starts with.
+pub fn model(
+    root: &Path,
+    base_url: Option<&str>,
+    timings: &mut Timings,
+) -> Result<Site, Diagnostics> {
+    let mut source = timings.time("load", || load_site(root))?;
+    if let Some(b) = base_url {
+        source.config.base_url = b.to_string();
+        if let Some(problem) = source.config.base_url_problem() {
+            return Err(crate::load::base_url_error(b, problem)
+                .hint("--base-url 需要完整的网址，如 --base-url https://preview.example.gov.cn/")
+                .into());
+        }
+    }
+    timings.time("model", || build_model(&source))
+}
+
+impl Pipeline {
+    pub fn new(opts: PipelineOptions) -> Self {
+        Pipeline { opts, last: None }
+    }
+
+    pub fn options(&self) -> &PipelineOptions {
+        &self.opts
+    }
+
+    /// Every stage but the write: files go to `sink`. With `output` (a build), the pages are
+    /// recorded for the next build, and those `cached` (read from `output`) says are unchanged
+    /// are kept from `output`.
+    fn run(
+        &self,
+        sink: &dyn Sink,
+        output: Option<&Path>,
+        cached: Option<disk::Cached>,
+        mut timings: Timings,
+    ) -> Result<Built, Diagnostics> {
+        let opts = &self.opts;
+        let site = Arc::new(model(&opts.root, opts.base_url.as_deref(), &mut timings)?);
+        let theme = timings.time("theme", || Theme::load(&opts.root))?;
+        let header = disk::Header::new(&theme, opts);
+        let mut cache_refused = None;
+        let previous = cached.and_then(|c| match header.refuses(&c.header) {
+            None => Some(c.recorded),
+            Some(why) => {
+                eprintln!("{why}");
+                cache_refused = Some(why);
+                None
+            }
+        });
+        let written = Written {
+            previous_output: output,
+            previous: previous.as_ref(),
+            record: output.is_some(),
+        };
+        let rendered = timings.time("render", || {
+            render_site(&site, &theme, opts.render, sink, Keep::Nothing(written))
+        })?;
+        drop(previous);
+        if opts.search {
+            let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
+            timings.time("search", || search::index(&site, &emit))?;
+        }
+        if let Some(recorded) = &rendered.recorded {
+            let bytes = timings.time("cache", || disk::encode(&header, recorded));
+            sink.put(disk::CACHE_FILE, OutFile::Bytes(bytes))?;
+        }
+        let url_list = published::url_list(rendered.paths());
+        let warnings = site.warnings.clone();
+        // No render cache was kept, so the model has no other owner.
+        let site = Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone());
+        Ok(Built {
+            site,
+            url_list,
+            warnings,
+            timings,
+            pages: rendered.pages,
+            rendered: rendered.rerendered,
+            cache_refused,
+        })
+    }
+
+    /// Every stage, the files handed to `sink` (tests collect them); nothing is reused.
+    pub fn render(&self, sink: &dyn Sink) -> Result<Built, Diagnostics> {
+        self.run(sink, None, None, Timings::default())
+    }
+
+    /// `jiedu check`: every stage, nothing written.
+    pub fn check(&self) -> Result<Built, Diagnostics> {
+        self.render(&crate::render::sink::Discard)
+    }
+
+    /// `jiedu build`: every file is written as soon as it is rendered (or linked from the
+    /// previous output when the build cache says it is unchanged) into a staging directory that
+    /// replaces the output only once the build succeeded, with the record for the next build.
+    /// A build cache that cannot be trusted is said why in one line, and not used.
+    pub fn build(&self, output: &Path) -> Result<(Built, WriteStats), Diagnostics> {
+        let staging = Staging::create(output, &self.opts.root)?;
+        let mut timings = Timings::default();
+        let cached = match self.opts.use_cache {
+            true => timings.time("cache-read", || disk::load(output)),
+            false => Ok(None),
+        };
+        let (cached, unreadable) = match cached {
+            Ok(cached) => (cached, None),
+            Err(why) => {
+                eprintln!("{why}");
+                (None, Some(why))
+            }
+        };
+        let mut built = self.run(&staging, Some(output), cached, timings)?;
+        built.cache_refused = built.cache_refused.or(unreadable);
+        // Only a published build records its URLs; `serve` renders the same site without them.
+        staging.put(
+            published::URL_LIST,
+            OutFile::Bytes(built.url_list.clone().into_bytes()),
+        )?;
+        let mut warnings = std::mem::take(&mut built.warnings);
+        warnings.extend(published::dropped(output, &built.url_list));
+        built.warnings = warnings.sorted();
+        let stats = built.timings.time("write", || staging.swap_in())?;
+        Ok((built, stats))
+    }
+
+    /// `jiedu serve`: loads, models and renders into memory, reusing the last good run for
+    /// what did not change. `changed`: the paths the watcher reported since that run, if known
+    /// ([`crate::load::load_site_reusing`]); `None` looks at every file. A failed run keeps the
+    /// last good one for the next.
+    pub fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Result<Update, Diagnostics> {
+        let update = rebuild(
+            self.last.as_deref(),
+            &self.opts.root,
+            self.opts.render,
+            changed,
+        )?;
+        self.last = Some(Arc::clone(&update.snapshot));
+        Ok(update)
+    }
+}

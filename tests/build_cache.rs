@@ -1,0 +1,223 @@
+//! The build cache on disk (`public/.jiedu/cache`): a second `jiedu build` keeps the pages whose
+//! dependencies read the same and renders the rest, and its output equals a clean build's byte
+//! for byte after every kind of edit; a cache that is damaged, cut short or written by another
+//! jiedu is refused with one line saying why, and the build is full and correct.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use common::{add_citing_bundle, jiedu, snapshot, stderr, ExampleSite};
+
+const CACHE: &str = ".jiedu/cache";
+
+fn build(site: &ExampleSite, out: &Path, extra: &[&str]) -> String {
+    let root = site.root();
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+        "--no-search",
+    ];
+    args.extend(extra);
+    let o = jiedu(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// Every file of an output but the cache itself (whose record lists pages in no fixed order).
+fn files(out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = snapshot(out);
+    assert!(
+        files.remove(CACHE).is_some(),
+        "no build cache in the output"
+    );
+    files
+}
+
+/// Builds `site` with its cache into the site's output and from nothing into another folder,
+/// and checks that the two are the same files. Returns what the cached build said.
+fn build_and_compare(site: &ExampleSite, what: &str) -> String {
+    let said = build(site, &site.out(), &[]);
+    let clean = site.dir.path().join(format!("clean-{}", what.len()));
+    build(site, &clean, &["--no-cache"]);
+    let (cached, full) = (files(&site.out()), files(&clean));
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "after {what}: same files"
+    );
+    for (path, bytes) in &full {
+        assert!(cached[path] == *bytes, "after {what}: {path} differs");
+    }
+    fs::remove_dir_all(&clean).unwrap();
+    said
+}
+
+/// How many pages the build said it kept from the previous output.
+fn kept(said: &str) -> usize {
+    said.split("其中 ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+fn site() -> ExampleSite {
+    let site = ExampleSite::new();
+    add_citing_bundle(&site.root());
+    site
+}
+
+#[test]
+fn a_cached_build_equals_a_clean_build_after_each_kind_of_edit() {
+    let site = site();
+    let first = build(&site, &site.out(), &[]);
+    assert_eq!(kept(&first), 0, "{first}");
+
+    let said = build_and_compare(&site, "nothing");
+    assert!(kept(&said) > 100, "an unchanged site is kept whole: {said}");
+    let everything = kept(&said);
+
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("努力实现我市患者", "努力实现本市患者", 1)
+    });
+    let said = build_and_compare(&site, "an answer");
+    assert!(
+        kept(&said) > 0 && kept(&said) < everything,
+        "an answer re-renders some pages, not all: {said}"
+    );
+
+    // A policy's topic is read by the library's topic pages and the lists, not by its answers.
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen("topic: 卫生、体育\\医药管理", "topic: 卫生、体育", 1)
+    });
+    let said = build_and_compare(&site, "a policy's topic");
+    assert!(kept(&said) > 0, "{said}");
+
+    let template = site
+        .dir
+        .path()
+        .join("themes/default/templates/question.html");
+    let text = fs::read_to_string(&template).unwrap();
+    fs::write(&template, text.replacen("</article>", "</article>\n", 1)).unwrap();
+    let said = build_and_compare(&site, "a template");
+    assert!(
+        said.contains("主题的模板或静态文件与上次生成时不同"),
+        "{said}"
+    );
+
+    site.edit("jiedu.yaml", |t| {
+        t.replacen("name: 聊城市政策解读", "name: 聊城市政策解读平台", 1)
+    });
+    build_and_compare(&site, "the config");
+
+    // Every page's share image is found through the list of policies, so this one renders all.
+    fs::remove_dir_all(site.root().join("yiliao-gaodi-b")).unwrap();
+    build_and_compare(&site, "a deleted policy");
+}
+
+#[test]
+fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    let page = site.out().join("yiliao-gaodi/qa/index.html");
+    fs::write(&page, "手工改过的页面").unwrap();
+    build_and_compare(&site, "a page edited in the output");
+}
+
+/// The cache file with `f` applied to its bytes.
+fn tamper(site: &ExampleSite, f: impl FnOnce(Vec<u8>) -> Vec<u8>) {
+    let path = site.out().join(CACHE);
+    let bytes = fs::read(&path).unwrap();
+    fs::write(&path, f(bytes)).unwrap();
+}
+
+#[test]
+fn a_damaged_truncated_or_foreign_cache_is_refused_and_the_build_is_full() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    let path = site.out().join(CACHE);
+    let full = |said: &str, why: &str| {
+        let line = said.lines().next().unwrap_or_default();
+        assert_eq!(line, why);
+        assert_eq!(kept(said), 0, "a refused cache keeps nothing: {said}");
+    };
+
+    tamper(&site, |mut b| {
+        let last = b.len() - 10;
+        b[last] ^= 0x55;
+        b
+    });
+    let said = build_and_compare(&site, "a damaged cache");
+    full(
+        &said,
+        &format!(
+            "构建缓存 {} 已损坏（校验和不符），本次完整生成。",
+            path.display()
+        ),
+    );
+
+    tamper(&site, |b| b[..b.len() / 2].to_vec());
+    let said = build_and_compare(&site, "a truncated cache");
+    full(
+        &said,
+        &format!(
+            "构建缓存 {} 不完整（文件被截断），本次完整生成。",
+            path.display()
+        ),
+    );
+
+    let mut program = String::new();
+    tamper(&site, |b| {
+        let text =
+            String::from_utf8_lossy(&b[..b.iter().position(|&c| c == b'\n').unwrap()]).to_string();
+        program = text
+            .split(' ')
+            .find_map(|f| f.strip_prefix("program="))
+            .unwrap()
+            .to_string();
+        let bumped = text.replacen("program=", "program=9", 1);
+        let mut out = bumped.into_bytes();
+        out.extend_from_slice(&b[text.len()..]);
+        out
+    });
+    let said = build_and_compare(&site, "a cache of another version");
+    full(
+        &said,
+        &format!("构建缓存由另一版本的 jiedu（9{program}）生成，当前为 {program}，本次完整生成。"),
+    );
+
+    // A cache laid out by another format of the record is refused by its header, its body
+    // unread.
+    let mut format = String::new();
+    tamper(&site, |b| {
+        let end = b.iter().position(|&c| c == b'\n').unwrap();
+        let text = String::from_utf8_lossy(&b[..end]).to_string();
+        format = text
+            .split(' ')
+            .find_map(|f| f.strip_prefix("format="))
+            .unwrap()
+            .to_string();
+        let older = text.replacen(&format!("format={format}"), "format=1", 1);
+        let mut out = older.into_bytes();
+        out.extend_from_slice(&b[end..]);
+        out
+    });
+    let said = build_and_compare(&site, "a cache of another format");
+    full(
+        &said,
+        &format!(
+            "构建缓存的格式（第 1 版）与当前 jiedu 所用的（第 {format} 版）不同，本次完整生成。"
+        ),
+    );
+
+    // After each refusal the build wrote a good cache again.
+    let said = build(&site, &site.out(), &[]);
+    assert!(kept(&said) > 100, "{said}");
+    let said = build(&site, &site.out(), &["--no-cache"]);
+    assert_eq!(kept(&said), 0, "--no-cache renders every page: {said}");
+}
