@@ -14,6 +14,7 @@ pub mod links;
 pub mod pages;
 pub mod qr;
 mod redirects;
+pub mod revision;
 pub mod share_image;
 pub mod sink;
 pub mod theme;
