@@ -173,6 +173,9 @@ pub struct PolicyData<'a> {
     pub interpretations: Vec<InterpLink<'a>>,
     pub questions: Vec<QuestionLink<'a>>,
     pub progress_href: Option<String>,
+    /// The policy's open data (`data/<slug>.json`) and the schema describing it.
+    pub data_href: String,
+    pub data_schema_href: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -11,6 +11,7 @@ mod highlight;
 mod json_ld;
 mod lifecycle;
 pub mod links;
+pub mod open_data;
 pub mod pages;
 pub mod qr;
 mod redirects;
@@ -629,7 +630,7 @@ fn check_changed_links(
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
-/// and the theme's static files, each with who made it (for the duplicate-URL message).
+/// the open data and the theme's static files, each with who made it (for the duplicate-URL message).
 /// `page_urls` are the sitemap's URLs, sorted.
 pub fn site_files(
     site: &Site,
@@ -663,6 +664,10 @@ pub fn site_files(
         files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
     t.step("feeds");
+    for (path, text) in open_data::files(site) {
+        files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
+    }
+    t.step("open data");
     files.extend(redirects::pages(site));
     t.step("redirects");
     for (name, bytes) in &theme.statics {

@@ -1,0 +1,292 @@
+//! The open data of a site built by the real binary (`data/policies.json`, `data/<slug>.json`
+//! and their JSON Schemas under `data/schema/`), read as an outside consumer reads it: a Python
+//! script starting from `data/policies.json` with the stock `jsonschema` validator
+//! (tests/open_data/consume.py). The files validate, and every clause page, with the units,
+//! deadlines, targets, passages and progress it shows, is in the data as the page shows it.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::html::{normalized_text, parse_file, selector};
+use common::{add_citing_bundle, ExampleSite};
+use scraper::ElementRef;
+use serde_json::Value;
+
+/// Runs the consumer on a built site.
+fn consume(public: &Path) -> Output {
+    let script = common::repo().join("tests/open_data/consume.py");
+    let probe = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .expect("python3 is needed for the open data test");
+    assert!(
+        probe.status.success(),
+        "the Python package jsonschema is missing; tests/run installs it"
+    );
+    Command::new("python3")
+        .arg(script)
+        .arg(public)
+        .output()
+        .expect("run consume.py")
+}
+
+/// The example portal with a second bundle citing the first, built by the binary.
+fn built_example() -> ExampleSite {
+    let site = ExampleSite::new();
+    add_citing_bundle(&site.root());
+    let o = site.build();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    site
+}
+
+fn text(e: ElementRef) -> String {
+    normalized_text(e.text())
+}
+
+fn without_spaces(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The site file a site path names (`/a/b/` → `a/b/index.html`, fragment dropped).
+fn file_of(public: &Path, url: &str) -> std::path::PathBuf {
+    let path = url.split('#').next().unwrap().trim_start_matches('/');
+    if path.is_empty() || path.ends_with('/') {
+        public.join(path).join("index.html")
+    } else {
+        public.join(path)
+    }
+}
+
+/// What a clause page shows, read from its HTML.
+#[derive(Debug, PartialEq)]
+struct Shown {
+    short_label: String,
+    heading: String,
+    text: String,
+    /// (role word, unit names, unit page links).
+    units: Vec<(String, Vec<String>, Vec<Option<String>>)>,
+    /// Deadline and targets, each as `标签 文字`.
+    milestones: Vec<String>,
+    passages: Vec<String>,
+    progress: Vec<String>,
+}
+
+fn shown_on_page(page: &Path) -> Shown {
+    let doc = parse_file(page);
+    let h1 = doc.select(&selector("h1")).next().unwrap();
+    let num = text(h1.select(&selector(".num")).next().unwrap());
+    let heading = text(h1).strip_prefix(&num).unwrap().trim().to_string();
+    let units = doc
+        .select(&selector(".unit-note .units"))
+        .map(|g| {
+            let label = text(g.select(&selector(".units-label")).next().unwrap());
+            let items: Vec<ElementRef> = g.select(&selector("li")).collect();
+            (
+                label.trim_end_matches('：').to_string(),
+                items.iter().map(|li| text(*li)).collect(),
+                items
+                    .iter()
+                    .map(|li| {
+                        li.select(&selector("a"))
+                            .next()
+                            .and_then(|a| a.value().attr("href"))
+                            .map(str::to_string)
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let links = |section: &str| -> Vec<String> {
+        doc.select(&selector(&format!(
+            "section[aria-labelledby=\"{section}\"] ul.passages > li > a"
+        )))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect()
+    };
+    Shown {
+        short_label: num,
+        heading,
+        text: without_spaces(
+            &doc.select(&selector(".clause-text"))
+                .next()
+                .map(text)
+                .unwrap_or_default(),
+        ),
+        units,
+        milestones: doc.select(&selector(".milestones li")).map(text).collect(),
+        passages: links("h-interp"),
+        progress: links("h-progress"),
+    }
+}
+
+fn shown_in_data(node: &Value) -> Shown {
+    let s = |v: &Value| v.as_str().unwrap().to_string();
+    let labelled = |m: &Value| format!("{} {}", s(&m["label"]), s(&m["text"]));
+    let urls = |list: &Value| -> Vec<String> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| s(&x["url"]))
+            .collect()
+    };
+    Shown {
+        short_label: s(&node["short_label"]),
+        heading: s(&node["heading"]),
+        text: without_spaces(&s(&node["text"])),
+        units: node["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| {
+                let units = g["units"].as_array().unwrap();
+                (
+                    s(&g["label"]),
+                    units.iter().map(|u| s(&u["name"])).collect(),
+                    units
+                        .iter()
+                        .map(|u| u["url"].as_str().map(str::to_string))
+                        .collect(),
+                )
+            })
+            .collect(),
+        milestones: node["deadline"]
+            .as_object()
+            .map(|_| labelled(&node["deadline"]))
+            .into_iter()
+            .chain(node["milestones"].as_array().unwrap().iter().map(labelled))
+            .collect(),
+        passages: urls(&node["passages"]),
+        progress: urls(&node["progress"]),
+    }
+}
+
+/// Clause pages of a policy, as site paths (`/<slug>/clause/<x>/`).
+fn clause_pages(public: &Path, slug: &str) -> BTreeSet<String> {
+    std::fs::read_dir(public.join(slug).join("clause"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().join("index.html").is_file())
+        .map(|e| format!("/{slug}/clause/{}/", e.file_name().to_string_lossy()))
+        .collect()
+}
+
+#[test]
+fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say() {
+    let site = built_example();
+    let public = site.out();
+    let o = consume(&public);
+    assert!(
+        o.status.success(),
+        "consume.py refused the open data:\n{}",
+        common::stderr(&o)
+    );
+    let data: Value = serde_json::from_slice(&o.stdout).unwrap();
+
+    let listed: Vec<&str> = data["list"]["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, ["yiliao-gaodi", "yiliao-gaodi-b"]);
+
+    let (mut clauses, mut units, mut passages) = (0, BTreeSet::new(), 0);
+    for (slug, doc) in data["policies"].as_object().unwrap() {
+        // The policy page offers the download and its schema.
+        let page = parse_file(&file_of(&public, doc["url"].as_str().unwrap()));
+        let offered: Vec<&str> = page
+            .select(&selector(".data-download a"))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(
+            offered,
+            [
+                format!("/data/{slug}.json").as_str(),
+                "/data/schema/policy-v1.json"
+            ],
+            "{slug}: 数据下载 links"
+        );
+
+        let nodes = doc["nodes"].as_array().unwrap();
+        let in_data: BTreeSet<String> = nodes
+            .iter()
+            .filter(|n| n["clause"] == true)
+            .map(|n| n["url"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(in_data, clause_pages(&public, slug), "{slug}: clause pages");
+        for node in nodes.iter().filter(|n| n["clause"] == true) {
+            let url = node["url"].as_str().unwrap();
+            let shown = shown_on_page(&file_of(&public, url));
+            assert_eq!(shown_in_data(node), shown, "{url}: data and page differ");
+            clauses += 1;
+            passages += shown.passages.len() + shown.progress.len();
+            for (_, names, links) in &shown.units {
+                for (name, link) in names.iter().zip(links) {
+                    units.insert(name.clone());
+                    // A linked unit's page is there and is that unit's.
+                    if let Some(link) = link {
+                        let unit_page = parse_file(&file_of(&public, link));
+                        let h1 = text(unit_page.select(&selector("h1")).next().unwrap());
+                        assert!(
+                            h1.contains(name.as_str()),
+                            "{link}: h1 {h1:?} is not {name}"
+                        );
+                    }
+                }
+            }
+        }
+        // Every interpretation and Q&A the data lists is a page of the site.
+        for i in doc["interpretations"].as_array().unwrap() {
+            let urls = std::iter::once(&i["url"])
+                .chain(i["questions"].as_array().unwrap().iter().map(|q| &q["url"]));
+            for url in urls {
+                let url = url.as_str().unwrap();
+                assert!(file_of(&public, url).is_file(), "{slug}: {url} is no page");
+            }
+        }
+    }
+    eprintln!(
+        "open data: {} policies, {clauses} clause pages, {} units, {passages} passages and progress items round-trip",
+        listed.len(),
+        units.len()
+    );
+    assert!(clauses >= 50 && units.len() >= 20 && passages >= 100);
+}
+
+/// Replaces the first occurrence of `from` in a built file.
+fn tamper(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn the_consumer_refuses_data_that_breaks_the_schema() {
+    let site = built_example();
+    let public = site.out();
+    let file = public.join("data/yiliao-gaodi.json");
+    tamper(&file, "\"role\":\"lead\"", "\"role\":\"boss\"");
+    tamper(&file, "\"milestones\":[],", "");
+    let o = consume(&public);
+    assert!(!o.status.success(), "tampered data passed");
+    let errors = common::stderr(&o);
+    let lines: Vec<&str> = errors.lines().collect();
+    assert_eq!(lines.len(), 2, "{errors}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("data/yiliao-gaodi.json ['nodes']")
+                && l.ends_with("['role']: 'boss' is not one of ['lead', 'responsible', 'guide']")),
+        "{errors}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("data/yiliao-gaodi.json ['nodes']")
+                && l.ends_with("'milestones' is a required property")),
+        "{errors}"
+    );
+}
