@@ -8,30 +8,12 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
 
 use common::html::{normalized_text, parse_file, selector};
+use common::open_data::{consume, consumed};
 use common::{add_citing_bundle, ExampleSite};
 use scraper::ElementRef;
 use serde_json::Value;
-
-/// Runs the consumer on a built site.
-fn consume(public: &Path) -> Output {
-    let script = common::repo().join("tests/open_data/consume.py");
-    let probe = Command::new("python3")
-        .args(["-c", "import jsonschema"])
-        .output()
-        .expect("python3 is needed for the open data test");
-    assert!(
-        probe.status.success(),
-        "the Python package jsonschema is missing; tests/run installs it"
-    );
-    Command::new("python3")
-        .arg(script)
-        .arg(public)
-        .output()
-        .expect("run consume.py")
-}
 
 /// The example portal with a second bundle citing the first, built by the binary.
 fn built_example() -> ExampleSite {
@@ -177,13 +159,7 @@ fn clause_pages(public: &Path, slug: &str) -> BTreeSet<String> {
 fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say() {
     let site = built_example();
     let public = site.out();
-    let o = consume(&public);
-    assert!(
-        o.status.success(),
-        "consume.py refused the open data:\n{}",
-        common::stderr(&o)
-    );
-    let data: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let data = consumed(&public);
 
     let listed: Vec<&str> = data["list"]["policies"]
         .as_array()

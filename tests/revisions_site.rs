@@ -288,6 +288,93 @@ fn compare_pages_of_real_revisions_link_both_ways_and_align_as_jiedu_compare() {
     }
 }
 
+/// Stable clause addresses: every clause page of the older text stays, and one whose clause
+/// lives on (修改, 未变, 移动) points to the clause it became in the newer text; the open data
+/// of both policies, read by the outside consumer, lists the 对照表's rows as the page does.
+#[test]
+fn old_clause_pages_point_to_their_successor_clause_and_the_open_data_lists_every_row() {
+    let site = revision_site();
+    let tmp = tempfile::tempdir().unwrap();
+    let public = tmp.path().join("public");
+    let built = build_with_binary(site.path(), &public);
+    assert!(built.status.success(), "{}", stderr(&built));
+    let data = common::open_data::consumed(&public);
+    let mut successors = 0;
+    for pair in PAIRS {
+        let (old, new) = (format!("{pair}-old"), format!("{pair}-new"));
+        let href = format!("/{new}/compare/{old}/");
+        let rows = page_rows(&file_of(&public, &href));
+        for r in &rows {
+            let (Some(old_href), Some(new_href)) = (&r.old_href, &r.new_href) else {
+                continue;
+            };
+            if !old_href.contains("/clause/") {
+                continue;
+            }
+            let page = parse_file(&file_of(&public, old_href));
+            let lines: Vec<(String, Vec<String>)> = page
+                .select(&selector("ul.revision-lines li"))
+                .map(|li| {
+                    (
+                        li.text().collect::<String>(),
+                        li.select(&selector("a"))
+                            .filter_map(|a| a.value().attr("href").map(str::to_string))
+                            .collect(),
+                    )
+                })
+                .collect();
+            let target = format!("{href}#{}", r.anchor);
+            assert!(
+                lines.iter().any(|(text, links)| text.contains("现为")
+                    && links.first() == Some(new_href)
+                    && links.last() == Some(&target)),
+                "{pair}: {old_href} ({}) does not point to its successor {new_href}: {lines:?}",
+                r.row.2
+            );
+            successors += 1;
+        }
+
+        // The open data of both policies lists the rows, each linking its row of the page.
+        let on_page: Vec<(String, bool, bool, String)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.row.2.clone(),
+                    r.row.0.is_some(),
+                    r.row.1.is_some(),
+                    format!("{href}#{}", r.anchor),
+                )
+            })
+            .collect();
+        for slug in [&old, &new] {
+            let revisions = data["policies"][slug.as_str()]["revisions"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{slug}: no revisions in its data"));
+            assert_eq!(revisions.len(), 1, "{slug}");
+            let revision = &revisions[0];
+            assert_eq!(revision["old"], old.as_str());
+            assert_eq!(revision["new"], new.as_str());
+            assert_eq!(revision["url"], href.as_str());
+            let in_data: Vec<(String, bool, bool, String)> = revision["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| {
+                    (
+                        x["class"].as_str().unwrap().to_string(),
+                        x["old"].is_string(),
+                        x["new"].is_string(),
+                        x["url"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(in_data, on_page, "{slug}: data and 对照 page differ");
+        }
+    }
+    eprintln!("{successors} old clause pages point to their successor clause");
+    assert!(successors >= 20, "only {successors} successor links");
+}
+
 /// 修改说明 in the newer policy's front matter: shown in the row of its clause; a clause id the
 /// revision does not have is an error naming the file and the line.
 #[test]
