@@ -664,9 +664,7 @@ pub fn site_files(
         files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
     t.step("feeds");
-    for (path, text) in open_data::files(site) {
-        files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
-    }
+    let open_data = open_data::files(site, previous);
     t.step("open data");
     files.extend(redirects::pages(site));
     t.step("redirects");
@@ -681,6 +679,11 @@ pub fn site_files(
         .into_iter()
         .map(|(path, file, by)| (path, Arc::new(file), by))
         .collect();
+    files.extend(
+        open_data
+            .into_iter()
+            .map(|(path, file)| (path, file, "jiedu".to_string())),
+    );
     t.step("statics");
     files.extend(share_image::files(site, previous, defer_drawing));
     t.step("share");

@@ -4,10 +4,14 @@
 //! revisions), with the JSON Schemas describing them under `data/schema/`. The records are
 //! borrowed views of the model, serialised with serde, so the data says what the pages say.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::revision::row_anchor;
+use super::OutFile;
 use crate::model::lifecycle::Lifecycle;
 use crate::model::types::{FlatNode, Policy, Site};
 use crate::model::urls;
@@ -32,17 +36,48 @@ pub const POLICIES: &str = "data/policies.json";
 const POLICIES_SCHEMA: &str = include_str!("open_data/policies.schema.json");
 const POLICY_SCHEMA: &str = include_str!("open_data/policy.schema.json");
 
-/// Every open data file: path and text.
-pub fn files(site: &Site) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = site
+/// Every open data file: path and content. With the previous render of `jiedu serve`, a policy
+/// whose data cannot have changed (the same policy, the same passages citing its clauses, the
+/// same revisions, the same site settings) keeps its file: an edit makes one file again, not
+/// hundreds.
+pub fn files(
+    site: &Site,
+    previous: Option<(&Site, &FxHashMap<String, Arc<OutFile>>)>,
+) -> Vec<(String, Arc<OutFile>)> {
+    let same_config = previous.filter(|(old, _)| old.config == site.config);
+    let old_policies: FxHashMap<&str, &Arc<Policy>> = same_config
+        .map(|(old, _)| old.policies.iter().map(|p| (p.slug.as_str(), p)).collect())
+        .unwrap_or_default();
+    let bytes = |text: String| Arc::new(OutFile::Bytes(text.into_bytes()));
+    let mut out: Vec<(String, Arc<OutFile>)> = site
         .policies
         .par_iter()
-        .map(|p| (urls::policy_data(&p.slug), to_json(&policy_record(site, p))))
+        .map(|p| {
+            let path = urls::policy_data(&p.slug);
+            let kept = same_config.and_then(|(old_site, old_files)| {
+                let old = old_policies.get(p.slug.as_str())?;
+                unchanged(old_site, old, site, p).then(|| old_files.get(&path).cloned())?
+            });
+            let file = kept.unwrap_or_else(|| bytes(to_json(&policy_record(site, p))));
+            (path, file)
+        })
         .collect();
-    out.push((POLICIES.to_string(), to_json(&policies_record(site))));
-    out.push((policies_schema(), POLICIES_SCHEMA.to_string()));
-    out.push((policy_schema(), POLICY_SCHEMA.to_string()));
+    out.push((POLICIES.to_string(), bytes(to_json(&policies_record(site)))));
+    out.push((policies_schema(), bytes(POLICIES_SCHEMA.to_string())));
+    out.push((policy_schema(), bytes(POLICY_SCHEMA.to_string())));
     out
+}
+
+/// Whether policy `p` of `site` has the data its previous version `old` of `old_site` had: the
+/// record is made of the policy (the same one when unedited: `serve` keeps its `Arc`), the
+/// passages citing its nodes and the revisions it is in.
+fn unchanged<'a>(old_site: &'a Site, old: &Arc<Policy>, site: &'a Site, p: &Arc<Policy>) -> bool {
+    let revisions = |s: &'a Site| s.revisions.iter().filter(|r| r.involves(&p.slug));
+    Arc::ptr_eq(old, p)
+        && p.nodes
+            .iter()
+            .all(|n| old_site.backlinks.get(&n.key) == site.backlinks.get(&n.key))
+        && revisions(old_site).eq(revisions(site))
 }
 
 /// Compact JSON: the files are downloads, not pages, and a large portal's list stays small.
