@@ -169,7 +169,7 @@ fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say
         .collect();
     assert_eq!(listed, ["yiliao-gaodi", "yiliao-gaodi-b"]);
 
-    let (mut clauses, mut units, mut passages) = (0, BTreeSet::new(), 0);
+    let (mut clauses, mut units, mut passages, mut cross_cites) = (0, BTreeSet::new(), 0, 0);
     for (slug, doc) in data["policies"].as_object().unwrap() {
         // The policy page offers the download and its schema.
         let page = parse_file(&file_of(&public, doc["url"].as_str().unwrap()));
@@ -214,6 +214,25 @@ fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say
                 }
             }
         }
+        // Every clause an interpretation, answer or progress item cites is in the data: its
+        // own by id, another policy's as `slug:id`.
+        let resolves = |cite: &str| {
+            let (policy, id) = cite.split_once(':').unwrap_or((slug.as_str(), cite));
+            data["policies"][policy]["nodes"]
+                .as_array()
+                .is_some_and(|n| n.iter().any(|n| n["id"] == id))
+        };
+        let interpretations = doc["interpretations"].as_array().unwrap();
+        let cites = interpretations
+            .iter()
+            .flat_map(|i| std::iter::once(i).chain(i["questions"].as_array().unwrap()))
+            .chain(doc["progress"].as_array().unwrap())
+            .flat_map(|x| x["cites"].as_array().unwrap())
+            .map(|c| c.as_str().unwrap());
+        for cite in cites {
+            assert!(resolves(cite), "{slug}: cites {cite}, which is in no data");
+            cross_cites += usize::from(cite.contains(':'));
+        }
         // Every interpretation and Q&A the data lists is a page of the site.
         for i in doc["interpretations"].as_array().unwrap() {
             let urls = std::iter::once(&i["url"])
@@ -230,6 +249,9 @@ fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say
         units.len()
     );
     assert!(clauses >= 50 && units.len() >= 20 && passages >= 100);
+    // add_citing_bundle cites the first bundle's clauses from a question and a progress item
+    // (and an infographic panel: a passage, listed under the clause it cites).
+    assert_eq!(cross_cites, 2, "citations of another policy's clauses");
 }
 
 /// Replaces the first occurrence of `from` in a built file.

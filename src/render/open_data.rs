@@ -302,10 +302,14 @@ fn policies_record(site: &Site) -> PoliciesFile<'_> {
     }
 }
 
-/// The clause ids of clause keys (`slug:id`) as a link lists them.
-fn ids<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    keys.map(|k| k.split_once(':').map_or(k, |(_, id)| id))
-        .collect()
+/// Clause keys (`slug:id`) as the data of policy `slug` names them: its own clauses by id (as
+/// `nodes[].id`), another policy's by the whole key, so a consumer never takes one for the other.
+fn ids<'a>(slug: &str, keys: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    keys.map(|k| match k.split_once(':') {
+        Some((s, id)) if s == slug => id,
+        _ => k,
+    })
+    .collect()
 }
 
 fn node_record<'a>(site: &'a Site, p: &'a Policy, n: &'a FlatNode) -> NodeRecord<'a> {
@@ -329,7 +333,7 @@ fn node_record<'a>(site: &'a Site, p: &'a Policy, n: &'a FlatNode) -> NodeRecord
         short_label: &n.short_label,
         heading: &n.heading,
         depth: n.depth,
-        parent: ids(n.ancestors.last().map(String::as_str).into_iter())
+        parent: ids(&p.slug, n.ancestors.last().map(String::as_str).into_iter())
             .into_iter()
             .next(),
         clause: n.is_clause,
@@ -385,7 +389,7 @@ fn policy_record<'a>(site: &'a Site, p: &'a Policy) -> PolicyFile<'a> {
             published: i.published.as_deref(),
             publisher: i.publisher.as_deref(),
             summary: i.summary.as_deref(),
-            cites: ids(i.cites.iter().map(|c| c.key.as_str())),
+            cites: ids(&p.slug, i.cites.iter().map(|c| c.key.as_str())),
             questions: i
                 .questions
                 .iter()
@@ -394,7 +398,7 @@ fn policy_record<'a>(site: &'a Site, p: &'a Policy) -> PolicyFile<'a> {
                     question: &q.question,
                     topic: &q.topic,
                     url: href(&urls::question(&p.slug, &q.id)),
-                    cites: ids(q.cites.iter().map(|c| c.key.as_str())),
+                    cites: ids(&p.slug, q.cites.iter().map(|c| c.key.as_str())),
                 })
                 .collect(),
         })
@@ -407,7 +411,7 @@ fn policy_record<'a>(site: &'a Site, p: &'a Policy) -> PolicyFile<'a> {
             date: x.date.as_deref(),
             source: x.source.as_deref(),
             url: format!("{}#{}", href(&urls::progress(&p.slug)), x.anchor),
-            cites: ids(x.cites.iter().map(|c| c.key.as_str())),
+            cites: ids(&p.slug, x.cites.iter().map(|c| c.key.as_str())),
         })
         .collect();
     let revisions = site
