@@ -288,3 +288,110 @@ fn the_consumer_refuses_data_that_breaks_the_schema() {
         "{errors}"
     );
 }
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+
+/// The first child of an Atom element named `name`.
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 'i> {
+    n.children()
+        .find(|c| c.has_tag_name((ATOM, name)))
+        .unwrap_or_else(|| panic!("no <{name}> in <{}>", n.tag_name().name()))
+}
+
+/// Every unit page offers its Atom feed ("订阅"), and the feed, read with an XML parser, lists
+/// the policies giving the unit tasks and every page citing one of them (each progress item on
+/// its own), as the open data says them: newest first, at most 50.
+#[test]
+fn every_unit_page_offers_a_feed_of_what_concerns_the_unit() {
+    let site = built_example();
+    let public = site.out();
+    let data = consumed(&public);
+    let base = data["list"]["base_url"].as_str().unwrap();
+    let absolute = |url: &str| format!("{base}{}", url.trim_start_matches('/'));
+    // Unit page → the links its feed should carry.
+    let mut expected: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for (_, doc) in data["policies"].as_object().unwrap() {
+        for node in doc["nodes"].as_array().unwrap() {
+            let units = node["units"].as_array().unwrap().iter();
+            for unit in units.flat_map(|g| g["units"].as_array().unwrap()) {
+                let Some(page) = unit["url"].as_str() else {
+                    continue;
+                };
+                let links = expected.entry(page.to_string()).or_default();
+                links.insert(absolute(doc["url"].as_str().unwrap()));
+                for p in node["passages"].as_array().unwrap() {
+                    let url = p["url"].as_str().unwrap();
+                    links.insert(absolute(url.split('#').next().unwrap()));
+                }
+                for p in node["progress"].as_array().unwrap() {
+                    links.insert(absolute(p["url"].as_str().unwrap()));
+                }
+            }
+        }
+    }
+    assert!(expected.len() >= 20, "{} units", expected.len());
+    let atom = ATOM;
+    let (mut full, mut entries) = (0, 0);
+    for (page, links) in &expected {
+        let feed_url = format!("{page}atom.xml");
+        let html = parse_file(&file_of(&public, page));
+        let offered: Vec<&str> = html
+            .select(&selector(".subscribe a[type=\"application/atom+xml\"]"))
+            .chain(html.select(&selector(
+                "head link[rel=alternate][type=\"application/atom+xml\"]",
+            )))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert!(
+            offered.iter().filter(|h| **h == feed_url).count() == 2,
+            "{page}: 订阅 link and head link to {feed_url}: {offered:?}"
+        );
+
+        let text = std::fs::read_to_string(file_of(&public, &feed_url)).unwrap();
+        let xml = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed_url}: {e}"));
+        let feed = xml.root_element();
+        assert!(
+            feed.has_tag_name((atom, "feed")),
+            "{feed_url}: not an Atom feed"
+        );
+        let self_link = feed
+            .children()
+            .find(|c| c.has_tag_name((atom, "link")) && c.attribute("rel") == Some("self"))
+            .and_then(|l| l.attribute("href"));
+        assert_eq!(self_link, Some(absolute(&feed_url).as_str()));
+        let list: Vec<(String, String)> = feed
+            .children()
+            .filter(|c| c.has_tag_name((atom, "entry")))
+            .map(|e| {
+                assert!(!child(e, "title").text().unwrap_or("").is_empty());
+                (
+                    child(e, "updated").text().unwrap().to_string(),
+                    child(e, "link").attribute("href").unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            list.windows(2).all(|w| w[0].0 >= w[1].0),
+            "{feed_url}: not newest first"
+        );
+        let got: BTreeSet<String> = list.iter().map(|(_, l)| l.clone()).collect();
+        assert_eq!(got.len(), list.len(), "{feed_url}: a link twice");
+        if links.len() <= 50 {
+            assert_eq!(&got, links, "{feed_url}");
+            full += 1;
+        } else {
+            assert_eq!(got.len(), 50, "{feed_url}");
+            assert!(
+                got.is_subset(links),
+                "{feed_url}: {:?}",
+                got.difference(links)
+            );
+        }
+        entries += list.len();
+    }
+    eprintln!(
+        "unit feeds: {} units, {full} listing everything, {entries} entries",
+        expected.len()
+    );
+    assert!(full >= 10);
+}

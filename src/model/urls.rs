@@ -72,6 +72,10 @@ pub fn units() -> String {
 pub fn unit(slug: &str) -> String {
     format!("unit/{slug}/")
 }
+/// A unit's Atom feed.
+pub fn unit_feed(slug: &str) -> String {
+    format!("unit/{slug}/atom.xml")
+}
 /// Part `part` (from 0) of a unit's list: the first is the unit's page.
 pub fn unit_part(slug: &str, part: usize) -> String {
     match part {

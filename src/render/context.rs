@@ -286,6 +286,8 @@ pub struct UnitClause<'a> {
 #[derive(Debug, Serialize)]
 pub struct UnitData<'a> {
     pub name: &'a str,
+    /// The unit's Atom feed ("订阅").
+    pub feed_href: String,
     /// The unit's tasks in all parts of its list.
     pub lead_total: usize,
     pub responsible_total: usize,

@@ -19,6 +19,7 @@ pub mod revision;
 pub mod share_image;
 pub mod sink;
 pub mod theme;
+mod unit_feeds;
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -630,7 +631,7 @@ fn check_changed_links(
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
-/// the open data and the theme's static files, each with who made it (for the duplicate-URL message).
+/// each unit's feed, the open data and the theme's static files, each with who made it (for the duplicate-URL message).
 /// `page_urls` are the sitemap's URLs, sorted.
 pub fn site_files(
     site: &Site,
@@ -660,6 +661,7 @@ pub fn site_files(
             highlight_css().to_string(),
         ),
     ]);
+    let generated = generated.chain(unit_feeds::files(site));
     for (path, text) in generated {
         files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
