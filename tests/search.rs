@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use jiedu::model::{urls, Site};
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// Policy terms from the example portal: programme names, slogans, institutions, measures.
 const POLICY_TERMS: [&str; 36] = [
@@ -310,6 +310,59 @@ fn pages_outside_the_navigation_are_not_indexed() {
             r.url
         );
     }
+}
+
+/// The Q&A list page is searchable with every question and answer on it, and the bundle
+/// tells the engine it is a list (which gives way to the question pages of its policy).
+#[test]
+fn the_qa_list_page_is_indexed_with_its_questions_and_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (built, out) = common::build_site(&example(), tmp.path(), true);
+    let site = &built.site;
+    let records = jiedu::search::records(site);
+    let meta: Value = serde_json::from_slice(
+        &std::fs::read(out.join(jiedu::search::BUNDLE_DIR).join("meta.json")).unwrap(),
+    )
+    .unwrap();
+    let listings: Vec<&str> = meta["listings"]
+        .as_array()
+        .expect("meta.json lists the Q&A lists")
+        .iter()
+        .map(|id| records[id.as_u64().unwrap() as usize].url.as_str())
+        .collect();
+    let mut lists = 0;
+    for p in &site.policies {
+        for i in p.interpretations.iter().filter(|i| !i.questions.is_empty()) {
+            let url = urls::interpretation(&p.slug, i.kind);
+            let list = records
+                .iter()
+                .find(|r| r.url == url && r.listing)
+                .unwrap_or_else(|| panic!("{url}: the Q&A list is not indexed"));
+            for q in &i.questions {
+                assert!(
+                    list.text.contains(q.question.as_str()),
+                    "{url}: {}",
+                    q.question
+                );
+                assert!(
+                    list.text.contains(q.answer.plain.trim()),
+                    "{url}: answer to {}",
+                    q.question
+                );
+            }
+            assert!(
+                listings.contains(&url.as_str()),
+                "{url} not in meta.json listings"
+            );
+            lists += 1;
+        }
+    }
+    assert!(lists > 0, "the example has Q&A lists");
+    assert_eq!(
+        listings.len(),
+        lists,
+        "only Q&A lists are listed: {listings:?}"
+    );
 }
 
 /// The judged query set (tests/fixtures/search-queries.json), typed into the search page:

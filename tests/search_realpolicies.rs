@@ -213,6 +213,30 @@ fn titles_and_unit_pages_are_indexed(site: &Site) {
     );
 }
 
+/// Queries made to show one reading rule each (not judged, not in the figures): a page they
+/// name must be in the top 3. 学门手艺 is 学手艺 with a measure word in it (学门技术, 开家店,
+/// 买套房 say so too), which the synonyms know as 技能培训 职业培训; in 宿迁搞个一人公司 the
+/// light verb 搞 is no part of 宿迁 (a question about a one-person company in 宿迁 lands on
+/// 宿迁's OPC policy; without the rule it finds nothing).
+fn rule_checks(site: &Site) -> Vec<Value> {
+    [
+        (
+            "下岗了想学门手艺，有培训吗",
+            json!({ "policy": "p03", "clause": "开展失业人员培训" }),
+        ),
+        (
+            "想在宿迁搞个一人公司",
+            json!({ "policy": "p18", "contains": "OPC" }),
+        ),
+    ]
+    .into_iter()
+    .map(|(text, entry)| {
+        let pages = relevant(site, &entry);
+        json!({ "group": "rule", "text": text, "relevant": pages })
+    })
+    .collect()
+}
+
 #[test]
 fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
     let tmp = tempfile::tempdir().unwrap();
@@ -260,23 +284,27 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
             };
             json!({ "group": group, "also": also, "text": q["text"], "relevant": pages })
         })
+        .chain(rule_checks(site))
         .collect();
-    // Floors set below what this engine measured (tuned: spoken 0.53 with 1 of 17 empty,
-    // keywords 0.91, variants 1.00, on-topic 0.77, off-topic 0 of 5 answered; held out: spoken
-    // 0.44 with 1 of 8 empty, keywords 1.00, variants 1.00, on-topic 0.74, off-topic 0 of 3).
-    // Once the recogniser read p33's articles (it found none of them before), 醫保基金 飛行檢查
-    // meets two of its clauses and the judged one is second: held-out variants measure 0.83.
+    // Floors set below what this engine measured. Tuned: spoken 0.84 with none of 17 empty
+    // (0.62 before a passage was credited with what its policy says elsewhere — 在武汉, 广州的 —
+    // before measure words were read out of synonym keys: 学门技术 → 学技术, before 搞 and 弄
+    // were read as filler, and before the synonyms knew 填错 and 改回来), keywords 0.90,
+    // variants 0.94, on-topic 0.89, off-topic 0 of 5 answered. Held out: spoken 0.56 with 1 of
+    // 8 empty (0.44 before), keywords 1.00, variants 0.83, on-topic 0.76, off-topic 0 of 3.
+    // Without the policy's credit tuned spoken falls to 0.74, below its floor.
     let floors = json!({
-        "spoken": { "mrr_min": 0.45, "zero_max": 2 },
-        "spoken·heldout": { "mrr_min": 0.35, "zero_max": 2 },
-        "keyword": { "mrr_min": 0.8 },
+        "spoken": { "mrr_min": 0.8, "zero_max": 0 },
+        "spoken·heldout": { "mrr_min": 0.5, "zero_max": 1 },
+        "keyword": { "mrr_min": 0.85 },
         "keyword·heldout": { "mrr_min": 0.85 },
         "variant": { "mrr_min": 0.9 },
         "variant·heldout": { "mrr_min": 0.8 },
         "offtopic": { "hits_max": 0 },
         "offtopic·heldout": { "hits_max": 1 },
-        "ontopic": { "mrr_min": 0.7 },
-        "ontopic·heldout": { "mrr_min": 0.65 },
+        "ontopic": { "mrr_min": 0.8 },
+        "ontopic·heldout": { "mrr_min": 0.7 },
+        "rule": { "top3_all": true },
     });
     let ahead = [
         "spoken",

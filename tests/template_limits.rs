@@ -279,3 +279,56 @@ fn a_list_built_over_the_sites_data_still_builds() {
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+/// Tera words its faults in English ("Variable `x` not found in context while rendering…");
+/// an editor gets the cause in Chinese, at the template's file and line, with a hint for it.
+#[test]
+fn a_missing_variable_is_told_in_chinese_at_its_line() {
+    let site = ExampleSite::new();
+    template(
+        &site,
+        "404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>页面未找到</h1>\n<p>{{ page.nosuch }}</p>\n{% endblock main %}\n",
+    );
+    assert_one_error(
+        &site,
+        "错误：content/templates/404.html:4：渲染页面 /404.html 时模板出错：变量「page.nosuch」不存在\n    提示：请检查变量名是否拼错；可能没有的值用 {% if page.nosuch %}…{% endif %} 包起来，或写 {{ page.nosuch | default(value=\"\") }}。",
+    );
+}
+
+#[test]
+fn an_unknown_filter_and_a_missing_macro_import_are_told_apart() {
+    let site = ExampleSite::new();
+    template(
+        &site,
+        "404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n\n<h1>{{ site.home | upper_case }}</h1>\n{% endblock main %}\n",
+    );
+    assert_one_error(
+        &site,
+        "错误：content/templates/404.html:4：渲染页面 /404.html 时模板出错：没有名为「upper_case」的过滤器\n    提示：请检查过滤器名是否拼错；常用的有 safe、default、length、truncate、date、join。",
+    );
+    template(
+        &site,
+        "404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{{ m::meta_row(label=\"a\", value=\"b\") }}\n{% endblock main %}\n",
+    );
+    assert_one_error(
+        &site,
+        "错误：content/templates/404.html:3：渲染页面 /404.html 时模板出错：用了宏的命名空间「m」，但这个模板没有导入它\n    提示：在模板开头（extends 之后）写 {% import \"macros.html\" as m %}，或改正拼错的命名空间。",
+    );
+}
+
+#[test]
+fn a_syntax_error_is_placed_at_the_line_the_parser_stopped() {
+    let site = ExampleSite::new();
+    template(
+        &site,
+        "404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if site.home %}\n<h1>页面未找到</h1>\n{% endblock main %}\n",
+    );
+    assert_one_error(
+        &site,
+        "错误：content/templates/404.html:5：模板有错误：模板语法有误（解析器的原话：unexpected tag; expected an `elif` tag, an `else` tag, an endif tag (`{% endif %}`), or some content）\n    提示：请检查 {{ }} 和 {% %} 是否成对，if/for/block 是否都有对应的 endif/endfor/endblock，变量名是否拼错。",
+    );
+}

@@ -225,15 +225,8 @@ fn template_failure(e: &tera::Error, job: Job, site: &Site, theme: &Theme) -> Di
         .iter()
         .map(|(n, p)| (n.clone(), String::new(), p.clone()))
         .collect();
-    let (file, detail) = theme::template_error(e, &sources);
-    let file = if file.as_os_str().is_empty() {
-        theme.origin(job.template())
-    } else {
-        file
-    };
-    Diagnostic::error(format!("渲染页面 /{} 时模板出错：{detail}", job.url(site)))
-        .in_file(&file)
-        .hint("请检查模板中使用的变量是否存在；可用 {% if 变量 %} 处理可能为空的值。")
+    let lead = format!("渲染页面 /{} 时模板出错", job.url(site));
+    theme::template_error(e, &sources, &lead, || theme.origin(job.template()))
 }
 
 /// Who takes an output path: a page of the plan (by position), or another file's maker.

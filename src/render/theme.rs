@@ -14,6 +14,7 @@ use super::deps::Fingerprints;
 mod budget;
 mod growth;
 mod template_graph;
+mod tera_message;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{STATIC_DIR, TEMPLATES_DIR};
@@ -266,11 +267,7 @@ impl Theme {
             .map(|(n, t, _)| (n.as_str(), t.as_str()))
             .collect();
         if let Err(e) = tera.add_raw_templates(raw) {
-            let (file, detail) = template_error(&e, &sources);
-            return Err(Diagnostic::error(format!("模板有错误：{detail}"))
-                .in_file(&file)
-                .hint("请检查 {{ }} 和 {% %} 是否成对、变量名是否拼错。")
-                .into());
+            return Err(template_error(&e, &sources, "模板有错误", PathBuf::new).into());
         }
         template_graph::check(&tera, &sources)?;
         growth::check(&tera, &sources)?;
@@ -373,19 +370,24 @@ fn template_closure(tera: &Tera, name: &'static str) -> Vec<&'static str> {
     seen
 }
 
-/// Tera's error chain, joined, and the template file it is about.
-pub fn template_error(e: &tera::Error, sources: &[(String, String, PathBuf)]) -> (PathBuf, String) {
-    let mut parts = vec![e.to_string()];
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
-    while let Some(c) = cur {
-        parts.push(c.to_string());
-        cur = c.source();
+/// A template fault as an editor reads it: `lead` says which step failed ("模板有错误",
+/// "渲染页面 /x 时模板出错"), then the cause in Chinese, placed at its file and line when it can
+/// be, with a hint for that cause. `fallback` is the file to name when Tera names none of ours.
+pub fn template_error(
+    e: &tera::Error,
+    sources: &[(String, String, PathBuf)],
+    lead: &str,
+    fallback: impl FnOnce() -> PathBuf,
+) -> Diagnostic {
+    let told = tera_message::explain(e, sources);
+    let file = if told.file.as_os_str().is_empty() {
+        fallback()
+    } else {
+        told.file
+    };
+    let d = Diagnostic::error(format!("{lead}：{}", told.text)).hint(told.hint);
+    match told.line {
+        Some(line) => d.at(&file, line),
+        None => d.in_file(&file),
     }
-    let text = parts.join("；");
-    let file = sources
-        .iter()
-        .find(|(n, _, _)| text.contains(n.as_str()))
-        .map(|(_, _, p)| p.clone())
-        .unwrap_or_default();
-    (file, text.replace('\n', " "))
 }

@@ -18,7 +18,8 @@
 //!   `meta.json` also holds the vocabulary the engine folds and widens queries with: `fold`,
 //!   the Traditional → Simplified pairs of the site's characters as one string (`積积醫医…`);
 //!   `synonyms`, word → other words searched for it; and `pages`, a base64 bit set of the
-//!   record ids that begin a page (a page's records are consecutive);
+//!   record ids that begin a page (a page's records are consecutive); `listings`, the ids of
+//!   the Q&A list pages' records, which the engine ranks like a policy's full text;
 //! - `f/<n>.json`: records `n × per_fragment …`, each `[url, title, format, context, text]`,
 //!   fetched only for the hits shown;
 //! - `format/<i>.bin`, `unit/<i>.bin`: the record ids of each filter value, as id distances.
@@ -111,8 +112,16 @@ pub fn bundle(
     put("engine.js", engine().into_bytes())?;
     let pages = page_starts(records);
     let (wholes, policy_end) = whole_texts(records);
+    // Few (a Q&A list per policy with questions), so their ids rather than a bit per record.
+    let listings: Vec<usize> = records
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.listing && r.kind != super::records::POLICY_TEXT)
+        .map(|(i, _)| i)
+        .collect();
     version.add("policies", wholes.as_bytes());
     version.add("pages", pages.as_bytes());
+    version.add("listings", format!("{listings:?}").as_bytes());
     version.add("fold", vocabulary.fold.as_bytes());
     version.add(
         "synonyms",
@@ -130,6 +139,7 @@ pub fn bundle(
         "pages": pages,
         "policies": wholes,
         "policy_end": policy_end,
+        "listings": listings,
         "fold": vocabulary.fold,
         "synonyms": vocabulary.synonyms,
     });
@@ -262,17 +272,23 @@ fn merged(postings: &Postings, lists: &[&List]) -> Vec<(u32, u32)> {
     all
 }
 
-/// The everyday words (`=`) and the bound two-character words (`+`) of everyday.txt, read
-/// as the engine read the list when it was part of engine.js: an item beginning with `+` is a
-/// bound word, every other item of two or more characters an everyday word.
+/// The everyday words (`=`) and the bound two-character words (`+`) of everyday.txt: a line
+/// beginning with `+` lists bound words, every other line everyday words (items of two or more
+/// characters). The mark belongs to the line, as the file's header says: read per item, the
+/// bound words were taken for everyday words and the `+` itself dropped.
 fn everyday_words() -> impl Iterator<Item = (&'static str, char)> {
     EVERYDAY
         .lines()
         .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .filter_map(|w| match w.strip_prefix('+') {
-            Some(bound) => (bound.chars().count() >= 2).then_some((bound, '+')),
-            None => (w.chars().count() >= 2).then_some((w, '=')),
+        .flat_map(|line| {
+            let (mark, words) = match line.strip_prefix('+') {
+                Some(rest) => ('+', rest),
+                None => ('=', line),
+            };
+            words
+                .split_whitespace()
+                .filter(|w| w.chars().count() >= 2)
+                .map(move |w| (w, mark))
         })
 }
 
@@ -421,5 +437,21 @@ impl Fingerprint {
 
     fn hex(&self) -> String {
         format!("{:016x}", self.0.load(Ordering::Relaxed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bound_lines_give_bound_words_and_no_everyday_ones() {
+        let words: HashMap<&str, char> = everyday_words().collect();
+        assert_eq!(words.get("我们"), Some(&'='));
+        assert_eq!(words.get("能源"), Some(&'+'));
+        assert_eq!(words.get("土地"), Some(&'+'));
+        assert!(!words.contains_key("+"));
+        let bound = everyday_words().filter(|(_, m)| *m == '+').count();
+        assert!(bound > 500, "{bound} bound words");
     }
 }

@@ -40,6 +40,9 @@ pub struct Record<'a> {
     /// The validity of a policy no longer in force (废止, 失效, 已修订), shown on every hit of
     /// its bundle; `None` while it is in force.
     pub status: Option<&'static str>,
+    /// The page lists passages that have pages of their own (a policy's full text, a Q&A
+    /// list): the engine shows it only where none of those passages matched.
+    pub listing: bool,
 }
 
 pub const PRIMARY: f32 = 2.0;
@@ -106,6 +109,7 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
             units: Vec::new(),
             weight: SECONDARY,
             status: None,
+            listing: false,
         });
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
@@ -200,6 +204,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
         units: Vec::new(),
         weight: WHOLE_TEXT,
         status: None,
+        listing: true,
     });
     for n in &p.nodes {
         out.push(node_record(p, n));
@@ -217,6 +222,7 @@ fn policy_records<'a>(site: &'a Site, p: &'a Policy, out: &mut Vec<Record<'a>>) 
             units: cited_units(site, &item.cites),
             weight: SECONDARY,
             status: None,
+            listing: false,
         });
     }
 }
@@ -249,6 +255,7 @@ fn node_record<'a>(p: &'a Policy, n: &'a FlatNode) -> Record<'a> {
             .collect(),
         weight,
         status: None,
+        listing: false,
     }
 }
 
@@ -293,6 +300,7 @@ fn unit_record<'a>(site: &'a Site, unit: &'a crate::model::types::Unit) -> Recor
         units: vec![unit.name.as_str()],
         weight: SECONDARY,
         status: None,
+        listing: false,
     }
 }
 
@@ -333,6 +341,7 @@ fn interpretation_records<'a>(
             units: units.clone(),
             weight: SECONDARY,
             status: None,
+            listing: false,
         });
     }
     for panel in &i.panels {
@@ -352,6 +361,28 @@ fn interpretation_records<'a>(
             units: cited_units(site, &panel.cites),
             weight: SECONDARY,
             status: None,
+            listing: false,
+        });
+    }
+    // The Q&A list page with every question and answer on it, so a sentence of an answer
+    // finds the list; below the question's own page, which the engine shows instead.
+    if !i.questions.is_empty() {
+        let text = i
+            .questions
+            .iter()
+            .flat_map(|q| [q.question.as_str(), q.answer.plain.as_str()])
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.push(Record {
+            url: page.clone(),
+            title: i.title.as_str().into(),
+            context: None,
+            kind: Kind::Qa.name(),
+            text: text.into(),
+            units: units.clone(),
+            weight: WHOLE_TEXT,
+            status: None,
+            listing: true,
         });
     }
     for q in &i.questions {
@@ -364,6 +395,7 @@ fn interpretation_records<'a>(
             units: cited_units(site, &q.cites),
             weight: PRIMARY,
             status: None,
+            listing: false,
         });
     }
 }

@@ -34,7 +34,7 @@ for (const q of queries) {
   const load = bundle(before, /./);
   const library = bundle(after, /engine\.js$/);
   const meta = bundle(after, /meta\.json$/);
-  const chunks = bundle(after, /\/(t|f|format|unit)\/[^/]+$/);
+  const chunks = bundle(after, /\/(t|p|n|f|format|unit)\/[^/]+$/); // every index file a query reads
   const hits = await page.$$eval("#search-results > li", (l) => l.length);
   const total = library + meta + chunks;
   if (expect) checks.ok(total <= expect.max_kb * 1024, `${q}: ${kb(total)} fetched, more than ${expect.max_kb} KB`);
