@@ -150,6 +150,8 @@ fn revision_record<'a>(site: &'a Site, r: &'a crate::model::revisions::Revision)
         units: Vec::new(),
         weight: SECONDARY,
         status: None,
+        // Its text is the summary of changes and the 修改说明, found nowhere else.
+        listing: false,
     }
 }
 
