@@ -191,3 +191,27 @@ fn markdown_and_html_tables_mark_changes_with_text_cues() {
         html.contains("<details><summary><strong>第一条</strong>（未修改，点击展开）</summary>")
     );
 }
+
+/// `jiedu compare … | head -1`: a reader that stops early is no error; the summary's write
+/// meets a closed pipe and the command ends quietly (it panicked with "failed printing to
+/// stdout: Broken pipe").
+#[test]
+fn a_closed_pipe_ends_the_summary_quietly() {
+    let pair = fixtures("sh-fengmao-tiaoli");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args([
+            "compare",
+            pair.join("old.txt").to_str().unwrap(),
+            pair.join("new.txt").to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before the comparison is done: its first write finds no reader.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

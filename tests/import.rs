@@ -385,6 +385,39 @@ fn imports_a_word_document() {
     assert!(stdout(&out).contains("表格 1 个"));
 }
 
+/// A real title set on two lines is one title; a head line set off by a blank line is not
+/// glued to the title below it.
+#[test]
+fn a_title_set_on_two_lines_is_joined_but_not_across_a_blank_line() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let root = tempfile::tempdir().unwrap();
+    let site = root.path().join("site");
+
+    // 上海市历史文化风貌区 / 和优秀历史建筑保护条例 (2011 text, as published).
+    let two_lines = fixtures.join("revisions/sh-fengmao-tiaoli/old.txt");
+    assert_ok(&import(&two_lines, &site, &["--policy-slug", "fengmao"]));
+    let p = read_policy(&site, "fengmao");
+    assert_eq!(
+        field(&p, "title"),
+        Some("上海市历史文化风貌区和优秀历史建筑保护条例")
+    );
+    assert!(
+        !p.body.contains("上海市历史文化风貌区\n"),
+        "the first half stayed in the body:\n{}",
+        &p.body[..p.body.len().min(600)]
+    );
+
+    // pdftotext wrote the document number as `〔2019〕860 号`, a blank line above the title.
+    let number_above =
+        fixtures.join("realdocs-more/tune/59-fgw-shuiwu-geshui-nashui-xinyong-pdftotext.txt");
+    assert_ok(&import(&number_above, &site, &["--policy-slug", "nashui"]));
+    let p = read_policy(&site, "nashui");
+    assert_eq!(
+        field(&p, "title"),
+        Some("关于加强个人所得税纳税信用建设的通知")
+    );
+}
+
 fn assert_fails_with(out: &Output, message: &str, root: &Path) {
     assert!(!out.status.success(), "should fail: {}", stdout(out));
     let err = stderr(out);

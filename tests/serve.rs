@@ -405,7 +405,12 @@ fn editing_a_clause_changes_exactly_the_clause_and_its_citing_pages() {
     let (_, node) = model.node("yiliao-gaodi:4.1.1").unwrap();
     let sentence: String = node.plain.chars().take(12).collect();
     let clause_page = "yiliao-gaodi/clause/4-1-1/index.html".to_string();
-    let mut allowed = vec![clause_page.clone(), "yiliao-gaodi/index.html".to_string()];
+    // The policy's open data carries the clause's text.
+    let mut allowed = vec![
+        clause_page.clone(),
+        "yiliao-gaodi/index.html".to_string(),
+        "data/yiliao-gaodi.json".to_string(),
+    ];
     for passage in &model.backlinks["yiliao-gaodi:4.1.1"] {
         let path = passage
             .href
@@ -457,6 +462,36 @@ fn editing_a_clause_changes_exactly_the_clause_and_its_citing_pages() {
             "{path}: preview differs from jiedu build"
         );
     }
+}
+
+/// The open data of a policy that was not edited changes when a passage of another policy
+/// citing its clause does: the preview makes that file again (and only keeps the files whose
+/// data cannot have changed), serving what a full build writes.
+#[test]
+fn open_data_follows_an_edit_to_a_passage_of_another_policy_citing_it() {
+    let site = SiteCopy::new();
+    let preview = Preview::start(&site.root(), &[]);
+    let data = |slug: &str| preview.get(&format!("/data/{slug}.json")).text();
+    let (cited, citing) = (data("yiliao-gaodi"), data("yiliao-gaodi-b"));
+    assert!(!cited.contains("（副本修改）"));
+
+    site.edit(
+        "content/yiliao-gaodi-b/qa.md",
+        "question: 北京积水潭医院聊城医院什么时候投入使用？",
+        "question: 北京积水潭医院聊城医院什么时候投入使用？（副本修改）",
+    );
+    wait_until("the cited clause's page lists the edited question", || {
+        preview
+            .get("/yiliao-gaodi/clause/4-1-1/")
+            .text()
+            .contains("（副本修改）")
+    });
+    assert!(
+        data("yiliao-gaodi").contains("（副本修改）"),
+        "data/yiliao-gaodi.json kept the old question"
+    );
+    assert_ne!(data("yiliao-gaodi-b"), citing);
+    assert_serves_the_full_build(&site, &preview);
 }
 
 /// The preview against a full build of the same sources: every file the build writes is

@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -21,8 +22,12 @@ pub fn run(old: PathBuf, new: PathBuf, output: Option<PathBuf>) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    println!("新旧对照：{} → {}", old_title, new_title);
-    println!("{}", table.summary_line());
+    // The summary goes out in one write at the end: `jiedu compare … | head -1` closes the pipe
+    // early, which is no error of the comparison (and the table file is still written).
+    let mut said = format!(
+        "新旧对照：{old_title} → {new_title}\n{}\n",
+        table.summary_line()
+    );
     for r in &table.rows {
         if r.class == jiedu::compare::Class::未变 {
             continue;
@@ -30,13 +35,13 @@ pub fn run(old: PathBuf, new: PathBuf, output: Option<PathBuf>) -> ExitCode {
         let label = |a: &Option<jiedu::compare::Article>| {
             a.as_ref().map_or("—".to_string(), |a| a.label.clone())
         };
-        println!(
-            "  {}  {} → {}  （把握 {:.0}%）",
+        said.push_str(&format!(
+            "  {}  {} → {}  （把握 {:.0}%）\n",
             r.class.name(),
             label(&r.old),
             label(&r.new),
             r.confidence * 100.0
-        );
+        ));
     }
     if let Some(out) = output {
         let ext = out.extension().map(|e| e.to_string_lossy().to_lowercase());
@@ -46,6 +51,7 @@ pub fn run(old: PathBuf, new: PathBuf, output: Option<PathBuf>) -> ExitCode {
             _ => table.html(),
         };
         if let Err(e) = std::fs::write(&out, text) {
+            let _ = std::io::stdout().write_all(said.as_bytes());
             eprintln!(
                 "{}",
                 Diagnostic::error(format!("无法写出对照表：{e}"))
@@ -54,7 +60,17 @@ pub fn run(old: PathBuf, new: PathBuf, output: Option<PathBuf>) -> ExitCode {
             );
             return ExitCode::FAILURE;
         }
-        println!("对照表已写出：{}", out.display());
+        said.push_str(&format!("对照表已写出：{}\n", out.display()));
     }
-    ExitCode::SUCCESS
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(said.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("{}", Diagnostic::error(format!("无法输出对照摘要：{e}")));
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
 }

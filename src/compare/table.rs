@@ -8,7 +8,7 @@ use super::{align, articles, summary, Article, Class, Pair};
 use crate::clause::ClauseTree;
 use crate::markdown::escape as esc;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
     pub class: Class,
     pub confidence: f32,
@@ -18,7 +18,7 @@ pub struct Row {
     pub runs: Vec<Run>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
     pub old_title: String,
     pub new_title: String,

@@ -104,6 +104,27 @@ fn extract_head(lines: &mut [SourceLine], meta: &mut Meta) -> usize {
             title_prefix = prefix;
             meta.title = Some(title);
             consume(&mut lines[i]);
+            // A title set on two lines (`上海市历史文化风貌区` / `和优秀历史建筑保护条例`): the
+            // line right above, left unplaced, is its first half. Only with no blank line
+            // between: a blank line sets off a head line the import did not recognise (a
+            // document number typed `〔2019〕860 号` by pdftotext) from the title.
+            let first_half = meta.unplaced.last().filter(|(line, head)| {
+                i.checked_sub(1)
+                    .is_some_and(|p| !lines[p].is_blank() && lines[p].line == *line)
+                    && head.chars().count() + chars <= 80
+                    && !has_sentence_punctuation(head)
+                    && !ends_with_doc_type(head)
+                    && org_name(head).is_none()
+                    && find_doc_number(head).is_none()
+                    && !head.starts_with(['附', '(', '（', '【', '['])
+            });
+            if let Some((line, head)) = first_half.cloned() {
+                meta.unplaced.pop();
+                meta.title = meta.title.take().map(|t| format!("{head}{t}"));
+                if let Some(p) = lines.iter().position(|l| l.line == line) {
+                    consume(&mut lines[p]);
+                }
+            }
             continue;
         } else if masthead.is_none() {
             if let Some(org) = org_name(&text) {

@@ -37,6 +37,8 @@ const POLICY: &[Field] = &[
     ("note", &["备注"]),
     // The numbering levels, for when the clause recogniser reads the structure wrong.
     ("levels", &["层级"]),
+    // The 修改说明 of a revising policy, per clause, for the 新旧对照表.
+    ("revision_notes", &["修改说明"]),
     ALIASES,
 ];
 

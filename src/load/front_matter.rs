@@ -72,6 +72,20 @@ pub struct FrontMatter {
     /// Earlier URL paths of this page (e.g. `/old-slug/expert/`), kept as redirect pages.
     #[serde(default, alias = "旧网址")]
     pub aliases: Vec<String>,
+    /// A revising policy's 修改说明 per clause, shown in the 新旧对照表.
+    #[serde(default, alias = "修改说明")]
+    pub revision_notes: Vec<RevisionNoteFm>,
+}
+
+/// One 修改说明: a clause of this policy (`3.2`), or of the policy it revises (`old-slug:5`)
+/// for a clause it deleted, and the editor's note.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionNoteFm {
+    #[serde(alias = "条款", deserialize_with = "clause_id")]
+    pub clause: String,
+    #[serde(alias = "说明")]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -155,11 +169,21 @@ fn clause_ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> 
         .collect()
 }
 
+/// One clause id, read as [`clause_ids`] reads each of a list.
+fn clause_id<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let one = serde_yaml::Value::deserialize(d)?;
+    clause_ids(serde_yaml::Value::Sequence(vec![one]))
+        .map_err(serde::de::Error::custom)
+        .map(|mut v| v.pop().unwrap_or_default())
+}
+
 /// Marks the error of a clause id YAML read as a fraction, so the Chinese explanation is kept.
 pub const MISREAD_CLAUSE_ID: &str = "clause-id-number";
 
 /// Keys whose values are lists of clause ids.
 const CITES_KEYS: [&str; 2] = ["cites", "引用条款"];
+/// Keys whose value is one clause id (in a `revision_notes` entry).
+const CLAUSE_KEYS: [&str; 2] = ["clause", "条款"];
 
 /// Quotes bare clause ids in `cites:` lists so YAML reads them as the text written: unquoted,
 /// `2.10` is the number 2.1 and would silently cite another clause. Handles one-line flow lists
@@ -196,7 +220,19 @@ pub fn quote_clause_ids(yaml: &str) -> std::borrow::Cow<'_, str> {
                 _ => block_list = None,
             }
         }
-        if let Some((key_at, rest)) = cites_value(content) {
+        if let Some((_, rest)) = key_value(content, &CLAUSE_KEYS) {
+            let value = rest.split(" #").next().unwrap_or(rest).trim();
+            if is_bare_number(value) {
+                let at = content.len() - rest.len() + rest.find(value).unwrap_or(0);
+                out.push_str(&content[..at]);
+                out.push_str(&format!("\"{value}\""));
+                out.push_str(&content[at + value.len()..]);
+                out.push_str(newline);
+                changed = true;
+                continue;
+            }
+        }
+        if let Some((key_at, rest)) = key_value(content, &CITES_KEYS) {
             let rest_trim = rest.trim();
             if rest_trim.is_empty() || rest_trim.starts_with('#') {
                 block_list = Some(key_at);
@@ -217,8 +253,9 @@ pub fn quote_clause_ids(yaml: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// For a line `[- ]cites: value`, the column of the key and the text after the colon.
-fn cites_value(line: &str) -> Option<(usize, &str)> {
+/// For a line `[- ]key: value` with one of `keys`, the column of the key and the text after
+/// the colon.
+fn key_value<'a>(line: &'a str, keys: &[&str]) -> Option<(usize, &'a str)> {
     let mut rest = line.trim_start();
     let mut at = line.len() - rest.len();
     if let Some(r) = rest.strip_prefix("- ") {
@@ -226,7 +263,7 @@ fn cites_value(line: &str) -> Option<(usize, &str)> {
         at += rest.len() - r2.len();
         rest = r2;
     }
-    CITES_KEYS.iter().find_map(|k| {
+    keys.iter().find_map(|k| {
         let after = rest.strip_prefix(k)?;
         let after = after.trim_start_matches(' ').strip_prefix(':')?;
         (after.is_empty() || after.starts_with([' ', '\t'])).then_some((at, after))
@@ -353,6 +390,14 @@ mod tests {
             quoted,
             "kind: qa\ncites: [\"2.10\", \"4.1.1\", \"3\"] # 注\nquestions:\n  - id: a\n    cites:\n      - \"2.20\"\n      - \"4\"\n    question: 问\n"
         );
+        let notes = "kind: policy\nrevision_notes:\n  - clause: 2.10 # 注\n    note: 改\n  - 条款: 3\n    说明: 删\n";
+        let fm: FrontMatter = serde_yaml::from_str(&quote_clause_ids(notes)).unwrap();
+        let ids: Vec<&str> = fm
+            .revision_notes
+            .iter()
+            .map(|n| n.clause.as_str())
+            .collect();
+        assert_eq!(ids, ["2.10", "3"]);
         let unquoted = serde_yaml::from_str::<FrontMatter>("kind: qa\ncites: [2.10]\n");
         assert!(unquoted
             .unwrap_err()

@@ -112,6 +112,11 @@ fn duplicates(
             first.insert(v, doc);
             continue;
         };
+        // A regulation revised in place keeps its name (上海市住房租赁条例, 2022 and as amended
+        // in 2025): two policies linked as revision and revised share a title by right.
+        if key == "title" && revises(doc, other) {
+            continue;
+        }
         let d = if key == "title" && issuer(doc) != issuer(other) {
             Diagnostic::warning(format!(
                 "{what}「{v}」与 {} 相同，发文机关不同",
@@ -129,6 +134,16 @@ fn duplicates(
         };
         diags.push(d.at(&doc.path, doc.line_of(key)));
     }
+}
+
+/// Whether one of the two policies amends or replaces the other (by its bundle name).
+fn revises(a: &SourceDoc, b: &SourceDoc) -> bool {
+    let names = |x: &SourceDoc, y: &SourceDoc| {
+        y.bundle
+            .as_ref()
+            .is_some_and(|slug| x.front.amends.contains(slug) || x.front.replaced_by.contains(slug))
+    };
+    names(a, b) || names(b, a)
 }
 
 fn issuer(doc: &SourceDoc) -> &str {

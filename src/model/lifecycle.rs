@@ -97,6 +97,10 @@ pub struct Lifecycle {
     pub related: Vec<String>,
     #[serde(skip)]
     pub declared: Declared,
+    /// The 修改说明 the policy's front matter gives for clauses of a revision it makes; checked
+    /// against the revision's clauses by [`super::revisions::compare`].
+    #[serde(skip)]
+    pub revision_notes: Vec<super::revisions::RevisionNote>,
 }
 
 impl Lifecycle {
@@ -158,11 +162,12 @@ pub fn read(doc: &SourceDoc, diags: &mut Diagnostics) -> Lifecycle {
             amends: lines("amends", &fm.amends),
             related: lines("related", &fm.related),
         },
+        revision_notes: super::revisions::read_notes(doc),
     }
 }
 
 /// The line of `value` under `key` (a list may continue on the lines below the key).
-fn line_of_value(doc: &SourceDoc, key: &str, value: &str) -> usize {
+pub fn line_of_value(doc: &SourceDoc, key: &str, value: &str) -> usize {
     let key_line = doc.line_of(&format!("{key}:"));
     doc.yaml
         .lines()

@@ -10,6 +10,7 @@ mod milestones;
 mod policy;
 mod redirects;
 mod references;
+pub mod revisions;
 pub mod types;
 pub mod urls;
 
@@ -409,7 +410,8 @@ pub fn build_model_reusing(
     let (redirects, d) = redirects::collect(source, &policies, &pages);
     diags.extend(d);
     lifecycle::link(&mut policies, &mut diags);
-    t.step("redirects, lifecycle");
+    let revisions = revisions::compare(&policies, &mut diags);
+    t.step("redirects, lifecycle, revisions");
     // The site-wide indexes read the policies and nothing of each other: made side by side.
     let ((clause_index, units), backlinks) = rayon::join(
         || {
@@ -434,6 +436,7 @@ pub fn build_model_reusing(
         backlinks,
         clause_index,
         redirects,
+        revisions,
         warnings: diags.sorted(),
     };
     Ok((site, cache))

@@ -27,6 +27,8 @@ pub struct Site {
     pub clause_index: rustc_hash::FxHashMap<String, (usize, usize)>,
     /// Redirect pages from `aliases:`, sorted by the old path.
     pub redirects: Vec<Redirect>,
+    /// Every policy that amends or replaces another, compared clause by clause with it.
+    pub revisions: Vec<super::revisions::Revision>,
     pub warnings: Diagnostics,
 }
 

@@ -49,6 +49,14 @@ pub fn interpretation(slug: &str, kind: Kind) -> String {
 pub fn question(slug: &str, id: &str) -> String {
     format!("{slug}/qa/{id}/")
 }
+/// The 新旧对照 of policy `new` with the policy `old` it revises.
+pub fn compare(new: &str, old: &str) -> String {
+    format!("{new}/compare/{old}/")
+}
+/// A policy's open data (`data/<slug>.json`).
+pub fn policy_data(slug: &str) -> String {
+    format!("data/{slug}.json")
+}
 pub fn progress(slug: &str) -> String {
     format!("{slug}/progress/")
 }
@@ -63,6 +71,10 @@ pub fn units() -> String {
 }
 pub fn unit(slug: &str) -> String {
     format!("unit/{slug}/")
+}
+/// A unit's Atom feed.
+pub fn unit_feed(slug: &str) -> String {
+    format!("unit/{slug}/atom.xml")
 }
 /// Part `part` (from 0) of a unit's list: the first is the unit's page.
 pub fn unit_part(slug: &str, part: usize) -> String {
@@ -96,7 +108,8 @@ pub fn path_of(file: &str) -> &str {
 }
 
 /// Top-level URL segments the generator itself uses; policy and page slugs may not take them.
-pub const RESERVED: [&str; 8] = [
+pub const RESERVED: [&str; 9] = [
+    "data",
     "column",
     "library",
     "sitemap",

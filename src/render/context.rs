@@ -175,6 +175,9 @@ pub struct PolicyData<'a> {
     pub interpretations: Vec<InterpLink<'a>>,
     pub questions: Vec<QuestionLink<'a>>,
     pub progress_href: Option<String>,
+    /// The policy's open data (`data/<slug>.json`) and the schema describing it.
+    pub data_href: String,
+    pub data_schema_href: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -285,6 +288,8 @@ pub struct UnitClause<'a> {
 #[derive(Debug, Serialize)]
 pub struct UnitData<'a> {
     pub name: &'a str,
+    /// The unit's Atom feed ("订阅").
+    pub feed_href: String,
     /// The unit's tasks in all parts of its list.
     pub lead_total: usize,
     pub responsible_total: usize,

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use super::context::SiteCtx;
 use super::deps::Dep;
 use crate::config::Config;
+use crate::model::revisions::Revision;
 use crate::model::types::*;
 use crate::model::urls::Urls;
 use crate::model::{Kind, Site};
@@ -177,6 +178,20 @@ impl<'a> Cx<'a> {
         let p = &self.site.pages[i];
         self.note(|| Dep::Page(p.slug.as_str().into()));
         p
+    }
+
+    /// The revisions (新旧对照) a policy is part of, as the old or the new policy, complete.
+    pub fn revisions(&self, pi: usize) -> impl Iterator<Item = &'a Revision> {
+        let slug = self.site.policies[pi].slug.as_str();
+        self.note(|| Dep::Revisions(slug.into()));
+        self.site.revisions.iter().filter(move |r| r.involves(slug))
+    }
+
+    /// The revision at `ri` of the site, one of those of policy `pi` ([`Cx::revisions`]).
+    pub fn revision(&self, pi: usize, ri: usize) -> &'a Revision {
+        let slug = self.site.policies[pi].slug.as_str();
+        self.note(|| Dep::Revisions(slug.into()));
+        &self.site.revisions[ri]
     }
 
     /// The page types the search page offers as filters.

@@ -45,6 +45,8 @@ pub enum Dep {
     Page(Box<str>),
     /// The page types the search page offers as filters.
     SearchKinds,
+    /// Every revision (新旧对照) a policy is part of, old or new side, complete.
+    Revisions(Box<str>),
     /// A template's text.
     Template(&'static str),
 }
@@ -229,6 +231,10 @@ impl<'a> Changes<'a> {
                 find(old).is_some_and(|a| find(new) == Some(a))
             }
             Dep::SearchKinds => crate::search::kinds(old) == crate::search::kinds(new),
+            Dep::Revisions(slug) => {
+                let of = |s: &'a Site| s.revisions.iter().filter(|r| r.involves(slug));
+                of(old).eq(of(new))
+            }
             Dep::Template(name) => {
                 let a = self.old_templates.get(name);
                 a.is_some() && a == self.new_templates.get(name)

@@ -82,41 +82,69 @@ pub fn atom(site: &Site) -> String {
     }
     latest.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
     latest.truncate(FEED_ENTRIES);
-    let entries = latest.into_iter().map(|(updated, url, _, i)| {
-        let summary = i
-            .summary
-            .clone()
-            .unwrap_or_else(|| excerpt(&i.body.plain, 200));
-        (updated, url, &i.title, summary)
-    });
-    let entries: Vec<_> = entries.collect();
+    let entries: Vec<Entry> = latest
+        .into_iter()
+        .map(|(updated, url, _, i)| Entry {
+            updated: updated.to_string(),
+            url,
+            title: i.title.clone(),
+            summary: i
+                .summary
+                .clone()
+                .unwrap_or_else(|| excerpt(&i.body.plain, 200)),
+        })
+        .collect();
+    document(
+        &format!("{}：政策解读", site.config.name),
+        &base,
+        &format!("{base}atom.xml"),
+        &site.config.publisher,
+        &entries,
+    )
+}
+
+/// One entry of an Atom feed; `updated` as written in the content (a date, maybe with a time).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub updated: String,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+}
+
+/// An Atom feed of `entries` (newest first), about the page at `page_url` (also its id), found
+/// at `self_url`. Every text is escaped.
+pub fn document(
+    title: &str,
+    page_url: &str,
+    self_url: &str,
+    author: &str,
+    entries: &[Entry],
+) -> String {
     let feed_updated = entries
         .first()
-        .map(|e| rfc3339(e.0))
+        .map(|e| rfc3339(&e.updated))
         .unwrap_or_else(|| "1970-01-01T00:00:00+08:00".to_string());
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
+    out.push_str(&format!("  <title>{}</title>\n", escape(title)));
     out.push_str(&format!(
-        "  <title>{}：政策解读</title>\n",
-        escape(&site.config.name)
-    ));
-    out.push_str(&format!(
-        "  <id>{}</id>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}atom.xml\"/>\n",
-        escape(&base),
-        escape(&base),
-        escape(&base)
+        "  <id>{}</id>\n  <link href=\"{}\"/>\n  <link rel=\"self\" href=\"{}\"/>\n",
+        escape(page_url),
+        escape(page_url),
+        escape(self_url)
     ));
     out.push_str(&format!(
         "  <updated>{feed_updated}</updated>\n  <author><name>{}</name></author>\n",
-        escape(&site.config.publisher)
+        escape(author)
     ));
-    for (updated, url, title, summary) in entries {
+    for e in entries {
         out.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link href=\"{}\"/>\n    <updated>{}</updated>\n    <summary>{}</summary>\n  </entry>\n",
-            escape(title),
-            escape(&url),
-            escape(&url),
-            rfc3339(updated),
-            escape(&summary)
+            escape(&e.title),
+            escape(&e.url),
+            escape(&e.url),
+            rfc3339(&e.updated),
+            escape(&e.summary)
         ));
     }
     out.push_str("</feed>\n");

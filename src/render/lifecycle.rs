@@ -17,6 +17,8 @@ pub struct PolicyRef<'a> {
     pub href: String,
     pub doc_number: Option<&'a str>,
     pub validity: &'static str,
+    /// The 新旧对照 of the two policies, where one revises the other.
+    pub compare_href: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,7 +55,8 @@ pub fn sentence(validity: Validity, date: Option<&str>) -> Option<String> {
 /// Reads the policy and each policy it links to (their titles, 文号 and validity are shown).
 pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView<'a> {
     let l = &p.lifecycle;
-    let refs = |slugs: &[String]| -> Vec<PolicyRef<'a>> {
+    // `Some(true)`: the other policy revises this one; `Some(false)`: this one revises it.
+    let refs = |slugs: &[String], revises: Option<bool>| -> Vec<PolicyRef<'a>> {
         slugs
             .iter()
             .filter_map(|s| cx.policy_index(s))
@@ -63,6 +66,14 @@ pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView
                 href: cx.urls().href(&urls::policy(&o.slug)),
                 doc_number: o.meta.doc_number.as_deref(),
                 validity: o.lifecycle.validity.label(),
+                compare_href: revises.map(|theirs| {
+                    let (new, old) = if theirs {
+                        (&o.slug, &p.slug)
+                    } else {
+                        (&p.slug, &o.slug)
+                    };
+                    cx.urls().href(&urls::compare(new, old))
+                }),
             })
             .collect()
     };
@@ -72,11 +83,11 @@ pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView
         in_force: l.validity.in_force(),
         date: l.date.as_deref(),
         sentence: sentence(l.validity, l.date.as_deref()).unwrap_or_default(),
-        replaced_by: refs(&l.replaced_by),
-        replaces: refs(&l.replaces),
-        amends: refs(&l.amends),
-        amended_by: refs(&l.amended_by),
-        related: refs(&l.related),
+        replaced_by: refs(&l.replaced_by, Some(true)),
+        replaces: refs(&l.replaces, Some(false)),
+        amends: refs(&l.amends, Some(false)),
+        amended_by: refs(&l.amended_by, Some(true)),
+        related: refs(&l.related, None),
         has_links: l.has_links(),
         json_ld: (with_json_ld || !l.validity.in_force()).then(|| json_ld(cx, p)),
     }

@@ -11,13 +11,16 @@ mod highlight;
 mod json_ld;
 mod lifecycle;
 pub mod links;
+pub mod open_data;
 pub mod pages;
 pub mod qr;
 pub mod recorded;
 mod redirects;
+pub mod revision;
 pub mod share_image;
 pub mod sink;
 pub mod theme;
+mod unit_feeds;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -847,7 +850,7 @@ fn check_changed_links(
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
-/// and the theme's static files, each with who made it (for the duplicate-URL message).
+/// each unit's feed, the open data and the theme's static files, each with who made it (for the duplicate-URL message).
 /// `page_urls` are the sitemap's URLs, sorted.
 pub fn site_files(
     site: &Site,
@@ -879,10 +882,13 @@ pub fn site_files(
             highlight_css().to_string(),
         ),
     ]);
+    let generated = generated.chain(unit_feeds::files(site));
     for (path, text) in generated {
         files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
     t.step("feeds");
+    let open_data = open_data::files(site, previous);
+    t.step("open data");
     files.extend(redirects::pages(site));
     t.step("redirects");
     for (name, bytes) in &theme.statics {
@@ -896,6 +902,11 @@ pub fn site_files(
         .into_iter()
         .map(|(path, file, by)| (path, Arc::new(file), by))
         .collect();
+    files.extend(
+        open_data
+            .into_iter()
+            .map(|(path, file)| (path, file, "jiedu".to_string())),
+    );
     t.step("statics");
     files.extend(share_image::files(
         site,

@@ -20,7 +20,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{STATIC_DIR, TEMPLATES_DIR};
 
 /// Template names every theme provides.
-pub const TEMPLATES: [&str; 16] = [
+pub const TEMPLATES: [&str; 17] = [
     "base.html",
     "macros.html",
     "home.html",
@@ -37,10 +37,11 @@ pub const TEMPLATES: [&str; 16] = [
     "404.html",
     "library.html",
     "sitemap.html",
+    "compare.html",
 ];
 
 /// The default theme compiled into the binary, so `jiedu` works from any directory.
-const EMBEDDED: [(&str, &str); 16] = [
+const EMBEDDED: [(&str, &str); 17] = [
     (
         "base.html",
         include_str!("../../themes/default/templates/base.html"),
@@ -104,6 +105,10 @@ const EMBEDDED: [(&str, &str); 16] = [
     (
         "sitemap.html",
         include_str!("../../themes/default/templates/sitemap.html"),
+    ),
+    (
+        "compare.html",
+        include_str!("../../themes/default/templates/compare.html"),
     ),
 ];
 

@@ -14,6 +14,7 @@ pub const POLICY_TEXT: &str = "政策原文";
 pub const PROGRESS: &str = "落实进展";
 pub const PAGE: &str = "网站页面";
 pub const UNIT: &str = "责任单位";
+pub const COMPARE: &str = "新旧对照";
 
 /// Text is borrowed from the model where it is used as is: a large portal's records would
 /// otherwise hold a second copy of all its text while the index is built.
@@ -72,6 +73,9 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
     if !site.units.is_empty() {
         kinds.push(UNIT);
     }
+    if !site.revisions.is_empty() {
+        kinds.push(COMPARE);
+    }
     kinds
 }
 
@@ -87,6 +91,9 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
                 r.status = Some(validity.label());
             }
         }
+    }
+    for r in &site.revisions {
+        out.push(revision_record(site, r));
     }
     for unit in &site.units {
         out.push(unit_record(site, unit));
@@ -107,6 +114,45 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
     }
     out.retain(|r| !r.text.trim().is_empty() || !r.title.trim().is_empty());
     by_page(out)
+}
+
+/// A 新旧对照 page, found by what changed: the summary, each changed article's label and what
+/// happened to it, and the editor's 修改说明 (the clause texts are the clauses' own records).
+fn revision_record<'a>(site: &'a Site, r: &'a crate::model::revisions::Revision) -> Record<'a> {
+    use crate::compare::{table::Table, Class};
+    let title = site
+        .policies
+        .iter()
+        .find(|p| p.slug == r.new)
+        .map_or(String::new(), |p| format!("《{}》新旧对照表", p.meta.title));
+    let mut text = vec![format!(
+        "{}新旧对照，{}",
+        r.relation,
+        r.table.summary_line()
+    )];
+    for (row, note) in r.table.rows.iter().zip(&r.notes) {
+        if row.class != Class::未变 {
+            let label = row
+                .new
+                .as_ref()
+                .or(row.old.as_ref())
+                .map_or("", |a| a.label.as_str());
+            text.push(format!("{label} {}", Table::note(row)));
+        }
+        text.extend(note.clone());
+    }
+    Record {
+        url: urls::compare(&r.new, &r.old),
+        title: title.into(),
+        context: None,
+        kind: COMPARE,
+        text: text.join("\n").into(),
+        units: Vec::new(),
+        weight: SECONDARY,
+        status: None,
+        // Its text is the summary of changes and the 修改说明, found nowhere else.
+        listing: false,
+    }
 }
 
 /// The page a record's URL is on (without the passage's anchor).

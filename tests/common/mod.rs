@@ -6,6 +6,7 @@ pub mod browser;
 pub mod corpus;
 pub mod html;
 pub mod links;
+pub mod open_data;
 pub mod page_types;
 pub mod portal_meta;
 pub mod vnu;

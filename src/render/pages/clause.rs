@@ -92,5 +92,8 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         prev,
         next,
     };
-    wrap(cx, chrome, data)
+    let mut ctx = wrap(cx, chrome, data)?;
+    let revisions = crate::render::revision::clause_lines(cx, pi, n);
+    ctx.insert("revisions", &revisions);
+    Ok(ctx)
 }

@@ -5,6 +5,7 @@
 
 mod clause;
 mod column;
+mod compare;
 mod home;
 mod interpretation;
 pub mod library;
@@ -57,6 +58,7 @@ pub const KINDS: &[&PageKind] = &[
     &interpretation::INTERPRETATION,
     &question::QUESTION,
     &progress::PROGRESS,
+    &compare::COMPARE,
     &unit::UNIT,
     &page::PAGE,
     &library::LIBRARY,
@@ -70,6 +72,7 @@ const BUNDLE_KINDS: &[&PageKind] = &[
     &interpretation::INTERPRETATION,
     &question::QUESTION,
     &progress::PROGRESS,
+    &compare::COMPARE,
 ];
 
 /// One page of the site.

@@ -58,6 +58,8 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         progress_href: cx
             .has_progress(pi)
             .then(|| cx.urls().href(&urls::progress(&p.slug))),
+        data_href: cx.urls().href(&urls::policy_data(&p.slug)),
+        data_schema_href: cx.urls().href(&crate::render::open_data::policy_schema()),
     };
     wrap(cx, chrome, data)
 }

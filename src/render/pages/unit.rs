@@ -119,6 +119,7 @@ fn unit(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let pager = super::pager(cx, &urls::unit(&u.slug), parts.len(), part);
     let data = UnitData {
         name: &u.name,
+        feed_href: cx.urls().href(&urls::unit_feed(&u.slug)),
         lead_total: u.lead.len(),
         responsible_total: u.responsible.len(),
         lead: unit_clauses(cx, &u.lead, slugs),
