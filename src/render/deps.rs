@@ -401,6 +401,13 @@ fn digest<'a>(
         Dep::Unit(slug) => hash_digest(unit(slug)?),
         Dep::Page(slug) => debug_digest(site.pages.iter().find(|p| *p.slug == **slug)?),
         Dep::SearchKinds => debug_digest(&crate::search::kinds(site)),
+        Dep::Revisions(slug) => debug_digest(
+            &site
+                .revisions
+                .iter()
+                .filter(|r| r.involves(slug))
+                .collect::<Vec<_>>(),
+        ),
         Dep::Template(name) => *templates.get(name)?,
     })
 }
@@ -426,6 +433,7 @@ impl Dep {
             Dep::Unit(s) => ("unit", s),
             Dep::Page(s) => ("page", s),
             Dep::SearchKinds => ("search-kinds", ""),
+            Dep::Revisions(s) => ("revisions", s),
             Dep::Template(s) => ("template", s),
         };
         format!("{tag}:{key}")
@@ -458,6 +466,7 @@ impl Dep {
             "unit" => Dep::Unit(s()),
             "page" => Dep::Page(s()),
             "search-kinds" => Dep::SearchKinds,
+            "revisions" => Dep::Revisions(s()),
             "template" => Dep::Template(templates.keys().copied().find(|t| *t == key)?),
             _ => return None,
         })

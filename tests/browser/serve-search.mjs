@@ -26,7 +26,9 @@ async function search(q) {
     try {
       await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById("search-status").textContent),
         null, { timeout: 10000 });
-      return page.$$eval("#search-results > li a", (as) => as.map((a) => new URL(a.href).pathname));
+      // Awaited here, so that a live reload landing between the wait and the read (the saved
+      // answer changes pages the search page links) is retried like an unfinished search.
+      return await page.$$eval("#search-results > li a", (as) => as.map((a) => new URL(a.href).pathname));
     } catch (e) {
       if (attempt >= 3) throw e;
       retries++;
