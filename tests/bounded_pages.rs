@@ -27,6 +27,8 @@ const FEED_ENTRIES: usize = 50;
 const POLICIES: usize = 1_100;
 /// The largest HTML page a phone should have to download.
 const MAX_PAGE_BYTES: u64 = 150 * 1024;
+/// Page numbers a pager may show: the first, the last, this page and two on each side.
+const PAGER_NUMBERS_MAX: usize = 9;
 /// Policies the home page shows.
 const HOME_POLICIES: usize = 10;
 
@@ -74,26 +76,39 @@ fn hrefs(page: &Path, css: &str) -> Vec<String> {
         .collect()
 }
 
-/// Follows a list's pager from its first page: every page's items (`css`), page by page.
-/// Checks that each page links to every page of the list, itself marked current.
+/// Follows a list's pager from its first page by its 下一页 links: every page's items (`css`),
+/// page by page. Checks that each page marks itself current, links the first and the last page
+/// and its neighbours, and shows a bounded number of page numbers however long the list is.
 fn list_pages(out: &Path, first: &str, css: &str) -> Vec<Vec<String>> {
-    let first_file = file_of(out, first);
-    let pager = hrefs(&first_file, "nav.pager a");
-    let pages: Vec<PathBuf> = if pager.is_empty() {
-        vec![first_file]
-    } else {
-        pager.iter().map(|h| file_of(out, h)).collect()
-    };
+    let mut pages = vec![first.to_string()];
+    while let Some(next) = hrefs(&file_of(out, pages.last().unwrap()), "nav.pager a[rel=next]")
+        .first()
+        .cloned()
+    {
+        assert!(!pages.contains(&next), "{first}: the pager goes round to {next}");
+        pages.push(next);
+    }
+    let last = pages.last().unwrap().clone();
     pages
         .iter()
         .enumerate()
-        .map(|(i, page)| {
+        .map(|(i, href)| {
+            let page = file_of(out, href);
             if pages.len() > 1 {
-                assert_eq!(hrefs(page, "nav.pager a"), pager, "{}", page.display());
-                let current = hrefs(page, "nav.pager a[aria-current=page]");
-                assert_eq!(current, vec![pager[i].clone()], "{}", page.display());
+                let numbered = hrefs(&page, "nav.pager a:not([rel])");
+                assert_eq!(
+                    hrefs(&page, "nav.pager a[aria-current=page]"),
+                    vec![href.clone()],
+                    "{}",
+                    page.display()
+                );
+                assert_eq!(numbered.first(), Some(&pages[0]), "{}", page.display());
+                assert_eq!(numbered.last(), Some(&last), "{}", page.display());
+                assert!(numbered.len() <= PAGER_NUMBERS_MAX, "{}: {numbered:?}", page.display());
+                let previous = hrefs(&page, "nav.pager a[rel=prev]");
+                assert_eq!(previous, pages[i.saturating_sub(1)..i].to_vec(), "{}", page.display());
             }
-            hrefs(page, css)
+            hrefs(&page, css)
         })
         .collect()
 }

@@ -298,7 +298,11 @@ pub struct UnitData<'a> {
 pub struct Pager {
     pub current: usize,
     pub count: usize,
+    /// The pages shown by number, in order, with a gap entry where numbers are left out.
     pub pages: Vec<PagerLink>,
+    /// The page before and after this one, where there is one.
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -306,6 +310,8 @@ pub struct PagerLink {
     pub number: usize,
     pub href: String,
     pub current: bool,
+    /// Stands for page numbers left out (no link).
+    pub gap: bool,
 }
 
 #[derive(Debug, Serialize)]

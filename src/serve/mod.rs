@@ -308,6 +308,14 @@ fn rebuild_loop(root: &Path, render: RenderOptions, rx: &Receiver<Vec<PathBuf>>,
     }
 }
 
+/// Whether a page may show or load the output file `key`. Feeds and sitemaps (`atom.xml`,
+/// `sitemap.xml` and its numbered parts, any other XML the site writes for machines) and
+/// `robots.txt` are read by readers and crawlers, never by a page, so a change to them reloads
+/// nothing; anything else a page loads (scripts, styles, images, search data) reloads every page.
+fn shown_by_pages(key: &str) -> bool {
+    !(key.ends_with(".xml") || key == "robots.txt")
+}
+
 /// What the browsers need to hear about an update: nothing, new stylesheets, or which pages to
 /// reload (by URL path, as `location.pathname` shows it).
 fn reload_message(update: &Update, first_good_build: bool) -> Option<Message> {
@@ -330,13 +338,10 @@ fn reload_message(update: &Update, first_good_build: bool) -> Option<Message> {
             paths: update.changed.iter().map(|k| href(k)).collect(),
         });
     }
-    // Files no page shows do not need a reload; anything else a page loads (scripts, styles,
-    // images) reloads every page.
-    let unseen = ["sitemap.xml", "atom.xml", "robots.txt"];
     let touched = update.changed.iter().chain(&update.removed);
     let mut paths = Vec::new();
     let mut all = false;
-    for key in touched.filter(|k| !unseen.contains(&k.as_str())) {
+    for key in touched.filter(|k| shown_by_pages(k)) {
         if key.ends_with(".html") {
             paths.push(href(key));
         } else {
@@ -351,4 +356,19 @@ fn reload_message(update: &Update, first_good_build: bool) -> Option<Message> {
         paths.clear();
     }
     Some(Message::Reload { paths, all })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_by_pages;
+
+    #[test]
+    fn feeds_and_sitemaps_reload_no_page() {
+        for key in ["atom.xml", "sitemap.xml", "sitemap-2.xml", "robots.txt"] {
+            assert!(!shown_by_pages(key), "{key}");
+        }
+        for key in ["index.html", "jiedu.css", "search/index.json", "images/a.svg", "a/b.png"] {
+            assert!(shown_by_pages(key), "{key}");
+        }
+    }
 }

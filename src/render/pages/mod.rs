@@ -219,18 +219,63 @@ pub fn list_page_title(title: &str, page: usize) -> String {
     }
 }
 
-/// Links to each of the `count` pages of a list whose first page is at `first`; none when the
-/// list has one page.
+/// The pager of page `current` (from 0) of a list of `count` pages whose first page is at
+/// `first`; none when the list has one page. A long list (a provincial portal's 政策文件库 has
+/// hundreds of pages) does not link every page from every page: that would make each page grow
+/// with the portal and give a reader on a phone a wall of numbers. It links the first and last
+/// pages, the pages around this one, and the previous and next page, with a gap where numbers
+/// are left out — every page is still reached without JavaScript.
 pub fn pager(cx: &Cx, first: &str, count: usize, current: usize) -> Option<Pager> {
-    (count > 1).then(|| Pager {
+    if count <= 1 {
+        return None;
+    }
+    let href = |n: usize| cx.urls().href(&list_page_url(first, n));
+    let mut pages = Vec::new();
+    let mut last_shown: Option<usize> = None;
+    for n in pager_window(count, current) {
+        if last_shown.is_some_and(|l| n > l + 1) {
+            pages.push(PagerLink {
+                number: 0,
+                href: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+        pages.push(PagerLink {
+            number: n + 1,
+            href: href(n),
+            current: n == current,
+            gap: false,
+        });
+        last_shown = Some(n);
+    }
+    Some(Pager {
         current: current + 1,
         count,
-        pages: (0..count)
-            .map(|n| PagerLink {
-                number: n + 1,
-                href: cx.urls().href(&list_page_url(first, n)),
-                current: n == current,
-            })
-            .collect(),
+        pages,
+        previous: (current > 0).then(|| href(current - 1)),
+        next: (current + 1 < count).then(|| href(current + 1)),
     })
 }
+
+/// Pages a pager shows by number: all of them up to [`PAGER_ALL_UP_TO`] pages, else the first,
+/// the last and [`PAGER_AROUND`] on each side of `current` — the page numbers, from 0, ascending.
+fn pager_window(count: usize, current: usize) -> Vec<usize> {
+    if count <= PAGER_ALL_UP_TO {
+        return (0..count).collect();
+    }
+    let low = current.saturating_sub(PAGER_AROUND);
+    let high = (current + PAGER_AROUND).min(count - 1);
+    let mut shown: Vec<usize> = std::iter::once(0)
+        .chain(low..=high)
+        .chain(std::iter::once(count - 1))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    shown
+}
+
+/// A list of up to this many pages links each of them from each.
+pub const PAGER_ALL_UP_TO: usize = 9;
+/// Page numbers shown on each side of the current page in a longer list.
+pub const PAGER_AROUND: usize = 2;
