@@ -81,11 +81,17 @@ fn hrefs(page: &Path, css: &str) -> Vec<String> {
 /// and its neighbours, and shows a bounded number of page numbers however long the list is.
 fn list_pages(out: &Path, first: &str, css: &str) -> Vec<Vec<String>> {
     let mut pages = vec![first.to_string()];
-    while let Some(next) = hrefs(&file_of(out, pages.last().unwrap()), "nav.pager a[rel=next]")
-        .first()
-        .cloned()
+    while let Some(next) = hrefs(
+        &file_of(out, pages.last().unwrap()),
+        "nav.pager a[rel=next]",
+    )
+    .first()
+    .cloned()
     {
-        assert!(!pages.contains(&next), "{first}: the pager goes round to {next}");
+        assert!(
+            !pages.contains(&next),
+            "{first}: the pager goes round to {next}"
+        );
         pages.push(next);
     }
     let last = pages.last().unwrap().clone();
@@ -104,9 +110,18 @@ fn list_pages(out: &Path, first: &str, css: &str) -> Vec<Vec<String>> {
                 );
                 assert_eq!(numbered.first(), Some(&pages[0]), "{}", page.display());
                 assert_eq!(numbered.last(), Some(&last), "{}", page.display());
-                assert!(numbered.len() <= PAGER_NUMBERS_MAX, "{}: {numbered:?}", page.display());
+                assert!(
+                    numbered.len() <= PAGER_NUMBERS_MAX,
+                    "{}: {numbered:?}",
+                    page.display()
+                );
                 let previous = hrefs(&page, "nav.pager a[rel=prev]");
-                assert_eq!(previous, pages[i.saturating_sub(1)..i].to_vec(), "{}", page.display());
+                assert_eq!(
+                    previous,
+                    pages[i.saturating_sub(1)..i].to_vec(),
+                    "{}",
+                    page.display()
+                );
             }
             hrefs(&page, css)
         })

@@ -222,3 +222,60 @@ fn a_page_that_grows_without_end_is_stopped_at_its_size_limit() {
     );
     assert_render_stopped(&site, "模板为这一页输出的内容超过了 64 MB 的上限，已停止");
 }
+
+const GROWTH_HINT: &str = "每次循环只在末尾追加这一次的新内容（如 {% set_global names = names ~ unit.name ~ \"、\" %}），或者在循环里直接输出，不要先拼成一个变量。";
+
+#[test]
+fn a_variable_doubled_in_a_loop_is_refused_before_rendering() {
+    // Before this check: killed by the OOM killer at 19.8 GB after 58 s.
+    let site = ExampleSite::new();
+    page_template(
+        &site,
+        "{% set_global s = \"x\" %}\n{% for i in range(end=40) %}\n{% set_global s = s ~ s %}\n{% endfor %}{{ s | length }}",
+    );
+    assert_one_error(
+        &site,
+        &format!("错误：content/templates/page.html:5：模板 page.html 第 5 行在循环里让变量 s 的新值不止一次用到它自己的旧值（{{% set_global s = s ~ s %}}），每循环一次它至少变大一倍，几十次就会耗尽内存\n    提示：{GROWTH_HINT}"),
+    );
+}
+
+#[test]
+fn a_variable_doubled_through_another_is_refused_too() {
+    let site = ExampleSite::new();
+    page_template(
+        &site,
+        "{% set_global s = [1] %}{% for i in range(end=40) %}{% set_global t = s %}{% if i > 1 %}{% set_global s = t | concat(with=s) %}{% endif %}{% endfor %}",
+    );
+    assert_one_error(
+        &site,
+        &format!("错误：content/templates/page.html:3：模板 page.html 第 3 行在循环里让变量 s 的新值不止一次用到它自己的旧值（{{% set_global s = t | concat(with=s) %}}），每循环一次它至少变大一倍，几十次就会耗尽内存\n    提示：{GROWTH_HINT}"),
+    );
+}
+
+#[test]
+fn a_variable_carried_through_a_million_range_turns_is_refused() {
+    let site = ExampleSite::new();
+    page_template(
+        &site,
+        "{% set_global s = \"\" %}{% for i in range(end=1000) %}{% for j in range(end=1000) %}{% set_global s = s ~ \"0123456789\" %}{% endfor %}{% endfor %}",
+    );
+    assert_one_error(
+        &site,
+        "错误：content/templates/page.html:3：模板 page.html 第 3 行在 range 循环里逐次累加变量 s（{% set_global s = s ~ \"0123456789\" %}），循环次数不是 10000 以内的固定数，每次都要复制整个变量，可能长时间停不下来\n    提示：请直接遍历站点数据（如 for 条款 in 条款列表）而不用 range，或者在循环里直接输出，不要先拼成一个变量。",
+    );
+}
+
+#[test]
+fn a_list_built_over_the_sites_data_still_builds() {
+    let site = ExampleSite::new();
+    page_template(
+        &site,
+        "{% set_global s = \"\" %}{% for i in range(end=20) %}{% set_global s = s ~ \"ab\" %}{% endfor %}{% for p in site.policies | default(value=[]) %}{% set_global s = s ~ p.title ~ \"、\" %}{% endfor %}<p>{{ s | length }}</p>",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(["build", "--root", site.root().to_str().unwrap(), "--output"])
+        .arg(site.out())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}

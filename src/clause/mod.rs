@@ -2,6 +2,7 @@
 //! stable id made of the written ordinals (`4.1.1` = part 四, group （一）, clause 1), and the unit
 //! note of each clause parsed into lead and responsible units.
 
+mod articles;
 mod notes;
 pub mod numbering;
 pub mod outline;
@@ -273,6 +274,9 @@ pub fn parse_with_levels(
     structure::mark_clauses(&mut tree.roots, levels.as_deref());
     notes::attach_group_notes(&mut tree.roots, file, &mut diags);
     verify::verify(&tree, body, first_line, file, &mut diags);
+    if levels.is_none() {
+        articles::doubts(&tree, file, &mut diags);
+    }
     (tree, diags)
 }
 

@@ -543,6 +543,10 @@ fn check_siblings(nodes: &[Node], straight: &[Style], file: &Path, diags: &mut D
 /// Items that only enumerate what the sentence before them announces (`有下列情形之一的：`
 /// `（一）…；（二）…。`) are no level of tasks: their parent is the clause.
 pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
+    if given.is_none() && super::articles::is_article_form(roots) {
+        super::articles::mark_clauses(roots);
+        return;
+    }
     let mut styles = Vec::new();
     collect_task_styles(roots, &mut styles);
     let deepest = match given {

@@ -168,7 +168,7 @@ pub fn text_lines(text: &str) -> Vec<SourceLine> {
             }
             let spaced = spaced_cells(piece);
             match (&header, spaced.len()) {
-                (None, n) if n >= MIN_SPACED_COLUMNS => {
+                (None, n) if n >= MIN_SPACED_COLUMNS && !is_spaced_heading(piece) => {
                     header = Some(spaced.iter().map(|(at, _)| *at).collect());
                     out.push(table_row(
                         spaced.into_iter().map(|(_, c)| c).collect(),
@@ -200,6 +200,20 @@ fn spanning_rows(lines: &mut [SourceLine]) {
             lines[i].kind = LineKind::TableRow(vec![lines[i].text.clone()]);
         }
     }
+}
+
+/// A Markdown heading or a chapter/section/article line whose name is spread out by spaces
+/// (`## 第一章  总  则`): a heading, never the header of a space-aligned table.
+fn is_spaced_heading(raw: &str) -> bool {
+    use crate::clause::numbering::{self, Style};
+    let text = raw.trim();
+    text.starts_with('#')
+        || numbering::detect(text).is_some_and(|n| {
+            matches!(
+                n.style,
+                Style::Part | Style::Chapter | Style::Section | Style::Article
+            )
+        })
 }
 
 /// A header with this many space-separated cells starts a space-aligned table.

@@ -12,6 +12,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::deps::Fingerprints;
 
 mod budget;
+mod growth;
 mod template_graph;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -267,6 +268,7 @@ impl Theme {
                 .into());
         }
         template_graph::check(&tera, &sources)?;
+        growth::check(&tera, &sources)?;
         tera.register_function("range", budget::range);
         let fingerprints = sources
             .iter()

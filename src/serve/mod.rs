@@ -367,7 +367,13 @@ mod tests {
         for key in ["atom.xml", "sitemap.xml", "sitemap-2.xml", "robots.txt"] {
             assert!(!shown_by_pages(key), "{key}");
         }
-        for key in ["index.html", "jiedu.css", "search/index.json", "images/a.svg", "a/b.png"] {
+        for key in [
+            "index.html",
+            "jiedu.css",
+            "search/index.json",
+            "images/a.svg",
+            "a/b.png",
+        ] {
             assert!(shown_by_pages(key), "{key}");
         }
     }
