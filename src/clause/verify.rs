@@ -22,6 +22,7 @@ pub(super) fn verify(
 ) {
     numbered_lines(tree, body, first_line, file, diags);
     unreadable_numbering(tree, body, first_line, file, diags);
+    itemless_groups(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
     flattened_task_headers(body, first_line, file, diags);
@@ -184,6 +185,53 @@ fn unreadable_numbering(
             .at(file, line)
             .hint("如果它是一个条款，请把编号改写为「第十条」这样的中文数字，去掉字间的空格；如果它只是正文中的引用，请核对后保留。"),
         );
+    }
+}
+
+/// Groups (`（一）`) that hold no items in one part while the same level holds numbered tasks in
+/// another part: whether such a group is a task of its own (`（一）推动源头减量。一是…`) or a
+/// section of text (`（一）适用范围`) cannot be told from the form. The last part is left out:
+/// it is by convention the 保障措施/组织实施 part, whose groups are no tasks.
+fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    let parts: Vec<&Node> = tree.roots.iter().filter(|n| n.style.is_some()).collect();
+    let Some((_, before_last)) = parts.split_last() else {
+        return;
+    };
+    let holds_tasks = |c: &Node| c.children.iter().any(|g| g.is_clause);
+    let task_holder = |part: &&Node, style: Style| {
+        part.children
+            .iter()
+            .any(|c| c.style == Some(style) && holds_tasks(c))
+    };
+    for part in before_last {
+        let itemless: Vec<&Node> = part
+            .children
+            .iter()
+            .filter(|c| {
+                c.style.is_some()
+                    && !c.is_clause
+                    && c.units.is_empty()
+                    && c.children.iter().all(|g| g.style.is_none())
+            })
+            .collect();
+        let Some(style) = itemless.first().and_then(|c| c.style) else {
+            continue;
+        };
+        if !parts.iter().any(|p| task_holder(p, style)) {
+            continue;
+        }
+        for c in itemless.iter().filter(|c| c.style == Some(style)) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」下的「{}」（{}）没有分项，没有列为任务条款；而别的部分中同一级编号下写有任务分项",
+                    name_of(part),
+                    c.label,
+                    title_of(c)
+                ))
+                .at(file, c.line)
+                .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
+            );
+        }
     }
 }
 

@@ -1,7 +1,8 @@
-//! Task tables copied from a web page or a PDF arrive flattened, one cell per line: `jiedu import`
-//! rebuilds them into one task clause per row, and what it cannot read with certainty is a
-//! warning. Real texts from `tests/fixtures/realdocs-more/` (tuned parts only), through the real
-//! binary: `jiedu import` → `jiedu check --json` → `jiedu build`.
+//! Forms of real documents met in round two, through the real binary (`jiedu import` →
+//! `jiedu check --json` → `jiedu build`) on real texts from `tests/fixtures/realdocs-more/`
+//! (tuned parts only): task tables copied from a web page or a PDF arrive flattened, one cell
+//! per line, and become one task clause per row; and what the recogniser cannot settle from the
+//! form is named in a warning, never left silent.
 
 mod common;
 
@@ -179,7 +180,10 @@ fn rows_under_one_merged_number_are_clauses_of_that_number() {
     );
     // The merged 工作事项 is the task's title, kept with each of its rows.
     assert!(
-        second["text"].as_str().unwrap().contains("工作事项：有序扩大家庭医生来源。"),
+        second["text"]
+            .as_str()
+            .unwrap()
+            .contains("工作事项：有序扩大家庭医生来源。"),
         "{second}"
     );
 }
@@ -197,4 +201,20 @@ fn an_article_number_in_spaced_arabic_digits_is_named_not_lost() {
         );
         assert!(msgs.contains(&want), "{want} not in {msgs:?}");
     }
+}
+
+#[test]
+fn groups_without_items_beside_groups_of_tasks_are_named() {
+    // 51: 三、 holds （一）1.–4. …; 四、 holds （一）推动源头减量。一是… with no items and no
+    // note. Whether it is a task cannot be told from the form; 五、 (the last part, 保障) is
+    // not named.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "51-"));
+    let msgs = messages(&check(root.path()));
+    let want = "「四、」下的「（一）」（推动源头减量）没有分项，没有列为任务条款；而别的部分中同一级编号下写有任务分项";
+    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    assert!(
+        !msgs.iter().any(|m| m.starts_with("「五、」下的")),
+        "{msgs:?}"
+    );
 }
