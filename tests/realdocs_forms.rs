@@ -136,6 +136,25 @@ fn a_flattened_table_with_merged_group_cells_becomes_one_clause_per_row() {
             ("配合部门", &["区绿化市容局"])
         ])
     );
+    // Rows 14 and 23 hold three unit cells for two unit columns: named, not guessed.
+    let msgs = messages(&outline);
+    let misfits = msgs
+        .iter()
+        .filter(|m| *m == "任务分工表的这一行比表头多出单元格，多出的内容没有读入条款")
+        .count();
+    assert_eq!(misfits, 2, "{msgs:?}");
+    // Its clause page names the units under the table's own column words.
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = second["id"].as_str().unwrap();
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("将生活垃圾管理作为生态文明建设"), "{page}");
+    assert!(
+        page.contains("牵头部门") && page.contains("区绿化市容局"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -217,4 +236,26 @@ fn groups_without_items_beside_groups_of_tasks_are_named() {
         !msgs.iter().any(|m| m.starts_with("「五、」下的")),
         "{msgs:?}"
     );
+}
+
+#[test]
+fn a_flattened_header_whose_rows_cannot_be_anchored_is_named() {
+    // 42 (静安卓越城区更新行动方案), its flattened table with the bare 序号 cells taken out (as
+    // a copy that lost them would be): no row can be anchored, so none becomes a clause, and
+    // the header is named rather than its rows read silently as text.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(doc("tune", "42-")).unwrap();
+    let unnumbered: String = text
+        .lines()
+        .filter(|l| !(1..=2).contains(&l.len()) || !l.chars().all(|c| c.is_ascii_digit()))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(unnumbered.len() < text.len());
+    let file = dir.path().join("42-unnumbered.txt");
+    std::fs::write(&file, unnumbered).unwrap();
+    let root = common::empty_site();
+    import(root.path(), &file);
+    let msgs = messages(&check(root.path()));
+    let want = "「任务类型 / 序号 / 工作任务 / 推进单位」像是逐格分行的任务分工表表头，但它下面的各行没有读成任务条款";
+    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
 }

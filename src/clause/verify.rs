@@ -190,9 +190,24 @@ fn unreadable_numbering(
 
 /// Groups (`（一）`) that hold no items in one part while the same level holds numbered tasks in
 /// another part: whether such a group is a task of its own (`（一）推动源头减量。一是…`) or a
-/// section of text (`（一）适用范围`) cannot be told from the form. The last part is left out:
-/// it is by convention the 保障措施/组织实施 part, whose groups are no tasks.
+/// section of text cannot be told from the form. Parts that frame the tasks by their name
+/// (指导思想, 基本原则, 保障措施 …) are left out, and so is the last part: it is by convention
+/// the 保障措施/组织实施 part, whose groups are no tasks.
 fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    const FRAMING_PARTS: [&str; 12] = [
+        "指导思想",
+        "基本原则",
+        "总体要求",
+        "工作目标",
+        "主要目标",
+        "发展目标",
+        "适用范围",
+        "职责分工",
+        "保障措施",
+        "组织实施",
+        "组织保障",
+        "工作要求",
+    ];
     let parts: Vec<&Node> = tree.roots.iter().filter(|n| n.style.is_some()).collect();
     let Some((_, before_last)) = parts.split_last() else {
         return;
@@ -204,6 +219,9 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             .any(|c| c.style == Some(style) && holds_tasks(c))
     };
     for part in before_last {
+        if FRAMING_PARTS.iter().any(|w| part.heading.contains(w)) {
+            continue;
+        }
         let itemless: Vec<&Node> = part
             .children
             .iter()
