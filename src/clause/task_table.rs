@@ -245,7 +245,7 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<Str
             .map(|mut g| {
                 // The column decides the role where the cell names none of its own.
                 if !g.verb && g.label == header {
-                    g.role = role.clone();
+                    g.role = role;
                 }
                 g
             })
@@ -425,7 +425,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
                     }));
                 }
                 Column::Units(h, role) => {
-                    let (groups, rejected) = unit_groups(h, role.clone(), text);
+                    let (groups, rejected) = unit_groups(h, *role, text);
                     node.units.extend(groups);
                     doubts.extend(
                         rejected
