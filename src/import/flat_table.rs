@@ -47,9 +47,12 @@ pub fn rebuild(lines: &mut Vec<SourceLine>) -> usize {
     found
 }
 
+/// A header cell: a short phrase without digits or punctuation, and not the attachment marker
+/// (`附件`) that heads the page above the table.
 fn is_header_cell(text: &str) -> bool {
     let n = text.chars().count();
     (2..=HEADER_MAX_CHARS).contains(&n)
+        && !text.starts_with("附件")
         && text.chars().all(|c| {
             !c.is_ascii_digit() && !c.is_ascii_punctuation() && !"，。、：；（）".contains(c)
         })
