@@ -225,15 +225,9 @@ pub(super) fn build_tree(
         }
         if block.text.starts_with('|') {
             match task_table::read(&block.text, block.line) {
-                Outcome::Nodes(nodes, inherited) => {
-                    for line in inherited {
-                        diags.push(
-                            Diagnostic::warning(
-                                "任务分工表的这一行没有写单位，已按合并单元格沿用上一行的单位",
-                            )
-                            .at(file, line)
-                            .hint("如果这一行确实没有责任单位，请在单位列写「无」；否则请核对单位是否正确。"),
-                        );
+                Outcome::Nodes(nodes, doubts) => {
+                    for doubt in &doubts {
+                        diags.push(doubt.diagnostic(file));
                     }
                     place_table(&mut stack, &mut tree.roots, nodes);
                     continue;

@@ -10,7 +10,7 @@ use super::units::{self, Role, UnitGroup};
 use super::{split_heading, Deadline, Node, Paragraph, TablePart};
 
 /// Header words of the column that holds the task itself.
-const TASK_WORDS: [&str; 12] = [
+const TASK_WORDS: [&str; 13] = [
     "工作任务",
     "主要任务",
     "重点任务",
@@ -23,9 +23,11 @@ const TASK_WORDS: [&str; 12] = [
     "重点内容",
     "具体任务",
     "任务名称",
+    "主要内容",
 ];
 /// Header endings of a column of units.
-const UNIT_ENDINGS: [&str; 4] = ["单位", "部门", "责任人", "主体"];
+/// (`处室`: the offices inside a department, `委内牵头处室`.)
+const UNIT_ENDINGS: [&str; 5] = ["单位", "部门", "责任人", "主体", "处室"];
 /// Header words of the deadline column.
 const DEADLINE_WORDS: [&str; 8] = [
     "完成时限",
@@ -37,6 +39,9 @@ const DEADLINE_WORDS: [&str; 8] = [
     "时间安排",
     "进度要求",
 ];
+/// Longest header cell written on a line of its own in a flattened table (`配合单位`,
+/// `牵头责任单位`, `市卫健委内牵头处室`).
+pub const HEADER_CELL_MAX_CHARS: usize = 10;
 /// Header words of the numbering column.
 const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
 
@@ -58,9 +63,9 @@ enum Column {
 pub enum Outcome {
     /// Not a task table: the block stays a table in the text.
     NotTaskTable,
-    /// A task table, with its group and clause nodes (top-level order), and the lines of rows
-    /// that named no unit and were given the units of the row above (a merged cell).
-    Nodes(Vec<Node>, Vec<usize>),
+    /// A task table, with its group and clause nodes (top-level order) and the rows it could
+    /// not read with certainty.
+    Nodes(Vec<Node>, Vec<RowDoubt>),
     /// Its header names tasks and units but no row gave a clause.
     Empty { header: String },
 }
@@ -96,6 +101,75 @@ fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// A row of a task table read with a doubt the editor must check on that line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowDoubt {
+    /// The row named no unit and was given the units of the row above (a merged cell).
+    Inherited(usize),
+    /// The row has more cells than the header has columns (a cell split or misplaced).
+    Misfit(usize),
+    /// A name in a unit cell is not a well-formed unit name and was left out.
+    Rejected(usize, String),
+}
+
+impl RowDoubt {
+    /// The warning an editor sees for this row.
+    pub fn diagnostic(&self, file: &std::path::Path) -> crate::diagnostics::Diagnostic {
+        use crate::diagnostics::Diagnostic;
+        match self {
+            RowDoubt::Inherited(line) => Diagnostic::warning(
+                "任务分工表的这一行没有写单位，已按合并单元格沿用上一行的单位",
+            )
+            .at(file, *line)
+            .hint("如果这一行确实没有责任单位，请在单位列写「无」；否则请核对单位是否正确。"),
+            RowDoubt::Misfit(line) => Diagnostic::warning(
+                "任务分工表的这一行比表头多出单元格，多出的内容没有读入条款",
+            )
+            .at(file, *line)
+            .hint("请核对这一行：某个单元格可能被拆成了两格，或内容错位到了别的列。"),
+            RowDoubt::Rejected(line, name) => Diagnostic::warning(format!(
+                "任务分工表这一行的单位「{name}」不像单位名称（含引号或标点、过长或过短），没有列为单位"
+            ))
+            .at(file, *line)
+            .hint("请核对原表：如果它确是单位，请去掉其中的引号或标点后重新写入单位列。"),
+        }
+    }
+}
+
+/// Whether `header` (one cell per column) names a task column and a unit column: the header of
+/// a task table.
+pub fn is_task_header(header: &[String]) -> bool {
+    classify(header).is_some()
+}
+
+/// The role of each column of a task-table header, or `None` when it is no task table.
+pub fn column_kinds(header: &[String]) -> Option<Vec<ColumnKind>> {
+    Some(
+        classify(header)?
+            .iter()
+            .map(|c| match c {
+                Column::Number => ColumnKind::Number,
+                Column::Group => ColumnKind::Group,
+                Column::Task => ColumnKind::Task,
+                Column::Units(..) => ColumnKind::Units,
+                Column::Deadline(_) => ColumnKind::Deadline,
+                Column::Other(_) => ColumnKind::Other,
+            })
+            .collect(),
+    )
+}
+
+/// What a column of a task table holds, for readers of flattened tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    Number,
+    Group,
+    Task,
+    Units,
+    Deadline,
+    Other,
+}
+
 fn classify(header: &[String]) -> Option<Vec<Column>> {
     let mut cols: Vec<Column> = header
         .iter()
@@ -121,9 +195,15 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
             }
         })
         .collect();
-    // Only the first task column is the task; a second one (`任务类型` before `具体任务`)
-    // groups rows when it comes first.
-    let task_at = cols.iter().position(|c| *c == Column::Task)?;
+    // Only one task column is the task: the first that holds the task itself rather than its
+    // name (`任务名称` before `任务内容` groups rows, as `任务类型` before `具体任务` does).
+    let is_task =
+        |i: usize, c: &Column| *c == Column::Task && !squeeze(&header[i]).contains("名称");
+    let task_at = cols
+        .iter()
+        .enumerate()
+        .position(|(i, c)| is_task(i, c))
+        .or_else(|| cols.iter().position(|c| *c == Column::Task))?;
     for (i, c) in cols.iter_mut().enumerate() {
         match c {
             Column::Task if i != task_at => *c = Column::Other(squeeze(&header[i])),
@@ -134,18 +214,30 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
     if let Some(Column::Other(_)) = cols.get(task_at.wrapping_sub(1)) {
         cols[task_at - 1] = Column::Group;
     }
+    // A task has one lead column: a later `牵头` column names the lead's own office
+    // (`委内牵头处室`), one of the units that work on the task.
+    let mut lead_seen = false;
+    for c in cols.iter_mut() {
+        if let Column::Units(_, role) = c {
+            if *role == Role::Lead && std::mem::replace(&mut lead_seen, true) {
+                *role = Role::Responsible;
+            }
+        }
+    }
     cols.iter()
         .any(|c| matches!(c, Column::Units(..)))
         .then_some(cols)
 }
 
 /// The units of one cell, read by the note grammar with the column header as the label.
-fn unit_groups(header: &str, role: Role, cell: &str) -> Vec<UnitGroup> {
+/// Also returns the names the grammar left out as no unit names.
+fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<String>) {
     let cell = cell.trim().trim_end_matches(['。', '.']);
     if cell.is_empty() || matches!(cell, "—" | "-" | "／" | "/" | "无") {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     if let Some(note) = units::parse_inner(&format!("{header}：{cell}"), 0, 0) {
+        let rejected = note.rejected.clone();
         let groups: Vec<UnitGroup> = note
             .groups
             .into_iter()
@@ -158,8 +250,8 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> Vec<UnitGroup> {
                 g
             })
             .collect();
-        if !groups.is_empty() {
-            return groups;
+        if !groups.is_empty() || !rejected.is_empty() {
+            return (groups, rejected);
         }
     }
     let names: Vec<String> = units::split_top(cell, &['、', '，', ',', '；', ';'])
@@ -168,15 +260,18 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> Vec<UnitGroup> {
         .filter(|n| !n.is_empty())
         .collect();
     if names.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
-    vec![UnitGroup {
-        label: header.to_string(),
-        verb: false,
-        role,
-        runs: vec![names.len()],
-        names,
-    }]
+    (
+        vec![UnitGroup {
+            label: header.to_string(),
+            verb: false,
+            role,
+            runs: vec![names.len()],
+            names,
+        }],
+        Vec::new(),
+    )
 }
 
 fn group_node(text: &str, line: usize) -> Node {
@@ -205,15 +300,64 @@ fn close(open: &mut Vec<(Option<usize>, String, Node)>, from: usize, roots: &mut
     }
 }
 
+/// A group column merged exactly like the `序号` column (`序号` and `工作事项` merged together
+/// over the rows of a task with several measures) groups nothing: it is the numbered task's
+/// title, kept as a labelled paragraph of each row rather than a level of the path. A column
+/// that merely changes on every row (a per-row category) stays a level.
+fn demote_row_titles(cols: &mut [Column], header: &[String], rows: &[Vec<String>]) {
+    let Some(number_at) = cols.iter().position(|c| *c == Column::Number) else {
+        return;
+    };
+    let Some(task_at) = cols.iter().position(|c| *c == Column::Task) else {
+        return;
+    };
+    for i in 0..cols.len() {
+        if cols[i] != Column::Group {
+            continue;
+        }
+        // (group cell, number cell) of every task row, each carried down from the row above
+        // when empty (a merged cell).
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let (mut group, mut number) = (String::new(), String::new());
+        for row in rows
+            .iter()
+            .filter(|r| !is_separator(r) && !cell_of(r, task_at).is_empty())
+        {
+            if !cell_of(row, i).is_empty() {
+                group = cell_of(row, i).to_string();
+            }
+            if !cell_of(row, number_at).is_empty() {
+                number = cell_of(row, number_at).to_string();
+            }
+            if group.is_empty() || number.is_empty() {
+                return;
+            }
+            pairs.push((group.clone(), number.clone()));
+        }
+        let rows_of_tasks = pairs.len();
+        pairs.dedup();
+        if rows_of_tasks == pairs.len() {
+            // No number spans rows: nothing shows the column merged with the number.
+            continue;
+        }
+        let groups: std::collections::HashSet<&String> = pairs.iter().map(|(g, _)| g).collect();
+        let numbers: std::collections::HashSet<&String> = pairs.iter().map(|(_, n)| n).collect();
+        if pairs.len() >= 2 && groups.len() == pairs.len() && numbers.len() == pairs.len() {
+            cols[i] = Column::Other(squeeze(&header[i]));
+        }
+    }
+}
+
 /// Reads a Markdown table block whose first line is `line`.
 pub fn read(block: &str, line: usize) -> Outcome {
     let rows: Vec<Vec<String>> = block.lines().map(cells).collect();
     let Some(header) = rows.first() else {
         return Outcome::NotTaskTable;
     };
-    let Some(cols) = classify(header) else {
+    let Some(mut cols) = classify(header) else {
         return Outcome::NotTaskTable;
     };
+    demote_row_titles(&mut cols, header, &rows[1..]);
     let width = cols.len();
     let Some(task_at) = cols.iter().position(|c| *c == Column::Task) else {
         return Outcome::NotTaskTable;
@@ -224,11 +368,20 @@ pub fn read(block: &str, line: usize) -> Outcome {
     let mut open: Vec<(Option<usize>, String, Node)> = Vec::new();
     let mut clauses = 0;
     let mut units_above: Vec<super::UnitGroup> = Vec::new();
-    let mut inherited: Vec<usize> = Vec::new();
+    let mut doubts: Vec<RowDoubt> = Vec::new();
+    let named = header
+        .iter()
+        .rposition(|h| !h.trim().is_empty())
+        .map_or(0, |i| i + 1);
     for (k, row) in rows.iter().enumerate().skip(1) {
         let row_line = line + k;
         if is_separator(row) {
             continue;
+        }
+        // A cell under no header (the table is padded to its widest row) is content the
+        // columns do not place.
+        if row.iter().skip(named).any(|c| !c.is_empty()) {
+            doubts.push(RowDoubt::Misfit(row_line));
         }
         let filled: Vec<&String> = row.iter().filter(|c| !c.is_empty()).collect();
         let spans = !filled.is_empty() && filled.iter().all(|c| *c == filled[0]);
@@ -271,7 +424,15 @@ pub fn read(block: &str, line: usize) -> Outcome {
                         line: row_line,
                     }));
                 }
-                Column::Units(h, role) => node.units.extend(unit_groups(h, *role, text)),
+                Column::Units(h, role) => {
+                    let (groups, rejected) = unit_groups(h, *role, text);
+                    node.units.extend(groups);
+                    doubts.extend(
+                        rejected
+                            .into_iter()
+                            .map(|n| RowDoubt::Rejected(row_line, n)),
+                    );
+                }
                 Column::Deadline(h) if !text.is_empty() => {
                     node.deadline = Some(Deadline {
                         label: h.clone(),
@@ -295,7 +456,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
             .all(|(i, _)| cell_of(row, i).is_empty());
         if unit_cells_empty && !units_above.is_empty() {
             node.units = units_above.clone();
-            inherited.push(row_line);
+            doubts.push(RowDoubt::Inherited(row_line));
         }
         units_above = node.units.clone();
         clauses += 1;
@@ -313,7 +474,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
             header: header.join(" | "),
         };
     }
-    Outcome::Nodes(roots, inherited)
+    Outcome::Nodes(roots, doubts)
 }
 
 #[cfg(test)]
@@ -344,7 +505,7 @@ mod tests {
 
     fn read_rows(md: &str) -> Vec<String> {
         match read(md, 1) {
-            Outcome::Nodes(nodes, _) => {
+            Outcome::Nodes(nodes, ..) => {
                 let mut out = Vec::new();
                 paths(&nodes, &mut Vec::new(), &mut out);
                 out

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::numbering::{self, Style};
 use super::structure::rank;
-use super::{blocks, unit_name, ClauseTree, Node};
+use super::{blocks, task_table, unit_name, ClauseTree, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Runs every check on `tree`, parsed from `body` whose first line is `first_line` of `file`.
@@ -21,8 +21,45 @@ pub(super) fn verify(
     diags: &mut Diagnostics,
 ) {
     numbered_lines(tree, body, first_line, file, diags);
+    unreadable_numbering(tree, body, first_line, file, diags);
+    itemless_groups(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
+    flattened_task_headers(body, first_line, file, diags);
+}
+
+use task_table::HEADER_CELL_MAX_CHARS;
+
+/// A task table pasted one cell per paragraph (`序号` / `工作任务` / `牵头单位` …) that was not
+/// rebuilt into a table: its rows are read as plain text and none of them becomes a clause.
+fn flattened_task_headers(body: &str, first_line: usize, file: &Path, diags: &mut Diagnostics) {
+    let blocks = blocks(body, first_line);
+    let is_cell = |b: &super::Block| {
+        b.hashes == 0
+            && b.text.chars().count() <= HEADER_CELL_MAX_CHARS
+            && !b
+                .text
+                .chars()
+                .any(|c| c.is_ascii_digit() || "，。、：；|".contains(c))
+    };
+    let mut i = 0;
+    while i < blocks.len() {
+        let run = blocks[i..].iter().take_while(|b| is_cell(b)).count();
+        if run >= 3 {
+            let header: Vec<String> = blocks[i..i + run].iter().map(|b| b.text.clone()).collect();
+            if task_table::is_task_header(&header) {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "「{}」像是逐格分行的任务分工表表头，但它下面的各行没有读成任务条款",
+                        header.join(" / ")
+                    ))
+                    .at(file, blocks[i].line)
+                    .hint("请把这张表改写为 Markdown 表格（| 序号 | 工作任务 | 牵头单位 | … |），每行一项任务。"),
+                );
+            }
+        }
+        i += run.max(1);
+    }
 }
 
 /// How a node is named in a message: its label, or its heading when it has none.
@@ -95,6 +132,124 @@ fn numbered_lines(
             .at(file, line)
             .hint(hint),
         );
+    }
+}
+
+/// `第 1 0 条`, `第19条`: an article (chapter, section) number in arabic digits or with spaces
+/// between its characters (PDF text), which the numbering reader does not take for a number.
+/// Returns the token as written.
+fn spoiled_di_number(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('第')?;
+    let inner_len: usize = rest
+        .chars()
+        .take_while(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(c) || *c == ' ' || *c == '\u{3000}'
+        })
+        .map(char::len_utf8)
+        .sum();
+    let inner = &rest[..inner_len];
+    let after = &rest[inner_len..];
+    let marker = ["条", "章", "节", "部分"]
+        .into_iter()
+        .find(|m| after.starts_with(m))?;
+    let has_digit = inner.chars().any(|c| !c.is_whitespace());
+    has_digit.then(|| &text[..'第'.len_utf8() + inner_len + marker.len()])
+}
+
+/// Lines that open with a spoiled article number are read as text: name each, so that no
+/// article is lost without a word.
+fn unreadable_numbering(
+    tree: &ClauseTree,
+    body: &str,
+    first_line: usize,
+    file: &Path,
+    diags: &mut Diagnostics,
+) {
+    let node_lines: HashSet<usize> = tree.walk().iter().map(|n| n.line).collect();
+    for (i, raw) in body.lines().enumerate() {
+        let line = first_line + i;
+        let text = raw
+            .trim_matches(|c: char| c.is_whitespace())
+            .trim_start_matches('#')
+            .trim_start();
+        if node_lines.contains(&line) || numbering::detect(text).is_some() {
+            continue;
+        }
+        let Some(written) = spoiled_di_number(text) else {
+            continue;
+        };
+        diags.push(
+            Diagnostic::warning(format!(
+                "以「{written}」开头的一段没有成为条款：编号用了阿拉伯数字或字间夹有空格，未能识别为条款编号"
+            ))
+            .at(file, line)
+            .hint("如果它是一个条款，请把编号改写为「第十条」这样的中文数字，去掉字间的空格；如果它只是正文中的引用，请核对后保留。"),
+        );
+    }
+}
+
+/// Groups (`（一）`) that hold no items in one part while the same level holds numbered tasks in
+/// another part: whether such a group is a task of its own (`（一）推动源头减量。一是…`) or a
+/// section of text cannot be told from the form. Parts that frame the tasks by their name
+/// (指导思想, 基本原则, 保障措施 …) are left out, and so is the last part: it is by convention
+/// the 保障措施/组织实施 part, whose groups are no tasks.
+fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    const FRAMING_PARTS: [&str; 12] = [
+        "指导思想",
+        "基本原则",
+        "总体要求",
+        "工作目标",
+        "主要目标",
+        "发展目标",
+        "适用范围",
+        "职责分工",
+        "保障措施",
+        "组织实施",
+        "组织保障",
+        "工作要求",
+    ];
+    let parts: Vec<&Node> = tree.roots.iter().filter(|n| n.style.is_some()).collect();
+    let Some((_, before_last)) = parts.split_last() else {
+        return;
+    };
+    let holds_tasks = |c: &Node| c.children.iter().any(|g| g.is_clause);
+    let task_holder = |part: &&Node, style: Style| {
+        part.children
+            .iter()
+            .any(|c| c.style == Some(style) && holds_tasks(c))
+    };
+    for part in before_last {
+        if FRAMING_PARTS.iter().any(|w| part.heading.contains(w)) {
+            continue;
+        }
+        let itemless: Vec<&Node> = part
+            .children
+            .iter()
+            .filter(|c| {
+                c.style.is_some()
+                    && !c.is_clause
+                    && c.units.is_empty()
+                    && c.children.iter().all(|g| g.style.is_none())
+            })
+            .collect();
+        let Some(style) = itemless.first().and_then(|c| c.style) else {
+            continue;
+        };
+        if !parts.iter().any(|p| task_holder(p, style)) {
+            continue;
+        }
+        for c in itemless.iter().filter(|c| c.style == Some(style)) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」下的「{}」（{}）没有分项，没有列为任务条款；而别的部分中同一级编号下写有任务分项",
+                    name_of(part),
+                    c.label,
+                    title_of(c)
+                ))
+                .at(file, c.line)
+                .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
+            );
+        }
     }
 }
 

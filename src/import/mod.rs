@@ -9,6 +9,7 @@
 pub mod decode;
 pub mod docx;
 pub mod docx_numbering;
+pub mod flat_table;
 pub mod frontmatter;
 pub mod meta;
 pub mod noise;
@@ -51,6 +52,8 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         None => write::default_slug(&opts.file),
     };
     let mut src = source::read(&opts.file)?;
+    // First: the bare row numbers of a flattened task table would read as page numbers.
+    let flat_tables = flat_table::rebuild(&mut src.lines);
     // Before noise: a bare `1` before `．需求…` is a label cut off its line, not a page number.
     src.lines = repair::glue_fragments(&src.lines);
     let dropped = noise::remove_noise(&mut src.lines);
@@ -90,6 +93,11 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         ..ImportReport::default()
     };
     report.suspicious = suspicious(&meta, &tree, &body, &src, parse_diags, &opts.file);
+    if flat_tables > 0 {
+        report.suspicious.push(format!(
+            "有 {flat_tables} 个任务分工表是逐格分行的文字（网页或 PDF 复制），已按表头和序号重建为表格；合并单元格按“沿用上一行”处理，请核对各行的单位与时限。"
+        ));
+    }
     report.to_fill = to_fill(&meta);
 
     let (written, overwritten) = write::write_bundle(&opts.root, &slug, &content, opts.force)?;
@@ -102,6 +110,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
 /// for `jiedu compare`, which must see the same outline `import` produces.
 pub fn read_tree(file: &Path) -> Result<(String, ClauseTree), Diagnostics> {
     let mut src = source::read(file)?;
+    flat_table::rebuild(&mut src.lines);
     noise::remove_noise(&mut src.lines);
     let meta = meta::extract(&mut src.lines);
     let repaired = repair::repair(&src.lines);

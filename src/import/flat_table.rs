@@ -1,0 +1,431 @@
+//! Task tables (任务分工表, 任务清单) copied from a web page or a PDF arrive flattened: the
+//! header cells `序号` / `工作任务` / `牵头单位` / … each on a line of its own, then every row's
+//! cells one after another, a merged cell (a group spanning rows, a unit list shared by several
+//! rows) written only once. This module finds such a table by its header and rebuilds its rows
+//! as table rows, so the clause reader makes one task clause per row.
+//!
+//! Rows are anchored by the `序号` column: the bare numbers 1, 2, 3 … in order. The cells between
+//! two numbers are matched to the columns by what they look like (a unit list, a deadline, a
+//! short group name, the task text), so a merged cell that is missing leaves its column empty —
+//! which the clause reader takes as "continues the cell above".
+
+use crate::clause::task_table::{self, ColumnKind, HEADER_CELL_MAX_CHARS as HEADER_MAX_CHARS};
+use crate::clause::{join_line, unit_name, units};
+
+use super::source::{LineKind, SourceLine};
+
+/// Longest group cell (`海绵城市建设管理`, `公共服务设施提升改造`).
+const GROUP_MAX_CHARS: usize = 24;
+/// Most cells between two row numbers before the number is read as something else.
+const ROW_MAX_EXTRA_CELLS: usize = 4;
+/// Most physical rows one merged `序号` cell spans (a task with several measures, each with
+/// its own units).
+const MAX_SUB_ROWS: usize = 6;
+
+/// A cell of the flattened table: its text (lines joined) and its first source line.
+#[derive(Debug, Clone)]
+struct Cell {
+    text: String,
+    line: usize,
+}
+
+/// Rebuilds every flattened task table in `lines` as table rows; returns how many were found.
+pub fn rebuild(lines: &mut Vec<SourceLine>) -> usize {
+    let mut found = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        match table_at(lines, i) {
+            Some((rows, end)) => {
+                let n = rows.len();
+                lines.splice(i..end, rows);
+                i += n;
+                found += 1;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// A header cell: a short phrase without digits or punctuation, and not the attachment marker
+/// (`附件`) that heads the page above the table.
+fn is_header_cell(text: &str) -> bool {
+    let n = text.chars().count();
+    (2..=HEADER_MAX_CHARS).contains(&n)
+        && !text.starts_with("附件")
+        && text.chars().all(|c| {
+            !c.is_ascii_digit() && !c.is_ascii_punctuation() && !"，。、：；（）".contains(c)
+        })
+}
+
+/// Splits the lines from `start` into cells: runs of lines between blank lines when the header
+/// is written that way (web copies), else one cell per line. Returns the cells and, for each,
+/// the index just past its last line.
+fn cells_from(lines: &[SourceLine], start: usize, blank_separated: bool) -> Vec<(Cell, usize)> {
+    let mut out: Vec<(Cell, usize)> = Vec::new();
+    let mut current: Option<Cell> = None;
+    for (k, l) in lines.iter().enumerate().skip(start) {
+        match &l.kind {
+            LineKind::Blank => {
+                if let Some(c) = current.take() {
+                    out.push((c, k));
+                }
+            }
+            LineKind::Text => match current.as_mut() {
+                Some(c) if blank_separated => join_line(&mut c.text, &l.text),
+                Some(_) => {
+                    if let Some(c) = current.take() {
+                        out.push((c, k));
+                    }
+                    current = Some(Cell {
+                        text: l.text.clone(),
+                        line: l.line,
+                    });
+                }
+                None => {
+                    current = Some(Cell {
+                        text: l.text.clone(),
+                        line: l.line,
+                    })
+                }
+            },
+            // A heading or a real table row ends the flattened table.
+            _ => {
+                if let Some(c) = current.take() {
+                    out.push((c, k));
+                }
+                return out;
+            }
+        }
+    }
+    if let Some(c) = current.take() {
+        out.push((c, lines.len()));
+    }
+    out
+}
+
+/// A unit list: every name the note grammar reads from it is a well-formed unit name.
+fn looks_like_units(text: &str) -> bool {
+    if is_empty_mark(text) {
+        return true;
+    }
+    if text.contains('。') || text.chars().count() > 200 {
+        return false;
+    }
+    let Some(note) = units::parse_inner(&format!("责任单位：{text}"), 0, 0) else {
+        return false;
+    };
+    let names: Vec<&String> = note.groups.iter().flat_map(|g| &g.names).collect();
+    !names.is_empty() && names.iter().all(|n| unit_name::doubt(n).is_none())
+}
+
+/// A cell that says "none" (`/`, `—`, `无`): an empty unit or deadline cell written out.
+fn is_empty_mark(text: &str) -> bool {
+    matches!(text, "/" | "／" | "—" | "-" | "无")
+}
+
+/// A deadline cell: `2025年底前`, `2019年3月`, `长期坚持`, `持续推进`.
+fn looks_like_deadline(text: &str) -> bool {
+    if is_empty_mark(text) {
+        return true;
+    }
+    let n = text.chars().count();
+    n <= 30
+        && !text.contains('。')
+        && (text.chars().any(|c| c.is_ascii_digit())
+            && (text.contains('年') || text.contains('月'))
+            || ["长期", "持续", "年底", "每年", "常态", "前完成"]
+                .iter()
+                .any(|w| text.contains(w)))
+}
+
+/// Whether a cell may stand in a column of `kind`: a unit list only in a unit column, and a cell
+/// broken over lines (`区政府办公室、` then `区规划资源局`) in none, since its next cell continues it.
+fn fits_column(text: &str, kind: ColumnKind) -> bool {
+    if text.ends_with(['、', '，', ',']) {
+        return false;
+    }
+    match kind {
+        ColumnKind::Units => looks_like_units(text),
+        ColumnKind::Deadline => looks_like_deadline(text),
+        ColumnKind::Group => looks_like_group(text),
+        ColumnKind::Task => !looks_like_units(text),
+        ColumnKind::Number | ColumnKind::Other => true,
+    }
+}
+
+/// A group or item name: short, one phrase (`有序扩大家庭医生来源。` may end with a full stop).
+fn looks_like_group(text: &str) -> bool {
+    let phrase = text.strip_suffix('。').unwrap_or(text);
+    phrase.chars().count() <= GROUP_MAX_CHARS
+        && !phrase.contains(['。', '，', '；'])
+        && !is_empty_mark(text)
+        && !looks_like_units(text)
+}
+
+/// Reads the flattened table whose header starts at `start`; returns its rows as table rows and
+/// the index just past its last line.
+fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usize)> {
+    let first = lines.get(start)?;
+    if first.kind != LineKind::Text || !is_header_cell(&first.text) {
+        return None;
+    }
+    // The header: header-like lines, with or without blank lines between them.
+    let blank_separated = lines.get(start + 1).is_some_and(SourceLine::is_blank);
+    let cells = cells_from(lines, start, blank_separated);
+    let header_len = cells
+        .iter()
+        .take_while(|(c, _)| !c.text.contains('\n') && is_header_cell(&c.text))
+        .count();
+    if header_len < 3 {
+        return None;
+    }
+    let header: Vec<String> = cells[..header_len]
+        .iter()
+        .map(|(c, _)| c.text.clone())
+        .collect();
+    let kinds = task_table::column_kinds(&header)?;
+    let number_at = kinds.iter().position(|k| *k == ColumnKind::Number)?;
+    let body = &cells[header_len..];
+
+    // Row starts: the numbers 1, 2, 3 … in order, a repeated header skipped.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut skip: Vec<usize> = Vec::new();
+    let mut k = 0;
+    while k < body.len() {
+        if body[k..].len() >= header_len
+            && body[k..k + header_len]
+                .iter()
+                .zip(&header)
+                .all(|((c, _), h)| c.text == *h)
+        {
+            skip.extend(k..k + header_len);
+            k += header_len;
+            continue;
+        }
+        let gap_ok = starts.last().map_or(k <= number_at + 2, |s| {
+            k - s <= kinds.len() * MAX_SUB_ROWS + ROW_MAX_EXTRA_CELLS
+        });
+        if body[k].0.text == (starts.len() + 1).to_string() && gap_ok {
+            starts.push(k);
+        } else if starts.is_empty() && k > number_at + 2 {
+            return None;
+        }
+        k += 1;
+    }
+    if starts.is_empty() {
+        return None;
+    }
+    let cell_at = |k: usize| (!skip.contains(&k)).then(|| body[k].0.clone());
+
+    let width = kinds.len();
+    let task_at = kinds.iter().position(|k| *k == ColumnKind::Task);
+    let mut rows: Vec<SourceLine> = vec![SourceLine {
+        text: header.join(" "),
+        line: first.line,
+        kind: LineKind::TableRow(header.clone()),
+    }];
+    // Cells before the first number belong to the first row's leading columns.
+    let mut pending: Vec<Cell> = (0..starts[0]).filter_map(cell_at).collect();
+    // Index (into `body`) just past the table's last cell.
+    let mut end_cell = 0;
+    for (r, &s) in starts.iter().enumerate() {
+        let last = r + 1 == starts.len();
+        let after_end = if last { body.len() } else { starts[r + 1] };
+        let at: Vec<usize> = (s + 1..after_end).filter(|k| !skip.contains(k)).collect();
+        let after: Vec<Cell> = at.iter().filter_map(|&k| cell_at(k)).collect();
+        let post_kinds = &kinds[number_at + 1..];
+        let one_per_column = after.len() == post_kinds.len()
+            && after
+                .iter()
+                .zip(post_kinds)
+                .all(|(c, k)| fits_column(&c.text, *k));
+        let (post, mut used) = if number_at == 0 && !last && one_per_column {
+            // Every column has its cell, each of its kind: nothing merged, nothing to guess.
+            (after.iter().map(|c| c.text.clone()).collect(), after.len())
+        } else {
+            fit(&after, post_kinds, number_at == 0 && !last)
+        };
+        // Further physical rows under the same merged `序号` (and the cells merged with it):
+        // each repeats the columns from the task on, every cell of its kind.
+        let mut sub_rows: Vec<(Vec<String>, usize)> = Vec::new();
+        if let Some(t) = task_at.filter(|_| number_at == 0) {
+            let tail = &kinds[t..];
+            while let Some(chunk) = after.get(used..used + tail.len()) {
+                if !chunk
+                    .iter()
+                    .zip(tail)
+                    .all(|(c, k)| fits_column(&c.text, *k))
+                {
+                    break;
+                }
+                sub_rows.push((
+                    chunk.iter().map(|c| c.text.clone()).collect(),
+                    chunk[0].line,
+                ));
+                used += tail.len();
+            }
+        }
+        // Leading cells of this row: right-aligned to the columns before the number, any more
+        // are rows spanning the table (`行动一：…`).
+        let spare = pending.len().saturating_sub(number_at);
+        for c in &pending[..spare] {
+            let mut cells = vec![String::new(); width];
+            cells[0] = c.text.clone();
+            rows.push(row(cells, c.line));
+        }
+        let mut cells = vec![String::new(); width];
+        let lead = &pending[spare..];
+        for (j, c) in lead.iter().enumerate() {
+            cells[number_at - lead.len() + j] = c.text.clone();
+        }
+        cells[number_at] = body[s].0.text.clone();
+        for (j, p) in post.into_iter().enumerate() {
+            cells[number_at + 1 + j] = p;
+        }
+        let rest = &after[used..];
+        if number_at == 0 && !last && !rest.is_empty() {
+            // More cells than columns: keep them as extra cells so the row is seen not to fit.
+            let misfit: Vec<String> = rest.iter().map(|c| c.text.clone()).collect();
+            match sub_rows.last_mut() {
+                Some((last_row, _)) => last_row.extend(misfit),
+                None => cells.extend(misfit),
+            }
+        }
+        let merged: Vec<String> = task_at.map_or(Vec::new(), |t| cells[..t].to_vec());
+        rows.push(row(cells, body[s].0.line));
+        for (chunk, line) in sub_rows {
+            rows.push(row(merged.iter().cloned().chain(chunk).collect(), line));
+        }
+        pending = if number_at > 0 && !last {
+            rest.to_vec()
+        } else {
+            Vec::new()
+        };
+        if last {
+            end_cell = at.get(used.wrapping_sub(1)).map_or(s + 1, |k| k + 1);
+        }
+    }
+    let end_line = body.get(end_cell - 1).map_or(lines.len(), |(_, e)| *e);
+    Some((rows, end_line))
+}
+
+fn row(cells: Vec<String>, line: usize) -> SourceLine {
+    SourceLine {
+        text: cells.join(" "),
+        line,
+        kind: LineKind::TableRow(cells),
+    }
+}
+
+/// Matches the cells after a row's number to the columns after the number column, leaving a
+/// column empty where its cell is missing (merged with the row above). `take_all`: every cell
+/// up to the next number belongs to this row. Returns the cells by column and how many cells
+/// were used.
+fn fit(cells: &[Cell], kinds: &[ColumnKind], take_all: bool) -> (Vec<String>, usize) {
+    let mut out = vec![String::new(); kinds.len()];
+    let mut j = 0;
+    let mut task_seen = false;
+    for (col, kind) in kinds.iter().enumerate() {
+        let Some(c) = cells.get(j) else {
+            break;
+        };
+        let text = c.text.as_str();
+        let next = cells.get(j + 1).map(|c| c.text.as_str());
+        let take = match kind {
+            ColumnKind::Task => true,
+            ColumnKind::Group => {
+                !task_seen
+                    && looks_like_group(text)
+                    && next.is_some_and(|n| !looks_like_units(n) && !looks_like_deadline(n))
+            }
+            ColumnKind::Units => looks_like_units(text),
+            ColumnKind::Deadline => looks_like_deadline(text),
+            ColumnKind::Other => take_all || text.starts_with('《'),
+            ColumnKind::Number => false,
+        };
+        if *kind == ColumnKind::Task {
+            task_seen = true;
+        }
+        if take {
+            out[col] = text.to_string();
+            j += 1;
+            // A cell broken by a blank line (`区水务局、` then `区交通委`) continues.
+            while out[col].ends_with(['、', '，', ',']) {
+                let Some(more) = cells.get(j) else {
+                    break;
+                };
+                out[col].push_str(&more.text);
+                j += 1;
+            }
+        }
+    }
+    (out, j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::source::text_lines;
+
+    fn rows(text: &str) -> Vec<Vec<String>> {
+        let mut lines = text_lines(text);
+        assert_eq!(rebuild(&mut lines), 1);
+        lines
+            .into_iter()
+            .filter_map(|l| match l.kind {
+                LineKind::TableRow(c) => Some(c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn merged_cells_leave_their_column_empty() {
+        let text = "附件\n\n序号\n\n任务名称\n\n任务内容\n\n牵头部门\n\n配合部门\n\n时间节点\n\n1\n\n加强组织领导\n\n召开全区动员大会。\n\n区政府办公室\n\n各成员单位\n\n2019年3月\n\n2\n\n纳入专项督查和绩效评价指标体系。\n\n区委组织部\n\n区绿化市容局\n\n2019年\n\n附件2\n";
+        let r = rows(text);
+        assert_eq!(r.len(), 3);
+        assert_eq!(
+            r[1],
+            [
+                "1",
+                "加强组织领导",
+                "召开全区动员大会。",
+                "区政府办公室",
+                "各成员单位",
+                "2019年3月"
+            ]
+        );
+        assert_eq!(
+            r[2],
+            [
+                "2",
+                "",
+                "纳入专项督查和绩效评价指标体系。",
+                "区委组织部",
+                "区绿化市容局",
+                "2019年"
+            ]
+        );
+    }
+
+    #[test]
+    fn group_cells_before_the_number_and_spanning_rows() {
+        let text = "任务类型\n\n序号\n\n工作任务\n\n推进单位\n\n行动一：焕新行动\n\n1\n\n推进片区规划研究\n\n区规划资源局、区建设管理委\n\n行动二：美丽家园行动\n\n旧区改造\n\n2\n\n完成旧区改造\n\n区房管局\n\n旧住房更新改造\n\n3\n\n推进成套改造。\n";
+        let r = rows(text);
+        assert_eq!(
+            r[1..],
+            [
+                vec![
+                    "行动一：焕新行动",
+                    "1",
+                    "推进片区规划研究",
+                    "区规划资源局、区建设管理委"
+                ],
+                vec!["行动二：美丽家园行动", "", "", ""],
+                vec!["旧区改造", "2", "完成旧区改造", "区房管局"],
+                vec!["旧住房更新改造", "3", "推进成套改造。", ""],
+            ]
+        );
+    }
+}
