@@ -84,6 +84,36 @@ impl DepTable {
     pub fn deps(&self) -> &[Dep] {
         &self.deps
     }
+
+    /// The table again with only the dependencies in `used`, and each old index's new index
+    /// (`u32::MAX` for one dropped); `None` while at least half the table is in use. A preview
+    /// session interns the dependencies of pages that are later gone (a renamed policy, a deleted
+    /// answer), and every rebuild compares each entry once: pruning keeps both the table and
+    /// that work the size of the site, not of the session.
+    pub fn pruned(&self, used: impl Iterator<Item = u32>) -> Option<(DepTable, Vec<u32>)> {
+        let mut live = vec![false; self.deps.len()];
+        let mut count = 0;
+        for id in used {
+            if let Some(slot) = live.get_mut(id as usize) {
+                count += usize::from(!*slot);
+                *slot = true;
+            }
+        }
+        if count * 2 >= self.deps.len() {
+            return None;
+        }
+        let mut table = DepTable::default();
+        let remap = self
+            .deps
+            .iter()
+            .zip(live)
+            .map(|(dep, live)| match live {
+                true => table.intern(dep.clone()),
+                false => u32::MAX,
+            })
+            .collect();
+        Some((table, remap))
+    }
 }
 
 /// Compares what the pages of an old render read with the same things in a new model.
@@ -470,5 +500,28 @@ impl Dep {
             "template" => Dep::Template(templates.keys().copied().find(|t| *t == key)?),
             _ => return None,
         })
+    }
+}
+
+#[cfg(test)]
+mod table_tests {
+    use super::*;
+
+    #[test]
+    fn a_table_mostly_of_gone_pages_is_pruned_and_the_live_ids_keep_their_deps() {
+        let mut table = DepTable::default();
+        for i in 0..10 {
+            table.intern(Dep::Page(format!("p{i}").into()));
+        }
+        assert!(
+            table.pruned([0u32, 3, 5, 7, 9].into_iter()).is_none(),
+            "half in use"
+        );
+        let (small, remap) = table.pruned([3u32, 7, 3].into_iter()).expect("pruned");
+        assert_eq!(small.deps().len(), 2);
+        for old in [3usize, 7] {
+            assert_eq!(small.deps()[remap[old] as usize], table.deps()[old]);
+        }
+        assert_eq!(remap[0], u32::MAX);
     }
 }

@@ -306,6 +306,31 @@ fn template_failure(e: &tera::Error, job: Job, site: &Site, theme: &Theme) -> Di
     theme::template_error(e, &sources, &lead, || theme.origin(job.template()))
 }
 
+/// The cache's dependency table rebuilt from the pages that are there, when most of it is
+/// left from pages that are gone (see [`DepTable::pruned`]); the pages' indices follow.
+fn prune(
+    table: Arc<DepTable>,
+    pages: FxHashMap<String, Arc<CachedPage>>,
+) -> (Arc<DepTable>, FxHashMap<String, Arc<CachedPage>>) {
+    let used = pages.values().flat_map(|p| p.deps.iter().copied());
+    let Some((small, remap)) = table.pruned(used) else {
+        return (table, pages);
+    };
+    let pages = pages
+        .into_iter()
+        .map(|(path, p)| {
+            let page = CachedPage {
+                kind: p.kind,
+                file: Arc::clone(&p.file),
+                deps: p.deps.iter().map(|&d| remap[d as usize]).collect(),
+                links: p.links.clone(),
+            };
+            (path, Arc::new(page))
+        })
+        .collect();
+    (Arc::new(small), pages)
+}
+
 /// Who takes an output path: a page of the plan (by position), or another file's maker.
 #[derive(Clone)]
 enum Claimant {
@@ -658,6 +683,7 @@ pub fn render_site(
                 (planned.output.clone(), page)
             })
             .collect();
+        let (table, pages) = prune(table, pages);
         RenderCache {
             paths,
             site: Arc::clone(site),
