@@ -2,6 +2,9 @@
 //! department can follow what concerns it: the policies giving it tasks, and every
 //! interpretation, answer and progress item citing one of those tasks, newest first.
 
+use std::borrow::Cow;
+
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::feeds::{document, Entry, FEED_ENTRIES};
@@ -12,8 +15,9 @@ use crate::model::Site;
 /// Every unit's feed: path and text.
 pub fn files(site: &Site) -> Vec<(String, String)> {
     let dates = page_dates(site);
+    // Each feed reads the whole site and none another's: made side by side.
     site.units
-        .iter()
+        .par_iter()
         .map(|u| (urls::unit_feed(&u.slug), feed(site, u, &dates)))
         .collect()
 }
@@ -53,13 +57,6 @@ fn page_dates(site: &Site) -> FxHashMap<String, &str> {
 
 fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
     let base = site.config.base();
-    // Site links (with the site's path prefix) made absolute for feed readers.
-    let absolute = |href: &str| {
-        format!(
-            "{base}{}",
-            href.strip_prefix(site.urls.prefix()).unwrap_or(href)
-        )
-    };
     let keys = u.lead.iter().chain(&u.responsible);
     let mut tasks: FxHashMap<&str, usize> = FxHashMap::default();
     for k in keys.clone() {
@@ -67,17 +64,21 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
             .entry(k.split_once(':').map_or(k.as_str(), |(s, _)| s))
             .or_default() += 1;
     }
-    let mut entries: Vec<Entry> = site
+    // Candidates first, without their texts: a unit cited by thousands of passages keeps
+    // only the newest entries, so only those are written out (this runs on every preview edit).
+    enum From<'a> {
+        Policy(&'a Policy, usize),
+        Passage(&'a crate::model::types::Passage),
+    }
+    // Each candidate's address below the base, borrowed where the passage has it: every
+    // address shares the base, so they sort as the full addresses do.
+    let mut candidates: Vec<(&str, Cow<str>, From)> = site
         .policies
         .iter()
         .filter_map(|p| {
             let n = tasks.get(p.slug.as_str())?;
-            Some(Entry {
-                updated: policy_date(p).to_string(),
-                url: format!("{base}{}", urls::policy(&p.slug)),
-                title: format!("《{}》", p.meta.title),
-                summary: format!("{}印发，本单位承担其中 {n} 项任务。", p.meta.issuer),
-            })
+            let tail = Cow::Owned(urls::policy(&p.slug));
+            Some((policy_date(p), tail, From::Policy(p, *n)))
         })
         .collect();
     // One entry per page citing the unit's tasks (per progress item on a progress page).
@@ -91,16 +92,30 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
             continue;
         };
         if seen.insert(link) {
-            entries.push(Entry {
-                updated: date.to_string(),
-                url: absolute(link),
-                title: passage.title.clone(),
-                summary: passage.excerpt.clone(),
-            });
+            let tail = link.strip_prefix(site.urls.prefix()).unwrap_or(link);
+            candidates.push((date, Cow::Borrowed(tail), From::Passage(passage)));
         }
     }
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.url.cmp(&b.url)));
-    entries.truncate(FEED_ENTRIES);
+    candidates.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
+    candidates.truncate(FEED_ENTRIES);
+    let entries: Vec<Entry> = candidates
+        .into_iter()
+        .map(|(date, tail, from)| (date, format!("{base}{tail}"), from))
+        .map(|(date, url, from)| match from {
+            From::Policy(p, n) => Entry {
+                updated: date.to_string(),
+                url,
+                title: format!("《{}》", p.meta.title),
+                summary: format!("{}印发，本单位承担其中 {n} 项任务。", p.meta.issuer),
+            },
+            From::Passage(passage) => Entry {
+                updated: date.to_string(),
+                url,
+                title: passage.title.clone(),
+                summary: passage.excerpt.clone(),
+            },
+        })
+        .collect();
     let page = format!("{base}{}", urls::unit(&u.slug));
     document(
         &format!("{}：{}的政策、解读和落实进展", site.config.name, u.name),
