@@ -17,6 +17,9 @@ use scraper::Html;
 
 const OLD: &str = "/fixture-old/";
 const GAODI: &str = "/yiliao-gaodi/";
+/// The 对照 page of yiliao-gaodi against the policy it replaces, linked beside it.
+const GAODI_COMPARE: &str = "/yiliao-gaodi/compare/fixture-old/";
+const XIANGCUN_COMPARE: &str = "/fixture-xiangcun/compare/fixture-revised/";
 const XIANGCUN: &str = "/fixture-xiangcun/";
 const REVISED: &str = "/fixture-revised/";
 
@@ -90,7 +93,12 @@ fn repealed_bundle_says_so_on_every_page_with_a_link_to_its_replacement() {
             "{page}: {}",
             banner[0]
         );
-        assert_eq!(hrefs(&d, "main .validity-banner a"), [GAODI], "{page}");
+        // The replacement, then its 新旧对照 page (yiliao-gaodi revises fixture-old).
+        assert_eq!(
+            hrefs(&d, "main .validity-banner a"),
+            [GAODI, GAODI_COMPARE],
+            "{page}"
+        );
         for css in ["meta[name=Description]", "meta[property='og:description']"] {
             assert!(
                 meta(&d, css).starts_with("【已废止】"),
@@ -170,24 +178,45 @@ fn links_between_policies_show_on_both_policies() {
     };
     let pair = |dt: &str, href: &str| (dt.to_string(), vec![href.to_string()]);
     // fixture-old declares replaced_by: yiliao-gaodi; yiliao-gaodi declares nothing.
-    assert_eq!(relations("fixture-old"), [pair("本文件已被替代为", GAODI)]);
+    assert_eq!(
+        relations("fixture-old"),
+        [(
+            "本文件已被替代为".to_string(),
+            vec![GAODI.to_string(), GAODI_COMPARE.to_string()]
+        )]
+    );
     // fixture-xiangcun declares related: yiliao-gaodi and amends: fixture-revised.
     assert_eq!(
         relations("yiliao-gaodi"),
-        [pair("本文件替代了", OLD), pair("相关政策", XIANGCUN)]
+        [
+            (
+                "本文件替代了".to_string(),
+                vec![OLD.to_string(), GAODI_COMPARE.to_string()]
+            ),
+            pair("相关政策", XIANGCUN)
+        ]
     );
     assert_eq!(
         relations("fixture-xiangcun"),
-        [pair("本文件修订了", REVISED), pair("相关政策", GAODI)]
+        [
+            (
+                "本文件修订了".to_string(),
+                vec![REVISED.to_string(), XIANGCUN_COMPARE.to_string()]
+            ),
+            pair("相关政策", GAODI)
+        ]
     );
     assert_eq!(
         relations("fixture-revised"),
-        [pair("本文件已被修订", XIANGCUN)]
+        [(
+            "本文件已被修订".to_string(),
+            vec![XIANGCUN.to_string(), XIANGCUN_COMPARE.to_string()]
+        )]
     );
     let revised = doc(&site, "fixture-revised/clause/1-1/index.html");
     assert_eq!(
         texts(&revised, ".validity-banner"),
-        ["本文件已于2024-06-25修订，请以修订后的内容为准。 修订文件：《【测试样例】乡村医疗卫生服务能力提质增效三年行动方案（测试用节选）》（聊卫字〔2024〕1号）"]
+        ["本文件已于2024-06-25修订，请以修订后的内容为准。 修订文件：《【测试样例】乡村医疗卫生服务能力提质增效三年行动方案（测试用节选）》（聊卫字〔2024〕1号） 新旧对照"]
     );
 }
 
