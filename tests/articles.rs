@@ -10,38 +10,15 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 fn doc(stem: &str) -> PathBuf {
-    let dir = common::repo().join("tests/fixtures/realdocs-more/heldout2");
-    std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.extension().is_some_and(|e| e == "txt")
-                && p.file_name().unwrap().to_string_lossy().starts_with(stem)
-        })
-        .unwrap()
+    common::realdoc::fixture("heldout2", stem)
 }
 
 fn import(root: &Path, file: &Path) -> String {
-    let out = common::jiedu(&[
-        "import",
-        file.to_str().unwrap(),
-        "--root",
-        root.to_str().unwrap(),
-        "--policy-slug",
-        "p",
-    ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let policy = root.join("p/policy.md");
-    let text = std::fs::read_to_string(&policy).unwrap();
-    if !text.contains("\nissuer:") {
-        std::fs::write(&policy, format!("---\nissuer: 测试机关\n{}", &text[4..])).unwrap();
-    }
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::realdoc::import_as_p(root, file)
 }
 
 fn check(root: &Path) -> Value {
-    let out = common::jiedu(&["check", "--root", root.to_str().unwrap(), "--json"]);
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::realdoc::check_json(root)
 }
 
 fn nodes(outline: &Value) -> Vec<Value> {

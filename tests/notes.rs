@@ -11,21 +11,7 @@ use serde_json::Value;
 
 /// Imports `file` as policy `p`, adds an issuer, and returns the import report.
 fn import(root: &Path, file: &Path) -> String {
-    let out = common::jiedu(&[
-        "import",
-        file.to_str().unwrap(),
-        "--root",
-        root.to_str().unwrap(),
-        "--policy-slug",
-        "p",
-    ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let policy = root.join("p/policy.md");
-    let text = std::fs::read_to_string(&policy).unwrap();
-    if !text.contains("\nissuer:") {
-        std::fs::write(&policy, format!("---\nissuer: 测试机关\n{}", &text[4..])).unwrap();
-    }
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::realdoc::import_as_p(root, file)
 }
 
 fn import_text(root: &Path, text: &str) -> String {
@@ -35,8 +21,7 @@ fn import_text(root: &Path, text: &str) -> String {
 }
 
 fn check(root: &Path) -> Value {
-    let out = common::jiedu(&["check", "--root", root.to_str().unwrap(), "--json"]);
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::realdoc::check_json(root)
 }
 
 fn nodes(outline: &Value) -> Vec<Value> {

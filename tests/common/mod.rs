@@ -9,6 +9,7 @@ pub mod links;
 pub mod open_data;
 pub mod page_types;
 pub mod portal_meta;
+pub mod realdoc;
 pub mod vnu;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,45 @@
+//! Real documents through `jiedu import` and `jiedu check --json`, as the recogniser's tests
+//! run them: one fixture text imported as policy `p` of an empty site, its outline read back.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The `.txt` fixture of `tests/fixtures/realdocs-more/<set>` whose name starts with `stem`.
+pub fn fixture(set: &str, stem: &str) -> PathBuf {
+    let dir = super::repo().join("tests/fixtures/realdocs-more").join(set);
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.extension().is_some_and(|e| e == "txt")
+                && p.file_name().unwrap().to_string_lossy().starts_with(stem)
+        })
+        .unwrap_or_else(|| panic!("no fixture {stem}* in {}", dir.display()))
+}
+
+/// Imports `file` as policy `p`, adds an issuer when the text names none (the build needs
+/// one), and returns the import report.
+pub fn import_as_p(root: &Path, file: &Path) -> String {
+    let out = super::jiedu(&[
+        "import",
+        file.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--policy-slug",
+        "p",
+    ]);
+    assert!(out.status.success(), "{}", super::stderr(&out));
+    let policy = root.join("p/policy.md");
+    let text = std::fs::read_to_string(&policy).unwrap();
+    if !text.contains("\nissuer:") {
+        std::fs::write(&policy, format!("---\nissuer: 测试机关\n{}", &text[4..])).unwrap();
+    }
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `jiedu check --json` of the site at `root`.
+pub fn check_json(root: &Path) -> Value {
+    let out = super::jiedu(&["check", "--root", root.to_str().unwrap(), "--json"]);
+    serde_json::from_slice(&out.stdout).unwrap()
+}
