@@ -5,20 +5,14 @@
 
 mod common;
 
+use common::realdoc::{check_json as check, fixture, import_as_p as import};
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 fn doc(stem: &str) -> PathBuf {
-    common::realdoc::fixture("heldout2", stem)
-}
-
-fn import(root: &Path, file: &Path) -> String {
-    common::realdoc::import_as_p(root, file)
-}
-
-fn check(root: &Path) -> Value {
-    common::realdoc::check_json(root)
+    fixture("realdocs-more/heldout2", stem)
 }
 
 fn nodes(outline: &Value) -> Vec<Value> {

@@ -19,14 +19,7 @@ fn stdout(o: &Output) -> String {
 }
 
 fn import_into(file: &Path, root: &Path) -> Output {
-    common::jiedu(&[
-        "import",
-        file.to_str().unwrap(),
-        "--root",
-        root.to_str().unwrap(),
-        "--policy-slug",
-        "p",
-    ])
+    common::realdoc::import_raw(root, file)
 }
 
 /// Imports `file` into a new site and gives the site, after checking the import succeeded.

@@ -396,21 +396,20 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
     assert!(u.snapshot.len() > all);
 }
 
+/// The first build of `root` as the preview makes it, to rebuild from.
+fn first_snapshot(root: &Path) -> Arc<Snapshot> {
+    let options = RenderOptions {
+        live_reload: true,
+        ..RenderOptions::default()
+    };
+    rebuild(None, root, options, None).unwrap().snapshot
+}
+
 #[test]
 fn a_broken_edit_is_an_error_and_the_previous_snapshot_stays_usable() {
     let (_dir, root) = two_bundle_site();
     let qa = root.join(B).join("qa.md");
-    let snap = rebuild(
-        None,
-        &root,
-        RenderOptions {
-            live_reload: true,
-            ..RenderOptions::default()
-        },
-        None,
-    )
-    .unwrap()
-    .snapshot;
+    let snap = first_snapshot(&root);
     edit(&qa, "cites: [4.2.2]", "cites: [yiliao-gaodi:9.9.9]");
     let diags = rebuild(Some(&*snap), &root, snap.options(), None)
         .err()
@@ -426,17 +425,7 @@ fn a_broken_edit_is_an_error_and_the_previous_snapshot_stays_usable() {
 #[test]
 fn a_broken_link_in_a_template_fails_the_rebuild_as_it_fails_the_build() {
     let (_dir, root) = two_bundle_site();
-    let snap = rebuild(
-        None,
-        &root,
-        RenderOptions {
-            live_reload: true,
-            ..RenderOptions::default()
-        },
-        None,
-    )
-    .unwrap()
-    .snapshot;
+    let snap = first_snapshot(&root);
     let template = root.join("../themes/default/templates/unit.html");
     let text = fs::read_to_string(&template).unwrap();
     let broken = text.replacen(

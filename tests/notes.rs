@@ -5,23 +5,16 @@
 
 mod common;
 
+use common::realdoc::{check_json as check, fixture, import_as_p as import};
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-
-/// Imports `file` as policy `p`, adds an issuer, and returns the import report.
-fn import(root: &Path, file: &Path) -> String {
-    common::realdoc::import_as_p(root, file)
-}
 
 fn import_text(root: &Path, text: &str) -> String {
     let file = root.join("source.txt");
     std::fs::write(&file, text).unwrap();
     import(root, &file)
-}
-
-fn check(root: &Path) -> Value {
-    common::realdoc::check_json(root)
 }
 
 fn nodes(outline: &Value) -> Vec<Value> {
@@ -88,15 +81,7 @@ fn v(names: &[&str]) -> Vec<String> {
 }
 
 fn realdoc(stem: &str) -> PathBuf {
-    let dir = common::repo().join("tests/fixtures/realdocs");
-    std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.extension().is_some_and(|e| e == "txt")
-                && p.file_name().unwrap().to_string_lossy().starts_with(stem)
-        })
-        .unwrap()
+    fixture("realdocs", stem)
 }
 
 fn build(root: &Path) -> (tempfile::TempDir, PathBuf) {

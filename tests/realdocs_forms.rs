@@ -6,21 +6,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::realdoc::{check_json as check, fixture, import_as_p as import};
+
+use std::path::PathBuf;
 
 use serde_json::Value;
 
 fn doc(set: &str, stem: &str) -> PathBuf {
-    common::realdoc::fixture(set, stem)
-}
-
-/// Imports `file` as policy `p`; returns the import report.
-fn import(root: &Path, file: &Path) -> String {
-    common::realdoc::import_as_p(root, file)
-}
-
-fn check(root: &Path) -> Value {
-    common::realdoc::check_json(root)
+    fixture(&format!("realdocs-more/{set}"), stem)
 }
 
 fn clauses(outline: &Value) -> Vec<Value> {

@@ -208,10 +208,7 @@ pub fn quote_clause_ids(yaml: &str) -> std::borrow::Cow<'_, str> {
                     if is_bare_number(value) {
                         let at =
                             content.len() - item.len() + (item.len() - item.trim_start().len());
-                        out.push_str(&content[..at]);
-                        out.push_str(&format!("\"{value}\""));
-                        out.push_str(&content[at + value.len()..]);
-                        out.push_str(newline);
+                        push_quoted(&mut out, content, at, value, newline);
                         changed = true;
                         continue;
                     }
@@ -224,10 +221,7 @@ pub fn quote_clause_ids(yaml: &str) -> std::borrow::Cow<'_, str> {
             let value = rest.split(" #").next().unwrap_or(rest).trim();
             if is_bare_number(value) {
                 let at = content.len() - rest.len() + rest.find(value).unwrap_or(0);
-                out.push_str(&content[..at]);
-                out.push_str(&format!("\"{value}\""));
-                out.push_str(&content[at + value.len()..]);
-                out.push_str(newline);
+                push_quoted(&mut out, content, at, value, newline);
                 changed = true;
                 continue;
             }
@@ -361,6 +355,14 @@ pub fn line_of(split: &Split<'_>, needle: &str) -> usize {
         .lines()
         .position(|l| l.contains(needle))
         .map_or(split.yaml_line, |i| split.yaml_line + i)
+}
+
+/// The line `content` with `value` (found at byte `at`) put in double quotes, onto `out`.
+fn push_quoted(out: &mut String, content: &str, at: usize, value: &str, newline: &str) {
+    out.push_str(&content[..at]);
+    out.push_str(&format!("\"{value}\""));
+    out.push_str(&content[at + value.len()..]);
+    out.push_str(newline);
 }
 
 #[cfg(test)]

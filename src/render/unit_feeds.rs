@@ -100,20 +100,22 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
     candidates.truncate(FEED_ENTRIES);
     let entries: Vec<Entry> = candidates
         .into_iter()
-        .map(|(date, tail, from)| (date, format!("{base}{tail}"), from))
-        .map(|(date, url, from)| match from {
-            From::Policy(p, n) => Entry {
-                updated: date.to_string(),
-                url,
-                title: format!("《{}》", p.meta.title),
-                summary: format!("{}印发，本单位承担其中 {n} 项任务。", p.meta.issuer),
-            },
-            From::Passage(passage) => Entry {
-                updated: date.to_string(),
-                url,
-                title: passage.title.clone(),
-                summary: passage.excerpt.clone(),
-            },
+        .map(|(date, tail, from)| {
+            let url = format!("{base}{tail}");
+            match from {
+                From::Policy(p, n) => Entry {
+                    updated: date.to_string(),
+                    url,
+                    title: format!("《{}》", p.meta.title),
+                    summary: format!("{}印发，本单位承担其中 {n} 项任务。", p.meta.issuer),
+                },
+                From::Passage(passage) => Entry {
+                    updated: date.to_string(),
+                    url,
+                    title: passage.title.clone(),
+                    summary: passage.excerpt.clone(),
+                },
+            }
         })
         .collect();
     let page = format!("{base}{}", urls::unit(&u.slug));

@@ -2,12 +2,13 @@
 //! run them: one fixture text imported as policy `p` of an empty site, its outline read back.
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use serde_json::Value;
 
-/// The `.txt` fixture of `tests/fixtures/realdocs-more/<set>` whose name starts with `stem`.
-pub fn fixture(set: &str, stem: &str) -> PathBuf {
-    let dir = super::repo().join("tests/fixtures/realdocs-more").join(set);
+/// The `.txt` fixture of `tests/fixtures/<folder>` whose name starts with `stem`.
+pub fn fixture(folder: &str, stem: &str) -> PathBuf {
+    let dir = super::repo().join("tests/fixtures").join(folder);
     std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -21,14 +22,7 @@ pub fn fixture(set: &str, stem: &str) -> PathBuf {
 /// Imports `file` as policy `p`, adds an issuer when the text names none (the build needs
 /// one), and returns the import report.
 pub fn import_as_p(root: &Path, file: &Path) -> String {
-    let out = super::jiedu(&[
-        "import",
-        file.to_str().unwrap(),
-        "--root",
-        root.to_str().unwrap(),
-        "--policy-slug",
-        "p",
-    ]);
+    let out = import_raw(root, file);
     assert!(out.status.success(), "{}", super::stderr(&out));
     let policy = root.join("p/policy.md");
     let text = std::fs::read_to_string(&policy).unwrap();
@@ -36,6 +30,18 @@ pub fn import_as_p(root: &Path, file: &Path) -> String {
         std::fs::write(&policy, format!("---\nissuer: 测试机关\n{}", &text[4..])).unwrap();
     }
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `jiedu import <file> --root <root> --policy-slug p`, as it ran.
+pub fn import_raw(root: &Path, file: &Path) -> Output {
+    super::jiedu(&[
+        "import",
+        file.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--policy-slug",
+        "p",
+    ])
 }
 
 /// `jiedu check --json` of the site at `root`.
