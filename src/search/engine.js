@@ -503,9 +503,12 @@ export async function search(query, { filters = {} } = {}) {
    headings: a clause headed by what the question asks about (人才公寓, 设计管理) answers it,
    where another page mentions the same words in passing. A heading holding all the question's
    content words (as said or as the site's synonyms say them) multiplies a passage's score by
-   1 + HEADED; a full text's or a list's title names its policy, not an answer, and counts not. */
+   1 + HEADED. Only a clause's heading and a Q&A's question count (ANSWERS, the kinds' names as
+   the bundle lists them in meta.formats): a full text's or a list's title names its policy,
+   and an infographic panel's or a video's caption names what it shows, not an answer. */
 const HEADED = 1;
 const SHOWN = 10;
+const ANSWERS = new Set(["条款", "简明问答"]);
 
 async function headedFirst(pages, parts) {
   const content = parts.filter((p) => p.han && !p.everyday && !p.skip && p.length > 1);
@@ -513,7 +516,8 @@ async function headedFirst(pages, parts) {
   const top = pages.slice(0, SHOWN);
   const shares = await Promise.all(top.map(async (h) => {
     if (isListing(h.id)) return 0;
-    const [, title] = await record(h.id);
+    const [, title, format] = await record(h.id);
+    if (!ANSWERS.has(meta.formats[format])) return 0;
     const heading = fold(title);
     const inHeading = longest(h.words).filter((w) => [...w].length > 1 && heading.includes(w));
     let held = 0, all = 0;
