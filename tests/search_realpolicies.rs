@@ -367,7 +367,10 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
     first_queries_fetch_little(&out);
 }
 
-/// The most a first query may download on this site of 27 policies: measured 46–119 KB
+/// The most a first query may download on this site of 27 policies: measured 58–100 KB in
+/// round 4 (thesaurus rows in the shards, headings read for the results shown; 51–90 KB
+/// before), on the same policies copied to 1,000 78.6–114.2 KB (74.3–112.6 before); earlier
+/// 46–119 KB
 /// (most for the spoken question, which also tries typo corrections); with first-character
 /// shards and the everyday list inside engine.js the same queries took 85–291 KB. At 1,000
 /// policies they took 59–150 KB with this layout and 121–1,982 KB before.
