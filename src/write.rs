@@ -404,8 +404,7 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
         match exchange(staging, out) {
             Ok(()) => {
                 test_pause();
-                return fs::remove_dir_all(staging)
-                    .map_err(|e| io_error(staging, &e, "删除旧的输出目录"));
+                return remove_tree(staging).map_err(|e| io_error(staging, &e, "删除旧的输出目录"));
             }
             Err(e) if exchange_unsupported(&e) => {}
             Err(e) => return Err(io_error(out, &e, "替换输出目录")),
@@ -418,7 +417,21 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
         let _ = fs::rename(&old, out);
         return Err(io_error(out, &e, "替换输出目录"));
     }
-    fs::remove_dir_all(&old).map_err(|e| io_error(&old, &e, "删除旧的输出目录"))
+    remove_tree(&old).map_err(|e| io_error(&old, &e, "删除旧的输出目录"))
+}
+
+/// Deletes the replaced site: its top-level folders (one per policy) side by side, as deleting
+/// a hundred thousand files one after another waited on the disk for most of a cached build.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries
+        .par_iter()
+        .try_for_each(|entry| match entry.file_type()?.is_dir() {
+            true => fs::remove_dir_all(entry.path()),
+            false => fs::remove_file(entry.path()),
+        })?;
+    fs::remove_dir(dir)
 }
 
 /// Swaps two directories in one step.
