@@ -219,6 +219,9 @@ pub struct Staging {
     out: PathBuf,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Whether a file whose bytes equal the one at its path in the output being replaced is
+    /// hard-linked from there instead of written ([`Staging::linking_unchanged`]).
+    link_unchanged: bool,
 }
 
 impl Staging {
@@ -239,7 +242,42 @@ impl Staging {
             out: out.to_path_buf(),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            link_unchanged: false,
         })
+    }
+
+    /// Files whose bytes are those of the file at the same path in the output being replaced
+    /// are hard-linked from it rather than written: after an edit most generated files (the
+    /// search bundle's tens of thousands, feeds, open data, assets) come out the same, and a
+    /// link writes no data now and frees none when the old output is deleted after the swap.
+    /// The bytes are compared whole, so nothing of the old output is trusted.
+    pub fn linking_unchanged(mut self, on: bool) -> Staging {
+        self.link_unchanged = on;
+        self
+    }
+
+    /// The file at `rel` in the output being replaced, when it holds exactly `bytes`.
+    fn unchanged_in_output(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
+        if !self.link_unchanged {
+            return None;
+        }
+        let old = self.out.join(rel);
+        let meta = fs::symlink_metadata(&old).ok()?;
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        (fs::read(&old).ok()? == bytes).then_some(old)
+    }
+
+    /// Hard-links `old` to `rel` in the staging directory; false where links are not possible.
+    fn link(&self, rel: &str, old: &Path) -> bool {
+        let linked = in_new_dir(&self.dir.join(rel), |t| fs::hard_link(old, t)).is_ok();
+        if linked {
+            let size = fs::symlink_metadata(old).map_or(0, |m| m.len());
+            self.files.fetch_add(1, Ordering::Relaxed);
+            self.bytes.fetch_add(size, Ordering::Relaxed);
+        }
+        linked
     }
 
     /// Puts the staged site (marked as jiedu output since it was made) in place of the old one.
@@ -264,22 +302,45 @@ impl Drop for Staging {
 impl Sink for Staging {
     fn put(&self, rel: &str, file: OutFile) -> Result<(), Diagnostics> {
         let target = self.dir.join(rel);
+        let write = |bytes: &[u8]| -> Result<Option<u64>, Diagnostics> {
+            if let Some(old) = self.unchanged_in_output(rel, bytes) {
+                if self.link(rel, &old) {
+                    return Ok(None);
+                }
+            }
+            in_new_dir(&target, |t| fs::write(t, bytes))
+                .map(|()| Some(bytes.len() as u64))
+                .map_err(|e| io_error(&target, &e, "写入文件"))
+        };
         let size = match &file {
-            OutFile::Bytes(b) => in_new_dir(&target, |t| fs::write(t, b))
-                .map(|()| b.len() as u64)
-                .map_err(|e| io_error(&target, &e, "写入文件"))?,
-            OutFile::Copy(src) => in_new_dir(&target, |t| fs::copy(src, t))
-                .map_err(|e| io_error(src, &e, "复制文件"))?,
+            OutFile::Bytes(b) => write(b)?,
+            // An asset is read anyway to be copied; read, it can be compared like the rest
+            // (and copied with its permissions when it changed, as a build from nothing does).
+            OutFile::Copy(src)
+                if self.link_unchanged
+                    && fs::read(src)
+                        .ok()
+                        .and_then(|b| self.unchanged_in_output(rel, &b))
+                        .is_some_and(|old| self.link(rel, &old)) =>
+            {
+                None
+            }
+            OutFile::Copy(src) => Some(
+                in_new_dir(&target, |t| fs::copy(src, t))
+                    .map_err(|e| io_error(src, &e, "复制文件"))?,
+            ),
             OutFile::Drawn(d) => {
                 let drawn = d.file();
                 let bytes = match drawn.as_ref() {
                     OutFile::Bytes(b) => b.as_slice(),
                     _ => &[],
                 };
-                in_new_dir(&target, |t| fs::write(t, bytes))
-                    .map(|()| bytes.len() as u64)
-                    .map_err(|e| io_error(&target, &e, "写入文件"))?
+                write(bytes)?
             }
+        };
+        // A linked file was counted by the link.
+        let Some(size) = size else {
+            return Ok(());
         };
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(size, Ordering::Relaxed);
@@ -290,15 +351,9 @@ impl Sink for Staging {
     /// no bytes are copied, and the old output's own entry is removed after the swap, so the
     /// new site's file is never written through. Copied where links are not possible.
     fn keep(&self, rel: &str, previous: &Path) -> Result<(), Diagnostics> {
-        let target = self.dir.join(rel);
-        let size = fs::symlink_metadata(previous).map_or(0, |m| m.len());
-        match in_new_dir(&target, |t| fs::hard_link(previous, t)) {
-            Ok(()) => {
-                self.files.fetch_add(1, Ordering::Relaxed);
-                self.bytes.fetch_add(size, Ordering::Relaxed);
-                Ok(())
-            }
-            Err(_) => self.put(rel, OutFile::Copy(previous.to_path_buf())),
+        match self.link(rel, previous) {
+            true => Ok(()),
+            false => self.put(rel, OutFile::Copy(previous.to_path_buf())),
         }
     }
 }
@@ -349,8 +404,7 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
         match exchange(staging, out) {
             Ok(()) => {
                 test_pause();
-                return fs::remove_dir_all(staging)
-                    .map_err(|e| io_error(staging, &e, "删除旧的输出目录"));
+                return remove_tree(staging).map_err(|e| io_error(staging, &e, "删除旧的输出目录"));
             }
             Err(e) if exchange_unsupported(&e) => {}
             Err(e) => return Err(io_error(out, &e, "替换输出目录")),
@@ -363,7 +417,21 @@ fn swap_in(staging: &Path, out: &Path) -> Result<(), Diagnostics> {
         let _ = fs::rename(&old, out);
         return Err(io_error(out, &e, "替换输出目录"));
     }
-    fs::remove_dir_all(&old).map_err(|e| io_error(&old, &e, "删除旧的输出目录"))
+    remove_tree(&old).map_err(|e| io_error(&old, &e, "删除旧的输出目录"))
+}
+
+/// Deletes the replaced site: its top-level folders (one per policy) side by side, as deleting
+/// a hundred thousand files one after another waited on the disk for most of a cached build.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    entries
+        .par_iter()
+        .try_for_each(|entry| match entry.file_type()?.is_dir() {
+            true => fs::remove_dir_all(entry.path()),
+            false => fs::remove_file(entry.path()),
+        })?;
+    fs::remove_dir(dir)
 }
 
 /// Swaps two directories in one step.

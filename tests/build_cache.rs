@@ -129,6 +129,59 @@ fn a_page_changed_in_the_output_by_hand_is_rendered_again() {
     build_and_compare(&site, "a page edited in the output");
 }
 
+/// The inode of a file in the output: the same one after a build means the build linked the
+/// file from the output it replaced instead of writing it again.
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn files_that_come_out_the_same_are_linked_and_changed_ones_written() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    let out = site.out();
+    // A generated file, a copied asset, and a generated file that the edit below changes.
+    let robots = out.join("robots.txt");
+    let asset = out.join("yiliao-gaodi/media/video.vtt");
+    let atom = out.join("atom.xml");
+    let before = (inode(&robots), inode(&asset), inode(&atom));
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen("topic: 卫生、体育\\医药管理", "topic: 卫生、体育", 1)
+    });
+    // A generated file changed by hand in the output, keeping its length, is written anew.
+    let text = fs::read_to_string(&robots).unwrap();
+    let flipped = text.replacen("Sitemap", "sitemap", 1);
+    assert_ne!(text, flipped);
+    let linked_before = inode(&robots);
+    fs::write(&robots, &flipped).unwrap();
+    assert_eq!(inode(&robots), linked_before);
+    build_and_compare(&site, "a topic, and robots.txt changed by hand");
+    assert_ne!(
+        inode(&robots),
+        before.0,
+        "robots.txt changed by hand is written"
+    );
+    assert_eq!(inode(&asset), before.1, "an unchanged asset is linked");
+    let atom_now = inode(&atom);
+
+    // Nothing changed: every generated file and asset is linked.
+    let robots_now = inode(&robots);
+    build_and_compare(&site, "nothing, after linking");
+    assert_eq!(
+        inode(&robots),
+        robots_now,
+        "an unchanged robots.txt is linked"
+    );
+    assert_eq!(inode(&atom), atom_now, "an unchanged atom.xml is linked");
+    assert_eq!(inode(&asset), before.1);
+
+    // A build from nothing writes every file.
+    build(&site, &out, &["--no-cache"]);
+    assert_ne!(inode(&robots), robots_now, "--no-cache writes every file");
+    assert_ne!(inode(&asset), before.1, "--no-cache copies every asset");
+}
+
 /// The cache file with `f` applied to its bytes.
 fn tamper(site: &ExampleSite, f: impl FnOnce(Vec<u8>) -> Vec<u8>) {
     let path = site.out().join(CACHE);

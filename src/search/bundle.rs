@@ -76,6 +76,7 @@ pub fn bundle(
     href: impl Fn(&str) -> String + Sync,
     emit: &Emit,
 ) -> Result<(), Diagnostics> {
+    let mut t = crate::timing::Phases::new("search bundle");
     let version = Fingerprint::default();
     let put = |path: &str, bytes: Vec<u8>| {
         version.add(path, &bytes);
@@ -83,6 +84,7 @@ pub fn bundle(
     };
     let shard_count = (postings.total() * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
     shards(postings, &vocabulary.thesaurus, shard_count, &put)?;
+    t.step("shards");
     let per_fragment = per_fragment(records);
     records
         .par_chunks(per_fragment)
@@ -106,6 +108,7 @@ pub fn bundle(
             let bytes = serde_json::Value::Array(rows).to_string().into_bytes();
             put(&format!("f/{n}.json"), bytes)
         })?;
+    t.step("fragments");
     let lists = filter_lists("format", formats, records, |r| vec![r.kind])
         .into_iter()
         .chain(filter_lists("unit", units, records, |r| r.units.clone()));

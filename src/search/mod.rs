@@ -29,9 +29,12 @@ pub const ENGINE: &str = "search-index/engine.js";
 /// Builds the search index of the site and hands each file to `emit` (output path, bytes) as
 /// soon as it is made.
 pub fn index(site: &Site, emit: &Emit) -> Result<(), Diagnostics> {
+    let mut t = crate::timing::Phases::new("search");
     let mut synonyms = synonyms::synonyms(&site.config.search_synonyms)?;
     let records = records(site);
+    t.step("records");
     let postings = postings::index(&records);
+    t.step("postings");
     synonyms::add_abbreviations(&mut synonyms, |long| postings.holds(long));
     let everyday = bundle::everyday_words()
         .filter(|&(_, mark)| mark == '=')
@@ -44,6 +47,7 @@ pub fn index(site: &Site, emit: &Emit) -> Result<(), Diagnostics> {
     };
     let units: Vec<String> = site.units.iter().map(|u| u.name.clone()).collect();
     let in_bundle = |name: &str, bytes: Vec<u8>| emit(&format!("{BUNDLE_DIR}/{name}"), bytes);
+    t.step("vocabulary");
     bundle::bundle(
         &records,
         postings,
