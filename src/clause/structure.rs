@@ -548,8 +548,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         Some(g) => g.last().copied(),
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
-    let mut doc_holders = Vec::new();
-    holder_styles(roots, &mut doc_holders);
+    let doc_holders = task_level_across_parts(roots);
     fn go(nodes: &mut [Node], deepest: Option<Style>, doc_holders: &[Style], framing: bool) {
         // Mixed leaf level: where some items of a style hold numbered tasks and others of the
         // same style hold none — beside them, or in another part (`四、（六）` holds `1.`–`3.`
@@ -599,19 +598,35 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     go(roots, deepest, &doc_holders, false);
 }
 
-/// Styles of the nodes anywhere in the document that hold numbered items (enumerations aside).
-fn holder_styles(nodes: &[Node], out: &mut Vec<Style>) {
-    for n in nodes {
-        if is_enumeration(n) {
-            continue;
-        }
-        if let Some(s) = n.style {
-            if n.depth > 0 && n.children.iter().any(|c| c.style.is_some()) && !out.contains(&s) {
-                out.push(s);
+/// Styles whose items mostly hold no numbered items of their own, though some do: the level
+/// that carries the document's tasks, so its item-less items are tasks in every part (framing
+/// parts aside). Where most items hold sub-items, the item-less ones (`五、保障措施`'s
+/// `（一）强化组织领导`) are sections of text, unless a sibling holds items.
+fn task_level_across_parts(roots: &[Node]) -> Vec<Style> {
+    fn count(nodes: &[Node], framing: bool, tally: &mut HashMap<Style, (usize, usize)>) {
+        for n in nodes {
+            let framing = framing || FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
+            if is_enumeration(n) {
+                continue;
             }
+            if let (Some(s), false, true) = (n.style, framing, n.depth > 0) {
+                let e = tally.entry(s).or_default();
+                if n.children.iter().any(|c| c.style.is_some()) {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
+                }
+            }
+            count(&n.children, framing, tally);
         }
-        holder_styles(&n.children, out);
     }
+    let mut tally: HashMap<Style, (usize, usize)> = HashMap::new();
+    count(roots, false, &mut tally);
+    tally
+        .into_iter()
+        .filter(|(_, (holders, leaves))| *holders > 0 && leaves > holders)
+        .map(|(s, _)| s)
+        .collect()
 }
 
 /// Names of parts that frame the tasks (aims, principles, scope) rather than assign them.

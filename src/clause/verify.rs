@@ -260,6 +260,11 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
 /// made a task without items of its own, and each item whose sub-items were made the tasks
 /// instead of itself.
 fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    // Articles with and without items are one form of their own (`第一条` a task, `第二条`'s
+    // `（一）（二）` tasks): nothing mixed about them.
+    if super::articles::is_article_form(&tree.roots) {
+        return;
+    }
     fn holds_tasks(n: &Node) -> bool {
         n.children.iter().any(|c| c.is_clause && c.style.is_some())
     }
@@ -288,7 +293,13 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                     );
                 }
             }
-            if !n.is_clause && holds_tasks(n) {
+            // Items that each carry their own unit note are tasks by their notes: no doubt.
+            let noted = n
+                .children
+                .iter()
+                .filter(|c| c.is_clause)
+                .all(|c| !c.units.is_empty());
+            if !n.is_clause && holds_tasks(n) && !noted {
                 if let Some(leaf) = same().find(|m| leaf_task(m)) {
                     diags.push(
                         Diagnostic::warning(format!(
