@@ -268,11 +268,53 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
     fn holds_tasks(n: &Node) -> bool {
         n.children.iter().any(|c| c.is_clause && c.style.is_some())
     }
-    fn go(nodes: &[Node], top: bool, file: &Path, diags: &mut Diagnostics) {
+    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`).
+    fn holders<'a>(nodes: &'a [Node], parent: &str, out: &mut Vec<(String, &'a Node)>) {
+        for n in nodes {
+            if !n.is_clause && n.style.is_some() && holds_tasks(n) {
+                out.push((format!("{parent}{}", name_of(n)), n));
+            }
+            holders(&n.children, &name_of(n), out);
+        }
+    }
+    let mut all_holders = Vec::new();
+    holders(&tree.roots, "", &mut all_holders);
+    fn go(
+        nodes: &[Node],
+        parent: Option<&Node>,
+        all_holders: &[(String, &Node)],
+        file: &Path,
+        diags: &mut Diagnostics,
+    ) {
         for n in nodes {
             let Some(style) = n.style else { continue };
             let same = || nodes.iter().filter(|m| m.style == Some(style));
             let leaf_task = |m: &Node| m.is_clause && m.children.iter().all(|c| c.style.is_none());
+            // Made a task because its level mostly holds no items across the document, though
+            // elsewhere items of this level hold the tasks.
+            let across_parts = parent.is_some_and(|p| p.style.is_some())
+                && leaf_task(n)
+                && n.units.is_empty()
+                && !same().any(|m| !m.is_clause && holds_tasks(m));
+            if across_parts {
+                if let (Some(p), Some((holder, _))) = (
+                    parent,
+                    all_holders.iter().find(|(_, m)| m.style == Some(style)),
+                ) {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「{}」下分列了任务条款",
+                            name_of(p),
+                            name_of(n),
+                            title_of(n),
+                            holder
+                        ))
+                        .at(file, n.line)
+                        .hint("如果它只是说明性的文字而不是任务，请核对后保留；如果它是任务，请写明单位说明（如「（责任单位：…）」）。"),
+                    );
+                }
+            }
+            let top = parent.is_none();
             let itemless_part = top
                 && !n.is_clause
                 && n.units.is_empty()
@@ -315,10 +357,10 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             }
         }
         for n in nodes {
-            go(&n.children, false, file, diags);
+            go(&n.children, Some(n), all_holders, file, diags);
         }
     }
-    go(&tree.roots, true, file, diags);
+    go(&tree.roots, None, &all_holders, file, diags);
 }
 
 /// The deepest node whose text holds `line`.
