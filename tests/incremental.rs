@@ -269,6 +269,21 @@ fn every_kind_of_edit_rebuilds_to_exactly_the_full_build() {
         || edit(&b.join("expert.md"), "逐一解读《意见》", "逐条解读《意见》"),
     );
 
+    // An interpretation's date: the feeds that file it by date (site, units, issuer, topic).
+    snap = step(
+        snap,
+        &root,
+        "an interpretation's date",
+        &["yiliao-gaodi-b/expert/index.html"],
+        || {
+            edit(
+                &b.join("expert.md"),
+                "published: \"2024-01-09 14:50:22\"",
+                "published: \"2024-03-09 14:50:22\"",
+            )
+        },
+    );
+
     // A standalone page.
     snap = step(snap, &root, "a page", &["guide/index.html"], || {
         edit(&root.join("pages/guide.md"), "本指南供", "本指南专供")

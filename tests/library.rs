@@ -213,6 +213,20 @@ fn links_between_policies_show_on_both_policies() {
             vec![XIANGCUN.to_string(), XIANGCUN_COMPARE.to_string()]
         )]
     );
+    // In the page's schema.org Legislation: what it amends (with the title) and what it changes.
+    let xiangcun = doc(&site, "fixture-xiangcun/index.html");
+    let ld: serde_json::Value = xiangcun
+        .select(&selector("script[type='application/ld+json']"))
+        .map(|s| serde_json::from_str::<serde_json::Value>(&s.inner_html()).unwrap())
+        .find(|v| v["@type"] == "Legislation")
+        .unwrap();
+    let revised_ld = serde_json::json!([{
+        "@type": "Legislation",
+        "url": "https://example.org/fixture-revised/",
+        "name": "【测试样例】村卫生室建设工作通知（测试用虚构文件）",
+    }]);
+    assert_eq!(ld["legislationAmends"], revised_ld);
+    assert_eq!(ld["legislationChanges"], revised_ld);
     let revised = doc(&site, "fixture-revised/clause/1-1/index.html");
     assert_eq!(
         texts(&revised, ".validity-banner"),

@@ -170,6 +170,7 @@ fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say
     assert_eq!(listed, ["yiliao-gaodi", "yiliao-gaodi-b"]);
 
     let (mut clauses, mut units, mut passages, mut cross_cites) = (0, BTreeSet::new(), 0, 0);
+    let mut panels = 0;
     for (slug, doc) in data["policies"].as_object().unwrap() {
         // The policy page offers the download and its schema.
         let page = parse_file(&file_of(&public, doc["url"].as_str().unwrap()));
@@ -225,13 +226,44 @@ fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say
         let interpretations = doc["interpretations"].as_array().unwrap();
         let cites = interpretations
             .iter()
-            .flat_map(|i| std::iter::once(i).chain(i["questions"].as_array().unwrap()))
+            .flat_map(|i| {
+                std::iter::once(i)
+                    .chain(i["questions"].as_array().unwrap())
+                    .chain(i["panels"].as_array().unwrap())
+            })
             .chain(doc["progress"].as_array().unwrap())
             .flat_map(|x| x["cites"].as_array().unwrap())
             .map(|c| c.as_str().unwrap());
         for cite in cites {
             assert!(resolves(cite), "{slug}: cites {cite}, which is in no data");
             cross_cites += usize::from(cite.contains(':'));
+        }
+        // Every infographic panel the data lists is on its page, and is a passage of each
+        // clause of this policy it cites.
+        for i in interpretations {
+            for panel in i["panels"].as_array().unwrap() {
+                let url = panel["url"].as_str().unwrap();
+                let (page, anchor) = url.split_once('#').unwrap();
+                let html = std::fs::read_to_string(file_of(&public, page)).unwrap();
+                assert!(html.contains(&format!("id=\"{anchor}\"")), "{slug}: {url}");
+                panels += 1;
+                for cite in panel["cites"].as_array().unwrap() {
+                    let cite = cite.as_str().unwrap();
+                    let (policy, id) = cite.split_once(':').unwrap_or((slug.as_str(), cite));
+                    let node = data["policies"][policy]["nodes"]
+                        .as_array()
+                        .and_then(|n| n.iter().find(|n| n["id"] == id))
+                        .unwrap_or_else(|| panic!("{slug}: panel cites {cite}, in no data"));
+                    assert!(
+                        node["passages"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|p| p["url"] == panel["url"]),
+                        "{slug}: {url} is not among the passages of {cite}"
+                    );
+                }
+            }
         }
         // Every interpretation and Q&A the data lists is a page of the site.
         for i in doc["interpretations"].as_array().unwrap() {
@@ -249,9 +281,10 @@ fn open_data_validates_with_a_stock_validator_and_says_what_the_clause_pages_say
         units.len()
     );
     assert!(clauses >= 50 && units.len() >= 20 && passages >= 100);
-    // add_citing_bundle cites the first bundle's clauses from a question and a progress item
-    // (and an infographic panel: a passage, listed under the clause it cites).
-    assert_eq!(cross_cites, 2, "citations of another policy's clauses");
+    // add_citing_bundle cites the first bundle's clauses from a question, a progress item and
+    // an infographic panel.
+    assert_eq!(cross_cites, 3, "citations of another policy's clauses");
+    assert!(panels >= 4, "{panels} infographic panels");
 }
 
 /// Replaces the first occurrence of `from` in a built file.
@@ -394,4 +427,100 @@ fn every_unit_page_offers_a_feed_of_what_concerns_the_unit() {
         expected.len()
     );
     assert!(full >= 10);
+}
+
+/// Every issuer's and topic's list in the 政策文件库 offers its Atom feed ("订阅" and a head
+/// link), and the feed, read with an XML parser, lists what the list shows: each policy and each
+/// of its interpretations, newest first, at most 50, under the list's name.
+#[test]
+fn every_issuer_and_topic_list_offers_a_feed_of_its_policies_and_interpretations() {
+    let site = built_example();
+    let public = site.out();
+    let data = consumed(&public);
+    let base = data["list"]["base_url"].as_str().unwrap();
+    let absolute = |url: &str| format!("{base}{}", url.trim_start_matches('/'));
+    let library = parse_file(&public.join("library/index.html"));
+    let lists: BTreeSet<String> = library
+        .select(&selector(".library-facets a"))
+        .filter_map(|a| a.value().attr("href"))
+        .filter(|h| h.contains("/issuer/") || h.contains("/topic/"))
+        .map(str::to_string)
+        .collect();
+    let (issuers, topics) = lists
+        .iter()
+        .partition::<Vec<_>, _>(|h| h.contains("/issuer/"));
+    assert!(
+        !issuers.is_empty() && !topics.is_empty(),
+        "issuer and topic lists: {lists:?}"
+    );
+    let atom = ATOM;
+    for page in &lists {
+        let html = parse_file(&file_of(&public, page));
+        let heading = text(html.select(&selector("h1")).next().unwrap());
+        let feed_url = format!("{page}atom.xml");
+        let offered: Vec<&str> = html
+            .select(&selector(".subscribe a[type=\"application/atom+xml\"]"))
+            .chain(html.select(&selector(
+                "head link[rel=alternate][type=\"application/atom+xml\"]",
+            )))
+            .map(|a| a.value().attr("href").unwrap())
+            .collect();
+        assert_eq!(
+            offered.iter().filter(|h| **h == feed_url).count(),
+            2,
+            "{page}: 订阅 link and head link to {feed_url}: {offered:?}"
+        );
+        // What the list shows: each policy's page and its interpretations (not its progress).
+        let mut shown: BTreeSet<String> = BTreeSet::new();
+        for row in html.select(&selector(".policy-library tbody tr")) {
+            let policy = row.select(&selector("td a")).next().unwrap();
+            shown.insert(absolute(policy.value().attr("href").unwrap()));
+            for link in row.select(&selector(".row-links a")) {
+                if text(link) != "落实进展" {
+                    shown.insert(absolute(link.value().attr("href").unwrap()));
+                }
+            }
+        }
+        assert!(!shown.is_empty(), "{page}: no policy listed");
+
+        let text_of = std::fs::read_to_string(file_of(&public, &feed_url)).unwrap();
+        let xml =
+            roxmltree::Document::parse(&text_of).unwrap_or_else(|e| panic!("{feed_url}: {e}"));
+        let feed = xml.root_element();
+        assert!(feed.has_tag_name((atom, "feed")), "{feed_url}");
+        let title = child(feed, "title").text().unwrap_or("");
+        let value = heading.trim_start_matches("政策文件库：");
+        assert!(
+            title.contains(value),
+            "{feed_url}: title {title:?} names {value:?}"
+        );
+        let self_link = feed
+            .children()
+            .find(|c| c.has_tag_name((atom, "link")) && c.attribute("rel") == Some("self"))
+            .and_then(|l| l.attribute("href"));
+        assert_eq!(self_link, Some(absolute(&feed_url).as_str()));
+        let list: Vec<(String, String)> = feed
+            .children()
+            .filter(|c| c.has_tag_name((atom, "entry")))
+            .map(|e| {
+                assert!(!child(e, "title").text().unwrap_or("").is_empty());
+                (
+                    child(e, "updated").text().unwrap().to_string(),
+                    child(e, "link").attribute("href").unwrap().to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            list.windows(2).all(|w| w[0].0 >= w[1].0),
+            "{feed_url}: not newest first"
+        );
+        let got: BTreeSet<String> = list.iter().map(|(_, l)| l.clone()).collect();
+        assert_eq!(got.len(), list.len(), "{feed_url}: a link twice");
+        if shown.len() <= 50 {
+            assert_eq!(got, shown, "{feed_url}");
+        } else {
+            assert_eq!(got.len(), 50, "{feed_url}");
+            assert!(got.is_subset(&shown), "{feed_url}");
+        }
+    }
 }

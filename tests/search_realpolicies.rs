@@ -160,11 +160,17 @@ fn pagefind(out: &Path) {
     assert!(status.success(), "pagefind failed");
 }
 
-/// Group name as measured: tuned queries by their group, held-out ones apart.
+/// Group name as measured: tuned queries by their group, held-out ones apart, and the queries
+/// judged in round 4 (`set: r4`) apart again: those tuned on (`·new`) and the third kept out
+/// of that round's tuning (`·keptout`).
 fn group_of(q: &Value) -> String {
     let group = q["group"].as_str().unwrap();
     if q["heldout"].as_bool() == Some(true) {
         format!("{group}·heldout")
+    } else if q["keptout"].as_bool() == Some(true) {
+        format!("{group}·keptout")
+    } else if q["set"].as_str() == Some("r4") {
+        format!("{group}·new")
     } else {
         group.to_string()
     }
@@ -228,6 +234,12 @@ fn rule_checks(site: &Site) -> Vec<Value> {
             "想在宿迁搞个一人公司",
             json!({ "policy": "p18", "contains": "OPC" }),
         ),
+        // 检举 is a word these policies never write: the thesaurus row 检举 揭发 告发 … 举报
+        // gives the site's own 举报 (without it the query finds nothing).
+        (
+            "检举骗保有奖励吗",
+            json!({ "policy": "p34", "clause": "推进社会监督常态化" }),
+        ),
     ]
     .into_iter()
     .map(|(text, entry)| {
@@ -286,29 +298,44 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
         })
         .chain(rule_checks(site))
         .collect();
-    // Floors set below what this engine measured. Tuned: spoken 0.84 with none of 17 empty
-    // (0.62 before a passage was credited with what its policy says elsewhere — 在武汉, 广州的 —
-    // before measure words were read out of synonym keys: 学门技术 → 学技术, before 搞 and 弄
-    // were read as filler, and before the synonyms knew 填错 and 改回来), keywords 0.90,
-    // variants 0.94, on-topic 0.89, off-topic 0 of 5 answered. Held out: spoken 0.56 with 1 of
-    // 8 empty (0.44 before), keywords 1.00, variants 0.83, on-topic 0.76, off-topic 0 of 3.
-    // Without the policy's credit tuned spoken falls to 0.74, below its floor.
+    // Floors set at or below what this engine measured (round 4, before → after). Tuned:
+    // spoken 0.84 → 0.82 with none of 17 empty, keywords 0.90 → 0.94, variants 0.94, on-topic
+    // 0.89 → 0.89, off-topic 0 of 5 answered. Held out: spoken 0.56 with 1 of 8 empty → 0.75
+    // with none (the bar: 0.6, at most 1 empty), keywords 1.00, variants 0.83 → 1.00,
+    // on-topic 0.76 → 0.88, off-topic 0 of 3. Judged in round 4 (`set: r4`), tuned on: spoken
+    // 0.73 with 1 of 8 empty → 0.81 with none, on-topic 0.71 → 0.77; kept out of that tuning:
+    // spoken 0.50 with 1 of 4 empty → 0.68 with none, on-topic 0.43 → 0.58. What moved them: a
+    // passage's coverage leaves out the words the portal never has (新盖, 农家乐 no longer sink
+    // the passages holding the rest), the shown results are ranked again by their headings, and
+    // words the portal never writes are searched as the thesaurus's words the portal writes.
     let floors = json!({
         "spoken": { "mrr_min": 0.8, "zero_max": 0 },
-        "spoken·heldout": { "mrr_min": 0.5, "zero_max": 1 },
-        "keyword": { "mrr_min": 0.85 },
+        "spoken·heldout": { "mrr_min": 0.6, "zero_max": 1 },
+        "keyword": { "mrr_min": 0.9 },
         "keyword·heldout": { "mrr_min": 0.85 },
         "variant": { "mrr_min": 0.9 },
         "variant·heldout": { "mrr_min": 0.8 },
         "offtopic": { "hits_max": 0 },
         "offtopic·heldout": { "hits_max": 1 },
-        "ontopic": { "mrr_min": 0.8 },
+        "ontopic": { "mrr_min": 0.85 },
         "ontopic·heldout": { "mrr_min": 0.7 },
         "rule": { "top3_all": true },
+        "spoken·new": { "mrr_min": 0.75, "zero_max": 0 },
+        "keyword·new": { "mrr_min": 0.6 },
+        "offtopic·new": { "hits_max": 0 },
+        "ontopic·new": { "mrr_min": 0.7 },
+        "spoken·keptout": { "mrr_min": 0.6, "zero_max": 1 },
+        "keyword·keptout": { "mrr_min": 0.15 },
+        "offtopic·keptout": { "hits_max": 0 },
+        "ontopic·keptout": { "mrr_min": 0.5 },
     });
     let ahead = [
         "spoken",
         "spoken·heldout",
+        "spoken·new",
+        "spoken·keptout",
+        "ontopic·new",
+        "ontopic·keptout",
         "keyword",
         "keyword·heldout",
         "variant",
@@ -340,7 +367,10 @@ fn citizens_queries_on_real_policies_meet_their_floors_ahead_of_pagefind() {
     first_queries_fetch_little(&out);
 }
 
-/// The most a first query may download on this site of 27 policies: measured 46–119 KB
+/// The most a first query may download on this site of 27 policies: measured 58–100 KB in
+/// round 4 (thesaurus rows in the shards, headings read for the results shown; 51–90 KB
+/// before), on the same policies copied to 1,000 78.6–114.2 KB (74.3–112.6 before); earlier
+/// 46–119 KB
 /// (most for the spoken question, which also tries typo corrections); with first-character
 /// shards and the everyday list inside engine.js the same queries took 85–291 KB. At 1,000
 /// policies they took 59–150 KB with this layout and 121–1,982 KB before.

@@ -83,6 +83,18 @@ pub fn unit_part(slug: &str, part: usize) -> String {
         n => format!("unit/{slug}/{}/", n + 1),
     }
 }
+/// The 政策文件库 list of one issuing body.
+pub fn library_issuer(issuer: &str) -> String {
+    format!("library/issuer/{}/", super::unit_slug(issuer))
+}
+/// The 政策文件库 list of one topic (主题分类).
+pub fn library_topic(topic: &str) -> String {
+    format!("library/topic/{}/", super::unit_slug(topic))
+}
+/// The Atom feed beside a list page (`list` as [`library_issuer`] or [`library_topic`] give it).
+pub fn list_feed(list: &str) -> String {
+    format!("{list}atom.xml")
+}
 pub fn search() -> String {
     "search/".to_string()
 }

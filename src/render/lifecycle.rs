@@ -94,10 +94,23 @@ pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView
 }
 
 /// schema.org `Legislation` for the policy: 文号, dates, legal force and the policies it
-/// changes (amends or replaces).
+/// changes (`legislationChanges`: amends or replaces), those it amends (`legislationAmends`)
+/// and those it is changed by (`legislationChangedBy` is not in schema.org; the successor's
+/// own page says it). Each linked policy carries its title, so a reader needs no second fetch.
 fn json_ld(cx: &Cx, p: &Policy) -> String {
     let base = cx.config().base();
     let url = |slug: &str| format!("{base}{}", urls::policy(slug));
+    let linked = |slugs: &mut dyn Iterator<Item = &String>| -> Vec<serde_json::Value> {
+        slugs
+            .map(|s| {
+                let mut v = serde_json::json!({ "@type": "Legislation", "url": url(s) });
+                if let Some(o) = cx.policy_index(s).map(|oi| cx.policy(oi)) {
+                    v["name"] = o.meta.title.as_str().into();
+                }
+                v
+            })
+            .collect()
+    };
     let l = &p.lifecycle;
     let mut doc = serde_json::json!({
         "@context": "https://schema.org",
@@ -119,14 +132,13 @@ fn json_ld(cx: &Cx, p: &Policy) -> String {
     if let Some(d) = &l.date {
         doc["dateModified"] = d.replace(' ', "T").into();
     }
-    let changes: Vec<serde_json::Value> = l
-        .amends
-        .iter()
-        .chain(&l.replaces)
-        .map(|s| serde_json::json!({ "@type": "Legislation", "url": url(s) }))
-        .collect();
+    let changes = linked(&mut l.amends.iter().chain(&l.replaces));
     if !changes.is_empty() {
         doc["legislationChanges"] = changes.into();
+    }
+    let amends = linked(&mut l.amends.iter());
+    if !amends.is_empty() {
+        doc["legislationAmends"] = amends.into();
     }
     serde_json::to_string(&doc)
         .unwrap_or_default()

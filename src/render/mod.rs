@@ -6,11 +6,13 @@ pub mod chrome;
 pub mod context;
 pub mod cx;
 pub mod deps;
+mod feed_reuse;
 mod feeds;
 mod highlight;
 mod json_ld;
 mod lifecycle;
 pub mod links;
+mod list_feeds;
 pub mod open_data;
 pub mod pages;
 pub mod qr;
@@ -908,10 +910,15 @@ pub fn site_files(
             highlight_css().to_string(),
         ),
     ]);
-    let generated = generated.chain(unit_feeds::files(site));
     for (path, text) in generated {
         files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
+    t.step("sitemaps");
+    let changed = feed_reuse::Changed::since(site, previous);
+    let (unit_feeds, list_feeds) = rayon::join(
+        || unit_feeds::files(site, changed.as_ref()),
+        || list_feeds::files(site, changed.as_ref()),
+    );
     t.step("feeds");
     let open_data = open_data::files(site, previous);
     t.step("open data");
@@ -931,6 +938,8 @@ pub fn site_files(
     files.extend(
         open_data
             .into_iter()
+            .chain(unit_feeds)
+            .chain(list_feeds)
             .map(|(path, file)| (path, file, "jiedu".to_string())),
     );
     t.step("statics");

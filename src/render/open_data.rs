@@ -212,6 +212,18 @@ struct InterpretationRecord<'a> {
     summary: Option<&'a str>,
     cites: Vec<&'a str>,
     questions: Vec<QuestionRecord<'a>>,
+    /// The panels of a 一图读懂, each with the clauses it cites.
+    panels: Vec<PanelRecord<'a>>,
+}
+
+#[derive(Serialize)]
+struct PanelRecord<'a> {
+    heading: &'a str,
+    figure: Option<&'a str>,
+    unit: Option<&'a str>,
+    text: &'a str,
+    url: String,
+    cites: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -399,6 +411,22 @@ fn policy_record<'a>(site: &'a Site, p: &'a Policy) -> PolicyFile<'a> {
                     topic: &q.topic,
                     url: href(&urls::question(&p.slug, &q.id)),
                     cites: ids(&p.slug, q.cites.iter().map(|c| c.key.as_str())),
+                })
+                .collect(),
+            panels: i
+                .panels
+                .iter()
+                .map(|panel| PanelRecord {
+                    heading: &panel.heading,
+                    figure: panel.figure.as_deref(),
+                    unit: panel.unit.as_deref(),
+                    text: &panel.text,
+                    url: format!(
+                        "{}#{}",
+                        href(&urls::interpretation(&p.slug, i.kind)),
+                        panel.anchor
+                    ),
+                    cites: ids(&p.slug, panel.cites.iter().map(|c| c.key.as_str())),
                 })
                 .collect(),
         })

@@ -3,23 +3,69 @@
 //! interpretation, answer and progress item citing one of those tasks, newest first.
 
 use std::borrow::Cow;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::feed_reuse::Changed;
 use super::feeds::{document, Entry, FEED_ENTRIES};
+use super::OutFile;
 use crate::model::types::{Policy, Unit};
 use crate::model::urls;
 use crate::model::Site;
 
-/// Every unit's feed: path and text.
-pub fn files(site: &Site) -> Vec<(String, String)> {
-    let dates = page_dates(site);
+/// Every unit's feed: path and file. With `changed`, a unit whose feed reads no changed policy
+/// keeps its previous file.
+pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<(String, Arc<OutFile>)> {
+    let old_units: FxHashMap<&str, &Unit> = changed
+        .map(|c| c.old.units.iter().map(|u| (u.slug.as_str(), u)).collect())
+        .unwrap_or_default();
+    // Made only when a feed is made again: on most preview edits none is.
+    let dates = OnceLock::new();
     // Each feed reads the whole site and none another's: made side by side.
     site.units
         .par_iter()
-        .map(|u| (urls::unit_feed(&u.slug), feed(site, u, &dates)))
+        .map(|u| {
+            let path = urls::unit_feed(&u.slug);
+            let kept = changed.and_then(|c| {
+                let old = old_units.get(u.slug.as_str())?;
+                unchanged(c, old, site, u).then(|| c.kept(&path))?
+            });
+            let file = kept.unwrap_or_else(|| {
+                let text = feed(site, u, dates.get_or_init(|| page_dates(site)));
+                Arc::new(OutFile::Bytes(text.into_bytes()))
+            });
+            (path, file)
+        })
         .collect()
+}
+
+/// Whether unit `u`'s feed reads only what the previous render had: the same unit (name and
+/// tasks), no task in a changed policy, and the same passages citing its tasks, none of them on
+/// a changed policy's pages (whose dates the feed reads).
+fn unchanged(c: &Changed, old: &Unit, site: &Site, u: &Unit) -> bool {
+    fn policy_of(k: &str) -> &str {
+        k.split_once(':').map_or(k, |(s, _)| s)
+    }
+    old == u
+        && u.lead
+            .iter()
+            .chain(&u.responsible)
+            .all(|k| !c.redated(policy_of(k)) && same_passages(c, site, k))
+}
+
+/// Whether the passages citing clause `k` are the previous render's and on pages whose dates
+/// are unchanged. A passage `serve` kept as the same `Arc` comes from an unedited bundle, so
+/// only the others are compared and looked up: this runs for every unit on every edit.
+fn same_passages(c: &Changed, site: &Site, k: &str) -> bool {
+    let now = site.backlinks.get(k).map_or(&[][..], Vec::as_slice);
+    let old = c.old.backlinks.get(k).map_or(&[][..], Vec::as_slice);
+    now.len() == old.len()
+        && now
+            .iter()
+            .zip(old)
+            .all(|(a, b)| Arc::ptr_eq(a, b) || (a == b && !c.redated_page(&a.href)))
 }
 
 /// A policy's date: published, else signed.
@@ -96,8 +142,14 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
             candidates.push((date, Cow::Borrowed(tail), From::Passage(passage)));
         }
     }
-    candidates.sort_by(|a, b| b.0.cmp(a.0).then(a.1.cmp(&b.1)));
-    candidates.truncate(FEED_ENTRIES);
+    // Only the newest are kept: chosen first, then only they are sorted.
+    let newest_first =
+        |a: &(&str, Cow<str>, From), b: &(&str, Cow<str>, From)| b.0.cmp(a.0).then(a.1.cmp(&b.1));
+    if candidates.len() > FEED_ENTRIES {
+        candidates.select_nth_unstable_by(FEED_ENTRIES - 1, newest_first);
+        candidates.truncate(FEED_ENTRIES);
+    }
+    candidates.sort_by(newest_first);
     let entries: Vec<Entry> = candidates
         .into_iter()
         .map(|(date, tail, from)| {

@@ -60,6 +60,9 @@ pub type Emit<'a> = dyn Fn(&str, Vec<u8>) -> Result<(), Diagnostics> + Sync + 'a
 pub struct Vocabulary {
     pub fold: String,
     pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Word → the site's words for it from the thesaurus, written into the index shards (so a
+    /// query reads only those of its own words, and `meta.json` stays as small).
+    pub thesaurus: BTreeMap<String, Vec<String>>,
 }
 
 /// Writes the bundle through `emit`; `meta.json` comes last, with a version made from every
@@ -79,7 +82,7 @@ pub fn bundle(
         emit(path, bytes)
     };
     let shard_count = (postings.total() * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    shards(postings, shard_count, &put)?;
+    shards(postings, &vocabulary.thesaurus, shard_count, &put)?;
     let per_fragment = per_fragment(records);
     records
         .par_chunks(per_fragment)
@@ -149,7 +152,12 @@ pub fn bundle(
 /// The three shard families (see the module comment). A query's exact tokens are spread by
 /// hash, so a question fetches the lists of its own pairs and not every token sharing a first
 /// character with them: at 1,000 policies a first-character shard of 创 held 140 KB.
-fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostics> {
+fn shards(
+    postings: Postings,
+    thesaurus: &BTreeMap<String, Vec<String>>,
+    count: usize,
+    put: &Emit,
+) -> Result<(), Diagnostics> {
     let mut exact: Vec<BTreeMap<String, Entry>> = (0..count).map(|_| BTreeMap::new()).collect();
     let mut prefix: Vec<BTreeMap<String, Vec<(u32, u32)>>> =
         (0..count).map(|_| BTreeMap::new()).collect();
@@ -178,7 +186,12 @@ fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostic
     }
     for (word, mark) in everyday_words() {
         let first_pair: String = word.chars().take(2).collect();
-        exact[shard_of(&first_pair, count)].insert(format!("{mark}{word}"), Entry::Everyday);
+        exact[shard_of(&first_pair, count)].insert(format!("{mark}{word}"), Entry::Mark);
+    }
+    for (word, others) in thesaurus {
+        let first_pair: String = word.chars().take(2).collect();
+        let entry = format!("~{word} {}", others.join(" "));
+        exact[shard_of(&first_pair, count)].insert(entry, Entry::Mark);
     }
     exact
         .into_par_iter()
@@ -191,7 +204,7 @@ fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostic
                         let ids = list.iter().map(|(r, tf)| (r, postings.weight(r, tf)));
                         write_entry(&mut out, &token, list.count(), ids);
                     }
-                    Entry::Everyday => write_entry(&mut out, &token, 0, std::iter::empty()),
+                    Entry::Mark => write_entry(&mut out, &token, 0, std::iter::empty()),
                 }
             }
             put(&format!("t/{n}.bin"), out)
@@ -225,11 +238,12 @@ fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostic
 }
 
 /// What an exact shard holds under a key: a token's postings, or the mark of an everyday word
-/// (`=我们`) or of a two-character word holding a function character (`+能源`), kept in the
-/// shard of the word's first pair, which the engine reads before it cuts a query.
+/// (`=我们`), of a two-character word holding a function character (`+能源`) or of a word and
+/// the site's words for it (`~看病 就医`), kept in the shard of the word's first pair, which
+/// the engine reads before it cuts a query.
 enum Entry<'a> {
     List(&'a List),
-    Everyday,
+    Mark,
 }
 
 /// The shard of an exact token: FNV-1a over its code points, as engine.js computes it.
@@ -276,7 +290,7 @@ fn merged(postings: &Postings, lists: &[&List]) -> Vec<(u32, u32)> {
 /// beginning with `+` lists bound words, every other line everyday words (items of two or more
 /// characters). The mark belongs to the line, as the file's header says: read per item, the
 /// bound words were taken for everyday words and the `+` itself dropped.
-fn everyday_words() -> impl Iterator<Item = (&'static str, char)> {
+pub(super) fn everyday_words() -> impl Iterator<Item = (&'static str, char)> {
     EVERYDAY
         .lines()
         .filter(|l| !l.starts_with('#'))

@@ -154,6 +154,17 @@ let synonyms = {};
 let synonymKeys = [];
 const MAX_ALTERNATIVES = 12;
 
+/** A word of the thesaurus and the site's words for it (`~看病 就医`), from the index shard of
+    its first pair: added to the site's synonyms, so a query holding the word is read with them. */
+function addSynonyms([word, ...others]) {
+  if (!synonyms[word]) {
+    synonyms[word] = [];
+    synonymKeys.push(word);
+    synonymKeys.sort((a, b) => b.length - a.length);
+  }
+  for (const o of others) if (!synonyms[word].includes(o)) synonyms[word].push(o);
+}
+
 /** What a query asks about: its runs without question words, each cut into terms — stretches
     of everyday words and of the rest (the content) — each term with the ways it may be said
     (itself, and with everyday words replaced by the policy's, as segments). */
@@ -329,6 +340,10 @@ async function parseShard(response) {
       addWord(token);
       continue;
     }
+    if (token.startsWith("~")) {
+      addSynonyms(token.slice(1).split(" "));
+      continue;
+    }
     const postings = new Map();
     let id = 0;
     for (let k = 0; k < n; k++) {
@@ -428,6 +443,9 @@ const INHERITED = 0.5;
 const MISSING_SHARE = 0.2;
 /* No hit for a query of which this share or more is words the index never has. */
 const MAX_UNKNOWN = 0.5;
+/* Below that, the words the portal never has do not count against a passage's coverage: a
+   citizen's own word for a thing (新盖, 农家乐) must not sink the passages holding the rest of
+   the question below the bar, while a question asking mostly such words stays unanswered. */
 /* A pair is taken for the seam of two words where the pairs on both sides of it are each in
    this many times as many records. */
 const SEAM_RATIO = 5;
@@ -469,7 +487,7 @@ export async function search(query, { filters = {} } = {}) {
     if (fix) ({ hits, text: corrected } = fix);
   }
   hits = withoutRepeatedWholeTexts(hits);
-  const results = byPage(hits).map((h) => ({
+  const results = (await headedFirst(byPage(hits), parts)).map((h) => ({
     id: h.id,
     score: h.score,
     coverage: h.coverage,
@@ -479,6 +497,43 @@ export async function search(query, { filters = {} } = {}) {
     more: () => Promise.all(h.others.map((id) => data(id, h.words))),
   }));
   return { results, corrected, words: longest(hits.flatMap((h) => h.words)) };
+}
+
+/* The results shown first (the page fetches their records anyway) are ranked again by their
+   headings: a clause headed by what the question asks about (人才公寓, 设计管理) answers it,
+   where another page mentions the same words in passing. A heading holding all the question's
+   content words (as said or as the site's synonyms say them) multiplies a passage's score by
+   1 + HEADED. Only a clause's heading and a Q&A's question count (ANSWERS, the kinds' names as
+   the bundle lists them in meta.formats): a full text's or a list's title names its policy,
+   and an infographic panel's or a video's caption names what it shows, not an answer. */
+const HEADED = 1;
+const SHOWN = 10;
+const ANSWERS = new Set(["条款", "简明问答"]);
+
+async function headedFirst(pages, parts) {
+  const content = parts.filter((p) => p.han && !p.everyday && !p.skip && p.length > 1);
+  if (!content.length) return pages;
+  const top = pages.slice(0, SHOWN);
+  const shares = await Promise.all(top.map(async (h) => {
+    if (isListing(h.id)) return 0;
+    const [, title, format] = await record(h.id);
+    if (!ANSWERS.has(meta.formats[format])) return 0;
+    const heading = fold(title);
+    const inHeading = longest(h.words).filter((w) => [...w].length > 1 && heading.includes(w));
+    let held = 0, all = 0;
+    for (const p of content) {
+      all += p.length;
+      let best = 0;
+      for (const w of inHeading) {
+        if (p.alternatives.some((a) => a.join("").includes(w))) best = Math.max(best, Math.min(1, [...w].length / p.length));
+      }
+      held += best * p.length;
+    }
+    return all ? held / all : 0;
+  }));
+  const ranked = top.map((h, i) => ({ ...h, score: h.score * (1 + HEADED * shares[i]) }));
+  ranked.sort((a, b) => b.score - a.score || a.id - b.id);
+  return [...ranked, ...pages.slice(SHOWN)];
 }
 
 let wholeTexts = null; // ids of the policies' full-text records, ascending
@@ -675,7 +730,7 @@ async function score(parts, allowed) {
       covered += held;
       if (whole) covered += INHERITED * Math.max(0, Math.min(whole[k].held, asks[k]) - held);
     });
-    const coverage = total ? covered / total : 0;
+    const coverage = total > unknown ? covered / (total - unknown) : 0;
     if (coverage < MIN_COVERAGE || !sum || !own) continue;
     hits.push({ id, coverage, words, score: sum * coverage * coverage });
   }

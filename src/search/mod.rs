@@ -11,6 +11,7 @@ mod bundle;
 mod postings;
 mod records;
 mod synonyms;
+mod thesaurus;
 mod tokens;
 mod varint;
 
@@ -32,9 +33,14 @@ pub fn index(site: &Site, emit: &Emit) -> Result<(), Diagnostics> {
     let records = records(site);
     let postings = postings::index(&records);
     synonyms::add_abbreviations(&mut synonyms, |long| postings.holds(long));
+    let everyday = bundle::everyday_words()
+        .filter(|&(_, mark)| mark == '=')
+        .map(|(word, _)| word)
+        .collect();
     let vocabulary = bundle::Vocabulary {
         fold: postings.simplified_pairs(),
         synonyms,
+        thesaurus: thesaurus::thesaurus(|word| postings.records_holding(word), &everyday),
     };
     let units: Vec<String> = site.units.iter().map(|u| u.name.clone()).collect();
     let in_bundle = |name: &str, bytes: Vec<u8>| emit(&format!("{BUNDLE_DIR}/{name}"), bytes);

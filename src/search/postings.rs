@@ -163,6 +163,28 @@ impl Postings {
         all
     }
 
+    /// How many records may hold `text`: the fewest records any of its tokens is in (0 where
+    /// one is in none). Exact for a word of two characters, an upper bound for longer ones.
+    pub fn records_holding(&self, text: &str) -> u32 {
+        let folded = folded(text);
+        let mut fewest = u32::MAX;
+        for_each_token(&folded, |t| {
+            let count = match t.han_key() {
+                Some(k) => self.han.get(&k).map_or(0, List::count),
+                None => match t {
+                    Token::Word(w) => self.words.get(w).map_or(0, List::count),
+                    _ => 0,
+                },
+            };
+            fewest = fewest.min(count);
+        });
+        if fewest == u32::MAX {
+            0
+        } else {
+            fewest
+        }
+    }
+
     /// Postings in all lists.
     pub fn total(&self) -> usize {
         self.total

@@ -98,7 +98,8 @@ fn year(p: &Policy) -> Option<u16> {
     date(p)?.get(..4)?.parse().ok()
 }
 
-fn topic(p: &Policy) -> Option<&str> {
+/// A policy's topic as the library files it (blank means none).
+pub fn topic(p: &Policy) -> Option<&str> {
     p.meta
         .topic
         .as_deref()
@@ -170,15 +171,17 @@ impl Facets<'_> {
 
     /// URL relative to the site root.
     fn url(&self, f: Facet) -> String {
-        let name = |list: &[(&str, usize)], i: usize| {
-            list.get(i).map_or_else(String::new, |(n, _)| unit_slug(n))
-        };
+        fn name<'a>(list: &[(&'a str, usize)], i: usize) -> Option<&'a str> {
+            list.get(i).map(|(n, _)| *n)
+        }
         match f {
             Facet::All => URL.to_string(),
             Facet::Oldest => format!("{URL}oldest/"),
             Facet::Year(y) => format!("{URL}year/{y}/"),
-            Facet::Issuer(i) => format!("{URL}issuer/{}/", name(&self.issuers, i)),
-            Facet::Topic(i) => format!("{URL}topic/{}/", name(&self.topics, i)),
+            Facet::Issuer(i) => {
+                name(&self.issuers, i).map_or_else(String::new, urls::library_issuer)
+            }
+            Facet::Topic(i) => name(&self.topics, i).map_or_else(String::new, urls::library_topic),
             Facet::Validity(v) => format!("{URL}validity/{}/", v.slug()),
         }
     }
@@ -273,6 +276,8 @@ struct LibraryData<'a> {
     oldest_href: String,
     script: String,
     pager: Option<crate::render::context::Pager>,
+    /// The Atom feed of an issuer's or a topic's list.
+    feed_href: Option<String>,
 }
 
 fn row<'a>(u: &Urls, p: &'a Policy) -> Row<'a> {
@@ -403,6 +408,8 @@ fn context(f: Facet, page: usize, cx: &Cx) -> Result<tera::Context, tera::Error>
         oldest_href: href(Facet::Oldest),
         script: u.href("static/library.js"),
         pager: super::pager(cx, &first, page_count, page),
+        feed_href: matches!(f, Facet::Issuer(_) | Facet::Topic(_))
+            .then(|| u.href(&urls::list_feed(&first))),
     };
     let column = (!data.is_all || page > 0).then(|| (TITLE, URL.to_string()));
     let rel = super::list_page_url(&first, page);
