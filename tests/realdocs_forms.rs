@@ -193,16 +193,24 @@ fn an_article_number_in_spaced_arabic_digits_is_named_not_lost() {
 #[test]
 fn groups_without_items_beside_groups_of_tasks_are_named() {
     // 51: 三、 holds （一）1.–4. …; 四、 holds （一）推动源头减量。一是… with no items and no
-    // note. Whether it is a task cannot be told from the form; 五、 (the last part, 保障) is
-    // not named.
+    // note. Most groups of the document hold no items, so it and 五、's （一）… (保障) are read
+    // as tasks — each named, since the form cannot settle it.
     let root = common::empty_site();
     import(root.path(), &doc("tune", "51-"));
-    let msgs = messages(&check(root.path()));
-    let want = "「四、」下的「（一）」（推动源头减量）没有分项，没有列为任务条款；而别的部分中同一级编号下写有任务分项";
+    let outline = check(root.path());
+    let msgs = messages(&outline);
+    let want = "「四、」下的「（一）」（推动源头减量）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「三、（一）」下分列了任务条款";
     assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
-    assert!(
-        !msgs.iter().any(|m| m.starts_with("「五、」下的")),
-        "{msgs:?}"
+    let also = "「五、」下的「（一）」（明确工作责任）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「三、（一）」下分列了任务条款";
+    assert!(msgs.iter().any(|m| m == also), "{also} not in {msgs:?}");
+    let all = clauses(&outline);
+    assert_eq!(
+        strings(&clause(&all, "推动源头减量")["path"]),
+        ["四、", "（一）"]
+    );
+    assert_eq!(
+        strings(&clause(&all, "明确工作责任")["path"]),
+        ["五、", "（一）"]
     );
 }
 
@@ -226,4 +234,92 @@ fn a_flattened_header_whose_rows_cannot_be_anchored_is_named() {
     let msgs = messages(&check(root.path()));
     let want = "「任务类型 / 序号 / 工作任务 / 推进单位」像是逐格分行的任务分工表表头，但它下面的各行没有读成任务条款";
     assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+}
+
+#[test]
+fn a_web_page_footer_gives_no_unit_and_run_in_titles_on_their_own_lines_are_clauses() {
+    // 78 (四川新能源上网电价实施方案), a crawled page: its footer `主办单位：四川省发展和改革委员会`
+    // / `网站标识码` / `蜀ICP备…` is site furniture, not the last clause's note.
+    let root = common::empty_site();
+    let report = import(root.path(), &doc("heldout3", "78-"));
+    assert!(
+        report.contains("第 385 行 网站页脚「主办单位：四川省发展和改革委员会」"),
+        "{report}"
+    );
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let last = clause(&all, "做好跟踪评估");
+    assert_eq!(units(last), owned(&[]));
+    // Its groups mostly hold no items: （六） and （七） hold 1.–3., named.
+    let msgs = messages(&outline);
+    let want = "「（六）」（存量新能源项目机制电量、电价和执…）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「（五）」没有分项，本身就是任务条款";
+    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+
+    // 79 (获得电力意见): `（一）巩固提升“三零”服务。拓展“三零”服务对象。` then a paragraph, then
+    // `提高“三零”服务质效。` alone on its line and its paragraph…: one clause per run-in title.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout3", "79-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let second = clause(&all, "提高“三零”服务质效");
+    assert_eq!(strings(&second["path"]), ["二、", "（一）", "¶2"]);
+    assert!(second["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("低压用户全过程办电时间"));
+    let msgs = messages(&outline);
+    let want = "「（一）」中有 2 个独占一行的小标题句（如「提高“三零”服务质效。」），已把每个小标题及其下面的段落作为一个无编号条款（¶2…¶3）";
+    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    // The clause page of ¶2 is built with its own text.
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = second["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("提高“三零”服务质效"), "{page}");
+    assert!(page.contains("低压用户全过程办电时间"), "{page}");
+}
+
+#[test]
+fn parts_without_items_beside_parts_of_tasks_are_named() {
+    // 76 (2021年电力中长期合同通知): 二、三、九、十 hold （一）…; 一、四、–八、 are paragraphs
+    // of their own. Task or text cannot be told from the form: each is named.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout3", "76-"));
+    let msgs = messages(&check(root.path()));
+    let want =
+        "「四、」（拉大峰谷差价）没有分项，没有列为任务条款；而同级的「二、」下分列了任务条款";
+    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+}
+
+#[test]
+fn a_table_of_contents_and_a_restarting_annex_build() {
+    // 35 (天津春节电力需求响应实施细则): 目录 listing 一、–七、 and 附录1–3 with dot leaders,
+    // then the body, then 附录2 竞价指引 numbered 一、–五、 again. Left as found, every part
+    // would be listed twice and `jiedu build` would refuse the duplicates.
+    let root = common::empty_site();
+    let report = import(
+        root.path(),
+        &fixture("search-realpolicies", "35-tianjin-chunjie"),
+    );
+    assert!(
+        report.contains("第 78–110 行是目录（列出的 8 个标题在正文中再次出现），已从正文中删去；请核对正文的标题是否完整。"),
+        "{report}"
+    );
+    assert!(
+        report.contains("第 390 行「附录2：竞价指引」是附件的标题，其后的编号从头开始，已把它作为最高一级的标题，附件中的条目归在它下面；请核对。"),
+        "{report}"
+    );
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "需求响应结束后");
+    assert_eq!(strings(&first["path"]), ["六、", "1."]);
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = first["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("需求响应结束后"), "{page}");
 }

@@ -17,6 +17,7 @@ pub(super) fn extract_all(roots: &mut [Node], file: &Path, diags: &mut Diagnosti
 fn walk(nodes: &mut [Node], file: &Path, diags: &mut Diagnostics, rule: &mut Option<LeadRule>) {
     for n in nodes.iter_mut() {
         join_unclosed_notes(n, file, diags);
+        split_title_sentences(n, file, diags);
         split_paragraph_clauses(n, file, diags);
         extract(n, file, diags, rule);
         walk(&mut n.children, file, diags, rule);
@@ -155,6 +156,93 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         ))
         .at(file, node.line)
         .hint("如果这些段落属于同一个条款，请把单位说明合并到条款末尾。"),
+    );
+}
+
+/// A run-in title standing alone as a paragraph: one short sentence (`提高“三零”服务质效。`),
+/// without a comma or colon inside.
+fn is_title_sentence(text: &str) -> bool {
+    const MAX_CHARS: usize = 24;
+    let t = text.trim();
+    let n = t.chars().count();
+    (4..=MAX_CHARS).contains(&n)
+        && t.ends_with('。')
+        && t.matches('。').count() == 1
+        && !t.contains(['，', '；', '：', ',', ';', ':', '、'])
+        && !is_line_block(t)
+}
+
+/// `（一）巩固提升“三零”服务。拓展“三零”服务对象。` then a paragraph, then `提高“三零”服务质效。`
+/// on a line of its own and its paragraph, and so on: the group's run-in titles (08's form, each
+/// sentence opening a task) put on lines of their own by a web page's markup. The numbered line
+/// ends with such a title after its heading, and the later paragraphs alternate title and text;
+/// each further title and its text become an unnumbered clause `¶k` of the group.
+fn split_title_sentences(node: &mut Node, file: &Path, diags: &mut Diagnostics) {
+    if !node.children.is_empty() || node.style.is_none() || !node.heading_ends_sentence {
+        return;
+    }
+    let own_title = node
+        .paragraphs
+        .iter()
+        .find(|p| p.line == node.line)
+        .is_some_and(|p| is_title_sentence(&p.text));
+    let later: Vec<&Paragraph> = node
+        .paragraphs
+        .iter()
+        .filter(|p| p.line != node.line)
+        .collect();
+    // Text first (the own title's), then title, text, title, text…: no two titles in a row, no
+    // title last, and nothing else (no note, no table) among them.
+    let titles = later.iter().filter(|p| is_title_sentence(&p.text)).count();
+    let alternates = later.first().is_some_and(|p| !is_title_sentence(&p.text))
+        && later.last().is_some_and(|p| !is_title_sentence(&p.text))
+        && later
+            .windows(2)
+            .all(|w| !(is_title_sentence(&w[0].text) && is_title_sentence(&w[1].text)))
+        && later
+            .iter()
+            .all(|p| !has_note(p) && !is_line_block(&p.text));
+    if !own_title || titles == 0 || !alternates {
+        return;
+    }
+    let paragraphs = std::mem::take(&mut node.paragraphs);
+    let mut k = 1;
+    for p in paragraphs {
+        if p.line == node.line || (k == 1 && !is_title_sentence(&p.text)) {
+            node.paragraphs.push(p);
+            continue;
+        }
+        if is_title_sentence(&p.text) {
+            k += 1;
+            node.children.push(Node {
+                id: format!("{}.p{k}", node.id),
+                label: format!("¶{k}"),
+                depth: node.depth + 1,
+                heading: p.text.trim().trim_end_matches('。').to_string(),
+                heading_ends_sentence: true,
+                is_clause: true,
+                line: p.line,
+                ordinal: k,
+                ..Node::default()
+            });
+            continue;
+        }
+        if let Some(child) = node.children.last_mut() {
+            child.paragraphs.push(p);
+        }
+    }
+    let first = node
+        .children
+        .first()
+        .map_or(String::new(), |c| c.heading.clone());
+    diags.push(
+        Diagnostic::warning(format!(
+            "「{}」中有 {} 个独占一行的小标题句（如「{first}。」），已把每个小标题及其下面的段落作为一个无编号条款（¶2…¶{k}）",
+            node.label,
+            k - 1
+        ))
+        .at(file, node.line)
+        .hint("如果这些小标题只是同一项任务的几个方面，请把它们与下面的段落合并为一段。"),
     );
 }
 

@@ -273,6 +273,7 @@ fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec
         n.paragraphs
             .iter()
             .any(|p| p.text.trim_start().starts_with("附件"))
+            || n.style.is_none() && (n.heading.starts_with("附件") || n.heading.starts_with("附录"))
     });
     if !attached {
         if let Some((_, open)) = stack.last_mut() {
@@ -547,17 +548,24 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         Some(g) => g.last().copied(),
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
-    fn go(nodes: &mut [Node], deepest: Option<Style>) {
-        // Mixed leaf level: where some items of a style hold numbered tasks and their siblings
-        // of the same style hold none, those siblings are tasks themselves.
-        let holders: Vec<Style> = nodes
+    let doc_holders = task_level_across_parts(roots);
+    fn go(nodes: &mut [Node], deepest: Option<Style>, doc_holders: &[Style], framing: bool) {
+        // Mixed leaf level: where some items of a style hold numbered tasks and others of the
+        // same style hold none — beside them, or in another part (`四、（六）` holds `1.`–`3.`
+        // while `三、（一）`–`（四）` and `六、（十三）`… hold nothing) — those others are tasks
+        // themselves; not inside the parts that frame the tasks (指导思想, 基本原则, 目标).
+        let mut holders: Vec<Style> = nodes
             .iter()
             .filter(|n| n.children.iter().any(|c| c.style.is_some()) && !is_enumeration(n))
             .filter_map(|n| n.style)
             .collect();
+        if !framing {
+            holders.extend(doc_holders.iter().copied());
+        }
         for n in nodes.iter_mut() {
             let enumerates = is_enumeration(n);
-            // Not at the top: a part without items is a section of text (保障措施), not a task.
+            // Not at the top: whether a part without items (`四、保障措施`, `四、补贴价格`) is a
+            // task or a section of text the form does not tell; the verifier names each.
             let mixed_leaf = n.depth > 0
                 && n.style.is_some_and(|s| holders.contains(&s))
                 && (n.children.is_empty() || enumerates);
@@ -583,11 +591,56 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             if enumerates {
                 continue;
             }
-            go(&mut n.children, deepest);
+            let framing = framing || FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
+            go(&mut n.children, deepest, doc_holders, framing);
         }
     }
-    go(roots, deepest);
+    go(roots, deepest, &doc_holders, false);
 }
+
+/// Styles whose items mostly hold no numbered items of their own, though some do: the level
+/// that carries the document's tasks, so its item-less items are tasks in every part (framing
+/// parts aside). Where most items hold sub-items, the item-less ones (`五、保障措施`'s
+/// `（一）强化组织领导`) are sections of text, unless a sibling holds items.
+fn task_level_across_parts(roots: &[Node]) -> Vec<Style> {
+    fn count(nodes: &[Node], framing: bool, tally: &mut HashMap<Style, (usize, usize)>) {
+        for n in nodes {
+            let framing = framing || FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
+            if is_enumeration(n) {
+                continue;
+            }
+            if let (Some(s), false, true) = (n.style, framing, n.depth > 0) {
+                let e = tally.entry(s).or_default();
+                if n.children.iter().any(|c| c.style.is_some()) {
+                    e.0 += 1;
+                } else {
+                    e.1 += 1;
+                }
+            }
+            count(&n.children, framing, tally);
+        }
+    }
+    let mut tally: HashMap<Style, (usize, usize)> = HashMap::new();
+    count(roots, false, &mut tally);
+    tally
+        .into_iter()
+        .filter(|(_, (holders, leaves))| *holders > 0 && leaves > holders)
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// Names of parts that frame the tasks (aims, principles, scope) rather than assign them.
+pub(super) const FRAMING_PARTS: [&str; 9] = [
+    "指导思想",
+    "基本原则",
+    "总体要求",
+    "总体目标",
+    "工作目标",
+    "主要目标",
+    "发展目标",
+    "适用范围",
+    "职责分工",
+];
 
 /// The styles of task levels: those of enumerations do not count.
 fn collect_task_styles(nodes: &[Node], out: &mut Vec<Style>) {

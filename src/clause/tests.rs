@@ -342,9 +342,15 @@ fn articles_with_and_without_items_and_an_unnumbered_heading() {
 ";
     let (tree, diags) = parse_str(text);
     let msgs = messages(&diags);
-    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
     assert!(
         msgs[0].contains("policy.md:11") && msgs[0].contains("「附则」没有编号"),
+        "{msgs:?}"
+    );
+    // 附则's （一） holds an item read as a task while its sibling （二） is a task itself: named.
+    assert!(
+        msgs[1].contains("policy.md:13")
+            && msgs[1].contains("「（一）」（适用范围）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「（二）」没有分项，本身就是任务条款"),
         "{msgs:?}"
     );
     let paths: Vec<String> = tree

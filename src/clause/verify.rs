@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::numbering::{self, Style};
-use super::structure::rank;
+use super::structure::{rank, FRAMING_PARTS};
 use super::{blocks, task_table, unit_name, ClauseTree, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -23,6 +23,7 @@ pub(super) fn verify(
     numbered_lines(tree, body, first_line, file, diags);
     unreadable_numbering(tree, body, first_line, file, diags);
     itemless_groups(tree, file, diags);
+    mixed_levels(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
     flattened_task_headers(body, first_line, file, diags);
@@ -251,6 +252,115 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// Where one level holds both kinds of node — items with numbered tasks under them and items
+/// that are tasks themselves (`四、拉大峰谷差价` beside `二、保障足量签约` with its `（一）…`) —
+/// which of them are the tasks is read from the form, and the form can mislead: name each part
+/// made a task without items of its own, and each item whose sub-items were made the tasks
+/// instead of itself.
+fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    // Articles with and without items are one form of their own (`第一条` a task, `第二条`'s
+    // `（一）（二）` tasks): nothing mixed about them.
+    if super::articles::is_article_form(&tree.roots) {
+        return;
+    }
+    fn holds_tasks(n: &Node) -> bool {
+        n.children.iter().any(|c| c.is_clause && c.style.is_some())
+    }
+    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`).
+    fn holders<'a>(nodes: &'a [Node], parent: &str, out: &mut Vec<(String, &'a Node)>) {
+        for n in nodes {
+            if !n.is_clause && n.style.is_some() && holds_tasks(n) {
+                out.push((format!("{parent}{}", name_of(n)), n));
+            }
+            holders(&n.children, &name_of(n), out);
+        }
+    }
+    let mut all_holders = Vec::new();
+    holders(&tree.roots, "", &mut all_holders);
+    fn go(
+        nodes: &[Node],
+        parent: Option<&Node>,
+        all_holders: &[(String, &Node)],
+        file: &Path,
+        diags: &mut Diagnostics,
+    ) {
+        for n in nodes {
+            let Some(style) = n.style else { continue };
+            let same = || nodes.iter().filter(|m| m.style == Some(style));
+            let leaf_task = |m: &Node| m.is_clause && m.children.iter().all(|c| c.style.is_none());
+            // Made a task because its level mostly holds no items across the document, though
+            // elsewhere items of this level hold the tasks.
+            let across_parts = parent.is_some_and(|p| p.style.is_some())
+                && leaf_task(n)
+                && n.units.is_empty()
+                && !same().any(|m| !m.is_clause && holds_tasks(m));
+            if across_parts {
+                if let (Some(p), Some((holder, _))) = (
+                    parent,
+                    all_holders.iter().find(|(_, m)| m.style == Some(style)),
+                ) {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「{}」下分列了任务条款",
+                            name_of(p),
+                            name_of(n),
+                            title_of(n),
+                            holder
+                        ))
+                        .at(file, n.line)
+                        .hint("如果它只是说明性的文字而不是任务，请核对后保留；如果它是任务，请写明单位说明（如「（责任单位：…）」）。"),
+                    );
+                }
+            }
+            let top = parent.is_none();
+            let itemless_part = top
+                && !n.is_clause
+                && n.units.is_empty()
+                && !n.paragraphs.is_empty()
+                && n.children.iter().all(|c| c.style.is_none())
+                && !FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
+            if itemless_part {
+                if let Some(holder) = same().find(|m| !m.is_clause && holds_tasks(m)) {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "「{}」（{}）没有分项，没有列为任务条款；而同级的「{}」下分列了任务条款",
+                            name_of(n),
+                            title_of(n),
+                            name_of(holder)
+                        ))
+                        .at(file, n.line)
+                        .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
+                    );
+                }
+            }
+            // Items that each carry their own unit note are tasks by their notes: no doubt.
+            let noted = n
+                .children
+                .iter()
+                .filter(|c| c.is_clause)
+                .all(|c| !c.units.is_empty());
+            if !n.is_clause && holds_tasks(n) && !noted {
+                if let Some(leaf) = same().find(|m| leaf_task(m)) {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "「{}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「{}」没有分项，本身就是任务条款",
+                            name_of(n),
+                            title_of(n),
+                            name_of(leaf)
+                        ))
+                        .at(file, n.line)
+                        .hint("如果这些分项只是这一条的内容（如标准、方法的列举），请在前置元数据中用 levels 写明任务所在的编号层级。"),
+                    );
+                }
+            }
+        }
+        for n in nodes {
+            go(&n.children, Some(n), all_holders, file, diags);
+        }
+    }
+    go(&tree.roots, None, &all_holders, file, diags);
 }
 
 /// The deepest node whose text holds `line`.

@@ -21,6 +21,7 @@ pub mod repair;
 pub mod report;
 pub mod source;
 pub mod structure;
+pub mod toc;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -58,7 +59,8 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     src.lines = repair::glue_fragments(&src.lines);
     let dropped = noise::remove_noise(&mut src.lines);
     let meta = meta::extract(&mut src.lines);
-    let repaired = repair::repair(&src.lines);
+    let mut repaired = repair::repair(&src.lines);
+    let contents = toc::remove(&mut repaired.paras);
     if repaired.paras.is_empty() {
         return Err(Diagnostic::error("除标题、文号等信息外没有找到正文")
             .in_file(&opts.file)
@@ -98,6 +100,17 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             "有 {flat_tables} 个任务分工表是逐格分行的文字（网页或 PDF 复制），已按表头和序号重建为表格；合并单元格按“沿用上一行”处理，请核对各行的单位与时限。"
         ));
     }
+    if let Some(c) = &contents {
+        report.suspicious.push(format!(
+            "第 {}–{} 行是目录（列出的 {} 个标题在正文中再次出现），已从正文中删去；请核对正文的标题是否完整。",
+            c.first_line, c.last_line, c.entries
+        ));
+    }
+    for (line, text) in &body.annexes {
+        report.suspicious.push(format!(
+            "第 {line} 行「{text}」是附件的标题，其后的编号从头开始，已把它作为最高一级的标题，附件中的条目归在它下面；请核对。"
+        ));
+    }
     report.to_fill = to_fill(&meta);
 
     let (written, overwritten) = write::write_bundle(&opts.root, &slug, &content, opts.force)?;
@@ -111,9 +124,11 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
 pub fn read_tree(file: &Path) -> Result<(String, ClauseTree), Diagnostics> {
     let mut src = source::read(file)?;
     flat_table::rebuild(&mut src.lines);
+    src.lines = repair::glue_fragments(&src.lines);
     noise::remove_noise(&mut src.lines);
     let meta = meta::extract(&mut src.lines);
-    let repaired = repair::repair(&src.lines);
+    let mut repaired = repair::repair(&src.lines);
+    toc::remove(&mut repaired.paras);
     let body = structure::build(&repaired.paras);
     let title = meta.title.clone().unwrap_or_else(|| {
         file.file_stem()

@@ -23,7 +23,7 @@ const TITLE_AREA_LINES: usize = 6;
 
 /// Blanks out page numbers and running headers in place (they become page boundaries).
 pub fn remove_noise(lines: &mut [SourceLine]) -> Vec<Dropped> {
-    let mut dropped = Vec::new();
+    let mut dropped = site_footer(lines);
     for l in lines.iter_mut() {
         if l.kind == LineKind::Text && is_page_number(&l.text) {
             dropped.push(Dropped {
@@ -61,6 +61,77 @@ pub fn remove_noise(lines: &mut [SourceLine]) -> Vec<Dropped> {
         l.kind = LineKind::Blank;
     }
     dropped.sort_by_key(|d| d.line);
+    dropped
+}
+
+/// Marks of a government website's footer, which 政府网站发展指引 requires on every page:
+/// the site code (网站标识码), the ICP record and the public-security record.
+const FOOTER_MARKS: [&str; 3] = ["网站标识码", "ICP备", "公网安备"];
+/// The fields and links of such a footer (`主办单位：…`, `联系电话：…`, `法律声明`).
+const FOOTER_FIELDS: [&str; 16] = [
+    "主办",
+    "承办",
+    "协办",
+    "技术支持",
+    "运维",
+    "联系电话",
+    "电话",
+    "地址",
+    "邮编",
+    "信箱",
+    "邮箱",
+    "版权所有",
+    "联系我们",
+    "关于我们",
+    "法律声明",
+    "网站地图",
+];
+/// How many lines a footer spans at most, marks and fields together.
+const FOOTER_MAX_LINES: usize = 16;
+
+/// A web page's footer copied with its text (`主办单位：四川省发展和改革委员会` / `联系电话：…` /
+/// `网站标识码：…` / `蜀ICP备…`): site furniture, not the policy's. Left in, its `主办单位：` reads
+/// as a unit note of the last clause. The footer is the run of short field lines around the first
+/// mark in the last lines of the text; everything from its first field to the end is dropped.
+fn site_footer(lines: &mut [SourceLine]) -> Vec<Dropped> {
+    let text: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_blank()).collect();
+    let tail_start = text.len().saturating_sub(FOOTER_MAX_LINES);
+    let Some(mark) = text[tail_start..]
+        .iter()
+        .position(|&i| FOOTER_MARKS.iter().any(|m| lines[i].text.contains(m)))
+        .map(|k| tail_start + k)
+    else {
+        return Vec::new();
+    };
+    // A footer's lines are short and hold no sentence (`（蜀ICP备…）` ends in a bracket).
+    let short = |i: usize| {
+        lines[i].text.chars().count() <= HEADER_MAX_CHARS
+            && !lines[i].text.contains(['。', '；', '！', '？'])
+    };
+    // Everything after the mark is the footer's too, as long as none of it is a sentence.
+    if !text[mark..].iter().all(|&i| short(i)) {
+        return Vec::new();
+    }
+    let mut start = mark;
+    while start > 0 {
+        let i = text[start - 1];
+        let field =
+            FOOTER_FIELDS.iter().any(|f| lines[i].text.contains(f)) || lines[i].text.trim() == "|";
+        if !(field && short(i)) || mark - (start - 1) > FOOTER_MAX_LINES {
+            break;
+        }
+        start -= 1;
+    }
+    let mut dropped = Vec::new();
+    for &i in &text[start..] {
+        let l = &mut lines[i];
+        dropped.push(Dropped {
+            line: l.line,
+            text: std::mem::take(&mut l.text),
+            reason: "网站页脚",
+        });
+        l.kind = LineKind::Blank;
+    }
     dropped
 }
 
@@ -147,6 +218,27 @@ mod tests {
             vec![(5, "页码"), (7, "重复的页眉"), (11, "重复的页眉")]
         );
         assert_eq!(lines[0].text, "某市人民政府文件");
+    }
+
+    #[test]
+    fn drops_a_website_footer_after_the_text() {
+        let text = "（十七）做好跟踪评估。省发展改革委密切跟踪。\n本方案自印发之日起执行。\n关于我们\n|\n法律声明\n主办单位：四川省发展和改革委员会\n联系电话：028-86705500\n网站标识码 ：5100000018\n（蜀ICP备12016782号-10）\n";
+        let mut lines = text_lines(text);
+        let dropped = remove_noise(&mut lines);
+        let what: Vec<_> = dropped.iter().map(|d| (d.line, d.reason)).collect();
+        assert_eq!(
+            what,
+            vec![
+                (3, "网站页脚"),
+                (4, "网站页脚"),
+                (5, "网站页脚"),
+                (6, "网站页脚"),
+                (7, "网站页脚"),
+                (8, "网站页脚"),
+                (9, "网站页脚")
+            ]
+        );
+        assert_eq!(lines[1].text, "本方案自印发之日起执行。");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct Body {
     pub markdown: String,
     pub tables: usize,
     pub boxes: Vec<BoxInfo>,
+    /// Annex headings (`附件2`, `附录2：竞价指引`) written as top-level headings: line and text.
+    pub annexes: Vec<(usize, String)>,
 }
 
 /// One Markdown block of the body.
@@ -89,6 +91,18 @@ pub fn build(paras: &[Para]) -> Body {
             i += 1;
             continue;
         }
+        if numbered.is_none()
+            && is_annex_heading(&p.text)
+            && numbering_restarts_after(paras, i, &seq)
+        {
+            blocks.push(Block {
+                md: format!("# {}", p.text.trim()),
+                numbered: false,
+            });
+            body.annexes.push((p.line, p.text.trim().to_string()));
+            i += 1;
+            continue;
+        }
         blocks.push(Block {
             md: normalise_numbering(&p.text),
             numbered: numbered.is_some(),
@@ -97,6 +111,41 @@ pub fn build(paras: &[Para]) -> Body {
     }
     body.markdown = with_heading_marks(&blocks);
     body
+}
+
+/// Longest annex heading (`附录2：竞价指引`, `附件1 任务分工表`).
+const ANNEX_HEADING_MAX_CHARS: usize = 40;
+
+/// `附件`, `附件2`, `附录2：竞价指引`: the heading of an annex, not a list of attachments
+/// (`附件：1.…`) nor a sentence naming one.
+fn is_annex_heading(text: &str) -> bool {
+    let t = text.trim();
+    let Some(rest) = t.strip_prefix("附件").or_else(|| t.strip_prefix("附录")) else {
+        return false;
+    };
+    let rest = rest.trim_start_matches(|c: char| {
+        c.is_ascii_digit() || ('０'..='９').contains(&c) || "一二三四五六七八九十".contains(c)
+    });
+    let title = rest.trim_start_matches(['：', ':', ' ', '\u{3000}']);
+    t.chars().count() <= ANNEX_HEADING_MAX_CHARS
+        && !t.contains(['。', '；', '，'])
+        && numbering::detect(title).is_none()
+}
+
+/// Whether the first numbered paragraph after `start` (before another annex heading or a table)
+/// starts a numbering the document has already used over again: the annex has items of its own.
+fn numbering_restarts_after(paras: &[Para], start: usize, seq: &Sequence) -> bool {
+    for p in &paras[start + 1..] {
+        match p.kind {
+            ParaKind::TableRow(_) => return false,
+            _ if is_annex_heading(&p.text) => return false,
+            _ => {}
+        }
+        if let Some(n) = numbering::detect(&p.text) {
+            return n.ordinal == 1 && seq.order.contains(&n.style);
+        }
+    }
+    false
 }
 
 /// `(一)推进` → `（一）推进`, `1、加强` → `1. 加强`: only the numbering changes, never the words.
