@@ -170,7 +170,7 @@ fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostic
     }
     // The weighted prefix lists are most of the work here, and need nothing of each other:
     // made in parallel, then placed in their shards in the order the maps give them.
-    let words: Vec<(&String, &List, Vec<(u32, u32)>)> = postings
+    let words: Vec<_> = postings
         .words
         .par_iter()
         .map(|(word, list)| (word, list, weighted(&postings, list.iter())))
@@ -180,7 +180,7 @@ fn shards(postings: Postings, count: usize, put: &Emit) -> Result<(), Diagnostic
         let first = word.chars().next().map_or(0, |c| c as usize);
         prefix[first % count].insert(word.clone(), weighted);
     }
-    let by_char: Vec<(char, Vec<(u32, u32)>)> = by_char
+    let by_char: Vec<_> = by_char
         .into_par_iter()
         .map(|(c, lists)| (c, merged(&postings, &lists)))
         .collect();
