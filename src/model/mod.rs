@@ -427,9 +427,17 @@ pub fn build_model_reusing(
     if diags.has_errors() {
         return Err(diags.sorted());
     }
+    // Reversed, so that the first of two policies with one slug is the one found.
+    let policy_positions = policies
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, p)| (p.slug.clone(), i))
+        .collect();
     let site = Site {
         config: source.config.clone(),
         urls,
+        policy_positions,
         policies,
         pages,
         units,

@@ -25,6 +25,10 @@ pub struct Site {
     pub backlinks: rustc_hash::FxHashMap<String, Vec<std::sync::Arc<Passage>>>,
     /// Clause key → (policy index, index into that policy's `nodes`).
     pub clause_index: rustc_hash::FxHashMap<String, (usize, usize)>,
+    /// Policy slug → index into `policies`: pages that look policies up by slug (a unit's
+    /// parts, lifecycle and revision links) would otherwise scan every policy, which made the
+    /// unit pages quadratic in the portal's size.
+    pub policy_positions: rustc_hash::FxHashMap<String, usize>,
     /// Redirect pages from `aliases:`, sorted by the old path.
     pub redirects: Vec<Redirect>,
     /// Every policy that amends or replaces another, compared clause by clause with it.

@@ -49,6 +49,14 @@ fn bincode_options() -> impl bincode::Options {
 
 /// The running program: its version and a digest of its executable (read once), so that a
 /// cache written by another build of jiedu — even of the same version — is refused.
+/// Starts digesting the program on a pool thread, so that reading its 20 MB overlaps the
+/// model instead of holding up the build after it ([`Header::new`] waits for the result).
+pub fn digest_program_early() {
+    rayon::spawn(|| {
+        program();
+    });
+}
+
 fn program() -> &'static str {
     static PROGRAM: OnceLock<String> = OnceLock::new();
     PROGRAM.get_or_init(|| {

@@ -93,6 +93,7 @@ impl Pipeline {
         mut timings: Timings,
     ) -> Result<Built, Diagnostics> {
         let opts = &self.opts;
+        disk::digest_program_early();
         let site = Arc::new(model(&opts.root, opts.base_url.as_deref(), &mut timings)?);
         let theme = timings.time("theme", || Theme::load(&opts.root))?;
         let header = disk::Header::new(&theme, opts);

@@ -109,9 +109,19 @@ pub struct InterpLink<'a> {
 impl<'a> InterpLink<'a> {
     /// The links to a policy's interpretations (their heads only).
     pub fn all(cx: &Cx<'a>, pi: usize) -> Vec<Self> {
+        Self::matching(cx, pi, |_| true)
+    }
+
+    /// The links to a policy's interpretations of one kind.
+    pub fn of_kind(cx: &Cx<'a>, pi: usize, kind: Kind) -> Vec<Self> {
+        Self::matching(cx, pi, |k| k == kind)
+    }
+
+    fn matching(cx: &Cx<'a>, pi: usize, wanted: impl Fn(Kind) -> bool) -> Vec<Self> {
         let p = cx.policy(pi);
         cx.interpretations(pi)
             .iter()
+            .filter(|i| wanted(i.kind))
             .map(|i| InterpLink {
                 kind: i.kind,
                 kind_name: i.kind.name(),

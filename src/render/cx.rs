@@ -71,7 +71,7 @@ impl<'a> Cx<'a> {
     /// The index of the policy with `slug` (which policies the site has).
     pub fn policy_index(&self, slug: &str) -> Option<usize> {
         self.note(|| Dep::Policies);
-        self.site.policies.iter().position(|p| p.slug == slug)
+        self.site.policy_positions.get(slug).copied()
     }
 
     /// A policy: read only its `slug`, `source`, `meta`, `preamble_html`, `closing_html` and

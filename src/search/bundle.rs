@@ -179,13 +179,24 @@ fn shards(
         by_char.entry(first).or_default().push(list);
         exact[shard_of(&token, count)].insert(token, Entry::List(list));
     }
-    for (word, list) in &postings.words {
+    // The weighted prefix lists are most of the work here, and need nothing of each other:
+    // made in parallel, then placed in their shards in the order the maps give them.
+    let words: Vec<_> = postings
+        .words
+        .par_iter()
+        .map(|(word, list)| (word, list, weighted(&postings, list.iter())))
+        .collect();
+    for (word, list, weighted) in words {
         exact[shard_of(word, count)].insert(word.clone(), Entry::List(list));
         let first = word.chars().next().map_or(0, |c| c as usize);
-        prefix[first % count].insert(word.clone(), weighted(&postings, list.iter()));
+        prefix[first % count].insert(word.clone(), weighted);
     }
-    for (c, lists) in by_char {
-        prefix[c as usize % count].insert(c.to_string(), merged(&postings, &lists));
+    let by_char: Vec<_> = by_char
+        .into_par_iter()
+        .map(|(c, lists)| (c, merged(&postings, &lists)))
+        .collect();
+    for (c, list) in by_char {
+        prefix[c as usize % count].insert(c.to_string(), list);
     }
     for (word, mark) in everyday_words() {
         let first_pair: String = word.chars().take(2).collect();

@@ -20,10 +20,10 @@ pub const HOME: PageKind = PageKind {
 
 /// Every interpretation of `kind` across policies, newest first (also the column pages).
 pub fn of_kind<'a>(cx: &Cx<'a>, kind: Kind) -> Vec<InterpLink<'a>> {
+    // Every column page lists from all interpretations: only those of `kind` get a link made.
     let mut items: Vec<InterpLink<'a>> = cx
         .policies()
-        .flat_map(|pi| InterpLink::all(cx, pi))
-        .filter(|l| l.kind == kind)
+        .flat_map(|pi| InterpLink::of_kind(cx, pi, kind))
         .collect();
     items.sort_by(|a, b| b.published.cmp(&a.published).then(a.href.cmp(&b.href)));
     items

