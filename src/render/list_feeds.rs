@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::feed_reuse::Changed;
 use super::feeds::{document, Entry, FEED_ENTRIES};
@@ -55,16 +56,28 @@ fn lists(site: &Site) -> Vec<(List<'_>, Vec<&Policy>)> {
     issuers.chain(topics).collect()
 }
 
-/// Every issuer's and topic's feed: path and file. With `changed`, a list none of whose
-/// policies changed keeps its previous file (a policy moving to another list changes both,
-/// as it is a changed policy of the new site and of the old).
+/// Every issuer's and topic's feed: path and file. With `changed`, a list that has the same
+/// policies as before (none added, removed or moved to another list) and none of them
+/// redescribed keeps its previous file.
 pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<(String, Arc<OutFile>)> {
+    let slugs = |ps: &[&Policy]| -> Vec<String> { ps.iter().map(|p| p.slug.clone()).collect() };
+    let before: FxHashMap<String, Vec<String>> = changed
+        .map(|c| {
+            lists(c.old)
+                .into_iter()
+                .map(|(list, ps)| (urls::list_feed(&list.url()), slugs(&ps)))
+                .collect()
+        })
+        .unwrap_or_default();
     lists(site)
         .into_par_iter()
         .map(|(list, policies)| {
             let path = urls::list_feed(&list.url());
             let kept = changed
-                .filter(|c| policies.iter().all(|p| !c.redescribed(&p.slug)))
+                .filter(|c| {
+                    before.get(&path) == Some(&slugs(&policies))
+                        && policies.iter().all(|p| !c.redescribed(&p.slug))
+                })
                 .and_then(|c| c.kept(&path));
             let file = kept.unwrap_or_else(|| {
                 Arc::new(OutFile::Bytes(feed(site, list, &policies).into_bytes()))
