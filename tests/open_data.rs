@@ -331,6 +331,85 @@ fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'a, 
         .unwrap_or_else(|| panic!("no <{name}> in <{}>", n.tag_name().name()))
 }
 
+/// A page's Atom feed as a reader finds and reads it.
+struct Feed {
+    url: String,
+    title: String,
+    /// Each entry's link, newest first.
+    links: Vec<String>,
+}
+
+/// The feed `page` offers: its 订阅 link and its head link both name `<page>atom.xml`; the feed
+/// parses as Atom, links to itself, and its entries have titles, come newest first and link
+/// each page once.
+fn offered_feed(public: &Path, page: &str, absolute: &dyn Fn(&str) -> String) -> Feed {
+    let url = format!("{page}atom.xml");
+    let html = parse_file(&file_of(public, page));
+    let offered: Vec<&str> = html
+        .select(&selector(".subscribe a[type=\"application/atom+xml\"]"))
+        .chain(html.select(&selector(
+            "head link[rel=alternate][type=\"application/atom+xml\"]",
+        )))
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(
+        offered.iter().filter(|h| **h == url).count(),
+        2,
+        "{page}: 订阅 link and head link to {url}: {offered:?}"
+    );
+    let text = std::fs::read_to_string(file_of(public, &url)).unwrap();
+    let xml = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{url}: {e}"));
+    let feed = xml.root_element();
+    assert!(feed.has_tag_name((ATOM, "feed")), "{url}: not an Atom feed");
+    let self_link = feed
+        .children()
+        .find(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("self"))
+        .and_then(|l| l.attribute("href"));
+    assert_eq!(self_link, Some(absolute(&url).as_str()));
+    let list: Vec<(String, String)> = feed
+        .children()
+        .filter(|c| c.has_tag_name((ATOM, "entry")))
+        .map(|e| {
+            assert!(!child(e, "title").text().unwrap_or("").is_empty());
+            (
+                child(e, "updated").text().unwrap().to_string(),
+                child(e, "link").attribute("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        list.windows(2).all(|w| w[0].0 >= w[1].0),
+        "{url}: not newest first"
+    );
+    let links: Vec<String> = list.into_iter().map(|(_, l)| l).collect();
+    let unique: BTreeSet<&String> = links.iter().collect();
+    assert_eq!(unique.len(), links.len(), "{url}: a link twice");
+    Feed {
+        title: child(feed, "title").text().unwrap_or("").to_string(),
+        url,
+        links,
+    }
+}
+
+/// The feed lists every expected link when there are at most 50, else 50 of them; returns
+/// whether it lists them all.
+fn lists_expected(feed: &Feed, expected: &BTreeSet<String>) -> bool {
+    let got: BTreeSet<String> = feed.links.iter().cloned().collect();
+    if expected.len() <= 50 {
+        assert_eq!(&got, expected, "{}", feed.url);
+        true
+    } else {
+        assert_eq!(got.len(), 50, "{}", feed.url);
+        assert!(
+            got.is_subset(expected),
+            "{}: {:?}",
+            feed.url,
+            got.difference(expected)
+        );
+        false
+    }
+}
+
 /// Every unit page offers its Atom feed ("订阅"), and the feed, read with an XML parser, lists
 /// the policies giving the unit tasks and every page citing one of them (each progress item on
 /// its own), as the open data says them: newest first, at most 50.
@@ -363,64 +442,11 @@ fn every_unit_page_offers_a_feed_of_what_concerns_the_unit() {
         }
     }
     assert!(expected.len() >= 20, "{} units", expected.len());
-    let atom = ATOM;
     let (mut full, mut entries) = (0, 0);
     for (page, links) in &expected {
-        let feed_url = format!("{page}atom.xml");
-        let html = parse_file(&file_of(&public, page));
-        let offered: Vec<&str> = html
-            .select(&selector(".subscribe a[type=\"application/atom+xml\"]"))
-            .chain(html.select(&selector(
-                "head link[rel=alternate][type=\"application/atom+xml\"]",
-            )))
-            .map(|a| a.value().attr("href").unwrap())
-            .collect();
-        assert!(
-            offered.iter().filter(|h| **h == feed_url).count() == 2,
-            "{page}: 订阅 link and head link to {feed_url}: {offered:?}"
-        );
-
-        let text = std::fs::read_to_string(file_of(&public, &feed_url)).unwrap();
-        let xml = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{feed_url}: {e}"));
-        let feed = xml.root_element();
-        assert!(
-            feed.has_tag_name((atom, "feed")),
-            "{feed_url}: not an Atom feed"
-        );
-        let self_link = feed
-            .children()
-            .find(|c| c.has_tag_name((atom, "link")) && c.attribute("rel") == Some("self"))
-            .and_then(|l| l.attribute("href"));
-        assert_eq!(self_link, Some(absolute(&feed_url).as_str()));
-        let list: Vec<(String, String)> = feed
-            .children()
-            .filter(|c| c.has_tag_name((atom, "entry")))
-            .map(|e| {
-                assert!(!child(e, "title").text().unwrap_or("").is_empty());
-                (
-                    child(e, "updated").text().unwrap().to_string(),
-                    child(e, "link").attribute("href").unwrap().to_string(),
-                )
-            })
-            .collect();
-        assert!(
-            list.windows(2).all(|w| w[0].0 >= w[1].0),
-            "{feed_url}: not newest first"
-        );
-        let got: BTreeSet<String> = list.iter().map(|(_, l)| l.clone()).collect();
-        assert_eq!(got.len(), list.len(), "{feed_url}: a link twice");
-        if links.len() <= 50 {
-            assert_eq!(&got, links, "{feed_url}");
-            full += 1;
-        } else {
-            assert_eq!(got.len(), 50, "{feed_url}");
-            assert!(
-                got.is_subset(links),
-                "{feed_url}: {:?}",
-                got.difference(links)
-            );
-        }
-        entries += list.len();
+        let feed = offered_feed(&public, page, &absolute);
+        full += usize::from(lists_expected(&feed, links));
+        entries += feed.links.len();
     }
     eprintln!(
         "unit feeds: {} units, {full} listing everything, {entries} entries",
@@ -453,23 +479,9 @@ fn every_issuer_and_topic_list_offers_a_feed_of_its_policies_and_interpretations
         !issuers.is_empty() && !topics.is_empty(),
         "issuer and topic lists: {lists:?}"
     );
-    let atom = ATOM;
     for page in &lists {
         let html = parse_file(&file_of(&public, page));
         let heading = text(html.select(&selector("h1")).next().unwrap());
-        let feed_url = format!("{page}atom.xml");
-        let offered: Vec<&str> = html
-            .select(&selector(".subscribe a[type=\"application/atom+xml\"]"))
-            .chain(html.select(&selector(
-                "head link[rel=alternate][type=\"application/atom+xml\"]",
-            )))
-            .map(|a| a.value().attr("href").unwrap())
-            .collect();
-        assert_eq!(
-            offered.iter().filter(|h| **h == feed_url).count(),
-            2,
-            "{page}: 订阅 link and head link to {feed_url}: {offered:?}"
-        );
         // What the list shows: each policy's page and its interpretations (not its progress).
         let mut shown: BTreeSet<String> = BTreeSet::new();
         for row in html.select(&selector(".policy-library tbody tr")) {
@@ -483,44 +495,14 @@ fn every_issuer_and_topic_list_offers_a_feed_of_its_policies_and_interpretations
         }
         assert!(!shown.is_empty(), "{page}: no policy listed");
 
-        let text_of = std::fs::read_to_string(file_of(&public, &feed_url)).unwrap();
-        let xml =
-            roxmltree::Document::parse(&text_of).unwrap_or_else(|e| panic!("{feed_url}: {e}"));
-        let feed = xml.root_element();
-        assert!(feed.has_tag_name((atom, "feed")), "{feed_url}");
-        let title = child(feed, "title").text().unwrap_or("");
+        let feed = offered_feed(&public, page, &absolute);
         let value = heading.trim_start_matches("政策文件库：");
         assert!(
-            title.contains(value),
-            "{feed_url}: title {title:?} names {value:?}"
+            feed.title.contains(value),
+            "{}: title {:?} names {value:?}",
+            feed.url,
+            feed.title
         );
-        let self_link = feed
-            .children()
-            .find(|c| c.has_tag_name((atom, "link")) && c.attribute("rel") == Some("self"))
-            .and_then(|l| l.attribute("href"));
-        assert_eq!(self_link, Some(absolute(&feed_url).as_str()));
-        let list: Vec<(String, String)> = feed
-            .children()
-            .filter(|c| c.has_tag_name((atom, "entry")))
-            .map(|e| {
-                assert!(!child(e, "title").text().unwrap_or("").is_empty());
-                (
-                    child(e, "updated").text().unwrap().to_string(),
-                    child(e, "link").attribute("href").unwrap().to_string(),
-                )
-            })
-            .collect();
-        assert!(
-            list.windows(2).all(|w| w[0].0 >= w[1].0),
-            "{feed_url}: not newest first"
-        );
-        let got: BTreeSet<String> = list.iter().map(|(_, l)| l.clone()).collect();
-        assert_eq!(got.len(), list.len(), "{feed_url}: a link twice");
-        if shown.len() <= 50 {
-            assert_eq!(got, shown, "{feed_url}");
-        } else {
-            assert_eq!(got.len(), 50, "{feed_url}");
-            assert!(got.is_subset(&shown), "{feed_url}");
-        }
+        lists_expected(&feed, &shown);
     }
 }

@@ -74,6 +74,11 @@ fn owned(groups: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// `want` is one of the warnings, word for word.
+fn assert_warned(msgs: &[String], want: &str) {
+    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+}
+
 fn messages(outline: &Value) -> Vec<String> {
     outline["diagnostics"]
         .as_array()
@@ -200,9 +205,9 @@ fn groups_without_items_beside_groups_of_tasks_are_named() {
     let outline = check(root.path());
     let msgs = messages(&outline);
     let want = "「四、」下的「（一）」（推动源头减量）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「三、（一）」下分列了任务条款";
-    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    assert_warned(&msgs, want);
     let also = "「五、」下的「（一）」（明确工作责任）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「三、（一）」下分列了任务条款";
-    assert!(msgs.iter().any(|m| m == also), "{also} not in {msgs:?}");
+    assert_warned(&msgs, also);
     let all = clauses(&outline);
     assert_eq!(
         strings(&clause(&all, "推动源头减量")["path"]),
@@ -233,7 +238,7 @@ fn a_flattened_header_whose_rows_cannot_be_anchored_is_named() {
     import(root.path(), &file);
     let msgs = messages(&check(root.path()));
     let want = "「任务类型 / 序号 / 工作任务 / 推进单位」像是逐格分行的任务分工表表头，但它下面的各行没有读成任务条款";
-    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    assert_warned(&msgs, want);
 }
 
 #[test]
@@ -253,7 +258,7 @@ fn a_web_page_footer_gives_no_unit_and_run_in_titles_on_their_own_lines_are_clau
     // Its groups mostly hold no items: （六） and （七） hold 1.–3., named.
     let msgs = messages(&outline);
     let want = "「（六）」（存量新能源项目机制电量、电价和执…）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「（五）」没有分项，本身就是任务条款";
-    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    assert_warned(&msgs, want);
 
     // 79 (获得电力意见): `（一）巩固提升“三零”服务。拓展“三零”服务对象。` then a paragraph, then
     // `提高“三零”服务质效。` alone on its line and its paragraph…: one clause per run-in title.
@@ -269,7 +274,7 @@ fn a_web_page_footer_gives_no_unit_and_run_in_titles_on_their_own_lines_are_clau
         .starts_with("低压用户全过程办电时间"));
     let msgs = messages(&outline);
     let want = "「（一）」中有 2 个独占一行的小标题句（如「提高“三零”服务质效。」），已把每个小标题及其下面的段落作为一个无编号条款（¶2…¶3）";
-    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    assert_warned(&msgs, want);
     // The clause page of ¶2 is built with its own text.
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
@@ -290,7 +295,7 @@ fn parts_without_items_beside_parts_of_tasks_are_named() {
     let msgs = messages(&check(root.path()));
     let want =
         "「四、」（拉大峰谷差价）没有分项，没有列为任务条款；而同级的「二、」下分列了任务条款";
-    assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:?}");
+    assert_warned(&msgs, want);
 }
 
 #[test]

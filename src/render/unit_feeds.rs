@@ -10,6 +10,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::feed_reuse::Changed;
 use super::feeds::{document, Entry, FEED_ENTRIES};
+use super::pages::library::date;
 use super::OutFile;
 use crate::model::types::{Policy, Unit};
 use crate::model::urls;
@@ -68,33 +69,25 @@ fn same_passages(c: &Changed, site: &Site, k: &str) -> bool {
             .all(|(a, b)| Arc::ptr_eq(a, b) || (a == b && !c.redated_page(&a.href)))
 }
 
-/// A policy's date: published, else signed.
-fn policy_date(p: &Policy) -> &str {
-    p.meta
-        .published
-        .as_deref()
-        .or(p.meta.signed.as_deref())
-        .unwrap_or_default()
-}
-
 /// The date of every page a passage can come from (interpretation, question, progress item),
 /// by its link as passages give it (the progress item with its anchor).
 fn page_dates(site: &Site) -> FxHashMap<String, &str> {
     let href = |rel: &str| site.urls.href(rel);
     let mut dates = FxHashMap::default();
     for p in &site.policies {
+        let filed = date(p).unwrap_or_default();
         for i in &p.interpretations {
-            let date = i.published.as_deref().unwrap_or(policy_date(p));
-            dates.insert(href(&urls::interpretation(&p.slug, i.kind)), date);
+            let when = i.published.as_deref().unwrap_or(filed);
+            dates.insert(href(&urls::interpretation(&p.slug, i.kind)), when);
             for q in &i.questions {
-                dates.insert(href(&urls::question(&p.slug, &q.id)), date);
+                dates.insert(href(&urls::question(&p.slug, &q.id)), when);
             }
         }
         for x in &p.progress {
-            let date = x.date.as_deref().unwrap_or(policy_date(p));
+            let when = x.date.as_deref().unwrap_or(filed);
             dates.insert(
                 format!("{}#{}", href(&urls::progress(&p.slug)), x.anchor),
-                date,
+                when,
             );
         }
     }
@@ -124,7 +117,7 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
         .filter_map(|p| {
             let n = tasks.get(p.slug.as_str())?;
             let tail = Cow::Owned(urls::policy(&p.slug));
-            Some((policy_date(p), tail, From::Policy(p, *n)))
+            Some((date(p).unwrap_or_default(), tail, From::Policy(p, *n)))
         })
         .collect();
     // One entry per page citing the unit's tasks (per progress item on a progress page).
