@@ -4,9 +4,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use common::compare::Row;
 use serde_json::Value;
+
+mod common;
 
 const PAIRS: &[&str] = &[
     "sh-fengmao-tiaoli",
@@ -20,44 +23,14 @@ fn fixtures(pair: &str) -> PathBuf {
         .join(pair)
 }
 
-fn jiedu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jiedu"))
-        .args(args)
-        .output()
-        .expect("the jiedu binary runs")
-}
-
 type Link = (Option<String>, Option<String>);
 
-/// Runs `jiedu compare OLD NEW --output x.json` and returns the rows as (old label, new label,
-/// class).
-fn compare(old: &Path, new: &Path, dir: &Path) -> Vec<(Option<String>, Option<String>, String)> {
-    let out = dir.join("table.json");
-    let o = jiedu(&[
-        "compare",
-        old.to_str().unwrap(),
-        new.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let table: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let label = |v: &Value| v["label"].as_str().map(str::to_string);
-    table["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                label(&r["old"]),
-                label(&r["new"]),
-                r["class"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+/// Runs `jiedu compare OLD NEW --output table.json` in `dir` and returns the rows.
+fn compare(old: &Path, new: &Path, dir: &Path) -> Vec<Row> {
+    common::compare::alignment(old, new, &dir.join("table.json"))
 }
 
-fn truth(pair: &str) -> Vec<(Option<String>, Option<String>, String)> {
+fn truth(pair: &str) -> Vec<Row> {
     let t: Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures(pair).join("truth.json")).unwrap())
             .unwrap();
@@ -75,7 +48,7 @@ fn truth(pair: &str) -> Vec<(Option<String>, Option<String>, String)> {
         .collect()
 }
 
-fn links(rows: &[(Option<String>, Option<String>, String)]) -> BTreeSet<Link> {
+fn links(rows: &[Row]) -> BTreeSet<Link> {
     rows.iter()
         .map(|(o, n, _)| (o.clone(), n.clone()))
         .collect()
@@ -126,7 +99,7 @@ fn compare_on_built_bundles_gives_the_same_alignment_as_on_raw_files() {
     for pair in PAIRS {
         for side in ["old", "new"] {
             let slug = format!("{pair}-{side}");
-            let o = jiedu(&[
+            let o = common::jiedu(&[
                 "import",
                 fixtures(pair).join(format!("{side}.txt")).to_str().unwrap(),
                 "--root",
@@ -161,7 +134,7 @@ fn markdown_and_html_tables_mark_changes_with_text_cues() {
     let md = dir.path().join("对照表.md");
     let html = dir.path().join("对照表.html");
     for out in [&md, &html] {
-        let o = jiedu(&[
+        let o = common::jiedu(&[
             "compare",
             pair.join("old.txt").to_str().unwrap(),
             pair.join("new.txt").to_str().unwrap(),

@@ -11,10 +11,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use common::browser::{run_browser_checks, screenshot_dir, Plan, PlannedPage, Screenshots};
+use common::compare::Row;
 use common::html::{parse_file, selector};
 use common::vnu::nu_errors;
 use common::{build_with_binary, empty_site, jiedu, stderr};
-use serde_json::Value;
 
 const PAIRS: &[&str] = &[
     "sh-xinjian-zhuzhai",
@@ -88,33 +88,13 @@ fn revision_site() -> tempfile::TempDir {
     site
 }
 
-type Row = (Option<String>, Option<String>, String);
-
 /// `jiedu compare` on the raw files: (old label, new label, class) per row.
 fn raw_alignment(pair: &str, dir: &Path) -> Vec<Row> {
-    let out = dir.join(format!("{pair}.json"));
-    let o = jiedu(&[
-        "compare",
-        fixtures(pair).join("old.txt").to_str().unwrap(),
-        fixtures(pair).join("new.txt").to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let table: Value = serde_json::from_str(&std::fs::read_to_string(out).unwrap()).unwrap();
-    let label = |v: &Value| v["label"].as_str().map(str::to_string);
-    table["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                label(&r["old"]),
-                label(&r["new"]),
-                r["class"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    common::compare::alignment(
+        &fixtures(pair).join("old.txt"),
+        &fixtures(pair).join("new.txt"),
+        &dir.join(format!("{pair}.json")),
+    )
 }
 
 struct PageRow {

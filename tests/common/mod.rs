@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test crate uses a different part
 
 pub mod browser;
+pub mod compare;
 pub mod corpus;
 pub mod html;
 pub mod links;
