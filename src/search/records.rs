@@ -4,6 +4,9 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use crate::markdown::RichText;
 use crate::model::types::{ClauseLink, FlatNode, Interpretation, Policy};
 use crate::model::{urls, Kind, Site};
@@ -81,16 +84,26 @@ pub fn kinds(site: &Site) -> Vec<&'static str> {
 
 /// Every record of the site, in page-map order.
 pub fn records(site: &Site) -> Vec<Record<'_>> {
-    let mut out = Vec::new();
-    for p in &site.policies {
-        let first = out.len();
-        policy_records(site, p, &mut out);
-        let validity = p.lifecycle.validity;
-        if !validity.in_force() {
-            for r in &mut out[first..] {
-                r.status = Some(validity.label());
+    // Each policy's records need nothing of another's: made side by side (on one thread this
+    // was most of the search stage's serial time), then joined in policy order.
+    let per_policy: Vec<Vec<Record>> = site
+        .policies
+        .par_iter()
+        .map(|p| {
+            let mut out = Vec::new();
+            policy_records(site, p, &mut out);
+            let validity = p.lifecycle.validity;
+            if !validity.in_force() {
+                for r in &mut out {
+                    r.status = Some(validity.label());
+                }
             }
-        }
+            out
+        })
+        .collect();
+    let mut out = Vec::with_capacity(per_policy.iter().map(Vec::len).sum::<usize>() + 1024);
+    for records in per_policy {
+        out.extend(records);
     }
     for r in &site.revisions {
         out.push(revision_record(site, r));
@@ -164,14 +177,17 @@ pub fn page_of(url: &str) -> &str {
 /// record, passages in page order), so the engine can tell a page from its record ids alone
 /// and show one result per page.
 fn by_page(records: Vec<Record<'_>>) -> Vec<Record<'_>> {
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for (i, r) in records.iter().enumerate() {
-        first.entry(page_of(&r.url).to_string()).or_insert(i);
-    }
-    let mut keyed: Vec<(usize, Record)> = records
-        .into_iter()
-        .map(|r| (first[page_of(&r.url)], r))
-        .collect();
+    // Each record's page, as the position of the page's first record (pages keyed by borrowed
+    // URLs: a copy of every URL was a third of this step).
+    let pages: Vec<usize> = {
+        let mut first: FxHashMap<&str, usize> = FxHashMap::default();
+        records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| *first.entry(page_of(&r.url)).or_insert(i))
+            .collect()
+    };
+    let mut keyed: Vec<(usize, Record)> = pages.into_iter().zip(records).collect();
     keyed.sort_by_key(|(page, _)| *page);
     keyed.into_iter().map(|(_, r)| r).collect()
 }
