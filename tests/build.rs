@@ -137,6 +137,30 @@ fn two_builds_are_byte_identical() {
     }
 }
 
+/// The work is split by the number of threads (the search postings are merged in one share
+/// of the tokens per thread): one thread and four give the same site, byte for byte.
+#[test]
+fn builds_on_one_and_on_four_threads_are_byte_identical() {
+    let site = ExampleSite::new();
+    let build_on = |threads: &str| {
+        let out = site.dir.path().join(format!("threads-{threads}"));
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_jiedu"))
+            .args(["build", "--root", site.root().to_str().unwrap(), "--output"])
+            .arg(&out)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("run jiedu");
+        assert!(run.status.success(), "{}", stderr(&run));
+        snapshot(&out)
+    };
+    let (one, four) = (build_on("1"), build_on("4"));
+    assert_eq!(one.keys().collect::<Vec<_>>(), four.keys().collect::<Vec<_>>());
+    assert!(one.keys().any(|p| p.starts_with("search-index/t/")));
+    for (path, bytes) in &one {
+        assert!(bytes == &four[path], "{path} differs between 1 and 4 threads");
+    }
+}
+
 /// A failing build names file and line and leaves the previous output exactly as it was.
 fn assert_fails_and_keeps_output(site: &ExampleSite, expect_in_message: &[&str]) {
     let before = snapshot(&site.out());

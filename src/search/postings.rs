@@ -85,7 +85,13 @@ impl Counted {
                 Some(k) => *self.han.entry(k).or_default() += times,
                 None => {
                     if let Token::Word(w) = t {
-                        *self.words.entry(w.to_string()).or_default() += times;
+                        // A word seen before in the record is counted without a copy of it.
+                        match self.words.get_mut(w) {
+                            Some(n) => *n += times,
+                            None => {
+                                self.words.insert(w.to_string(), times);
+                            }
+                        }
                     }
                 }
             }

@@ -80,10 +80,6 @@ pub fn is_han(c: char) -> bool {
         | '\u{20000}'..='\u{2FA1F}')
 }
 
-fn is_word(c: char) -> bool {
-    c.is_alphanumeric() && !is_han(c)
-}
-
 /// One token of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token<'a> {
@@ -120,7 +116,8 @@ pub fn for_each_token<'a>(folded: &'a str, mut each: impl FnMut(Token<'a>)) {
     let mut prev_han: Option<char> = None;
     let mut word_start: Option<usize> = None;
     for (i, c) in folded.char_indices() {
-        if is_han(c) {
+        let han = is_han(c);
+        if han {
             if let Some(p) = prev_han {
                 each(Token::Pair(p, c));
             }
@@ -128,7 +125,9 @@ pub fn for_each_token<'a>(folded: &'a str, mut each: impl FnMut(Token<'a>)) {
         } else if let Some(p) = prev_han.take() {
             each(Token::Single(p));
         }
-        if is_word(c) {
+        // A Chinese character is no letter of a word: asked first, the Unicode tables (a
+        // slow lookup for every character outside ASCII) are read only for the others.
+        if !han && c.is_alphanumeric() {
             word_start.get_or_insert(i);
         } else if let Some(s) = word_start.take() {
             each(Token::Word(&folded[s..i]));
