@@ -154,10 +154,16 @@ fn builds_on_one_and_on_four_threads_are_byte_identical() {
         snapshot(&out)
     };
     let (one, four) = (build_on("1"), build_on("4"));
-    assert_eq!(one.keys().collect::<Vec<_>>(), four.keys().collect::<Vec<_>>());
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        four.keys().collect::<Vec<_>>()
+    );
     assert!(one.keys().any(|p| p.starts_with("search-index/t/")));
     for (path, bytes) in &one {
-        assert!(bytes == &four[path], "{path} differs between 1 and 4 threads");
+        assert!(
+            bytes == &four[path],
+            "{path} differs between 1 and 4 threads"
+        );
     }
 }
 
