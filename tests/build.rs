@@ -137,8 +137,9 @@ fn two_builds_are_byte_identical() {
     }
 }
 
-/// The work is split by the number of threads (the search postings are merged in one share
-/// of the tokens per thread): one thread and four give the same site, byte for byte.
+/// Work runs side by side on as many threads as there are (pages, search records, the
+/// search postings counted while the batch before is merged): one thread and four give the
+/// same site, byte for byte.
 #[test]
 fn builds_on_one_and_on_four_threads_are_byte_identical() {
     let site = ExampleSite::new();

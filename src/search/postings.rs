@@ -106,69 +106,27 @@ fn count(r: &Record) -> Counted {
     c
 }
 
-/// The token maps of one share of the keys (see [`index`]).
-#[derive(Default)]
-struct Part {
-    han: FxHashMap<u64, List>,
-    words: FxHashMap<String, List>,
-}
-
-/// Which share of the keys a Chinese token belongs to (the key's high bits: han keys are
-/// packed code points, whose low bits vary least).
-fn han_part(key: u64, parts: usize) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize % parts
-}
-
-fn word_part(word: &str, parts: usize) -> usize {
-    use std::hash::BuildHasher as _;
-    rustc_hash::FxBuildHasher.hash_one(word) as usize % parts
-}
-
 /// Indexes `records`; record ids are their positions.
 pub fn index(records: &[Record]) -> Postings {
-    // The merge of each batch's counts into the lists is split by key: every share reads all
-    // the batch's counts in record order and keeps the tokens of its own keys, so each list
-    // still comes out in record order, the same for any number of shares (on one thread the
-    // merge left the other core idle for a third of the search stage).
-    let shares = rayon::current_num_threads().max(1);
-    let mut parts: Vec<Part> = (0..shares).map(|_| Part::default()).collect();
+    let mut p = Postings::default();
     let mut lengths = Vec::with_capacity(records.len());
-    let mut total = 0;
+    // The merge of a batch's counts into the lists runs on one thread (each list must come
+    // out in record order) while the next batch is counted on the others, which sat idle
+    // while it ran; the lists are built in the same order as before, for any thread count.
+    let mut counted_before: Option<(usize, Vec<Counted>)> = None;
     for (batch_no, batch) in records.chunks(BATCH).enumerate() {
-        let counted: Vec<Counted> = batch.par_iter().map(count).collect();
-        let first = (batch_no * BATCH) as u32;
-        parts.par_iter_mut().enumerate().for_each(|(share, part)| {
-            for (i, c) in counted.iter().enumerate() {
-                let record = first + i as u32;
-                for (&k, &tf) in &c.han {
-                    if han_part(k, shares) == share {
-                        part.han.entry(k).or_default().push(record, tf);
-                    }
+        let ((), counted) = rayon::join(
+            || {
+                if let Some((before, counted)) = counted_before.take() {
+                    merge(&mut p, &mut lengths, before, counted);
                 }
-                for (w, &tf) in &c.words {
-                    if word_part(w, shares) == share {
-                        match part.words.get_mut(w.as_str()) {
-                            Some(list) => list.push(record, tf),
-                            None => part.words.entry(w.clone()).or_default().push(record, tf),
-                        }
-                    }
-                }
-            }
-        });
-        for c in &counted {
-            lengths.push(c.length.max(1) as f32);
-            total += c.han.len() + c.words.len();
-        }
+            },
+            || batch.par_iter().map(count).collect::<Vec<Counted>>(),
+        );
+        counted_before = Some((batch_no, counted));
     }
-    let mut p = Postings {
-        total,
-        ..Postings::default()
-    };
-    p.han.reserve(parts.iter().map(|x| x.han.len()).sum());
-    p.words.reserve(parts.iter().map(|x| x.words.len()).sum());
-    for part in parts {
-        p.han.extend(part.han);
-        p.words.extend(part.words);
+    if let Some((before, counted)) = counted_before {
+        merge(&mut p, &mut lengths, before, counted);
     }
     let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
     p.norms = lengths
@@ -177,6 +135,21 @@ pub fn index(records: &[Record]) -> Postings {
         .collect();
     p.weights = records.iter().map(|r| r.weight).collect();
     p
+}
+
+/// Adds the counts of batch `batch_no` to the lists, in record order.
+fn merge(p: &mut Postings, lengths: &mut Vec<f32>, batch_no: usize, counted: Vec<Counted>) {
+    for (i, c) in counted.into_iter().enumerate() {
+        let record = (batch_no * BATCH + i) as u32;
+        lengths.push(c.length.max(1) as f32);
+        p.total += c.han.len() + c.words.len();
+        for (k, tf) in c.han {
+            p.han.entry(k).or_default().push(record, tf);
+        }
+        for (w, tf) in c.words {
+            p.words.entry(w).or_default().push(record, tf);
+        }
+    }
 }
 
 impl Postings {
