@@ -47,7 +47,7 @@ fn lists(site: &Site) -> Vec<(List<'_>, Vec<&Policy>)> {
     let mut topics: BTreeMap<&str, Vec<&Policy>> = BTreeMap::new();
     for p in &site.policies {
         issuers.entry(&p.meta.issuer).or_default().push(p);
-        if let Some(t) = topic(p) {
+        if let Some(t) = topic(&p.meta) {
             topics.entry(t).or_default().push(p);
         }
     }
@@ -109,7 +109,7 @@ fn unchanged(c: &Changed, old: &[&Policy], now: &[&Policy], cutoff: Option<&Cuto
 
 /// Whether every entry of policy `p` in a list's feed sorts after `cut`.
 fn entries_left_out(p: &Policy, cut: &Cutoff) -> bool {
-    let filed = date(p).unwrap_or_default();
+    let filed = date(&p.meta).unwrap_or_default();
     cut.leaves_out(filed, &urls::policy(&p.slug))
         && p.interpretations.iter().all(|i| {
             let when = i.published.as_deref().unwrap_or(filed);
@@ -128,7 +128,7 @@ fn feed(site: &Site, list: List, policies: &[&Policy]) -> (String, Option<Cutoff
     }
     let mut candidates: Vec<(&str, String, From)> = Vec::new();
     for p in policies {
-        let filed = date(p).unwrap_or_default();
+        let filed = date(&p.meta).unwrap_or_default();
         candidates.push((filed, urls::policy(&p.slug), From::Policy(p)));
         for i in &p.interpretations {
             let when = i.published.as_deref().unwrap_or(filed);
