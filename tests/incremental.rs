@@ -505,3 +505,166 @@ fn an_anchor_other_pages_link_to_cannot_vanish_in_a_rebuild() {
         "{text}"
     );
 }
+
+/// The example portal plus `copies` copies of its bundle (`yiliao-gaodi-001`, …), each a policy
+/// of its own: enough that the feeds of its units, issuer and topic are full and show only
+/// some of the bundles.
+fn many_bundle_site(copies: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repo.join("content"), &dir.path().join("content"));
+    common::copy_dir(&repo.join("themes"), &dir.path().join("themes"));
+    let root = dir.path().join("content");
+    for i in 1..=copies {
+        copy_bundle(&root, &format!("{A}-{i:03}"), i);
+    }
+    (dir, root)
+}
+
+/// A copy of the example bundle at `slug`, its title and 文号 numbered `n` (two policies with
+/// one title or 文号 are an error).
+fn copy_bundle(root: &Path, slug: &str, n: usize) {
+    let copy = root.join(slug);
+    common::copy_dir(&root.join(A), &copy);
+    let policy = copy.join("policy.md");
+    let text = fs::read_to_string(&policy).unwrap();
+    let text = text
+        .replacen("\ntitle: ", &format!("\ntitle: （第{n}份）"), 1)
+        .replacen("25号", &format!("25-{n}号"), 1);
+    fs::write(&policy, text).unwrap();
+}
+
+/// The feeds of units, issuers and topics in a snapshot that show an entry linking to `link`.
+fn feeds_showing(snap: &Snapshot, link: &str) -> Vec<String> {
+    let text = |path: &str| match snap.file(path).as_deref() {
+        Some(jiedu::render::OutFile::Bytes(b)) => String::from_utf8(b.clone()).unwrap(),
+        _ => String::new(),
+    };
+    let mut feeds: Vec<String> = snap
+        .to_files()
+        .into_keys()
+        .filter(|p| p.ends_with("atom.xml") && p != "atom.xml")
+        .filter(|p| text(p).contains(&format!("<link href=\"https://example.org/{link}\"/>")))
+        .collect();
+    feeds.sort();
+    feeds
+}
+
+/// Whether the rebuild kept the previous render's file at `path` rather than making it again.
+fn kept(before: &Snapshot, after: &Snapshot, path: &str) -> bool {
+    match (before.file(path), after.file(path)) {
+        (Some(a), Some(b)) => Arc::ptr_eq(&a, &b),
+        _ => false,
+    }
+}
+
+#[test]
+fn a_full_feed_keeps_its_file_for_an_edit_it_leaves_out_and_still_equals_the_full_build() {
+    let (_dir, root) = many_bundle_site(30);
+    let mut snap = rebuild(None, &root, RenderOptions::default(), None)
+        .unwrap()
+        .snapshot;
+    let item = "progress/2025-xinsanbao.md";
+    let (text, more) = (
+        "打造“聊城新三宝”产业文化特色",
+        "打造“聊城新三宝”产业与文化特色",
+    );
+    let (old_date, new_date) = ("date: \"2025-11-11\"", "date: \"2026-01-01\"");
+    let anchor = "progress/#jinzhan-2025-xinsanbao";
+    // Every copy's item has the same date; by address the example bundle's comes last, so the
+    // full unit feeds show the first copy's and not the example's (the others show both).
+    let example = feeds_showing(&snap, &format!("{A}/{anchor}"));
+    let units: Vec<String> = feeds_showing(&snap, &format!("{A}-001/{anchor}"))
+        .into_iter()
+        .filter(|p| p.starts_with("unit/") && !example.contains(p))
+        .collect();
+    assert!(!units.is_empty());
+
+    // An edit in the example bundle's item, which no feed shows: every feed keeps its file.
+    let before = Arc::clone(&snap);
+    snap = step(snap, &root, "an item no feed shows", &[], || {
+        edit(&root.join(A).join(item), text, more)
+    });
+    for feed in &units {
+        assert!(kept(&before, &snap, feed), "{feed} was made again");
+    }
+
+    // The same edit in the first copy's, which the unit feeds show: they change.
+    let expect: Vec<&str> = units.iter().map(|p| p.as_str()).collect();
+    snap = step(snap, &root, "an item the feeds show", &expect, || {
+        edit(&root.join(format!("{A}-001")).join(item), text, more)
+    });
+
+    // The example bundle's item dated newest enters the feeds, and leaves them again.
+    snap = step(snap, &root, "an item dated into the feeds", &expect, || {
+        edit(&root.join(A).join(item), old_date, new_date)
+    });
+    let now = feeds_showing(&snap, &format!("{A}/{anchor}"));
+    assert!(units.iter().all(|p| now.contains(p)), "{now:?}");
+    snap = step(
+        snap,
+        &root,
+        "an item dated out of the feeds",
+        &expect,
+        || edit(&root.join(A).join(item), new_date, old_date),
+    );
+
+    // A citation the feeds show removed from the first copy's item: they change.
+    snap = step(
+        snap,
+        &root,
+        "a citation the feeds show removed",
+        &expect,
+        || {
+            edit(
+                &root.join(format!("{A}-001")).join(item),
+                "cites: [4.6.2, 4.6.3]",
+                "cites: [\"1\"]",
+            )
+        },
+    );
+
+    // The issuer's and topic's feeds show every copy's latest interpretation, the 文稿解读
+    // (2024-01-15), and the next ones of the first copies only.
+    let lists: Vec<String> = feeds_showing(&snap, &format!("{A}/document/"))
+        .into_iter()
+        .filter(|p| p.starts_with("library/"))
+        .collect();
+    assert_eq!(lists.len(), 2, "{lists:?}");
+    let leader = feeds_showing(&snap, &format!("{A}/leader/"));
+    assert!(lists.iter().all(|p| !leader.contains(p)), "{leader:?}");
+    let expect: Vec<&str> = lists.iter().map(String::as_str).collect();
+    let before = Arc::clone(&snap);
+    snap = step(snap, &root, "a summary no list feed shows", &[], || {
+        edit(
+            &root.join(A).join("leader.md"),
+            "解读《意见》出台",
+            "解读《意见》的出台",
+        )
+    });
+    for feed in &lists {
+        assert!(kept(&before, &snap, feed), "{feed} was made again");
+    }
+    snap = step(
+        snap,
+        &root,
+        "a summary the list feeds show",
+        &expect,
+        || {
+            edit(
+                &root.join(A).join("document.md"),
+                "从起草背景",
+                "从起草的背景",
+            )
+        },
+    );
+
+    // A new policy on the lists enters them (its 文稿解读 is as new as the others'), and
+    // leaves them when it goes.
+    snap = step(snap, &root, "a policy added", &expect, || {
+        copy_bundle(&root, &format!("{A}-new"), 999)
+    });
+    step(snap, &root, "a policy removed", &expect, || {
+        fs::remove_dir_all(root.join(format!("{A}-new"))).unwrap()
+    });
+}

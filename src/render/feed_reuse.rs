@@ -5,19 +5,67 @@
 //! `Arc`; only the others are compared with the previous render's. A feed that reads nothing
 //! that changed keeps its previous file: an answer edited among thousands of policies makes
 //! the feeds of the cited clause's units again, not every unit's, issuer's and topic's.
+//!
+//! A feed shows only its newest [`FEED_ENTRIES`] entries. A full one remembers the oldest it
+//! shows (its [`Cutoff`]); a change to entries that sort after it, before and after the edit,
+//! cannot enter the feed, which keeps its previous file too: an edit in an older policy of a
+//! large portal makes no feed again.
 
 use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::feeds::FEED_ENTRIES;
 use super::OutFile;
 use crate::model::types::Policy;
 use crate::model::Site;
+
+/// The oldest entry a full feed shows: its date as written and its address below the base.
+/// Entries are newest first, then by address, so every entry that sorts after this one is
+/// left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cutoff {
+    date: String,
+    tail: String,
+}
+
+impl Cutoff {
+    /// The cutoff of a feed whose entries, newest first, end with `last`: `None` when the feed
+    /// is not full, as any entry added to it would show.
+    pub fn of_full(entries: usize, last: Option<(&str, &str)>) -> Option<Cutoff> {
+        let (date, tail) = last.filter(|_| entries >= FEED_ENTRIES)?;
+        Some(Cutoff {
+            date: date.to_string(),
+            tail: tail.to_string(),
+        })
+    }
+
+    /// Whether an entry dated `date` at address `tail` sorts after the cutoff, so that the
+    /// feed does not show it.
+    pub fn leaves_out(&self, date: &str, tail: &str) -> bool {
+        match date.cmp(&self.date) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => tail > self.tail.as_str(),
+        }
+    }
+}
+
+/// Each full feed's cutoff, by the feed's output path.
+pub type Cutoffs = FxHashMap<String, Cutoff>;
+
+/// A feed made or kept: output path, file, and its cutoff when it is full.
+pub type Feed = (String, Arc<OutFile>, Option<Cutoff>);
+
+/// What the previous render left for the feeds: its site, its files besides pages and its
+/// feeds' cutoffs.
+pub type Previous<'a> = (&'a Site, &'a FxHashMap<String, Arc<OutFile>>, &'a Cutoffs);
 
 pub struct Changed<'a> {
     /// The previous render's site.
     pub old: &'a Site,
     files: &'a FxHashMap<String, Arc<OutFile>>,
+    cutoffs: &'a Cutoffs,
     /// Policies added, removed, or whose metadata or page dates changed.
     dated: FxHashSet<&'a str>,
     /// Those and the policies whose interpretations' titles, summaries or texts changed.
@@ -27,11 +75,8 @@ pub struct Changed<'a> {
 impl<'a> Changed<'a> {
     /// `None` when there is no previous render to keep from, or the site settings (name,
     /// address, publisher: in every feed) changed.
-    pub fn since(
-        site: &'a Site,
-        previous: Option<(&'a Site, &'a FxHashMap<String, Arc<OutFile>>)>,
-    ) -> Option<Self> {
-        let (old, files) = previous?;
+    pub fn since(site: &'a Site, previous: Option<Previous<'a>>) -> Option<Self> {
+        let (old, files, cutoffs) = previous?;
         if old.config != site.config || old.urls.prefix() != site.urls.prefix() {
             return None;
         }
@@ -63,6 +108,7 @@ impl<'a> Changed<'a> {
         Some(Changed {
             old,
             files,
+            cutoffs,
             dated,
             described,
         })
@@ -85,9 +131,16 @@ impl<'a> Changed<'a> {
         self.redated(rel.split(['/', '#']).next().unwrap_or_default())
     }
 
-    /// The previous render's file at `path`.
-    pub fn kept(&self, path: &str) -> Option<Arc<OutFile>> {
-        self.files.get(path).cloned()
+    /// The previous render's file at `path`, with its cutoff: what a feed that keeps it
+    /// returns.
+    pub fn kept(&self, path: &str) -> Option<(Arc<OutFile>, Option<Cutoff>)> {
+        let file = self.files.get(path).cloned()?;
+        Some((file, self.cutoffs.get(path).cloned()))
+    }
+
+    /// The cutoff of the previous render's feed at `path`, when it was full.
+    pub fn cutoff(&self, path: &str) -> Option<&Cutoff> {
+        self.cutoffs.get(path)
     }
 }
 

@@ -7,14 +7,14 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::feed_reuse::Changed;
+use super::feed_reuse::{Changed, Cutoff, Feed};
 use super::feeds::{document, Entry, FEED_ENTRIES};
 use super::pages::library::{date, topic};
 use super::OutFile;
 use crate::markdown::excerpt;
-use crate::model::types::Policy;
+use crate::model::types::{Interpretation, Policy};
 use crate::model::urls;
 use crate::model::Site;
 
@@ -56,16 +56,16 @@ fn lists(site: &Site) -> Vec<(List<'_>, Vec<&Policy>)> {
     issuers.chain(topics).collect()
 }
 
-/// Every issuer's and topic's feed: path and file. With `changed`, a list that has the same
-/// policies as before (none added, removed or moved to another list) and none of them
-/// redescribed keeps its previous file.
-pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<(String, Arc<OutFile>)> {
-    let slugs = |ps: &[&Policy]| -> Vec<String> { ps.iter().map(|p| p.slug.clone()).collect() };
-    let before: FxHashMap<String, Vec<String>> = changed
+/// Every issuer's and topic's feed: path, file and cutoff. With `changed`, a list whose
+/// policies are the same as before (none added, removed or moved to another list) and none of
+/// them redescribed keeps its previous file; so does a full one whose changed policies' entries,
+/// before and after the edit, all sort after its cutoff.
+pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<Feed> {
+    let before: FxHashMap<String, Vec<&Policy>> = changed
         .map(|c| {
             lists(c.old)
                 .into_iter()
-                .map(|(list, ps)| (urls::list_feed(&list.url()), slugs(&ps)))
+                .map(|(list, ps)| (urls::list_feed(&list.url()), ps))
                 .collect()
         })
         .unwrap_or_default();
@@ -75,56 +75,111 @@ pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<(String, Arc<OutFile
             let path = urls::list_feed(&list.url());
             let kept = changed
                 .filter(|c| {
-                    before.get(&path) == Some(&slugs(&policies))
-                        && policies.iter().all(|p| !c.redescribed(&p.slug))
+                    before
+                        .get(&path)
+                        .is_some_and(|old| unchanged(c, old, &policies, c.cutoff(&path)))
                 })
                 .and_then(|c| c.kept(&path));
-            let file = kept.unwrap_or_else(|| {
-                Arc::new(OutFile::Bytes(feed(site, list, &policies).into_bytes()))
+            let (file, cutoff) = kept.unwrap_or_else(|| {
+                let (text, cutoff) = feed(site, list, &policies);
+                (Arc::new(OutFile::Bytes(text.into_bytes())), cutoff)
             });
-            (path, file)
+            (path, file, cutoff)
         })
         .collect()
 }
 
-fn feed(site: &Site, list: List, policies: &[&Policy]) -> String {
+/// Whether a list's feed shows what it showed: every policy that was or is on the list and
+/// changed — added, removed, redescribed — has its entries, before and after, where a full feed
+/// leaves them out (none when the feed was not full).
+fn unchanged(c: &Changed, old: &[&Policy], now: &[&Policy], cutoff: Option<&Cutoff>) -> bool {
+    fn slugs<'p>(ps: &[&'p Policy]) -> FxHashSet<&'p str> {
+        ps.iter().map(|p| p.slug.as_str()).collect()
+    }
+    let (was, is) = (slugs(old), slugs(now));
+    let left_out = |p: &Policy| cutoff.is_some_and(|cut| entries_left_out(p, cut));
+    let changed_now = now
+        .iter()
+        .filter(|p| !was.contains(p.slug.as_str()) || c.redescribed(&p.slug));
+    let changed_then = old
+        .iter()
+        .filter(|p| !is.contains(p.slug.as_str()) || c.redescribed(&p.slug));
+    changed_now.chain(changed_then).all(|p| left_out(p))
+}
+
+/// Whether every entry of policy `p` in a list's feed sorts after `cut`.
+fn entries_left_out(p: &Policy, cut: &Cutoff) -> bool {
+    let filed = date(&p.meta).unwrap_or_default();
+    cut.leaves_out(filed, &urls::policy(&p.slug))
+        && p.interpretations.iter().all(|i| {
+            let when = i.published.as_deref().unwrap_or(filed);
+            cut.leaves_out(when, &urls::interpretation(&p.slug, i.kind))
+        })
+}
+
+/// The feed of a list, and its cutoff when it is full.
+fn feed(site: &Site, list: List, policies: &[&Policy]) -> (String, Option<Cutoff>) {
     let base = site.config.base();
-    let mut entries: Vec<Entry> = Vec::new();
+    // Candidates first, by date and address below the base, without their texts: only the
+    // newest are written out (a summary may be an excerpt of a long text).
+    enum From<'a> {
+        Policy(&'a Policy),
+        Interpretation(&'a Interpretation),
+    }
+    let mut candidates: Vec<(&str, String, From)> = Vec::new();
     for p in policies {
-        let summary = match &p.meta.doc_number {
-            Some(n) => format!("{}印发，文号{n}。", p.meta.issuer),
-            None => format!("{}印发。", p.meta.issuer),
-        };
-        entries.push(Entry {
-            updated: date(&p.meta).unwrap_or_default().to_string(),
-            url: format!("{base}{}", urls::policy(&p.slug)),
-            title: format!("《{}》", p.meta.title),
-            summary,
-        });
+        let filed = date(&p.meta).unwrap_or_default();
+        candidates.push((filed, urls::policy(&p.slug), From::Policy(p)));
         for i in &p.interpretations {
-            entries.push(Entry {
-                updated: i
-                    .published
-                    .as_deref()
-                    .unwrap_or(date(&p.meta).unwrap_or_default())
-                    .to_string(),
-                url: format!("{base}{}", urls::interpretation(&p.slug, i.kind)),
-                title: i.title.clone(),
-                summary: i
-                    .summary
-                    .clone()
-                    .unwrap_or_else(|| excerpt(&i.body.plain, 200)),
-            });
+            let when = i.published.as_deref().unwrap_or(filed);
+            let tail = urls::interpretation(&p.slug, i.kind);
+            candidates.push((when, tail, From::Interpretation(i)));
         }
     }
-    entries.sort_by(|a, b| b.updated.cmp(&a.updated).then(a.url.cmp(&b.url)));
-    entries.truncate(FEED_ENTRIES);
+    let newest_first =
+        |a: &(&str, String, From), b: &(&str, String, From)| b.0.cmp(a.0).then(a.1.cmp(&b.1));
+    if candidates.len() > FEED_ENTRIES {
+        candidates.select_nth_unstable_by(FEED_ENTRIES - 1, newest_first);
+        candidates.truncate(FEED_ENTRIES);
+    }
+    candidates.sort_by(newest_first);
+    let last = candidates
+        .last()
+        .map(|(date, tail, _)| (*date, tail.as_str()));
+    let cutoff = Cutoff::of_full(candidates.len(), last);
+    let entries: Vec<Entry> = candidates
+        .into_iter()
+        .map(|(date, tail, from)| {
+            let url = format!("{base}{tail}");
+            match from {
+                From::Policy(p) => Entry {
+                    updated: date.to_string(),
+                    url,
+                    title: format!("《{}》", p.meta.title),
+                    summary: match &p.meta.doc_number {
+                        Some(n) => format!("{}印发，文号{n}。", p.meta.issuer),
+                        None => format!("{}印发。", p.meta.issuer),
+                    },
+                },
+                From::Interpretation(i) => Entry {
+                    updated: date.to_string(),
+                    url,
+                    title: i.title.clone(),
+                    summary: i
+                        .summary
+                        .clone()
+                        .unwrap_or_else(|| excerpt(&i.body.plain, 200)),
+                },
+            }
+        })
+        .collect();
     let page = format!("{base}{}", list.url());
-    document(
+    let text = document(
         &list.title(site),
         &page,
         &format!("{base}{}", urls::list_feed(&list.url())),
         &site.config.publisher,
         &entries,
-    )
+    );
+    (text, cutoff)
 }

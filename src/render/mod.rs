@@ -122,6 +122,8 @@ pub struct RenderCache {
     /// Output path → every other file made (not copied): one the next render makes byte for
     /// byte again is this very file, and a share image whose SVG is the same is not drawn again.
     extras: FxHashMap<String, Arc<OutFile>>,
+    /// The cutoff of each full feed, for the next render to tell an edit its feed leaves out.
+    feeds: feed_reuse::Cutoffs,
     /// Output paths of the pages and files made in this render rather than taken from the
     /// previous one (every file when there was none): only these can have changed.
     fresh: Vec<String>,
@@ -434,7 +436,7 @@ pub fn render_site(
             site,
             theme,
             &pages::sitemap_urls(site, &plan),
-            previous.map(|p| (p.site.as_ref(), &p.extras)),
+            previous,
             written.previous_output,
             opts.draw_png,
             keeping,
@@ -444,7 +446,7 @@ pub fn render_site(
         Some((r, _)) => r.unchanged(site, theme.fingerprints(), &site_ctx),
         None => changed_deps(previous, site, theme, &site_ctx),
     };
-    let (owned, (made_files, unchanged)) = rayon::join(
+    let (owned, ((made_files, feed_cutoffs), unchanged)) = rayon::join(
         || -> Vec<bool> {
             plan.iter()
                 .enumerate()
@@ -694,6 +696,7 @@ pub fn render_site(
             deps: table,
             pages,
             extras: kept_extras,
+            feeds: feed_cutoffs,
             fresh,
             gone,
         }
@@ -878,17 +881,19 @@ fn check_changed_links(
 }
 
 /// Every file of the site that is not a page: bundle assets, the sitemap, feed and robots.txt,
-/// each unit's feed, the open data and the theme's static files, each with who made it (for the duplicate-URL message).
-/// `page_urls` are the sitemap's URLs, sorted.
+/// each unit's feed, the open data and the theme's static files, each with who made it (for the duplicate-URL message),
+/// and the cutoffs of the full feeds among them (see [`feed_reuse`]).
+/// `page_urls` are the sitemap's URLs, sorted; `previous`, the previous render of `jiedu serve`.
 pub fn site_files(
     site: &Site,
     theme: &Theme,
     page_urls: &[String],
-    previous: Option<(&Site, &FxHashMap<String, Arc<OutFile>>)>,
+    previous_render: Option<&RenderCache>,
     previous_output: Option<&Path>,
     draw_png: bool,
     defer_drawing: bool,
-) -> Vec<(String, Arc<OutFile>, String)> {
+) -> (Vec<(String, Arc<OutFile>, String)>, feed_reuse::Cutoffs) {
+    let previous = previous_render.map(|p| (p.site.as_ref(), &p.extras));
     let mut t = crate::timing::Phases::new("site_files");
     let mut files: Vec<(String, OutFile, String)> = Vec::new();
     for p in &site.policies {
@@ -914,7 +919,10 @@ pub fn site_files(
         files.push((path, OutFile::Bytes(text.into_bytes()), "jiedu".to_string()));
     }
     t.step("sitemaps");
-    let changed = feed_reuse::Changed::since(site, previous);
+    let changed = feed_reuse::Changed::since(
+        site,
+        previous_render.map(|p| (p.site.as_ref(), &p.extras, &p.feeds)),
+    );
     let (unit_feeds, list_feeds) = rayon::join(
         || unit_feeds::files(site, changed.as_ref()),
         || list_feeds::files(site, changed.as_ref()),
@@ -935,11 +943,18 @@ pub fn site_files(
         .into_iter()
         .map(|(path, file, by)| (path, Arc::new(file), by))
         .collect();
+    let mut cutoffs = feed_reuse::Cutoffs::default();
+    let feeds = unit_feeds.into_iter().chain(list_feeds);
+    let feeds = feeds.map(|(path, file, cutoff)| {
+        if let Some(cut) = cutoff {
+            cutoffs.insert(path.clone(), cut);
+        }
+        (path, file)
+    });
     files.extend(
         open_data
             .into_iter()
-            .chain(unit_feeds)
-            .chain(list_feeds)
+            .chain(feeds)
             .map(|(path, file)| (path, file, "jiedu".to_string())),
     );
     t.step("statics");
@@ -951,7 +966,7 @@ pub fn site_files(
         defer_drawing,
     ));
     t.step("share");
-    files
+    (files, cutoffs)
 }
 
 /// Colours for highlighted code; computed once per process because `serve` renders again and

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::feed_reuse::Changed;
+use super::feed_reuse::{Changed, Cutoff, Feed};
 use super::feeds::{document, Entry, FEED_ENTRIES};
 use super::pages::library::date;
 use super::OutFile;
@@ -16,9 +16,9 @@ use crate::model::types::{Policy, Unit};
 use crate::model::urls;
 use crate::model::Site;
 
-/// Every unit's feed: path and file. With `changed`, a unit whose feed reads no changed policy
-/// keeps its previous file.
-pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<(String, Arc<OutFile>)> {
+/// Every unit's feed: path, file and cutoff. With `changed`, a unit whose feed reads no
+/// changed policy, or only passages it leaves out, keeps its previous file.
+pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<Feed> {
     let old_units: FxHashMap<&str, &Unit> = changed
         .map(|c| c.old.units.iter().map(|u| (u.slug.as_str(), u)).collect())
         .unwrap_or_default();
@@ -31,29 +31,32 @@ pub fn files(site: &Site, changed: Option<&Changed>) -> Vec<(String, Arc<OutFile
             let path = urls::unit_feed(&u.slug);
             let kept = changed.and_then(|c| {
                 let old = old_units.get(u.slug.as_str())?;
-                unchanged(c, old, site, u).then(|| c.kept(&path))?
+                unchanged(c, old, site, u, c.cutoff(&path)).then(|| c.kept(&path))?
             });
-            let file = kept.unwrap_or_else(|| {
-                let text = feed(site, u, dates.get_or_init(|| page_dates(site)));
-                Arc::new(OutFile::Bytes(text.into_bytes()))
+            let (file, cutoff) = kept.unwrap_or_else(|| {
+                let (text, cutoff) = feed(site, u, dates.get_or_init(|| page_dates(site)));
+                (Arc::new(OutFile::Bytes(text.into_bytes())), cutoff)
             });
-            (path, file)
+            (path, file, cutoff)
         })
         .collect()
 }
 
-/// Whether unit `u`'s feed reads only what the previous render had: the same unit (name and
-/// tasks), no task in a changed policy, and the same passages citing its tasks, none of them on
-/// a changed policy's pages (whose dates the feed reads).
-fn unchanged(c: &Changed, old: &Unit, site: &Site, u: &Unit) -> bool {
-    fn policy_of(k: &str) -> &str {
-        k.split_once(':').map_or(k, |(s, _)| s)
-    }
+fn policy_of(k: &str) -> &str {
+    k.split_once(':').map_or(k, |(s, _)| s)
+}
+
+/// Whether unit `u`'s feed shows only what the previous render's did: the same unit (name and
+/// tasks), no task in a changed policy, and for each task the same passages citing it, none of
+/// them on a changed policy's pages (whose dates the feed reads) — or, when the feed was full
+/// (`cutoff`), passages that before and after the edit are all on pages it leaves out.
+fn unchanged(c: &Changed, old: &Unit, site: &Site, u: &Unit, cutoff: Option<&Cutoff>) -> bool {
     old == u
-        && u.lead
-            .iter()
-            .chain(&u.responsible)
-            .all(|k| !c.redated(policy_of(k)) && same_passages(c, site, k))
+        && u.lead.iter().chain(&u.responsible).all(|k| {
+            !c.redated(policy_of(k))
+                && (same_passages(c, site, k)
+                    || cutoff.is_some_and(|cut| passages_left_out(c, site, k, cut)))
+        })
 }
 
 /// Whether the passages citing clause `k` are the previous render's and on pages whose dates
@@ -69,32 +72,83 @@ fn same_passages(c: &Changed, site: &Site, k: &str) -> bool {
             .all(|(a, b)| Arc::ptr_eq(a, b) || (a == b && !c.redated_page(&a.href)))
 }
 
+/// Whether every passage citing clause `k`, now and in the previous render, is on a page whose
+/// date did not change and that a feed cut at `cut` leaves out (or on no dated page, which no
+/// feed shows). Then whatever changed among them, the feed's entries are the same: its newest
+/// pages, and the first passage on each of them, come from other clauses.
+fn passages_left_out(c: &Changed, site: &Site, k: &str, cut: &Cutoff) -> bool {
+    let now = site.backlinks.get(k).map_or(&[][..], Vec::as_slice);
+    let old = c.old.backlinks.get(k).map_or(&[][..], Vec::as_slice);
+    // The dates of the pages of only the policies these passages are on (mostly the clause's
+    // own): an edit looks here for a few clauses, not for every page of the site.
+    let mut dates = FxHashMap::default();
+    let mut dated: FxHashSet<&str> = FxHashSet::default();
+    now.iter().chain(old).all(|passage| {
+        if c.redated_page(&passage.href) {
+            return false;
+        }
+        let rel = passage.href.strip_prefix(site.urls.prefix());
+        let slug = rel.map_or("", |r| r.split(['/', '#']).next().unwrap_or_default());
+        if dated.insert(slug) {
+            if let Some(p) = site.policies.iter().find(|p| p.slug == slug) {
+                add_page_dates(site, p, &mut dates);
+            }
+        }
+        match page_of(&dates, &passage.href) {
+            Some((link, date)) => cut.leaves_out(date, tail(site, link)),
+            None => true,
+        }
+    })
+}
+
+/// The feed's link and date of the page a passage at `href` is on: the progress item with its
+/// anchor, any other page without. `None` for a page with no date (no feed shows it).
+fn page_of<'d>(dates: &'d FxHashMap<String, &'d str>, href: &str) -> Option<(&'d str, &'d str)> {
+    let page = href.split('#').next().unwrap_or_default();
+    let (link, date) = dates
+        .get_key_value(href)
+        .or_else(|| dates.get_key_value(page))?;
+    Some((link.as_str(), *date))
+}
+
+/// A page's link below the site's prefix: every address of a feed shares the base, so they sort
+/// as the full addresses do.
+fn tail<'l>(site: &Site, link: &'l str) -> &'l str {
+    link.strip_prefix(site.urls.prefix()).unwrap_or(link)
+}
+
 /// The date of every page a passage can come from (interpretation, question, progress item),
 /// by its link as passages give it (the progress item with its anchor).
 fn page_dates(site: &Site) -> FxHashMap<String, &str> {
-    let href = |rel: &str| site.urls.href(rel);
     let mut dates = FxHashMap::default();
     for p in &site.policies {
-        let filed = date(&p.meta).unwrap_or_default();
-        for i in &p.interpretations {
-            let when = i.published.as_deref().unwrap_or(filed);
-            dates.insert(href(&urls::interpretation(&p.slug, i.kind)), when);
-            for q in &i.questions {
-                dates.insert(href(&urls::question(&p.slug, &q.id)), when);
-            }
-        }
-        for x in &p.progress {
-            let when = x.date.as_deref().unwrap_or(filed);
-            dates.insert(
-                format!("{}#{}", href(&urls::progress(&p.slug)), x.anchor),
-                when,
-            );
-        }
+        add_page_dates(site, p, &mut dates);
     }
     dates
 }
 
-fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
+/// Adds the dates of policy `p`'s pages to `dates` (see [`page_dates`]).
+fn add_page_dates<'s>(site: &Site, p: &'s Policy, dates: &mut FxHashMap<String, &'s str>) {
+    let href = |rel: &str| site.urls.href(rel);
+    let filed = date(&p.meta).unwrap_or_default();
+    for i in &p.interpretations {
+        let when = i.published.as_deref().unwrap_or(filed);
+        dates.insert(href(&urls::interpretation(&p.slug, i.kind)), when);
+        for q in &i.questions {
+            dates.insert(href(&urls::question(&p.slug, &q.id)), when);
+        }
+    }
+    for x in &p.progress {
+        let when = x.date.as_deref().unwrap_or(filed);
+        dates.insert(
+            format!("{}#{}", href(&urls::progress(&p.slug)), x.anchor),
+            when,
+        );
+    }
+}
+
+/// The feed of unit `u`, and its cutoff when it is full.
+fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> (String, Option<Cutoff>) {
     let base = site.config.base();
     let keys = u.lead.iter().chain(&u.responsible);
     let mut tasks: FxHashMap<&str, usize> = FxHashMap::default();
@@ -123,16 +177,15 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
     // One entry per page citing the unit's tasks (per progress item on a progress page).
     let mut seen: FxHashSet<&str> = FxHashSet::default();
     for passage in keys.filter_map(|k| site.backlinks.get(k)).flatten() {
-        let page = passage.href.split('#').next().unwrap_or_default();
-        let Some((link, date)) = dates
-            .get_key_value(passage.href.as_str())
-            .or_else(|| dates.get_key_value(page))
-        else {
+        let Some((link, date)) = page_of(dates, &passage.href) else {
             continue;
         };
         if seen.insert(link) {
-            let tail = link.strip_prefix(site.urls.prefix()).unwrap_or(link);
-            candidates.push((date, Cow::Borrowed(tail), From::Passage(passage)));
+            candidates.push((
+                date,
+                Cow::Borrowed(tail(site, link)),
+                From::Passage(passage),
+            ));
         }
     }
     // Only the newest are kept: chosen first, then only they are sorted.
@@ -143,6 +196,10 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
         candidates.truncate(FEED_ENTRIES);
     }
     candidates.sort_by(newest_first);
+    let last = candidates
+        .last()
+        .map(|(date, tail, _)| (*date, tail.as_ref()));
+    let cutoff = Cutoff::of_full(candidates.len(), last);
     let entries: Vec<Entry> = candidates
         .into_iter()
         .map(|(date, tail, from)| {
@@ -164,11 +221,12 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
         })
         .collect();
     let page = format!("{base}{}", urls::unit(&u.slug));
-    document(
+    let text = document(
         &format!("{}：{}的政策、解读和落实进展", site.config.name, u.name),
         &page,
         &format!("{base}{}", urls::unit_feed(&u.slug)),
         &site.config.publisher,
         &entries,
-    )
+    );
+    (text, cutoff)
 }
