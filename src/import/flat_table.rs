@@ -163,6 +163,18 @@ fn looks_like_group(text: &str) -> bool {
         && !looks_like_units(text)
 }
 
+/// Most section rows written one after another between two task rows (a section and its
+/// sub-section).
+const MAX_SECTION_ROWS: usize = 2;
+
+/// A section row's title: a short phrase, not a unit list nor a deadline.
+fn looks_like_section(text: &str) -> bool {
+    looks_like_group(text)
+        && !looks_like_deadline(text)
+        && !text.contains(['、', ','])
+        && unit_name::doubt(text).is_some()
+}
+
 /// Reads the flattened table whose header starts at `start`; returns its rows as table rows and
 /// the index just past its last line.
 fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usize)> {
@@ -283,7 +295,31 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         for (j, p) in post.into_iter().enumerate() {
             cells[number_at + 1 + j] = p;
         }
-        let rest = &after[used..];
+        let mut rest = &after[used..];
+        // A section row (`建立健全“光伏+”推进机制`) written between a row's last cell and the
+        // next number: a short phrase the columns do not place, after which every merged cell
+        // starts again, so the next row has all its cells.
+        let mut sections: Vec<Cell> = Vec::new();
+        if number_at == 0 && !last {
+            let next_complete = {
+                let end = starts.get(r + 2).copied().unwrap_or(body.len());
+                let next: Vec<Cell> = (starts[r + 1] + 1..end).filter_map(cell_at).collect();
+                next.len() >= post_kinds.len()
+                    && next
+                        .iter()
+                        .zip(post_kinds)
+                        .all(|(c, k)| fits_column(&c.text, *k))
+            };
+            let trailing = rest
+                .iter()
+                .rev()
+                .take_while(|c| looks_like_section(&c.text))
+                .count();
+            if next_complete && trailing > 0 && trailing <= MAX_SECTION_ROWS {
+                sections = rest[rest.len() - trailing..].to_vec();
+                rest = &rest[..rest.len() - trailing];
+            }
+        }
         if number_at == 0 && !last && !rest.is_empty() {
             // More cells than columns: keep them as extra cells so the row is seen not to fit.
             let misfit: Vec<String> = rest.iter().map(|c| c.text.clone()).collect();
@@ -296,6 +332,11 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         rows.push(row(cells, body[s].0.line));
         for (chunk, line) in sub_rows {
             rows.push(row(merged.iter().cloned().chain(chunk).collect(), line));
+        }
+        for c in sections {
+            let mut cells = vec![String::new(); width];
+            cells[0] = c.text;
+            rows.push(row(cells, c.line));
         }
         pending = if number_at > 0 && !last {
             rest.to_vec()
