@@ -451,6 +451,33 @@ mod tests {
     }
 
     #[test]
+    fn a_section_row_between_rows_opens_a_section_but_a_misplaced_unit_cell_does_not() {
+        // As 83 (heldout4): the section title follows row 2's task cell (its unit cell merged);
+        // row 3 then has all its cells. Row 3's stray unit cell (a name outside the unit
+        // grammar, so no unit list either) is no section, though row 4 has all its cells.
+        let text = "序号\n\n事项\n\n工作措施\n\n责任单位\n\n推进实施“光伏+”示范工程\n\n1\n\n“光伏+地铁”工程\n\n充分利用轨道交通内既有高架车站、地面车站等资源，进行光伏项目的开发和建设\n\n申通地铁集团\n\n2\n\n新建高架车站、地面车站、基地库房等要求屋顶光伏覆盖面积达到50%\n\n建立健全“光伏+”推进机制\n\n3\n\n健全商业运营模式\n\n建立以市场化竞争配置为主的项目开发管理机制\n\n市交通委\n\n市经济信息化委、各实施方\n\n4\n\n制定建设标准规范\n\n按照“融合发展、宜结尽结”原则，及时修订完善相关产品标准\n\n市市场监管局\n";
+        let r = rows(text);
+        let firsts: Vec<&str> = r.iter().map(|c| c[0].as_str()).collect();
+        assert_eq!(
+            firsts,
+            [
+                "序号",
+                "推进实施“光伏+”示范工程",
+                "1",
+                "2",
+                "建立健全“光伏+”推进机制",
+                "3",
+                "4"
+            ]
+        );
+        // The stray unit cell stays in its row as an extra cell, to be warned as a misfit.
+        assert_eq!(
+            r[5].last().map(String::as_str),
+            Some("市经济信息化委、各实施方")
+        );
+    }
+
+    #[test]
     fn group_cells_before_the_number_and_spanning_rows() {
         let text = "任务类型\n\n序号\n\n工作任务\n\n推进单位\n\n行动一：焕新行动\n\n1\n\n推进片区规划研究\n\n区规划资源局、区建设管理委\n\n行动二：美丽家园行动\n\n旧区改造\n\n2\n\n完成旧区改造\n\n区房管局\n\n旧住房更新改造\n\n3\n\n推进成套改造。\n";
         let r = rows(text);
