@@ -451,3 +451,42 @@ fn a_unit_with_tasks_in_many_policies_is_listed_in_parts_of_whole_policies() {
     }
     assert!(split > 0, "no unit has a second part");
 }
+
+/// A content file's `kind` is told apart once, at load: each misplaced or unknown kind gives
+/// exactly its own error, in English or in the portal's Chinese name alike.
+#[test]
+fn misplaced_and_unknown_kinds_each_give_one_error() {
+    let site = built_example();
+    std::fs::write(
+        site.file("yiliao-gaodi/about.md"),
+        "---\nkind: 页面\ntitle: 关于\n---\n正文\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.file("yiliao-gaodi/notice.md"),
+        "---\nkind: 公告\ntitle: 公告\n---\n正文\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.file("pages/lone-qa.md"),
+        "---\nkind: 简明问答\ntitle: 问答\n---\n正文\n",
+    )
+    .unwrap();
+    let out = site.build();
+    let msg = stderr(&out);
+    assert!(!out.status.success(), "{msg}");
+    assert!(
+        msg.contains("about.md:2")
+            && msg.contains("独立页面（kind: page）应放在 content/pages/ 目录"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("notice.md:2") && msg.contains("未知的内容类型 kind: 公告"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("lone-qa.md:2") && msg.contains("「简明问答」类型的文件必须放在政策目录里"),
+        "{msg}"
+    );
+    assert!(msg.contains("共 3 个错误"), "{msg}");
+}

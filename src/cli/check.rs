@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use jiedu::clause::{self, outline::OutlineNode, ClauseTree};
 use jiedu::diagnostics::{Diagnostics, Severity};
-use jiedu::load::load_site;
+use jiedu::load::{load_site, DocKind};
 use jiedu::pipeline::{self, Pipeline, PipelineOptions};
 use jiedu::render::RenderOptions;
 
@@ -149,7 +149,7 @@ fn unbuilt_outline(root: &std::path::Path) -> Vec<PolicyOutline> {
     source
         .documents
         .iter()
-        .filter(|d| matches!(d.front.kind.as_str(), "policy" | "政策"))
+        .filter(|d| d.kind() == Some(DocKind::Policy))
         .filter_map(|d| {
             let slug = d.bundle.as_deref()?;
             let levels = d.front.levels.as_deref().map(|l| (l, d.line_of("levels")));

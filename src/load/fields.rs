@@ -178,4 +178,62 @@ mod tests {
             .unwrap()
             .starts_with("专家解读可用的字段：kind（类型）、title（标题）"));
     }
+
+    /// The Chinese keys are spelled here and, for serde, in `FrontMatter`; a key listed here
+    /// that serde does not know would pass this check and then fail as an unknown field.
+    #[test]
+    fn every_key_listed_here_is_one_front_matter_reads() {
+        let kinds = [
+            "policy",
+            "progress",
+            "page",
+            "leader",
+            "qa",
+            "infographic",
+            "video",
+        ];
+        for kind in kinds {
+            let (_, fields) = fields_of(kind).unwrap();
+            for (key, aliases) in fields {
+                for k in std::iter::once(&key).chain(aliases.iter()) {
+                    let yaml = format!("kind: {kind}\n{k}: null\n");
+                    if let Err(e) = serde_yaml::from_str::<crate::load::FrontMatter>(&yaml) {
+                        assert!(!e.to_string().contains("unknown field"), "{kind} {k}: {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// The other way round: every key serde reads (it lists them when refusing an unknown one)
+    /// belongs to some kind here, so no field is readable but refused by every kind.
+    #[test]
+    fn every_key_front_matter_reads_is_listed_here() {
+        let err = serde_yaml::from_str::<crate::load::FrontMatter>("kind: qa\nno_such_key: 1\n")
+            .unwrap_err()
+            .to_string();
+        let listed = err.split("expected one of ").nth(1).unwrap();
+        let listed = listed.split(" at line").next().unwrap();
+        let kinds = [
+            "policy",
+            "progress",
+            "page",
+            "leader",
+            "qa",
+            "infographic",
+            "video",
+        ];
+        let known: Vec<&str> = kinds
+            .iter()
+            .flat_map(|k| fields_of(k).unwrap().1)
+            .flat_map(|(key, aliases)| std::iter::once(key).chain(aliases.iter().copied()))
+            .collect();
+        for key in listed.split(", ") {
+            let key = key.trim_matches('`');
+            assert!(
+                known.contains(&key),
+                "「{key}」 is read by FrontMatter but listed for no kind"
+            );
+        }
+    }
 }

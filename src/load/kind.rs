@@ -73,3 +73,25 @@ impl Kind {
         }
     }
 }
+
+/// What a content file is, from its front matter's `kind` (English or the portal's Chinese
+/// name): told apart here once, so that no later stage matches the spellings again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    Policy,
+    Progress,
+    Page,
+    Interpretation(Kind),
+}
+
+impl DocKind {
+    /// None for a kind jiedu does not know (the model reports it).
+    pub fn parse(s: &str) -> Option<DocKind> {
+        Some(match s {
+            "policy" | "政策" => DocKind::Policy,
+            "progress" | "落实进展" => DocKind::Progress,
+            "page" | "页面" => DocKind::Page,
+            other => DocKind::Interpretation(Kind::parse(other)?),
+        })
+    }
+}

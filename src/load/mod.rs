@@ -18,7 +18,7 @@ use walkdir::WalkDir;
 use crate::config::{Config, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 pub use front_matter::FrontMatter;
-pub use kind::Kind;
+pub use kind::{DocKind, Kind};
 pub use yaml_errors::yaml_error;
 
 /// Folder of standalone pages (editors' guide, about, …) in a site root.
@@ -44,6 +44,11 @@ pub struct SourceDoc {
 }
 
 impl SourceDoc {
+    /// What the file is, by its `kind:`; None for a kind jiedu does not know.
+    pub fn kind(&self) -> Option<DocKind> {
+        DocKind::parse(self.front.kind.trim())
+    }
+
     /// The line of the first YAML line containing `needle` (for values serde has no position for).
     pub fn line_of(&self, needle: &str) -> usize {
         self.yaml

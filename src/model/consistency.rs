@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::formats::{self, Date};
-use crate::load::{SourceDoc, SourceSite};
+use crate::load::{DocKind, SourceDoc, SourceSite};
 
 /// How far in the future a date may lie before it is taken for a typing error.
 pub const DEFAULT_FUTURE_MARGIN_DAYS: u32 = 30;
@@ -16,7 +16,7 @@ pub fn check(source: &SourceSite) -> Diagnostics {
         .documents
         .iter()
         .map(|d| &**d)
-        .filter(|d| d.bundle.is_some() && matches!(d.front.kind.as_str(), "policy" | "政策"))
+        .filter(|d| d.bundle.is_some() && d.kind() == Some(DocKind::Policy))
         .collect();
     duplicates(
         &policies,

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 /// The interpretation formats are told apart once, at load; the model uses the same type.
 pub use crate::load::Kind;
-use crate::load::{SourceDoc, SourceSite};
+use crate::load::{DocKind, SourceDoc, SourceSite};
 pub use fingerprint::{debug_digest, hash_digest, input_digest};
 pub use policy::unit_slug;
 pub use types::*;
@@ -81,27 +81,29 @@ pub fn build_model_reusing(
     let mut bundles: BTreeMap<&str, Vec<&SourceDoc>> = BTreeMap::new();
     let mut roles: Vec<(Option<&str>, DocRole<'_>)> = Vec::new();
     for doc in &source.documents {
-        match (doc.front.kind.as_str(), doc.bundle.as_deref()) {
-            ("policy" | "政策", Some(b)) => bundles.entry(b).or_default().push(doc),
-            ("page" | "页面", None) => roles.push((None, DocRole::Page(doc))),
-            ("progress" | "落实进展", Some(b)) => roles.push((Some(b), DocRole::Progress(doc))),
-            (k, bundle) => match (Kind::parse(k), bundle) {
-                (Some(kind), Some(b)) => roles.push((Some(b), DocRole::Interpretation(kind, doc))),
-                (None, _) => diags.push(
-                    Diagnostic::error(format!("未知的内容类型 kind: {k}"))
-                        .at(&doc.path, doc.line_of("kind"))
-                        .hint("可用的类型：policy、leader、expert、document、qa、infographic、video、animation、progress、page。"),
-                ),
-                (Some(_), None) => diags.push(
-                    Diagnostic::error(format!("「{k}」类型的文件必须放在政策目录里"))
-                        .at(&doc.path, doc.line_of("kind"))
-                        .hint("content/pages/ 里只放独立页面（kind: page）。"),
-                ),
-            },
+        match (doc.kind(), doc.bundle.as_deref()) {
+            (Some(DocKind::Policy), Some(b)) => bundles.entry(b).or_default().push(doc),
+            (Some(DocKind::Page), None) => roles.push((None, DocRole::Page(doc))),
+            (Some(DocKind::Progress), Some(b)) => roles.push((Some(b), DocRole::Progress(doc))),
+            (Some(DocKind::Interpretation(kind)), Some(b)) => {
+                roles.push((Some(b), DocRole::Interpretation(kind, doc)))
+            }
+            // A page inside a bundle is reported below.
+            (Some(DocKind::Page), Some(_)) => {}
+            (None, _) => diags.push(
+                Diagnostic::error(format!("未知的内容类型 kind: {}", doc.front.kind))
+                    .at(&doc.path, doc.line_of("kind"))
+                    .hint("可用的类型：policy、leader、expert、document、qa、infographic、video、animation、progress、page。"),
+            ),
+            (Some(_), None) => diags.push(
+                Diagnostic::error(format!("「{}」类型的文件必须放在政策目录里", doc.front.kind))
+                    .at(&doc.path, doc.line_of("kind"))
+                    .hint("content/pages/ 里只放独立页面（kind: page）。"),
+            ),
         }
     }
     for doc in &source.documents {
-        if doc.bundle.is_some() && matches!(doc.front.kind.as_str(), "page" | "页面") {
+        if doc.bundle.is_some() && doc.kind() == Some(DocKind::Page) {
             diags.push(
                 Diagnostic::error("独立页面（kind: page）应放在 content/pages/ 目录")
                     .at(&doc.path, doc.line_of("kind"))

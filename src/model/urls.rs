@@ -37,10 +37,14 @@ pub fn clause(slug: &str, clause_slug: &str) -> String {
 /// Where a node of a policy is shown: a clause on its own page, any other node (a part or
 /// group heading) at its anchor in the full text.
 pub fn node(slug: &str, node: &FlatNode) -> String {
-    if node.is_clause {
-        clause(slug, &node.slug)
+    node_parts(slug, node.is_clause, &node.slug, &node.anchor)
+}
+/// [`node`] from the parts of the node it reads.
+pub fn node_parts(slug: &str, is_clause: bool, node_slug: &str, anchor: &str) -> String {
+    if is_clause {
+        clause(slug, node_slug)
     } else {
-        format!("{}#{}", policy(slug), node.anchor)
+        format!("{}#{anchor}", policy(slug))
     }
 }
 pub fn interpretation(slug: &str, kind: Kind) -> String {

@@ -87,10 +87,10 @@ impl<'a> PolicyBrief<'a> {
         let p = cx.policy(pi);
         PolicyBrief {
             title: &p.meta.title,
-            href: cx.urls().href(&urls::policy(&p.slug)),
+            href: cx.urls().href(&urls::policy(p.slug)),
             doc_number: p.meta.doc_number.as_deref(),
             issuer: &p.meta.issuer,
-            meta: &p.meta,
+            meta: p.meta,
         }
     }
 }
@@ -125,10 +125,10 @@ impl<'a> InterpLink<'a> {
             .map(|i| InterpLink {
                 kind: i.kind,
                 kind_name: i.kind.name(),
-                title: &i.title,
-                href: cx.urls().href(&urls::interpretation(&p.slug, i.kind)),
-                published: i.published.as_deref(),
-                summary: i.summary.as_deref(),
+                title: i.title,
+                href: cx.urls().href(&urls::interpretation(p.slug, i.kind)),
+                published: i.published,
+                summary: i.summary,
                 policy_title: &p.meta.title,
             })
             .collect()

@@ -13,6 +13,133 @@ use crate::model::types::*;
 use crate::model::urls::Urls;
 use crate::model::{Kind, Site};
 
+/// What [`Dep::Policy`] stands for: the fields of a policy a page may read through
+/// [`Cx::policy`]. Pages get this view, not the policy, and [`super::deps::Changes`] compares
+/// the same view, so a page can read no field whose change would leave it stale.
+#[derive(Clone, Copy, PartialEq)]
+pub struct PolicyHead<'a> {
+    pub slug: &'a str,
+    pub source: &'a std::path::Path,
+    pub meta: &'a PolicyMeta,
+    pub preamble_html: &'a str,
+    pub closing_html: &'a str,
+    pub lifecycle: &'a crate::model::lifecycle::Lifecycle,
+}
+
+impl<'a> PolicyHead<'a> {
+    pub fn of(p: &'a Policy) -> Self {
+        PolicyHead {
+            slug: &p.slug,
+            source: &p.source,
+            meta: &p.meta,
+            preamble_html: &p.preamble_html,
+            closing_html: &p.closing_html,
+            lifecycle: &p.lifecycle,
+        }
+    }
+}
+
+/// What [`Dep::Outline`] stands for: a node's place in its policy's tree, without its text.
+/// [`Cx::outline`] hands out only this, and [`super::deps::Changes`] compares the same view.
+#[derive(Clone, Copy, PartialEq)]
+pub struct NodePlace<'a> {
+    pub key: &'a str,
+    pub id: &'a str,
+    pub short_label: &'a str,
+    pub label: &'a str,
+    pub heading: &'a str,
+    pub heading_ends_sentence: bool,
+    pub depth: usize,
+    pub is_clause: bool,
+    pub anchor: &'a str,
+    pub slug: &'a str,
+    pub ancestors: &'a [String],
+}
+
+impl<'a> NodePlace<'a> {
+    pub fn of(n: &'a FlatNode) -> Self {
+        NodePlace {
+            key: &n.key,
+            id: &n.id,
+            short_label: &n.short_label,
+            label: &n.label,
+            heading: &n.heading,
+            heading_ends_sentence: n.heading_ends_sentence,
+            depth: n.depth,
+            is_clause: n.is_clause,
+            anchor: &n.anchor,
+            slug: &n.slug,
+            ancestors: &n.ancestors,
+        }
+    }
+
+    /// Where the node is shown (see [`crate::model::urls::node`]).
+    pub fn url(&self, policy_slug: &str) -> String {
+        crate::model::urls::node_parts(policy_slug, self.is_clause, self.slug, self.anchor)
+    }
+}
+
+/// A policy's nodes in document order, each as its [`NodePlace`].
+#[derive(Clone, Copy)]
+pub struct Outline<'a>(&'a [FlatNode]);
+
+impl<'a> Outline<'a> {
+    pub fn iter(self) -> impl DoubleEndedIterator<Item = NodePlace<'a>> + ExactSizeIterator {
+        self.0.iter().map(NodePlace::of)
+    }
+}
+
+/// What [`Dep::Interpretations`] stands for: an interpretation as its policy's list of
+/// formats shows it.
+#[derive(Clone, Copy, PartialEq)]
+pub struct InterpretationHead<'a> {
+    pub kind: Kind,
+    pub title: &'a str,
+    pub published: Option<&'a str>,
+    pub summary: Option<&'a str>,
+}
+
+impl<'a> InterpretationHead<'a> {
+    pub fn of(i: &'a Interpretation) -> Self {
+        InterpretationHead {
+            kind: i.kind,
+            title: &i.title,
+            published: i.published.as_deref(),
+            summary: i.summary.as_deref(),
+        }
+    }
+}
+
+/// A policy's interpretations, each as its [`InterpretationHead`].
+#[derive(Clone, Copy)]
+pub struct Interpretations<'a>(&'a [Interpretation]);
+
+impl<'a> Interpretations<'a> {
+    pub fn iter(self) -> impl Iterator<Item = InterpretationHead<'a>> {
+        self.0.iter().map(InterpretationHead::of)
+    }
+}
+
+/// What [`Dep::Questions`] stands for: a question as a list of questions shows it.
+#[derive(Clone, Copy, PartialEq)]
+pub struct QuestionHead<'a> {
+    pub id: &'a str,
+    pub number: usize,
+    pub question: &'a str,
+    pub topic: &'a str,
+}
+
+impl<'a> QuestionHead<'a> {
+    pub fn of(q: &'a Question) -> Self {
+        QuestionHead {
+            id: &q.id,
+            number: q.number,
+            question: &q.question,
+            topic: &q.topic,
+        }
+    }
+}
+
 pub struct Cx<'a> {
     site: &'a Site,
     sc: &'a SiteCtx,
@@ -74,13 +201,11 @@ impl<'a> Cx<'a> {
         self.site.policy_positions.get(slug).copied()
     }
 
-    /// A policy: read only its `slug`, `source`, `meta`, `preamble_html`, `closing_html` and
-    /// `lifecycle`;
-    /// nodes, interpretations and progress have accessors of their own.
-    pub fn policy(&self, pi: usize) -> &'a Policy {
+    /// A policy's own fields; nodes, interpretations and progress have accessors of their own.
+    pub fn policy(&self, pi: usize) -> PolicyHead<'a> {
         let p = &self.site.policies[pi];
         self.note(|| Dep::Policy(p.slug.as_str().into()));
-        p
+        PolicyHead::of(p)
     }
 
     /// Every node of a policy, complete.
@@ -90,12 +215,11 @@ impl<'a> Cx<'a> {
         &p.nodes
     }
 
-    /// The nodes of a policy for their place in the tree: read only `key`, `id`, the labels,
-    /// `heading`, `depth`, `is_clause`, `anchor`, `slug` and `ancestors` (no text).
-    pub fn outline(&self, pi: usize) -> &'a [FlatNode] {
+    /// The nodes of a policy for their place in the tree (no text).
+    pub fn outline(&self, pi: usize) -> Outline<'a> {
         let p = &self.site.policies[pi];
         self.note(|| Dep::Outline(p.slug.as_str().into()));
-        &p.nodes
+        Outline(&p.nodes)
     }
 
     /// One node of a policy, by position, complete.
@@ -112,11 +236,11 @@ impl<'a> Cx<'a> {
         Some((pi, self.site.policies.get(pi)?.nodes.get(ni)?))
     }
 
-    /// The interpretations of a policy: read only `kind`, `title`, `published` and `summary`.
-    pub fn interpretations(&self, pi: usize) -> &'a [Interpretation] {
+    /// The list of a policy's interpretations.
+    pub fn interpretations(&self, pi: usize) -> Interpretations<'a> {
         let p = &self.site.policies[pi];
         self.note(|| Dep::Interpretations(p.slug.as_str().into()));
-        &p.interpretations
+        Interpretations(&p.interpretations)
     }
 
     /// One interpretation, complete.
@@ -127,12 +251,14 @@ impl<'a> Cx<'a> {
         i
     }
 
-    /// Every question of a policy's interpretations: read only `id`, `number`, `question` and
-    /// `topic`.
-    pub fn questions(&self, pi: usize) -> impl Iterator<Item = &'a Question> {
+    /// Every question of a policy's interpretations, as a list shows it.
+    pub fn questions(&self, pi: usize) -> impl Iterator<Item = QuestionHead<'a>> {
         let p = &self.site.policies[pi];
         self.note(|| Dep::Questions(p.slug.as_str().into()));
-        p.interpretations.iter().flat_map(|i| &i.questions)
+        p.interpretations
+            .iter()
+            .flat_map(|i| &i.questions)
+            .map(QuestionHead::of)
     }
 
     /// A policy's 落实进展 items, complete.

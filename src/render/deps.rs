@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use super::cx::{InterpretationHead, NodePlace, PolicyHead, QuestionHead};
 use crate::model::{Kind, Policy, Site};
 
 /// One thing a page read. Policies, clauses, formats, units and pages are named by their slug
@@ -139,21 +140,6 @@ pub fn clause_count(p: &Policy) -> usize {
     p.nodes.iter().filter(|n| n.is_clause).count()
 }
 
-/// The fields of a node [`Dep::Outline`] stands for.
-fn same_outline_node(a: &crate::model::FlatNode, b: &crate::model::FlatNode) -> bool {
-    a.key == b.key
-        && a.id == b.id
-        && a.short_label == b.short_label
-        && a.label == b.label
-        && a.heading == b.heading
-        && a.heading_ends_sentence == b.heading_ends_sentence
-        && a.depth == b.depth
-        && a.is_clause == b.is_clause
-        && a.anchor == b.anchor
-        && a.slug == b.slug
-        && a.ancestors == b.ancestors
-}
-
 impl<'a> Changes<'a> {
     /// `site_same`: whether the config and site-wide context are unchanged.
     pub fn new(
@@ -196,20 +182,14 @@ impl<'a> Changes<'a> {
                 .iter()
                 .map(|p| &p.slug)
                 .eq(new.policies.iter().map(|p| &p.slug)),
-            Dep::Policy(s) => policy(s, &|a, b| {
-                a.source == b.source
-                    && a.meta == b.meta
-                    && a.preamble_html == b.preamble_html
-                    && a.closing_html == b.closing_html
-                    && a.lifecycle == b.lifecycle
-            }),
+            Dep::Policy(s) => policy(s, &|a, b| PolicyHead::of(a) == PolicyHead::of(b)),
             Dep::Nodes(s) => policy(s, &|a, b| a.nodes == b.nodes),
             Dep::Outline(s) => policy(s, &|a, b| {
                 a.nodes.len() == b.nodes.len()
                     && a.nodes
                         .iter()
                         .zip(&b.nodes)
-                        .all(|(x, y)| same_outline_node(x, y))
+                        .all(|(x, y)| NodePlace::of(x) == NodePlace::of(y))
             }),
             Dep::Node(key) => match (old.node(key), new.node(key)) {
                 (Some((pa, a)), Some((pb, b))) => {
@@ -218,18 +198,10 @@ impl<'a> Changes<'a> {
                 _ => false,
             },
             Dep::Interpretations(s) => policy(s, &|a, b| {
-                let head = |i: &crate::model::Interpretation| {
-                    (
-                        i.kind,
-                        i.title.clone(),
-                        i.published.clone(),
-                        i.summary.clone(),
-                    )
-                };
-                a.interpretations
-                    .iter()
-                    .map(head)
-                    .eq(b.interpretations.iter().map(head))
+                fn heads(p: &Policy) -> impl Iterator<Item = InterpretationHead<'_>> {
+                    p.interpretations.iter().map(InterpretationHead::of)
+                }
+                heads(a).eq(heads(b))
             }),
             Dep::Interpretation(s, k) => policy(s, &|a, b| {
                 let x = a.interpretations.iter().find(|i| i.kind == *k);
@@ -237,11 +209,11 @@ impl<'a> Changes<'a> {
                 x.is_some() && x == y
             }),
             Dep::Questions(s) => policy(s, &|a, b| {
-                fn heads(p: &Policy) -> impl Iterator<Item = (&str, usize, &str, &str)> {
+                fn heads(p: &Policy) -> impl Iterator<Item = QuestionHead<'_>> {
                     p.interpretations
                         .iter()
                         .flat_map(|i| &i.questions)
-                        .map(|q| (&*q.id, q.number, &*q.question, &*q.topic))
+                        .map(QuestionHead::of)
                 }
                 heads(a).eq(heads(b))
             }),

@@ -5,9 +5,8 @@
 
 use serde::Serialize;
 
-use super::cx::Cx;
+use super::cx::{Cx, PolicyHead};
 use crate::model::lifecycle::Validity;
-use crate::model::types::Policy;
 use crate::model::urls;
 
 /// Another policy as linked from a banner or the relations list.
@@ -53,8 +52,8 @@ pub fn sentence(validity: Validity, date: Option<&str>) -> Option<String> {
 }
 
 /// Reads the policy and each policy it links to (their titles, 文号 and validity are shown).
-pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView<'a> {
-    let l = &p.lifecycle;
+pub fn view<'a>(cx: &Cx<'a>, p: PolicyHead<'a>, with_json_ld: bool) -> LifecycleView<'a> {
+    let l = p.lifecycle;
     // `Some(true)`: the other policy revises this one; `Some(false)`: this one revises it.
     let refs = |slugs: &[String], revises: Option<bool>| -> Vec<PolicyRef<'a>> {
         slugs
@@ -63,14 +62,14 @@ pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView
             .map(|oi| cx.policy(oi))
             .map(|o| PolicyRef {
                 title: &o.meta.title,
-                href: cx.urls().href(&urls::policy(&o.slug)),
+                href: cx.urls().href(&urls::policy(o.slug)),
                 doc_number: o.meta.doc_number.as_deref(),
                 validity: o.lifecycle.validity.label(),
                 compare_href: revises.map(|theirs| {
                     let (new, old) = if theirs {
-                        (&o.slug, &p.slug)
+                        (o.slug, p.slug)
                     } else {
-                        (&p.slug, &o.slug)
+                        (p.slug, o.slug)
                     };
                     cx.urls().href(&urls::compare(new, old))
                 }),
@@ -97,7 +96,7 @@ pub fn view<'a>(cx: &Cx<'a>, p: &'a Policy, with_json_ld: bool) -> LifecycleView
 /// changes (`legislationChanges`: amends or replaces), those it amends (`legislationAmends`)
 /// and those it is changed by (`legislationChangedBy` is not in schema.org; the successor's
 /// own page says it). Each linked policy carries its title, so a reader needs no second fetch.
-fn json_ld(cx: &Cx, p: &Policy) -> String {
+fn json_ld(cx: &Cx, p: PolicyHead) -> String {
     let base = cx.config().base();
     let url = |slug: &str| format!("{base}{}", urls::policy(slug));
     let linked = |slugs: &mut dyn Iterator<Item = &String>| -> Vec<serde_json::Value> {
@@ -116,7 +115,7 @@ fn json_ld(cx: &Cx, p: &Policy) -> String {
         "@context": "https://schema.org",
         "@type": "Legislation",
         "name": p.meta.title,
-        "url": url(&p.slug),
+        "url": url(p.slug),
         "legislationLegalForce": l.validity.legal_force(),
         "legislationPassedBy": { "@type": "GovernmentOrganization", "name": p.meta.issuer },
     });

@@ -47,7 +47,7 @@ fn lists(site: &Site) -> Vec<(List<'_>, Vec<&Policy>)> {
     let mut topics: BTreeMap<&str, Vec<&Policy>> = BTreeMap::new();
     for p in &site.policies {
         issuers.entry(&p.meta.issuer).or_default().push(p);
-        if let Some(t) = topic(p) {
+        if let Some(t) = topic(&p.meta) {
             topics.entry(t).or_default().push(p);
         }
     }
@@ -96,7 +96,7 @@ fn feed(site: &Site, list: List, policies: &[&Policy]) -> String {
             None => format!("{}印发。", p.meta.issuer),
         };
         entries.push(Entry {
-            updated: date(p).unwrap_or_default().to_string(),
+            updated: date(&p.meta).unwrap_or_default().to_string(),
             url: format!("{base}{}", urls::policy(&p.slug)),
             title: format!("《{}》", p.meta.title),
             summary,
@@ -106,7 +106,7 @@ fn feed(site: &Site, list: List, policies: &[&Policy]) -> String {
                 updated: i
                     .published
                     .as_deref()
-                    .unwrap_or(date(p).unwrap_or_default())
+                    .unwrap_or(date(&p.meta).unwrap_or_default())
                     .to_string(),
                 url: format!("{base}{}", urls::interpretation(&p.slug, i.kind)),
                 title: i.title.clone(),

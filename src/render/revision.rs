@@ -190,6 +190,6 @@ fn successor(cx: &Cx, r: &Revision, a: &Article) -> Option<ClauseHref> {
     let node = cx.outline(ni).iter().find(|n| n.id == a.id)?;
     Some(ClauseHref {
         label: a.label.clone(),
-        href: cx.urls().href(&urls::node(&r.new, node)),
+        href: cx.urls().href(&node.url(&r.new)),
     })
 }

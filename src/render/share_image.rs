@@ -73,7 +73,7 @@ pub fn og_image(cx: &super::cx::Cx, rel: &str) -> (String, String) {
     let at = cx.policy_index(first);
     let policy = at.map(|pi| cx.policy(pi));
     let long = at.zip(policy).and_then(|(pi, p)| {
-        if rel != urls::interpretation(&p.slug, Kind::Infographic) {
+        if rel != urls::interpretation(p.slug, Kind::Infographic) {
             return None;
         }
         let ii = cx
@@ -83,9 +83,9 @@ pub fn og_image(cx: &super::cx::Cx, rel: &str) -> (String, String) {
         Some(cx.interpretation(pi, ii)).filter(|i| !i.panels.is_empty())
     });
     let (stem, alt) = match (policy, long) {
-        (Some(p), Some(i)) => (long_stem(&p.slug), format!("一图读懂长图：{}", i.title)),
+        (Some(p), Some(i)) => (long_stem(p.slug), format!("一图读懂长图：{}", i.title)),
         (Some(p), None) => (
-            bundle_card_stem(&p.slug),
+            bundle_card_stem(p.slug),
             format!("分享卡片：《{}》", p.meta.title),
         ),
         (None, _) => (

@@ -19,8 +19,20 @@ mod tera_message;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{STATIC_DIR, TEMPLATES_DIR};
 
-/// Template names every theme provides.
-pub const TEMPLATES: [&str; 17] = [
+/// Says each template once: its name in [`TEMPLATES`] and the default theme's text in
+/// `EMBEDDED` come from one list, so a new kind of page adds one line here.
+macro_rules! default_templates {
+    ($($name:literal),* $(,)?) => {
+        /// Template names every theme provides.
+        pub const TEMPLATES: &[&str] = &[$($name),*];
+        /// The default theme compiled into the binary, so `jiedu` works from any directory.
+        const EMBEDDED: &[(&str, &str)] = &[
+            $(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*
+        ];
+    };
+}
+
+default_templates!(
     "base.html",
     "macros.html",
     "home.html",
@@ -38,79 +50,7 @@ pub const TEMPLATES: [&str; 17] = [
     "library.html",
     "sitemap.html",
     "compare.html",
-];
-
-/// The default theme compiled into the binary, so `jiedu` works from any directory.
-const EMBEDDED: [(&str, &str); 17] = [
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "macros.html",
-        include_str!("../../themes/default/templates/macros.html"),
-    ),
-    (
-        "home.html",
-        include_str!("../../themes/default/templates/home.html"),
-    ),
-    (
-        "policy.html",
-        include_str!("../../themes/default/templates/policy.html"),
-    ),
-    (
-        "clause.html",
-        include_str!("../../themes/default/templates/clause.html"),
-    ),
-    (
-        "interpretation.html",
-        include_str!("../../themes/default/templates/interpretation.html"),
-    ),
-    (
-        "question.html",
-        include_str!("../../themes/default/templates/question.html"),
-    ),
-    (
-        "progress.html",
-        include_str!("../../themes/default/templates/progress.html"),
-    ),
-    (
-        "column.html",
-        include_str!("../../themes/default/templates/column.html"),
-    ),
-    (
-        "units.html",
-        include_str!("../../themes/default/templates/units.html"),
-    ),
-    (
-        "unit.html",
-        include_str!("../../themes/default/templates/unit.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../../themes/default/templates/search.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../../themes/default/templates/page.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "library.html",
-        include_str!("../../themes/default/templates/library.html"),
-    ),
-    (
-        "sitemap.html",
-        include_str!("../../themes/default/templates/sitemap.html"),
-    ),
-    (
-        "compare.html",
-        include_str!("../../themes/default/templates/compare.html"),
-    ),
-];
+);
 
 const EMBEDDED_STATIC: [(&str, &str); 5] = [
     (
@@ -209,7 +149,7 @@ impl Theme {
         let dir = theme_dir(root);
         let overrides = root.join(TEMPLATES_DIR);
         let mut sources: Vec<(String, String, PathBuf)> = Vec::new();
-        for (name, embedded) in EMBEDDED {
+        for &(name, embedded) in EMBEDDED {
             let candidates = [
                 Some(overrides.join(name)),
                 dir.as_ref().map(|d| d.join("templates").join(name)),

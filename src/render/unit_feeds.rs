@@ -75,7 +75,7 @@ fn page_dates(site: &Site) -> FxHashMap<String, &str> {
     let href = |rel: &str| site.urls.href(rel);
     let mut dates = FxHashMap::default();
     for p in &site.policies {
-        let filed = date(p).unwrap_or_default();
+        let filed = date(&p.meta).unwrap_or_default();
         for i in &p.interpretations {
             let when = i.published.as_deref().unwrap_or(filed);
             dates.insert(href(&urls::interpretation(&p.slug, i.kind)), when);
@@ -117,7 +117,7 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> String {
         .filter_map(|p| {
             let n = tasks.get(p.slug.as_str())?;
             let tail = Cow::Owned(urls::policy(&p.slug));
-            Some((date(p).unwrap_or_default(), tail, From::Policy(p, *n)))
+            Some((date(&p.meta).unwrap_or_default(), tail, From::Policy(p, *n)))
         })
         .collect();
     // One entry per page citing the unit's tasks (per progress item on a progress page).

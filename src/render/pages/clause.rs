@@ -2,10 +2,11 @@
 //! bundle), progress items, previous and next clause.
 
 use super::{At, PageKind};
-use crate::model::{urls, ClauseLink, FlatNode, Passage, Site};
+use crate::model::{urls, ClauseLink, Passage, Site};
 use crate::render::chrome::{self, crumb, wrap, Article};
 use crate::render::context::*;
 use crate::render::cx::Cx;
+use crate::render::cx::NodePlace;
 
 pub const CLAUSE: PageKind = PageKind {
     name: "clause",
@@ -27,12 +28,12 @@ pub const CLAUSE: PageKind = PageKind {
     context,
 };
 
-fn link(cx: &Cx, slug: &str, n: &FlatNode) -> ClauseLink {
+fn link(cx: &Cx, slug: &str, n: NodePlace) -> ClauseLink {
     ClauseLink {
-        key: n.key.clone(),
-        href: cx.urls().href(&urls::clause(slug, &n.slug)),
-        label: n.short_label.clone(),
-        heading: n.heading.clone(),
+        key: n.key.to_string(),
+        href: cx.urls().href(&urls::clause(slug, n.slug)),
+        label: n.short_label.to_string(),
+        heading: n.heading.to_string(),
     }
 }
 
@@ -41,14 +42,14 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let p = cx.policy(pi);
     let n = cx.node_at(pi, ni);
     let outline = cx.outline(pi);
-    let policy_href = cx.urls().href(&urls::policy(&p.slug));
+    let policy_href = cx.urls().href(&urls::policy(p.slug));
     let ancestors = n
         .ancestors
         .iter()
-        .filter_map(|k| outline.iter().find(|a| a.key == *k))
+        .filter_map(|k| outline.iter().find(|a| a.key == k))
         .map(|a| AncestorView {
-            label: &a.label,
-            heading: &a.heading,
+            label: a.label,
+            heading: a.heading,
             href: format!("{policy_href}#{}", a.anchor),
         })
         .collect();
@@ -57,17 +58,19 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         .iter()
         .map(|p| p.as_ref())
         .partition(|x| x.source_kind == "落实进展");
-    let prev = outline[..ni]
+    let prev = outline
         .iter()
+        .take(ni)
         .rev()
         .find(|x| x.is_clause)
-        .map(|x| link(cx, &p.slug, x));
-    let next = outline[ni + 1..]
+        .map(|x| link(cx, p.slug, x));
+    let next = outline
         .iter()
+        .skip(ni + 1)
         .find(|x| x.is_clause)
-        .map(|x| link(cx, &p.slug, x));
+        .map(|x| link(cx, p.slug, x));
     let title = format!("{} {}", n.short_label, n.heading);
-    let rel = urls::clause(&p.slug, &n.slug);
+    let rel = urls::clause(p.slug, &n.slug);
     let article = Article {
         column: "政策文件",
         column_type: "政策文件",
@@ -78,7 +81,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let crumbs = vec![
         crumb(cx, "首页", Some(urls::home())),
         crumb(cx, "政务公开", None),
-        crumb(cx, "政策文件", Some(urls::policy(&p.slug))),
+        crumb(cx, "政策文件", Some(urls::policy(p.slug))),
         crumb(cx, &format!("条款 {}", n.short_label), None),
     ];
     let chrome = chrome::chrome(cx, &title, crumbs, "page-clause", Some(article), &rel);

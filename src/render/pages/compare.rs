@@ -8,10 +8,11 @@ use serde::Serialize;
 use super::{At, PageKind};
 use crate::compare::table::{class_slug, Side, Table};
 use crate::compare::{Article, Class};
-use crate::model::{urls, FlatNode, Site};
+use crate::model::{urls, Site};
 use crate::render::chrome::{self, crumb, wrap};
 use crate::render::context::PolicyBrief;
 use crate::render::cx::Cx;
+use crate::render::cx::NodePlace;
 use crate::render::revision::{marked_html, row_anchor};
 
 /// `at`: [new policy, revision, 0].
@@ -84,16 +85,16 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         .policy_index(&r.old)
         .ok_or_else(|| tera::Error::msg("revised policy not found"))?;
     let old = cx.policy(oi);
-    let nodes = |pi: usize| -> HashMap<&str, &FlatNode> {
-        cx.outline(pi).iter().map(|n| (n.id.as_str(), n)).collect()
+    let nodes = |pi: usize| -> HashMap<&str, NodePlace> {
+        cx.outline(pi).iter().map(|n| (n.id, n)).collect()
     };
     let (old_nodes, new_nodes) = (nodes(oi), nodes(ni));
-    let cell = |a: &Option<Article>, slug: &str, by_id: &HashMap<&str, &FlatNode>, html: String| {
+    let cell = |a: &Option<Article>, slug: &str, by_id: &HashMap<&str, NodePlace>, html: String| {
         a.as_ref().map(|a| Cell {
             label: a.label.clone(),
             href: by_id
                 .get(a.id.as_str())
-                .map(|n| cx.urls().href(&urls::node(slug, n)))
+                .map(|n| cx.urls().href(&n.url(slug)))
                 .unwrap_or_else(|| cx.urls().href(&urls::policy(slug))),
             html,
         })
@@ -108,8 +109,8 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
             class: class_slug(row.class),
             class_name: row.class.name(),
             folded: matches!(row.class, Class::未变 | Class::移动),
-            old: cell(&row.old, &old.slug, &old_nodes, marked_html(row, Side::Old)),
-            new: cell(&row.new, &new.slug, &new_nodes, marked_html(row, Side::New)),
+            old: cell(&row.old, old.slug, &old_nodes, marked_html(row, Side::Old)),
+            new: cell(&row.new, new.slug, &new_nodes, marked_html(row, Side::New)),
             explanation: Table::note(row),
             note: note.clone(),
             confidence: (row.confidence * 100.0).round() as u32,
@@ -129,7 +130,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     })
     .collect();
     let title = format!("《{}》新旧对照表", new.meta.title);
-    let rel = urls::compare(&new.slug, &old.slug);
+    let rel = urls::compare(new.slug, old.slug);
     let summary = format!(
         "《{}》与《{}》逐条对照：{}。",
         new.meta.title,
@@ -146,7 +147,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let crumbs = vec![
         crumb(cx, "首页", Some(urls::home())),
         crumb(cx, "政务公开", None),
-        crumb(cx, "政策文件", Some(urls::policy(&new.slug))),
+        crumb(cx, "政策文件", Some(urls::policy(new.slug))),
         crumb(cx, "新旧对照", None),
     ];
     let chrome = chrome::chrome(cx, &title, crumbs, "page-compare", Some(article), &rel);

@@ -34,9 +34,9 @@ pub fn question_links<'a>(cx: &Cx<'a>, pi: usize) -> Vec<QuestionLink<'a>> {
     let p = cx.policy(pi);
     cx.questions(pi)
         .map(|q| QuestionLink {
-            question: &q.question,
-            href: cx.urls().href(&urls::question(&p.slug, &q.id)),
-            topic: &q.topic,
+            question: q.question,
+            href: cx.urls().href(&urls::question(p.slug, q.id)),
+            topic: q.topic,
         })
         .collect()
 }
@@ -48,7 +48,7 @@ pub const HOME_POLICIES: usize = 10;
 fn context(cx: &Cx, _: super::At) -> Result<tera::Context, tera::Error> {
     let mut latest: Vec<usize> = cx.policies().collect();
     latest.sort_by(|&a, &b| {
-        let date = |pi| super::library::date(cx.policy(pi));
+        let date = |pi| super::library::date(cx.policy(pi).meta);
         date(b).cmp(&date(a)).then(a.cmp(&b))
     });
     let policy_total = latest.len();

@@ -35,7 +35,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     for q in &i.questions {
         let view = QuestionView {
             q,
-            href: cx.urls().href(&urls::question(&p.slug, &q.id)),
+            href: cx.urls().href(&urls::question(p.slug, &q.id)),
         };
         match topics.iter_mut().find(|t| t.topic == q.topic) {
             Some(t) => t.questions.push(view),
@@ -45,7 +45,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
             }),
         }
     }
-    let rel = urls::interpretation(&p.slug, i.kind);
+    let rel = urls::interpretation(p.slug, i.kind);
     let description = i.summary.as_deref().unwrap_or(&i.body.plain);
     let article = Article {
         column: i.kind.column(),
@@ -82,7 +82,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         topics,
         panels: &i.panels,
         long_image: (i.kind == Kind::Infographic && !i.panels.is_empty())
-            .then(|| crate::render::share_image::long_image_href(cx, &p.slug)),
+            .then(|| crate::render::share_image::long_image_href(cx, p.slug)),
         image: i.image.as_ref(),
         media: i.media.as_ref(),
         siblings: InterpLink::all(cx, pi)
@@ -92,7 +92,7 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
         json_ld: (!i.questions.is_empty()).then(|| {
             let base = cx.config().base();
             json_ld::faq(&i.questions, |q| {
-                format!("{base}{}", urls::question(&p.slug, &q.id))
+                format!("{base}{}", urls::question(p.slug, &q.id))
             })
         }),
     };

@@ -10,11 +10,12 @@ use serde::Serialize;
 
 use super::{At, PageKind};
 use crate::model::lifecycle::Validity;
-use crate::model::types::Policy;
+use crate::model::types::PolicyMeta;
 use crate::model::urls::Urls;
 use crate::model::{unit_slug, urls, Site};
 use crate::render::chrome::{self, crumbs, wrap};
 use crate::render::cx::Cx;
+use crate::render::cx::{Interpretations, PolicyHead};
 
 /// Every page of the 政策文件库: all policies or those of one year, issuer, topic or validity.
 pub const LIBRARY: PageKind = PageKind {
@@ -90,21 +91,17 @@ struct Facets<'a> {
 }
 
 /// The date a policy is sorted and filed by: its 发布日期, else its 成文日期.
-pub fn date(p: &Policy) -> Option<&str> {
-    p.meta.published.as_deref().or(p.meta.signed.as_deref())
+pub fn date(m: &PolicyMeta) -> Option<&str> {
+    m.published.as_deref().or(m.signed.as_deref())
 }
 
-fn year(p: &Policy) -> Option<u16> {
-    date(p)?.get(..4)?.parse().ok()
+fn year(m: &PolicyMeta) -> Option<u16> {
+    date(m)?.get(..4)?.parse().ok()
 }
 
 /// A policy's topic as the library files it (blank means none).
-pub fn topic(p: &Policy) -> Option<&str> {
-    p.meta
-        .topic
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+pub fn topic(m: &PolicyMeta) -> Option<&str> {
+    m.topic.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, usize)> {
@@ -115,13 +112,13 @@ fn counts<K: Ord>(keys: impl Iterator<Item = K>) -> Vec<(K, usize)> {
     map.into_iter().collect()
 }
 
-fn facets<'a>(ps: &[&'a Policy]) -> Facets<'a> {
-    let mut years = counts(ps.iter().filter_map(|p| year(p)));
+fn facets<'a>(ps: &[PolicyHead<'a>]) -> Facets<'a> {
+    let mut years = counts(ps.iter().filter_map(|p| year(p.meta)));
     years.reverse();
     Facets {
         years,
         issuers: counts(ps.iter().map(|p| p.meta.issuer.as_str())),
-        topics: counts(ps.iter().filter_map(|p| topic(p))),
+        topics: counts(ps.iter().filter_map(|p| topic(p.meta))),
         validities: counts(ps.iter().map(|p| p.lifecycle.validity)),
     }
 }
@@ -156,15 +153,15 @@ impl Facets<'_> {
         }
     }
 
-    fn matches(&self, f: Facet, p: &Policy) -> bool {
+    fn matches(&self, f: Facet, p: PolicyHead) -> bool {
         match f {
             Facet::All | Facet::Oldest => true,
-            Facet::Year(y) => year(p) == Some(y),
+            Facet::Year(y) => year(p.meta) == Some(y),
             Facet::Issuer(i) => self
                 .issuers
                 .get(i)
                 .is_some_and(|(n, _)| *n == p.meta.issuer),
-            Facet::Topic(i) => self.topics.get(i).map(|(t, _)| *t) == topic(p),
+            Facet::Topic(i) => self.topics.get(i).map(|(t, _)| *t) == topic(p.meta),
             Facet::Validity(v) => p.lifecycle.validity == v,
         }
     }
@@ -199,8 +196,8 @@ impl Facets<'_> {
     }
 }
 
-fn all_policies(site: &Site) -> Vec<&Policy> {
-    site.policies.iter().map(|p| &**p).collect()
+fn all_policies(site: &Site) -> Vec<PolicyHead<'_>> {
+    site.policies.iter().map(|p| PolicyHead::of(p)).collect()
 }
 
 /// Every library list with how many policies it has. A site with no policy yet still has the
@@ -280,32 +277,41 @@ struct LibraryData<'a> {
     feed_href: Option<String>,
 }
 
-fn row<'a>(u: &Urls, p: &'a Policy) -> Row<'a> {
-    let mut interpretations: Vec<RowLink<'a>> = p
+/// What a list row shows of a policy, each part read through its own accessor.
+#[derive(Clone, Copy)]
+struct Listed<'a> {
+    policy: PolicyHead<'a>,
+    interpretations: Interpretations<'a>,
+    has_progress: bool,
+}
+
+fn row<'a>(u: &Urls, listed: &Listed<'a>) -> Row<'a> {
+    let p = listed.policy;
+    let mut interpretations: Vec<RowLink<'a>> = listed
         .interpretations
         .iter()
         .map(|i| RowLink {
             name: i.kind.name(),
-            href: u.href(&urls::interpretation(&p.slug, i.kind)),
+            href: u.href(&urls::interpretation(p.slug, i.kind)),
         })
         .collect();
-    if !p.progress.is_empty() {
+    if listed.has_progress {
         interpretations.push(RowLink {
             name: "落实进展",
-            href: u.href(&urls::progress(&p.slug)),
+            href: u.href(&urls::progress(p.slug)),
         });
     }
     Row {
         title: &p.meta.title,
-        href: u.href(&urls::policy(&p.slug)),
+        href: u.href(&urls::policy(p.slug)),
         doc_number: p.meta.doc_number.as_deref(),
         issuer: &p.meta.issuer,
         issuer_key: unit_slug(&p.meta.issuer),
-        topic_key: topic(p).map(unit_slug).unwrap_or_default(),
+        topic_key: topic(p.meta).map(unit_slug).unwrap_or_default(),
         signed: p.meta.signed.as_deref(),
         published: p.meta.published.as_deref(),
-        date: date(p).unwrap_or(""),
-        year: year(p).map(|y| y.to_string()).unwrap_or_default(),
+        date: date(p.meta).unwrap_or(""),
+        year: year(p.meta).map(|y| y.to_string()).unwrap_or_default(),
         validity: p.lifecycle.validity.label(),
         validity_key: p.lifecycle.validity.slug(),
         validity_date: p.lifecycle.date.as_deref(),
@@ -316,14 +322,15 @@ fn row<'a>(u: &Urls, p: &'a Policy) -> Row<'a> {
 /// Reads every policy (metadata, validity), its interpretations' list and whether it has
 /// progress items: every page of a list depends on which policies come before it.
 fn context(f: Facet, page: usize, cx: &Cx) -> Result<tera::Context, tera::Error> {
-    let all: Vec<&Policy> = cx
+    let listed: Vec<Listed> = cx
         .policies()
-        .map(|pi| {
-            cx.interpretations(pi);
-            cx.has_progress(pi);
-            cx.policy(pi)
+        .map(|pi| Listed {
+            policy: cx.policy(pi),
+            interpretations: cx.interpretations(pi),
+            has_progress: cx.has_progress(pi),
         })
         .collect();
+    let all: Vec<PolicyHead> = listed.iter().map(|l| l.policy).collect();
     let u = cx.urls();
     let fs = facets(&all);
     let href = |g: Facet| u.href(&fs.url(g));
@@ -377,8 +384,11 @@ fn context(f: Facet, page: usize, cx: &Cx) -> Result<tera::Context, tera::Error>
                 .collect(),
         },
     ];
-    let mut policies: Vec<&Policy> = all.iter().copied().filter(|p| fs.matches(f, p)).collect();
-    policies.sort_by(|a, b| date(b).cmp(&date(a)).then(a.slug.cmp(&b.slug)));
+    let mut policies: Vec<&Listed> = listed.iter().filter(|l| fs.matches(f, l.policy)).collect();
+    policies.sort_by(|a, b| {
+        let (a, b) = (a.policy, b.policy);
+        date(b.meta).cmp(&date(a.meta)).then(a.slug.cmp(b.slug))
+    });
     if f == Facet::Oldest {
         policies.reverse();
     }

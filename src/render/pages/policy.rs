@@ -27,12 +27,12 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
             node: n,
             href: n
                 .is_clause
-                .then(|| cx.urls().href(&urls::clause(&p.slug, &n.slug))),
+                .then(|| cx.urls().href(&urls::clause(p.slug, &n.slug))),
             heading_level: (n.depth + 2).min(6),
             passages: cx.backlinks(&n.key),
         })
         .collect();
-    let rel = urls::policy(&p.slug);
+    let rel = urls::policy(p.slug);
     let article = Article {
         column: "政策文件",
         column_type: "政策文件",
@@ -50,15 +50,15 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     );
     let data = PolicyData {
         policy: PolicyBrief::new(cx, pi),
-        preamble_html: &p.preamble_html,
-        closing_html: &p.closing_html,
+        preamble_html: p.preamble_html,
+        closing_html: p.closing_html,
         nodes,
         interpretations: InterpLink::all(cx, pi),
         questions: super::home::question_links(cx, pi),
         progress_href: cx
             .has_progress(pi)
-            .then(|| cx.urls().href(&urls::progress(&p.slug))),
-        data_href: cx.urls().href(&urls::policy_data(&p.slug)),
+            .then(|| cx.urls().href(&urls::progress(p.slug))),
+        data_href: cx.urls().href(&urls::policy_data(p.slug)),
         data_schema_href: cx.urls().href(&crate::render::open_data::policy_schema()),
     };
     wrap(cx, chrome, data)

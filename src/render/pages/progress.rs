@@ -28,10 +28,10 @@ fn context(cx: &Cx, at: At) -> Result<tera::Context, tera::Error> {
     let chrome = chrome::chrome(
         cx,
         &format!("落实进展：{}", p.meta.title),
-        crumbs(cx, Some(("政策文件", urls::policy(&p.slug))), "落实进展"),
+        crumbs(cx, Some(("政策文件", urls::policy(p.slug))), "落实进展"),
         "page-progress",
         None,
-        &urls::progress(&p.slug),
+        &urls::progress(p.slug),
     );
     let data = ProgressData {
         policy: PolicyBrief::new(cx, pi),

@@ -36,7 +36,7 @@ fn context<'a>(cx: &Cx<'a>, at: At) -> Result<tera::Context, tera::Error> {
     let q = &i.questions[qi];
     let link = |x: &'a Question| QuestionLink {
         question: &x.question,
-        href: cx.urls().href(&urls::question(&p.slug, &x.id)),
+        href: cx.urls().href(&urls::question(p.slug, &x.id)),
         topic: &x.topic,
     };
     let shares_clause = |x: &Question| {
@@ -67,7 +67,7 @@ fn context<'a>(cx: &Cx<'a>, at: At) -> Result<tera::Context, tera::Error> {
                 .map_or(&[][..], |(_, n)| n.paragraphs_html.as_slice()),
         })
         .collect();
-    let rel = urls::question(&p.slug, &q.id);
+    let rel = urls::question(p.slug, &q.id);
     let canonical = format!("{}{}", cx.config().base(), rel);
     let json_ld = json_ld::question(q, &canonical, i.published.as_deref());
     let article = Article {
@@ -80,7 +80,7 @@ fn context<'a>(cx: &Cx<'a>, at: At) -> Result<tera::Context, tera::Error> {
     let crumbs = vec![
         crumb(cx, "首页", Some(urls::home())),
         crumb(cx, "政务公开", None),
-        crumb(cx, "简明问答", Some(urls::interpretation(&p.slug, i.kind))),
+        crumb(cx, "简明问答", Some(urls::interpretation(p.slug, i.kind))),
         crumb(cx, &format!("问题 {}", q.number), None),
     ];
     let chrome = chrome::chrome(
@@ -95,7 +95,7 @@ fn context<'a>(cx: &Cx<'a>, at: At) -> Result<tera::Context, tera::Error> {
         policy: PolicyBrief::new(cx, pi),
         q,
         qa_title: &i.title,
-        qa_href: cx.urls().href(&urls::interpretation(&p.slug, i.kind)),
+        qa_href: cx.urls().href(&urls::interpretation(p.slug, i.kind)),
         published: i.published.as_deref(),
         publisher: i.publisher.as_deref(),
         clauses,

@@ -70,14 +70,14 @@ fn context(cx: &Cx, page: usize) -> Result<tera::Context, tera::Error> {
             let mut pages: Vec<NavLink> = cx
                 .interpretations(pi)
                 .iter()
-                .map(|i| link(i.kind.name(), &urls::interpretation(&p.slug, i.kind)))
+                .map(|i| link(i.kind.name(), &urls::interpretation(p.slug, i.kind)))
                 .collect();
             if cx.has_progress(pi) {
-                pages.push(link("落实进展", &urls::progress(&p.slug)));
+                pages.push(link("落实进展", &urls::progress(p.slug)));
             }
             PolicyEntry {
                 title: &p.meta.title,
-                href: u.href(&urls::policy(&p.slug)),
+                href: u.href(&urls::policy(p.slug)),
                 doc_number: p.meta.doc_number.as_deref(),
                 validity: p.lifecycle.validity.label(),
                 pages,

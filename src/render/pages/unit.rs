@@ -95,7 +95,7 @@ fn unit_clauses<'a>(
             UnitClause {
                 label: &n.short_label,
                 heading: &n.heading,
-                href: cx.urls().href(&urls::node(&p.slug, n)),
+                href: cx.urls().href(&urls::node(p.slug, n)),
                 policy_title: &p.meta.title,
             }
         })
