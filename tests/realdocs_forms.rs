@@ -328,3 +328,70 @@ fn a_table_of_contents_and_a_restarting_annex_build() {
     let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
     assert!(page.contains("需求响应结束后"), "{page}");
 }
+
+#[test]
+fn word_labelled_actions_and_tasks_are_levels() {
+    // 90 (2026年上海市城市更新规划资源行动方案): `一、` parts hold `行动1：` groups holding
+    // `——任务1：` tasks, both numbered straight through; each title broken before its `。`.
+    let root = common::empty_site();
+    let report = import(root.path(), &doc("heldout4", "90-"));
+    assert!(
+        report.contains("大纲（层级：一、 5 个、无编号标题 1 个 → 行动1： 10 个 → 任务1： 21 个；任务条款 21 条）"),
+        "{report}"
+    );
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(all.len(), 21);
+    let first = clause(&all, "协同开展《上海市城市更新专项规划》编制工作");
+    assert_eq!(strings(&first["path"]), ["一、", "行动1", "任务1"]);
+    // Task 4 is the first of action 2: the numbers run straight through the groups.
+    let fourth = clause(&all, "推动重点地区更新提升");
+    assert_eq!(strings(&fourth["path"]), ["一、", "行动2", "任务4"]);
+    let last = clause(&all, "加大宣传交流");
+    assert_eq!(strings(&last["path"]), ["五、", "行动10", "任务21"]);
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = fourth["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("推动重点地区更新提升"), "{page}");
+    assert!(page.contains("任务4"), "{page}");
+}
+
+#[test]
+fn an_attached_table_with_section_rows_takes_its_path_from_the_table() {
+    // 83 (上海交通领域光伏推广应用实施方案), 附表1 任务分工表 `序号 / 事项 / 工作措施 / 责任单位`,
+    // flattened, with section rows (`推进实施“光伏+”示范工程`, `建立健全“光伏+”推进机制`) and
+    // merged 事项 and unit cells. The table follows `附表1`, not the body's last heading.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout4", "83-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "充分利用轨道交通内既有高架车站");
+    assert_eq!(
+        strings(&first["path"]),
+        ["推进实施“光伏+”示范工程", "“光伏+地铁”工程", "1"]
+    );
+    // The second section row sits between row 29's task cell and row 30.
+    let thirtieth = clause(&all, "建立以市场化竞争配置为主的项目开发管理机制");
+    assert_eq!(
+        strings(&thirtieth["path"]),
+        ["建立健全“光伏+”推进机制", "健全商业运营模式", "30"]
+    );
+    assert_eq!(
+        units(thirtieth),
+        owned(&[("责任单位", &["市交通委", "市经济信息化委"])])
+    );
+    // A collective `各…主体` is a unit, not a cell that fits no column.
+    let fortieth = clause(&all, "按照事前风险评估、事中安全管理");
+    assert_eq!(
+        units(fortieth),
+        owned(&[("责任单位", &["市交通委", "各区政府", "各项目实施主体"])])
+    );
+    let last = clause(&all, "提高发展光伏在各类评优推先中的权重");
+    assert_eq!(
+        strings(&last["path"]),
+        ["建立健全“光伏+”推进机制", "完善考核评估机制", "48"]
+    );
+}

@@ -14,7 +14,14 @@ pub enum Style {
     Arabic,
     Article,
     ArabicParen,
+    /// A word label with a number and a colon: `行动1：`, `——任务3：`, `专项行动二：`; the
+    /// index is into [`LABEL_WORDS`], which also gives the nesting (行动 above 任务).
+    Labelled(u8),
 }
+
+/// The words that label numbered actions and tasks in action plans (行动方案), outermost first:
+/// `专项行动一：` / `行动1：` hold `任务n：` (or `举措n：`).
+pub const LABEL_WORDS: [&str; 4] = ["专项行动", "行动", "举措", "任务"];
 
 impl Style {
     /// The label shown for an item of this style, normalised to full-width punctuation.
@@ -25,6 +32,11 @@ impl Style {
             Style::CnParen => format!("（{}）", chinese_numeral(ordinal)),
             Style::Arabic => format!("{ordinal}."),
             Style::ArabicParen => format!("（{ordinal}）"),
+            // `——任务1：` → `任务1`: the dash is a bullet and the colon punctuation.
+            Style::Labelled(_) => written
+                .trim_start_matches(is_label_dash)
+                .trim_end_matches(['：', ':'])
+                .to_string(),
         }
     }
 }
@@ -43,6 +55,7 @@ pub struct Numbering {
 /// Detects the numbering at the start of `text` (already stripped of Markdown heading marks).
 pub fn detect(text: &str) -> Option<Numbering> {
     detect_di(text)
+        .or_else(|| detect_labelled(text))
         .or_else(|| detect_cn_comma(text))
         .or_else(|| detect_paren(text))
         .or_else(|| detect_arabic(text))
@@ -86,6 +99,34 @@ fn detect_di(text: &str) -> Option<Numbering> {
         text,
         '第'.len_utf8() + digits.len() + marker.len_utf8(),
     )
+}
+
+/// The dash bullets written before a labelled task (`——任务1：`).
+fn is_label_dash(c: char) -> bool {
+    matches!(c, '—' | '－' | '-' | '─')
+}
+
+/// `行动1：`, `——任务12：`, `专项行动二:`: a label word, a number (arabic or Chinese) and a
+/// colon, after an optional dash bullet.
+fn detect_labelled(text: &str) -> Option<Numbering> {
+    let body = text.trim_start_matches(is_label_dash);
+    let dash_len = text.len() - body.len();
+    let (index, word) = LABEL_WORDS
+        .iter()
+        .enumerate()
+        .find(|(_, w)| body.starts_with(**w))?;
+    let rest = &body[word.len()..];
+    let digits: String = rest
+        .chars()
+        .take_while(|&c| to_ascii_digit(c).is_some() || is_chinese_digit(c))
+        .collect();
+    let value = parse_arabic(&digits).or_else(|| parse_chinese_numeral(&digits))?;
+    let colon = rest[digits.len()..].chars().next()?;
+    if !matches!(colon, '：' | ':') {
+        return None;
+    }
+    let end = dash_len + word.len() + digits.len() + colon.len_utf8();
+    numbering(Style::Labelled(index as u8), value, text, end)
 }
 
 /// `一、`
@@ -264,6 +305,14 @@ mod tests {
         assert_eq!(style_of("第三部分 保障措施"), Some((Style::Part, 3)));
         assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
         assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
+        assert_eq!(
+            style_of("行动1：加强规划引领"),
+            Some((Style::Labelled(1), 1))
+        );
+        assert_eq!(style_of("——任务12：推动"), Some((Style::Labelled(3), 12)));
+        assert_eq!(style_of("专项行动二：整治"), Some((Style::Labelled(0), 2)));
+        let n = detect("——任务12：推动").map(|n| n.style.label(&n.written, n.ordinal));
+        assert_eq!(n.as_deref(), Some("任务12"));
     }
 
     #[test]
@@ -273,6 +322,8 @@ mod tests {
         assert_eq!(style_of("（此件公开发布）"), None);
         assert_eq!(style_of("一二三"), None);
         assert_eq!(style_of("第一时间"), None);
+        assert_eq!(style_of("任务分工表"), None);
+        assert_eq!(style_of("行动计划：2025年"), None);
     }
 
     #[test]

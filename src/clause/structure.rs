@@ -12,7 +12,8 @@ use super::{split_heading, Block, ClauseTree, Node, Paragraph, TablePart};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// The nesting of numbering styles in Chinese official writing (GB/T 9704 and common usage):
-/// `第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`.
+/// `第一部分 > 第一章 > 第一节 > 第一条 > 一、 > （一） > 1. > （1）`; an action plan's word labels
+/// (`行动1：` > `任务1：`) sit under `一、`.
 pub(super) fn rank(style: Style) -> usize {
     match style {
         Style::Part => 0,
@@ -20,9 +21,10 @@ pub(super) fn rank(style: Style) -> usize {
         Style::Section => 2,
         Style::Article => 3,
         Style::CnComma => 4,
-        Style::CnParen => 5,
-        Style::Arabic => 6,
-        Style::ArabicParen => 7,
+        Style::Labelled(i) => 5 + usize::from(i),
+        Style::CnParen => 5 + numbering::LABEL_WORDS.len(),
+        Style::Arabic => 6 + numbering::LABEL_WORDS.len(),
+        Style::ArabicParen => 7 + numbering::LABEL_WORDS.len(),
     }
 }
 
@@ -258,7 +260,7 @@ pub(super) fn build_tree(
 }
 
 /// A task table's nodes go under the heading whose content it is (`三、实施步骤` and its table),
-/// or, when an attachment marker (`附件`, `附件1：…`) came after that heading, to the top
+/// or, when an attachment marker (`附件`, `附件1：…`, `附表1`) came after that heading, to the top
 /// level: an attached table is the document's own list of tasks, named by its own numbers.
 /// Text after a top-level table stays with its last node until the next numbered heading.
 fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec<Node>) {
@@ -270,10 +272,8 @@ fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec
     }
     let mut nodes = nodes;
     let attached = stack.last().is_none_or(|(_, n)| {
-        n.paragraphs
-            .iter()
-            .any(|p| p.text.trim_start().starts_with("附件"))
-            || n.style.is_none() && (n.heading.starts_with("附件") || n.heading.starts_with("附录"))
+        n.paragraphs.iter().any(|p| is_attachment_marker(&p.text))
+            || n.style.is_none() && is_attachment_marker(&n.heading)
     });
     if !attached {
         if let Some((_, open)) = stack.last_mut() {
@@ -288,6 +288,13 @@ fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec
     if let Some(last) = roots.pop() {
         stack.push((1, last));
     }
+}
+
+/// A line that opens an attachment: `附件`, `附录`, or `附表` (the tables attached to a plan,
+/// `附表1` / `附表：1.任务分工表`).
+fn is_attachment_marker(text: &str) -> bool {
+    let t = text.trim_start();
+    ["附件", "附录", "附表"].iter().any(|m| t.starts_with(m))
 }
 
 /// Opens an unnumbered heading (`附则`, a Word heading without number) at `level`.

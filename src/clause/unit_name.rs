@@ -148,8 +148,16 @@ pub fn doubt(name: &str) -> Option<Doubt> {
     // A collective name `各区、县级市` is read part by part.
     let complete = split_top(&bare, &['、'])
         .iter()
-        .all(|part| has_suffix(part) || part.starts_with("有关") || part.starts_with("相关"));
+        .all(|part| has_suffix(part) || is_collective(part));
     (!complete).then_some(Doubt::NoSuffix)
+}
+
+/// A collective name: `有关…`/`相关…`, or `各…主体` (`各项目实施主体`, `各责任主体`: every body
+/// that carries out the task, named by its role rather than as an organ).
+fn is_collective(part: &str) -> bool {
+    part.starts_with("有关")
+        || part.starts_with("相关")
+        || part.starts_with('各') && part.ends_with("主体") && part.chars().count() > 3
 }
 
 /// The name without its bracketed remarks: `各区〔县、市〕政府` → `各区政府`.

@@ -92,6 +92,9 @@ fn verbs_rules_urls_punctuation_and_length_are_doubted() {
     assert_eq!(doubt("各项目牵头单位"), None);
     assert_eq!(doubt("各区、县级市"), None);
     assert_eq!(doubt("有关部门"), None);
+    // Every body that carries out the task, named by its role (task tables of 83, heldout4).
+    assert_eq!(doubt("各项目实施主体"), None);
+    assert_eq!(doubt("市场主体"), Some(Doubt::NoSuffix));
 }
 
 #[test]

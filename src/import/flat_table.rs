@@ -163,6 +163,18 @@ fn looks_like_group(text: &str) -> bool {
         && !looks_like_units(text)
 }
 
+/// Most section rows written one after another between two task rows (a section and its
+/// sub-section).
+const MAX_SECTION_ROWS: usize = 2;
+
+/// A section row's title: a short phrase, not a unit list nor a deadline.
+fn looks_like_section(text: &str) -> bool {
+    looks_like_group(text)
+        && !looks_like_deadline(text)
+        && !text.contains(['、', ','])
+        && unit_name::doubt(text).is_some()
+}
+
 /// Reads the flattened table whose header starts at `start`; returns its rows as table rows and
 /// the index just past its last line.
 fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usize)> {
@@ -283,7 +295,31 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         for (j, p) in post.into_iter().enumerate() {
             cells[number_at + 1 + j] = p;
         }
-        let rest = &after[used..];
+        let mut rest = &after[used..];
+        // A section row (`建立健全“光伏+”推进机制`) written between a row's last cell and the
+        // next number: a short phrase the columns do not place, after which every merged cell
+        // starts again, so the next row has all its cells.
+        let mut sections: Vec<Cell> = Vec::new();
+        if number_at == 0 && !last {
+            let next_complete = {
+                let end = starts.get(r + 2).copied().unwrap_or(body.len());
+                let next: Vec<Cell> = (starts[r + 1] + 1..end).filter_map(cell_at).collect();
+                next.len() >= post_kinds.len()
+                    && next
+                        .iter()
+                        .zip(post_kinds)
+                        .all(|(c, k)| fits_column(&c.text, *k))
+            };
+            let trailing = rest
+                .iter()
+                .rev()
+                .take_while(|c| looks_like_section(&c.text))
+                .count();
+            if next_complete && trailing > 0 && trailing <= MAX_SECTION_ROWS {
+                sections = rest[rest.len() - trailing..].to_vec();
+                rest = &rest[..rest.len() - trailing];
+            }
+        }
         if number_at == 0 && !last && !rest.is_empty() {
             // More cells than columns: keep them as extra cells so the row is seen not to fit.
             let misfit: Vec<String> = rest.iter().map(|c| c.text.clone()).collect();
@@ -296,6 +332,11 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         rows.push(row(cells, body[s].0.line));
         for (chunk, line) in sub_rows {
             rows.push(row(merged.iter().cloned().chain(chunk).collect(), line));
+        }
+        for c in sections {
+            let mut cells = vec![String::new(); width];
+            cells[0] = c.text;
+            rows.push(row(cells, c.line));
         }
         pending = if number_at > 0 && !last {
             rest.to_vec()
@@ -406,6 +447,33 @@ mod tests {
                 "区绿化市容局",
                 "2019年"
             ]
+        );
+    }
+
+    #[test]
+    fn a_section_row_between_rows_opens_a_section_but_a_misplaced_unit_cell_does_not() {
+        // As 83 (heldout4): the section title follows row 2's task cell (its unit cell merged);
+        // row 3 then has all its cells. Row 3's stray unit cell (a name outside the unit
+        // grammar, so no unit list either) is no section, though row 4 has all its cells.
+        let text = "序号\n\n事项\n\n工作措施\n\n责任单位\n\n推进实施“光伏+”示范工程\n\n1\n\n“光伏+地铁”工程\n\n充分利用轨道交通内既有高架车站、地面车站等资源，进行光伏项目的开发和建设\n\n申通地铁集团\n\n2\n\n新建高架车站、地面车站、基地库房等要求屋顶光伏覆盖面积达到50%\n\n建立健全“光伏+”推进机制\n\n3\n\n健全商业运营模式\n\n建立以市场化竞争配置为主的项目开发管理机制\n\n市交通委\n\n市经济信息化委、各实施方\n\n4\n\n制定建设标准规范\n\n按照“融合发展、宜结尽结”原则，及时修订完善相关产品标准\n\n市市场监管局\n";
+        let r = rows(text);
+        let firsts: Vec<&str> = r.iter().map(|c| c[0].as_str()).collect();
+        assert_eq!(
+            firsts,
+            [
+                "序号",
+                "推进实施“光伏+”示范工程",
+                "1",
+                "2",
+                "建立健全“光伏+”推进机制",
+                "3",
+                "4"
+            ]
+        );
+        // The stray unit cell stays in its row as an extra cell, to be warned as a misfit.
+        assert_eq!(
+            r[5].last().map(String::as_str),
+            Some("市经济信息化委、各实施方")
         );
     }
 

@@ -39,14 +39,18 @@ pub fn remove_noise(lines: &mut [SourceLine]) -> Vec<Dropped> {
     for l in lines.iter().filter(|l| could_be_header(l)) {
         *counts.entry(l.text.clone()).or_default() += 1;
     }
+    let table_headers = task_table_headers(lines);
     let mut seen_nonblank = 0;
     let mut kept_title: Vec<String> = Vec::new();
-    for l in lines.iter_mut() {
+    for (i, l) in lines.iter_mut().enumerate() {
         if l.is_blank() {
             continue;
         }
         seen_nonblank += 1;
-        if !could_be_header(l) || counts.get(&l.text).copied().unwrap_or(0) < HEADER_REPEATS {
+        if !could_be_header(l)
+            || counts.get(&l.text).copied().unwrap_or(0) < HEADER_REPEATS
+            || table_headers.contains(&i)
+        {
             continue;
         }
         if seen_nonblank <= TITLE_AREA_LINES && !kept_title.contains(&l.text) {
@@ -62,6 +66,40 @@ pub fn remove_noise(lines: &mut [SourceLine]) -> Vec<Dropped> {
     }
     dropped.sort_by_key(|d| d.line);
     dropped
+}
+
+/// Lines of a flattened task table's header (`序号` / `工作任务` / `牵头单位` …, one cell a line),
+/// which a table spanning pages repeats on every page: the table's own header, read by the
+/// table reader, never page furniture. Returns their indexes.
+fn task_table_headers(lines: &[SourceLine]) -> std::collections::HashSet<usize> {
+    use crate::clause::task_table::{self, HEADER_CELL_MAX_CHARS};
+    let is_cell = |l: &SourceLine| {
+        l.kind == LineKind::Text
+            && (2..=HEADER_CELL_MAX_CHARS).contains(&l.text.chars().count())
+            && !l
+                .text
+                .chars()
+                .any(|c| c.is_ascii_digit() || "，。、：；（）".contains(c))
+    };
+    let mut out = std::collections::HashSet::new();
+    let mut i = 0;
+    while i < lines.len() {
+        // A run of cells, blank lines between them allowed.
+        let mut run: Vec<usize> = Vec::new();
+        let mut j = i;
+        while j < lines.len() && (lines[j].is_blank() || is_cell(&lines[j])) {
+            if !lines[j].is_blank() {
+                run.push(j);
+            }
+            j += 1;
+        }
+        let header: Vec<String> = run.iter().map(|&k| lines[k].text.clone()).collect();
+        if run.len() >= 3 && task_table::is_task_header(&header) {
+            out.extend(run);
+        }
+        i = j.max(i + 1);
+    }
+    out
 }
 
 /// Marks of a government website's footer, which 政府网站发展指引 requires on every page:
@@ -218,6 +256,24 @@ mod tests {
             vec![(5, "页码"), (7, "重复的页眉"), (11, "重复的页眉")]
         );
         assert_eq!(lines[0].text, "某市人民政府文件");
+    }
+
+    #[test]
+    fn a_task_table_header_repeated_on_every_page_is_kept() {
+        // As 85 (heldout4): a three-page 任务职责分工表 flattened one cell a line, its header
+        // repeated on each page; the page number alone is furniture.
+        let header = "序号\n\n工作任务\n\n主要工作内容\n\n牵头单位\n\n配合单位\n\n";
+        let rows = [
+            "（一）\n\n推动源头减量\n\n增加工程土方消纳平衡内容。\n\n区建设管理委\n\n区水务局\n\n- 1 -\n\n",
+            "（二）\n\n提升消纳处置能力\n\n开展消纳场所备案工作。\n\n区土方工作专班\n\n区绿化市容局\n\n- 2 -\n\n",
+            "（三）\n\n拓展土方消纳空间\n\n拓展区域土方消纳空间。\n\n区发展改革委\n\n区规划资源局\n\n- 3 -\n\n",
+        ];
+        let text: String = rows.iter().map(|r| format!("{header}{r}")).collect();
+        let mut lines = text_lines(&text);
+        let dropped = remove_noise(&mut lines);
+        let reasons: Vec<_> = dropped.iter().map(|d| d.reason).collect();
+        assert_eq!(reasons, ["页码", "页码", "页码"]);
+        assert_eq!(lines.iter().filter(|l| l.text == "牵头单位").count(), 3);
     }
 
     #[test]

@@ -18,6 +18,10 @@ fn level_name(n: &Node) -> &'static str {
         Some(Style::CnParen) => "（一）",
         Some(Style::Arabic) => "1.",
         Some(Style::ArabicParen) => "（1）",
+        Some(Style::Labelled(i)) => ["专项行动1：", "行动1：", "举措1：", "任务1："]
+            .get(usize::from(i))
+            .copied()
+            .unwrap_or("行动1："),
         None if n.label.is_empty() => "无编号标题",
         None => "无编号段落",
     }

@@ -153,7 +153,11 @@ pub fn normalise_numbering(text: &str) -> String {
     let Some(n) = numbering::detect(text) else {
         return text.to_string();
     };
-    let label = n.style.label(&n.written, n.ordinal);
+    let label = match n.style {
+        // `——任务1：` → `任务1：`: the colon stays, as it is what makes the word a label.
+        Style::Labelled(_) => format!("{}：", n.style.label(&n.written, n.ordinal)),
+        _ => n.style.label(&n.written, n.ordinal),
+    };
     let rest = text[n.len..].trim_start();
     let sep = match n.style {
         Style::Arabic | Style::Part | Style::Chapter | Style::Section | Style::Article => " ",
