@@ -52,7 +52,7 @@ fn clause<'a>(all: &'a [Value], start: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no clause starting {start}"))
 }
 
-/// `(label, names)` of each unit group of a clause.
+/// `(label or verb, names)` of each unit group of a clause.
 fn units(n: &Value) -> Vec<(String, Vec<String>)> {
     n["units"]
         .as_array()
@@ -60,7 +60,12 @@ fn units(n: &Value) -> Vec<(String, Vec<String>)> {
         .flatten()
         .map(|g| {
             (
-                g["label"].as_str().unwrap().to_string(),
+                // A verb note (`A牵头负责`) has its role word under `word`, not `label`.
+                g["label"]
+                    .as_str()
+                    .or(g["word"].as_str())
+                    .unwrap()
+                    .to_string(),
                 strings(&g["names"]),
             )
         })
@@ -393,5 +398,115 @@ fn an_attached_table_with_section_rows_takes_its_path_from_the_table() {
     assert_eq!(
         strings(&last["path"]),
         ["建立健全“光伏+”推进机制", "完善考核评估机制", "48"]
+    );
+}
+
+#[test]
+fn fields_of_a_note_ended_by_full_stops_are_all_read() {
+    // 97 (上海市环城生态公园带实施意见): `（牵头单位：A，B、C政府。配合单位：D、E）` — a full
+    // stop, not `；`, between the two fields of one note, on every task of the document.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "97-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(
+        units(clause(&all, "改造提升已建外环绿带")),
+        owned(&[
+            (
+                "牵头单位",
+                &[
+                    "市绿化市容局",
+                    "浦东新区",
+                    "徐汇区",
+                    "长宁区",
+                    "普陀区",
+                    "宝山区",
+                    "闵行区",
+                    "嘉定区政府"
+                ]
+            ),
+            (
+                "配合单位",
+                &["市发展改革委", "市水务局", "市文化旅游局", "市体育局"]
+            )
+        ])
+    );
+}
+
+#[test]
+fn a_full_stop_sentence_of_a_note_that_names_no_role_is_named() {
+    // 97 again, with the second field's label taken away (`。市交通委、市水务局`): what the
+    // sentence holds cannot be given a role, so it is named, not dropped in silence.
+    let root = common::empty_site();
+    let src = doc("heldout5", "97-");
+    let text = std::fs::read_to_string(&src).unwrap().replacen(
+        "嘉定区政府。配合单位：市交通委、市水务局）",
+        "嘉定区政府。另由市交通委、市水务局保障）",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join(src.file_name().unwrap());
+    std::fs::write(&changed, text).unwrap();
+    import(root.path(), &changed);
+    let msgs = messages(&check(root.path()));
+    assert_warned(
+        &msgs,
+        "「2.」的单位说明中「另由市交通委、市水务局保障」未能读成单位，其中的单位没有列出",
+    );
+}
+
+#[test]
+fn role_notes_without_labels_read_every_role_verb() {
+    // 99 (上海市城镇燃气安全专项整治实施方案): `（A牵头负责，B、C组织落实）` on 48 tasks, the
+    // role groups also separated by `、`, with `按职责（分工）` before the verb.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "99-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(
+        units(clause(&all, "对非法经营燃气的")),
+        owned(&[
+            ("牵头负责", &["市公安局"]),
+            (
+                "组织落实",
+                &["市市场监管局", "市住房城乡建设管理委", "各区政府"]
+            )
+        ])
+    );
+    assert_eq!(
+        units(clause(&all, "推进10万户高龄独居老人")),
+        owned(&[
+            ("牵头负责", &["市住房城乡建设管理委", "市财政局"]),
+            ("按职责组织配合", &["市民政局"])
+        ])
+    );
+    let both_leads = units(clause(&all, "开展燃气安全进学校"));
+    assert_eq!(
+        both_leads
+            .iter()
+            .map(|(l, _)| l.as_str())
+            .collect::<Vec<_>>(),
+        ["牵头负责", "按职责牵头负责", "组织落实"]
+    );
+    assert_eq!(both_leads[2].1, ["各区政府"]);
+    assert_eq!(
+        units(clause(&all, "对学校、民政服务机构、")),
+        owned(&[(
+            "牵头负责",
+            &[
+                "市教委",
+                "市民政局",
+                "市文化旅游局",
+                "市卫生健康委",
+                "各区政府"
+            ]
+        )])
+    );
+    assert_eq!(
+        units(clause(&all, "督促指导属地街道、乡镇对")),
+        owned(&[
+            ("牵头负责", &["市消防救援总队"]),
+            ("组织落实", &["市公安局", "各区政府"])
+        ])
     );
 }

@@ -360,6 +360,17 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
                 .hint("请在标签后写上单位名称，如（牵头单位：市发展改革委）。"),
             );
         }
+        for sentence in &note.unread {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」的单位说明中「{}」未能读成单位，其中的单位没有列出",
+                    node.label,
+                    sentence.chars().take(20).collect::<String>()
+                ))
+                .at(file, *line)
+                .hint("请核对这一句是否列有单位；如有，请写成（牵头单位：…；配合单位：…）的形式。"),
+            );
+        }
         for name in &note.rejected {
             diags.push(
                 Diagnostic::warning(format!(

@@ -57,6 +57,9 @@ pub struct Note {
     pub rule: Option<LeadRule>,
     /// Names that cannot be unit names (too long, sentence punctuation), left out.
     pub rejected: Vec<String>,
+    /// Sentences of the note (after a `。`) that could not be read as a role field or a rule:
+    /// they may name units, so the caller warns.
+    pub unread: Vec<String>,
 }
 
 const OPEN: [char; 6] = ['（', '(', '〔', '【', '［', '['];
@@ -68,12 +71,17 @@ const INNER_CLOSE: [char; 2] = ['〉', '》'];
 /// Suffixes of a role label (`牵头单位`, `负责部门`, `协办机构`).
 const LABEL_ENDINGS: [&str; 4] = ["单位", "部门", "机构", "处室"];
 const MAX_LABEL_CHARS: usize = 6;
-/// Role verbs, longest first so `牵头负责` wins over `负责`.
-const VERBS: [&str; 14] = [
+/// Role verbs, longest first so `牵头负责` wins over `负责`. The manner words `按职责分工`,
+/// `按职责` are stripped like verbs, so `A按职责分工牵头负责` reads A with the verb as written.
+const VERBS: [&str; 18] = [
     "按职责分工负责",
     "按职责分工落实",
+    "按职责分工",
+    "按职责",
     "牵头负责",
     "负责落实",
+    "组织落实",
+    "组织配合",
     "共同负责",
     "分别负责",
     "配合落实",
@@ -202,6 +210,7 @@ pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
         groups: Vec::new(),
         rule: None,
         rejected: Vec::new(),
+        unread: Vec::new(),
     };
     let sentences = split_top(inner, &['。']);
     // A rule may follow in the same sentence or a later one.
@@ -218,6 +227,38 @@ pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
         parse_labelled(first, &mut note);
     } else {
         parse_verbs(first, &mut note)?;
+    }
+    // `（牵头单位：A。配合单位：B）`: fields may end in a full stop like sentences; each later
+    // sentence is read as a field of its own, and one that is neither a field nor a rule is
+    // named rather than dropped.
+    for s in sentences.iter().skip(1) {
+        let s = s.trim();
+        if s.is_empty()
+            || split_top(s, &['，', ',', '；', ';'])
+                .iter()
+                .all(|p| is_rule_remark(p))
+        {
+            continue;
+        }
+        let before = note.groups.len();
+        if split_label(s).is_some_and(|(l, _)| is_role_label(l)) {
+            parse_labelled(s, &mut note);
+        } else if !labelled {
+            // Only a sentence read whole counts; a half-read one is named below.
+            let mut more = Note {
+                groups: Vec::new(),
+                rule: None,
+                rejected: Vec::new(),
+                unread: Vec::new(),
+                ..note
+            };
+            if parse_verbs(s, &mut more).is_some() && more.rejected.is_empty() {
+                note.groups.extend(more.groups);
+            }
+        }
+        if note.groups.len() == before {
+            note.unread.push(s.to_string());
+        }
     }
     // `（责任单位：*县人力社保局、县科技局）`: the star marks the lead even where the document
     // never states the rule.
@@ -286,6 +327,7 @@ fn parse_verbs(text: &str, note: &mut Note) -> Option<()> {
         .into_iter()
         .map(str::trim)
         .filter(|p| !p.is_empty() && !is_rule_remark(p))
+        .flat_map(split_after_verbs)
         .collect();
     if pieces.is_empty() {
         return None;
@@ -348,6 +390,31 @@ fn parse_verbs(text: &str, note: &mut Note) -> Option<()> {
         }
     }
     pending.is_empty().then_some(())
+}
+
+/// `市交通委牵头负责、各区政府组织落实`: role groups separated by `、` rather than `，`. Cuts
+/// only after a `、`-run that ends in a role verb, so `各区、县级市负责` stays one run.
+fn split_after_verbs(piece: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut depth = 0i32;
+    for (i, c) in piece.char_indices() {
+        if OPEN.contains(&c) || INNER_OPEN.contains(&c) {
+            depth += 1;
+        } else if CLOSE.contains(&c) || INNER_CLOSE.contains(&c) {
+            depth = (depth - 1).max(0);
+        } else if depth == 0 && c == '、' {
+            let run = &piece[from..i];
+            let last = run.rsplit('、').next().unwrap_or(run);
+            if strip_verbs(last).is_some_and(|(names, _)| !names.is_empty()) {
+                out.push(run.trim());
+                from = i + c.len_utf8();
+            }
+        }
+    }
+    out.push(piece[from..].trim());
+    out.retain(|p| !p.is_empty());
+    out
 }
 
 /// The names before the role verbs a piece ends with, and those verbs as written: `B负责配合落实`
