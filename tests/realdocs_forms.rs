@@ -510,3 +510,23 @@ fn role_notes_without_labels_read_every_role_verb() {
         ])
     );
 }
+
+#[test]
+fn a_bracket_that_reads_like_a_role_note_but_yields_no_unit_is_named() {
+    // 99 with one role verb the recogniser does not know (`抓好落实` for `组织落实`): the note
+    // cannot be read whole, so its units are not published and the editor is told where.
+    let root = common::empty_site();
+    let src = doc("heldout5", "99-");
+    let text = std::fs::read_to_string(&src).unwrap().replacen(
+        "（市住房城乡建设管理委牵头负责，各区政府组织落实）",
+        "（市住房城乡建设管理委牵头负责，各区政府抓好落实）",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join(src.file_name().unwrap());
+    std::fs::write(&changed, text).unwrap();
+    let report = import(root.path(), &changed);
+    let want = "「1.」中的括注「（市住房城乡建设管理委牵头负责，各区政府抓好落实」像是单位说明，但未能读出单位";
+    assert!(report.contains(want), "{report}");
+    assert_warned(&messages(&check(root.path())), want);
+}

@@ -272,6 +272,17 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
     // Whether the last note found stands in a paragraph of its own.
     let mut last_alone = false;
     for (i, p) in node.paragraphs.iter_mut().enumerate().take(text_end) {
+        for raw in units::unread_role_brackets(&p.text) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」中的括注「{}」像是单位说明，但未能读出单位",
+                    node.label,
+                    raw.chars().take(24).collect::<String>()
+                ))
+                .at(file, p.line)
+                .hint("如果括注列有牵头或责任单位，请写成（牵头单位：…；责任单位：…）；如果不是单位说明，可忽略此提示。"),
+            );
+        }
         if let Some(note) = units::own_line_note(&p.text) {
             notes.push((note, p.text.clone(), p.line));
             remove.push(i);

@@ -151,6 +151,37 @@ pub fn find_notes(text: &str) -> Vec<Note> {
     out
 }
 
+/// Brackets in `text` that read like a unit note but could not be read as one: they hold
+/// `牵头`, start with a role label (`责任单位：`) or end in a role verb (`…组织落实`). Their
+/// units would otherwise be lost in silence.
+pub fn unread_role_brackets(text: &str) -> Vec<String> {
+    const MAX_NOTE_CHARS: usize = 120;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some((rel, c)) = text[i..].char_indices().find(|(_, c)| OPEN.contains(c)) {
+        let start = i + rel;
+        let inner_start = start + c.len_utf8();
+        i = inner_start;
+        let Some(close) = matching_close(text, inner_start) else {
+            continue;
+        };
+        let end = close + next_char_len(text, close);
+        let inner = text[inner_start..close].trim();
+        if parse_inner(inner, start, end).is_some() {
+            i = end;
+            continue;
+        }
+        let role_like = inner.contains("牵头")
+            || split_label(inner).is_some_and(|(l, _)| is_role_label(l))
+            || strip_verbs(inner.trim_end_matches(['。', '.'])).is_some_and(|(n, _)| !n.is_empty());
+        if role_like && inner.chars().count() <= MAX_NOTE_CHARS {
+            out.push(text[start..end].to_string());
+            i = end;
+        }
+    }
+    out
+}
+
 fn next_char_len(text: &str, at: usize) -> usize {
     text[at..].chars().next().map_or(0, char::len_utf8)
 }
