@@ -530,3 +530,13 @@ fn a_bracket_that_reads_like_a_role_note_but_yields_no_unit_is_named() {
     assert!(report.contains(want), "{report}");
     assert_warned(&messages(&check(root.path())), want);
 }
+
+#[test]
+fn a_deadline_field_after_a_full_stop_in_a_note_is_no_unit_and_no_doubt() {
+    // 44 (高效办成大件运输“一件事”实施方案): `（牵头单位：…。时间节点：2025年3月）` — the
+    // sentence after the full stop is a field of its own that names no unit.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "44-"));
+    let msgs = messages(&check(root.path()));
+    assert!(!msgs.iter().any(|m| m.contains("未能读成单位")), "{msgs:?}");
+}

@@ -271,6 +271,15 @@ pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
         {
             continue;
         }
+        // `时间节点：2025年3月`, `适用范围：…`: a field that is no role holds no units.
+        const ROLE_WORDS: [&str; 10] = [
+            "牵头", "配合", "责任", "负责", "协办", "参与", "主办", "主责", "单位", "部门",
+        ];
+        if split_label(s)
+            .is_some_and(|(l, _)| !is_role_label(l) && !ROLE_WORDS.iter().any(|w| l.contains(w)))
+        {
+            continue;
+        }
         let before = note.groups.len();
         if split_label(s).is_some_and(|(l, _)| is_role_label(l)) {
             parse_labelled(s, &mut note);
