@@ -179,20 +179,22 @@ mod tests {
             .starts_with("专家解读可用的字段：kind（类型）、title（标题）"));
     }
 
+    /// One kind of each field list.
+    const KINDS: [&str; 7] = [
+        "policy",
+        "progress",
+        "page",
+        "leader",
+        "qa",
+        "infographic",
+        "video",
+    ];
+
     /// The Chinese keys are spelled here and, for serde, in `FrontMatter`; a key listed here
     /// that serde does not know would pass this check and then fail as an unknown field.
     #[test]
     fn every_key_listed_here_is_one_front_matter_reads() {
-        let kinds = [
-            "policy",
-            "progress",
-            "page",
-            "leader",
-            "qa",
-            "infographic",
-            "video",
-        ];
-        for kind in kinds {
+        for kind in KINDS {
             let (_, fields) = fields_of(kind).unwrap();
             for (key, aliases) in fields {
                 for k in std::iter::once(&key).chain(aliases.iter()) {
@@ -214,16 +216,7 @@ mod tests {
             .to_string();
         let listed = err.split("expected one of ").nth(1).unwrap();
         let listed = listed.split(" at line").next().unwrap();
-        let kinds = [
-            "policy",
-            "progress",
-            "page",
-            "leader",
-            "qa",
-            "infographic",
-            "video",
-        ];
-        let known: Vec<&str> = kinds
+        let known: Vec<&str> = KINDS
             .iter()
             .flat_map(|k| fields_of(k).unwrap().1)
             .flat_map(|(key, aliases)| std::iter::once(key).chain(aliases.iter().copied()))

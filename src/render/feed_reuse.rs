@@ -51,6 +51,24 @@ impl Cutoff {
     }
 }
 
+/// Keeps the newest [`FEED_ENTRIES`] of a feed's `candidates` (date, address below the base,
+/// what the entry is made from), newest first and then by address, and returns the feed's
+/// cutoff. The newest are chosen first, then only they are sorted.
+pub fn keep_newest<S: AsRef<str>, T>(candidates: &mut Vec<(&str, S, T)>) -> Option<Cutoff> {
+    let newest_first = |a: &(&str, S, T), b: &(&str, S, T)| {
+        b.0.cmp(a.0).then_with(|| a.1.as_ref().cmp(b.1.as_ref()))
+    };
+    if candidates.len() > FEED_ENTRIES {
+        candidates.select_nth_unstable_by(FEED_ENTRIES - 1, newest_first);
+        candidates.truncate(FEED_ENTRIES);
+    }
+    candidates.sort_by(newest_first);
+    let last = candidates
+        .last()
+        .map(|(date, tail, _)| (*date, tail.as_ref()));
+    Cutoff::of_full(candidates.len(), last)
+}
+
 /// Each full feed's cutoff, by the feed's output path.
 pub type Cutoffs = FxHashMap<String, Cutoff>;
 

@@ -84,15 +84,7 @@ pub fn atom(site: &Site) -> String {
     latest.truncate(FEED_ENTRIES);
     let entries: Vec<Entry> = latest
         .into_iter()
-        .map(|(updated, url, _, i)| Entry {
-            updated: updated.to_string(),
-            url,
-            title: i.title.clone(),
-            summary: i
-                .summary
-                .clone()
-                .unwrap_or_else(|| excerpt(&i.body.plain, 200)),
-        })
+        .map(|(updated, url, _, i)| Entry::interpretation(updated, url, i))
         .collect();
     document(
         &format!("{}：政策解读", site.config.name),
@@ -110,6 +102,21 @@ pub struct Entry {
     pub url: String,
     pub title: String,
     pub summary: String,
+}
+
+impl Entry {
+    /// An interpretation's entry: its summary, else the start of its text.
+    pub fn interpretation(updated: &str, url: String, i: &Interpretation) -> Entry {
+        Entry {
+            updated: updated.to_string(),
+            url,
+            title: i.title.clone(),
+            summary: i
+                .summary
+                .clone()
+                .unwrap_or_else(|| excerpt(&i.body.plain, 200)),
+        }
+    }
 }
 
 /// An Atom feed of `entries` (newest first), about the page at `page_url` (also its id), found

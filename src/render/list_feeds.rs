@@ -9,11 +9,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::feed_reuse::{Changed, Cutoff, Feed};
-use super::feeds::{document, Entry, FEED_ENTRIES};
+use super::feed_reuse::{keep_newest, Changed, Cutoff, Feed};
+use super::feeds::{document, Entry};
 use super::pages::library::{date, topic};
 use super::OutFile;
-use crate::markdown::excerpt;
 use crate::model::types::{Interpretation, Policy};
 use crate::model::urls;
 use crate::model::Site;
@@ -136,17 +135,7 @@ fn feed(site: &Site, list: List, policies: &[&Policy]) -> (String, Option<Cutoff
             candidates.push((when, tail, From::Interpretation(i)));
         }
     }
-    let newest_first =
-        |a: &(&str, String, From), b: &(&str, String, From)| b.0.cmp(a.0).then(a.1.cmp(&b.1));
-    if candidates.len() > FEED_ENTRIES {
-        candidates.select_nth_unstable_by(FEED_ENTRIES - 1, newest_first);
-        candidates.truncate(FEED_ENTRIES);
-    }
-    candidates.sort_by(newest_first);
-    let last = candidates
-        .last()
-        .map(|(date, tail, _)| (*date, tail.as_str()));
-    let cutoff = Cutoff::of_full(candidates.len(), last);
+    let cutoff = keep_newest(&mut candidates);
     let entries: Vec<Entry> = candidates
         .into_iter()
         .map(|(date, tail, from)| {
@@ -161,15 +150,7 @@ fn feed(site: &Site, list: List, policies: &[&Policy]) -> (String, Option<Cutoff
                         None => format!("{}印发。", p.meta.issuer),
                     },
                 },
-                From::Interpretation(i) => Entry {
-                    updated: date.to_string(),
-                    url,
-                    title: i.title.clone(),
-                    summary: i
-                        .summary
-                        .clone()
-                        .unwrap_or_else(|| excerpt(&i.body.plain, 200)),
-                },
+                From::Interpretation(i) => Entry::interpretation(date, url, i),
             }
         })
         .collect();

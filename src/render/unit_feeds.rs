@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::feed_reuse::{Changed, Cutoff, Feed};
-use super::feeds::{document, Entry, FEED_ENTRIES};
+use super::feed_reuse::{keep_newest, Changed, Cutoff, Feed};
+use super::feeds::{document, Entry};
 use super::pages::library::date;
 use super::OutFile;
 use crate::model::types::{Policy, Unit};
@@ -188,18 +188,7 @@ fn feed(site: &Site, u: &Unit, dates: &FxHashMap<String, &str>) -> (String, Opti
             ));
         }
     }
-    // Only the newest are kept: chosen first, then only they are sorted.
-    let newest_first =
-        |a: &(&str, Cow<str>, From), b: &(&str, Cow<str>, From)| b.0.cmp(a.0).then(a.1.cmp(&b.1));
-    if candidates.len() > FEED_ENTRIES {
-        candidates.select_nth_unstable_by(FEED_ENTRIES - 1, newest_first);
-        candidates.truncate(FEED_ENTRIES);
-    }
-    candidates.sort_by(newest_first);
-    let last = candidates
-        .last()
-        .map(|(date, tail, _)| (*date, tail.as_ref()));
-    let cutoff = Cutoff::of_full(candidates.len(), last);
+    let cutoff = keep_newest(&mut candidates);
     let entries: Vec<Entry> = candidates
         .into_iter()
         .map(|(date, tail, from)| {
