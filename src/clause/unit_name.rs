@@ -33,8 +33,10 @@ pub enum Doubt {
 }
 
 /// Endings of organ names, longest first where one contains another.
-const SUFFIXES: [&str; 57] = [
+const SUFFIXES: [&str; 58] = [
     "管委会",
+    // `区属国企`, `市属国企`: the state-owned companies of a government.
+    "国企",
     "委员会",
     "办公室",
     "领导小组",
