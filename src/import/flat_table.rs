@@ -156,9 +156,12 @@ fn fits_column(text: &str, kind: ColumnKind) -> bool {
 }
 
 /// Whether a cell may stand in a column of `kind` when its place is known from the count of
-/// cells: a unit column still holds a unit list, a deadline a short phrase (`与国家安排同步`).
+/// cells: a unit column still holds a unit list, a deadline a short phrase (`与国家安排同步`),
+/// the task any text.
 fn fits_in_place(text: &str, kind: ColumnKind) -> bool {
     match kind {
+        // A task may end like a unit name (`建设市北园区低碳发展实践区`); its place says what it is.
+        ColumnKind::Task => !text.is_empty(),
         ColumnKind::Deadline => {
             looks_like_deadline(text)
                 || (text.chars().count() <= 12
