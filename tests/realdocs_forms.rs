@@ -540,3 +540,149 @@ fn a_deadline_field_after_a_full_stop_in_a_note_is_no_unit_and_no_doubt() {
     let msgs = messages(&check(root.path()));
     assert!(!msgs.iter().any(|m| m.contains("未能读成单位")), "{msgs:?}");
 }
+
+/// The clause at `path` (labels from the top).
+fn at_path<'a>(all: &'a [Value], path: &[&str]) -> &'a Value {
+    all.iter()
+        .find(|n| strings(&n["path"]) == path)
+        .unwrap_or_else(|| panic!("no clause at {path:?}"))
+}
+
+#[test]
+fn a_flattened_table_with_numbered_group_rows_reads_every_row() {
+    // 127 (静安区2025年碳达峰碳中和及节能减排重点工作安排), 附表: `序号 / 重点任务 / 具体工作 /
+    // 时间进度 / 责任部门`, one cell per paragraph. Group rows `一` / `推进碳达峰碳中和综合管理`
+    // (a Chinese numeral in the 序号 column, the group in 重点任务) span the rows below them;
+    // the task is the 具体工作 column, 时间进度 its deadline.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout7", "127-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let sixth = at_path(&all, &["加快推进能源绿色低碳转型", "6"]);
+    assert!(
+        sixth["heading"]
+            .as_str()
+            .unwrap()
+            .starts_with("推动可再生能源发展"),
+        "{sixth}"
+    );
+    let names = &units(sixth)[0];
+    assert_eq!(names.0, "责任部门");
+    assert_eq!(names.1.len(), 14, "{names:?}");
+    assert_eq!(names.1.last().map(String::as_str), Some("各街镇"));
+    assert_eq!(sixth["deadline"]["text"], "全年推进", "{sixth}");
+    // A group title holding a time word (`持续…`) is a group all the same.
+    let eleventh = at_path(&all, &["持续推动节能降碳增效", "11"]);
+    assert_eq!(eleventh["deadline"]["text"], "年内完成", "{eleventh}");
+    let last = at_path(&all, &["强化责任落实和监督执法", "70"]);
+    assert!(!units(last).is_empty(), "{last}");
+}
+
+#[test]
+fn a_task_number_column_heads_a_flattened_table() {
+    // 128 (关于推进上海市公园城市建设的指导意见), 附表2: `任务编号 / 分项任务 / 工作任务 /
+    // 主要部门`, 分项任务 merged, unit cells broken over paragraphs.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout7", "128-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let second = at_path(&all, &["重点发展区域", "2"]);
+    assert_eq!(
+        units(second),
+        owned(&[(
+            "主要部门",
+            &[
+                "嘉定区",
+                "青浦区",
+                "松江区",
+                "奉贤区政府",
+                "临港新片区管委会"
+            ]
+        )])
+    );
+    let ninth = at_path(&all, &["重要提升举措", "9"]);
+    assert_eq!(units(ninth)[0].1.len(), 8, "{ninth}");
+}
+
+#[test]
+fn paragraphs_with_their_own_notes_under_a_title_only_item_are_clauses() {
+    // 128 二（三）: `1．重点发展区域` on its own line, then three paragraphs each ending with its
+    // own `（责任部门：…）`: the first is the item's text, the others are clauses ¶2, ¶3.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout7", "128-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let item = clause(&all, "重点发展区域");
+    assert_eq!(
+        units(item),
+        owned(&[("责任部门", &["相关区政府", "市绿化市容局", "市一江一河办"])])
+    );
+    let mut path = strings(&item["path"]);
+    path.push("¶2".to_string());
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let second = at_path(&all, &path);
+    assert_eq!(
+        units(second)[0].1.last().map(String::as_str),
+        Some("临港新片区管委会")
+    );
+}
+
+/// Names of a clause's unit groups that carry neither a label nor a verb (a bare list).
+fn bare_units(n: &Value) -> Vec<String> {
+    n["units"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|g| g["label"].is_null() && g["word"].is_null())
+        .flat_map(|g| strings(&g["names"]))
+        .collect()
+}
+
+#[test]
+fn a_closing_bracket_of_unit_names_without_a_label_is_the_note() {
+    // 122 (嘉定区盘活低效用地提升产业能级行动方案): every item ends `。（各街镇、区规划资源局、
+    // 区土储中心）` — no label, no role word, only unit names.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout7", "122-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "开展收储出让");
+    assert_eq!(bare_units(first), ["各街镇", "区规划资源局", "区土储中心"]);
+    assert_eq!(bare_units(clause(&all, "发挥国企领军作用")), ["区属国企"]);
+    // `…各街镇等）`: the named units only.
+    let last = clause(&all, "加强综合监管力度");
+    assert_eq!(bare_units(last).last().map(String::as_str), Some("各街镇"));
+    // The clause page lists them.
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    // The page of clause `4.1.1` is `p/clause/4-1-1/`.
+    let id = first["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("区土储中心"), "{page}");
+}
+
+#[test]
+fn a_closing_bracket_of_names_that_are_not_all_units_is_named() {
+    // 122 with one name of item 8's bracket made no unit name: it may still be a note, so it
+    // is named, and no unit is read from it.
+    let root = common::empty_site();
+    let src = doc("heldout7", "122-");
+    let text = std::fs::read_to_string(&src).unwrap().replacen(
+        "排放减少等成效。（区经委）",
+        "排放减少等成效。（区经委、技改项目）",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join(src.file_name().unwrap());
+    std::fs::write(&changed, text).unwrap();
+    import(root.path(), &changed);
+    let outline = check(root.path());
+    assert_warned(
+        &messages(&outline),
+        "「8.」末尾的括注「（区经委、技改项目）」像是不带标签的单位名单，但其中「技改项目」不像单位名称，没有读作单位说明",
+    );
+    let all = clauses(&outline);
+    assert!(bare_units(clause(&all, "鼓励转型升级")).is_empty());
+}

@@ -92,13 +92,29 @@ fn split_paragraph_clauses(node: &mut Node, file: &Path, diags: &mut Diagnostics
         && later
             .iter()
             .all(|p| has_note(p) && run_in_label(&p.text).is_some());
-    if !run_in_tasks && (!own_block_has_note || later_with_notes < 1) || own_line > 0 {
+    // `1．重点发展区域` on a line of its own, then paragraphs that each end with their own note:
+    // the first paragraph is the numbered item's text, each further one a task of its own.
+    let titled_tasks = !run_in_tasks
+        && !own_block_has_note
+        && !node.heading.is_empty()
+        && node.paragraphs.iter().all(|p| p.line != node.line)
+        && later.len() >= 2
+        && later.iter().all(|p| has_note(p));
+    if !run_in_tasks && !titled_tasks && (!own_block_has_note || later_with_notes < 1)
+        || own_line > 0
+    {
         return;
     }
+    let mut first_is_text = titled_tasks;
     let paragraphs = std::mem::take(&mut node.paragraphs);
     let mut k = 1;
     for p in paragraphs {
         if p.line == node.line {
+            node.paragraphs.push(p);
+            continue;
+        }
+        if first_is_text && !is_line_block(&p.text) {
+            first_is_text = false;
             node.paragraphs.push(p);
             continue;
         }
@@ -304,6 +320,27 @@ fn extract(node: &mut Node, file: &Path, diags: &mut Diagnostics, rule: &mut Opt
             None => units::find_notes(&p.text),
         };
         let is_last = i + 1 == text_end;
+        let found = if found.is_empty() && is_last {
+            match units::bare_list_note(&p.text) {
+                Some(units::BareList::Note(note)) => vec![note],
+                Some(units::BareList::Doubtful(raw, bad)) => {
+                    diags.push(
+                        Diagnostic::warning(format!(
+                            "「{}」末尾的括注「{}」像是不带标签的单位名单，但其中「{}」不像单位名称，没有读作单位说明",
+                            node.label,
+                            raw.chars().take(24).collect::<String>(),
+                            bad.chars().take(16).collect::<String>()
+                        ))
+                        .at(file, p.line)
+                        .hint("如果括注列的是责任单位，请写成（责任单位：…），并核对每个单位名称；如果不是单位说明，可忽略此提示。"),
+                    );
+                    Vec::new()
+                }
+                None => Vec::new(),
+            }
+        } else {
+            found
+        };
         let mut cut: Option<usize> = None;
         for note in found {
             last_alone = false;

@@ -10,8 +10,9 @@ use super::units::{self, Role, UnitGroup};
 use super::{split_heading, Deadline, Node, Paragraph, TablePart};
 
 /// Header words of the column that holds the task itself.
-const TASK_WORDS: [&str; 13] = [
+const TASK_WORDS: [&str; 14] = [
     "工作任务",
+    "具体工作",
     "主要任务",
     "重点任务",
     "任务内容",
@@ -29,8 +30,9 @@ const TASK_WORDS: [&str; 13] = [
 /// (`处室`: the offices inside a department, `委内牵头处室`.)
 const UNIT_ENDINGS: [&str; 5] = ["单位", "部门", "责任人", "主体", "处室"];
 /// Header words of the deadline column.
-const DEADLINE_WORDS: [&str; 8] = [
+const DEADLINE_WORDS: [&str; 9] = [
     "完成时限",
+    "时间进度",
     "时间节点",
     "进度安排",
     "完成时间",
@@ -188,7 +190,9 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
                     Role::Responsible
                 };
                 Column::Units(h, role)
-            } else if NUMBER_WORDS.contains(&h.as_str()) {
+            } else if NUMBER_WORDS.contains(&h.as_str())
+                || (["序号", "编号"].iter().any(|w| h.ends_with(w)) && h.chars().count() <= 4)
+            {
                 Column::Number
             } else {
                 Column::Other(h)
@@ -197,12 +201,15 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
         .collect();
     // Only one task column is the task: the first that holds the task itself rather than its
     // name (`任务名称` before `任务内容` groups rows, as `任务类型` before `具体任务` does).
+    // A `具体…` column (`重点任务` then `具体工作`) spells out the task the column before it
+    // names: it is the task, and the one before it groups the rows.
     let is_task =
         |i: usize, c: &Column| *c == Column::Task && !squeeze(&header[i]).contains("名称");
     let task_at = cols
         .iter()
         .enumerate()
-        .position(|(i, c)| is_task(i, c))
+        .position(|(i, c)| is_task(i, c) && squeeze(&header[i]).starts_with("具体"))
+        .or_else(|| cols.iter().enumerate().position(|(i, c)| is_task(i, c)))
         .or_else(|| cols.iter().position(|c| *c == Column::Task))?;
     for (i, c) in cols.iter_mut().enumerate() {
         match c {

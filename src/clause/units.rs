@@ -232,6 +232,88 @@ pub fn own_line_note(text: &str) -> Option<Note> {
     parse_inner(body, 0, text.len())
 }
 
+/// A bracket closing a paragraph after its last sentence that holds only a list of names, with
+/// no label and no role word: `…予以指导和配合。（各街镇、区规划资源局、区土储中心）`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BareList {
+    /// Every name is a well-formed unit name: the bracket is the clause's unit note, all its
+    /// units responsible (nothing marks a lead).
+    Note(Note),
+    /// Some names read as units, others do not (`…`): it may be a note, so the caller warns
+    /// and reads no units from it. Holds the bracket and the first name that is no unit.
+    Doubtful(String, String),
+}
+
+/// The bare list of unit names closing `text`, if any (see [`BareList`]).
+pub fn bare_list_note(text: &str) -> Option<BareList> {
+    let body = text.trim_end().trim_end_matches(['。', '.']).trim_end();
+    let close = body
+        .char_indices()
+        .last()
+        .filter(|(_, c)| CLOSE.contains(c))?
+        .0;
+    // The opening bracket matching the closing one.
+    let mut depth = 0usize;
+    let mut start = None;
+    for (i, c) in body[..close].char_indices().rev() {
+        if CLOSE.contains(&c) || INNER_CLOSE.contains(&c) {
+            depth += 1;
+        } else if OPEN.contains(&c) || INNER_OPEN.contains(&c) {
+            if depth == 0 {
+                start = Some(i);
+                break;
+            }
+            depth -= 1;
+        }
+    }
+    let start = start?;
+    // A note stands after a sentence (or alone); a bracket right after a word explains that
+    // word (`市场主体（企业、个体工商户）`).
+    let before = body[..start].trim_end();
+    if !(before.is_empty() || before.ends_with(['。', '；', '！', '？', '.', ';'])) {
+        return None;
+    }
+    let inner_start = start + next_char_len(body, start);
+    let inner = body[inner_start..close].trim();
+    if inner.is_empty() || inner.contains(['：', ':', '。']) {
+        return None;
+    }
+    let raw = body[start..close + next_char_len(body, close)].to_string();
+    let mut note = parse_inner(
+        &format!("{BARE_LABEL}：{inner}"),
+        start,
+        close + next_char_len(body, close),
+    )?;
+    if note.rule.is_some() || !note.unread.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = note.groups.iter().flat_map(|g| g.names.clone()).collect();
+    let bad = note
+        .rejected
+        .iter()
+        .chain(names.iter())
+        .find(|n| super::unit_name::doubt(n).is_some())
+        .cloned();
+    let good = names
+        .iter()
+        .filter(|n| super::unit_name::doubt(n).is_none())
+        .count();
+    match bad {
+        None if good > 0 => {
+            for g in &mut note.groups {
+                g.label = String::new();
+                g.role = Role::Responsible;
+            }
+            Some(BareList::Note(note))
+        }
+        Some(bad) if good > 0 => Some(BareList::Doubtful(raw, bad)),
+        _ => None,
+    }
+}
+
+/// The label a bare list is read under (it is dropped from the groups afterwards).
+const BARE_LABEL: &str = "责任单位";
+
 /// Parses what is inside a note's brackets; `None` when it is not a unit note.
 pub fn parse_inner(inner: &str, start: usize, end: usize) -> Option<Note> {
     let inner = inner.trim();

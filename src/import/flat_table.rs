@@ -9,6 +9,7 @@
 //! short group name, the task text), so a merged cell that is missing leaves its column empty —
 //! which the clause reader takes as "continues the cell above".
 
+use crate::clause::numbering::chinese_numeral;
 use crate::clause::task_table::{self, ColumnKind, HEADER_CELL_MAX_CHARS as HEADER_MAX_CHARS};
 use crate::clause::{join_line, unit_name, units};
 
@@ -154,6 +155,23 @@ fn fits_column(text: &str, kind: ColumnKind) -> bool {
     }
 }
 
+/// Whether a cell may stand in a column of `kind` when its place is known from the count of
+/// cells: a unit column still holds a unit list, a deadline a short phrase (`与国家安排同步`),
+/// the task any text.
+fn fits_in_place(text: &str, kind: ColumnKind) -> bool {
+    match kind {
+        // A task may end like a unit name (`建设市北园区低碳发展实践区`); its place says what it is.
+        ColumnKind::Task => !text.is_empty(),
+        ColumnKind::Deadline => {
+            looks_like_deadline(text)
+                || (text.chars().count() <= 12
+                    && !text.contains(['。', '，', '、'])
+                    && !looks_like_units(text))
+        }
+        _ => fits_column(text, kind),
+    }
+}
+
 /// A group or item name: short, one phrase (`有序扩大家庭医生来源。` may end with a full stop).
 fn looks_like_group(text: &str) -> bool {
     let phrase = text.strip_suffix('。').unwrap_or(text);
@@ -162,6 +180,17 @@ fn looks_like_group(text: &str) -> bool {
         && !is_empty_mark(text)
         && !looks_like_units(text)
 }
+
+/// The title of a group row: one phrase, no sentence (`推进碳达峰碳中和综合管理`).
+fn looks_like_group_title(text: &str) -> bool {
+    let n = text.chars().count();
+    (2..=GROUP_TITLE_MAX_CHARS).contains(&n)
+        && !text.contains(['。', '，', '；', '\n'])
+        && !looks_like_units(text)
+}
+
+/// Longest title of a group row.
+const GROUP_TITLE_MAX_CHARS: usize = 30;
 
 /// Most section rows written one after another between two task rows (a section and its
 /// sub-section).
@@ -203,6 +232,8 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
     // Row starts: the numbers 1, 2, 3 … in order, a repeated header skipped.
     let mut starts: Vec<usize> = Vec::new();
     let mut skip: Vec<usize> = Vec::new();
+    // Group rows: the index of the task row they stand before, and their title cell.
+    let mut group_rows: Vec<(usize, Cell)> = Vec::new();
     let mut k = 0;
     while k < body.len() {
         if body[k..].len() >= header_len
@@ -213,6 +244,19 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         {
             skip.extend(k..k + header_len);
             k += header_len;
+            continue;
+        }
+        // A group row `一` / `推进碳达峰碳中和综合管理`: the next Chinese numeral in the
+        // `序号` column, its title in the cell after it, spanning the rows below.
+        if number_at == 0
+            && body[k].0.text == chinese_numeral(group_rows.len() as u32 + 1)
+            && body
+                .get(k + 1)
+                .is_some_and(|(c, _)| looks_like_group_title(&c.text))
+        {
+            group_rows.push((starts.len(), body[k + 1].0.clone()));
+            skip.extend([k, k + 1]);
+            k += 2;
             continue;
         }
         let gap_ok = starts.last().map_or(k <= number_at + 2, |s| {
@@ -252,9 +296,24 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
                 .iter()
                 .zip(post_kinds)
                 .all(|(c, k)| fits_column(&c.text, *k));
+        // Only the leading group columns are missing (merged with the rows above): the cells
+        // fill the other columns in order.
+        let missing = post_kinds.len().saturating_sub(after.len());
+        let groups_merged = missing > 0
+            && post_kinds[..missing]
+                .iter()
+                .all(|k| *k == ColumnKind::Group)
+            && after
+                .iter()
+                .zip(&post_kinds[missing..])
+                .all(|(c, k)| fits_in_place(&c.text, *k));
         let (post, mut used) = if number_at == 0 && !last && one_per_column {
             // Every column has its cell, each of its kind: nothing merged, nothing to guess.
             (after.iter().map(|c| c.text.clone()).collect(), after.len())
+        } else if number_at == 0 && groups_merged {
+            let mut post = vec![String::new(); missing];
+            post.extend(after.iter().map(|c| c.text.clone()));
+            (post, after.len())
         } else {
             fit(&after, post_kinds, number_at == 0 && !last)
         };
@@ -277,6 +336,11 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
                 ));
                 used += tail.len();
             }
+        }
+        for (_, c) in group_rows.iter().filter(|(before, _)| *before == r) {
+            let mut cells = vec![String::new(); width];
+            cells[0] = c.text.clone();
+            rows.push(row(cells, c.line));
         }
         // Leading cells of this row: right-aligned to the columns before the number, any more
         // are rows spanning the table (`行动一：…`).
