@@ -40,7 +40,7 @@ pub struct ResolvedRef {
 }
 
 /// A block of rendered text that cites clauses: the unit a clause page links back to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Hash)]
 pub struct CitingBlock {
     pub anchor: String,
     pub excerpt: String,
@@ -48,7 +48,7 @@ pub struct CitingBlock {
     pub targets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct RichText {
     pub html: String,
     /// Plain text, for search, excerpts and the feed.
@@ -63,14 +63,14 @@ pub struct RichText {
 }
 
 /// A link as written in a Markdown source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceLink {
     pub href: String,
     pub file: std::path::PathBuf,
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Hash)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
