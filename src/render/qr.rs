@@ -367,6 +367,16 @@ fn penalty<const N: usize>(rows: &[Bits<N>], same_below: &mut Vec<Bits<N>>) -> u
 }
 
 fn push_num(out: &mut Vec<u8>, n: u32) {
+    // Nearly every number of a code is a coordinate or run below 100: pushed byte by byte, not
+    // copied from a buffer (a copy of unknown length is a `memcpy` call, a thousand a page).
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     let mut n = n;
