@@ -40,7 +40,7 @@ pub struct ResolvedRef {
 }
 
 /// A block of rendered text that cites clauses: the unit a clause page links back to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Hash)]
 pub struct CitingBlock {
     pub anchor: String,
     pub excerpt: String,
@@ -48,7 +48,7 @@ pub struct CitingBlock {
     pub targets: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct RichText {
     pub html: String,
     /// Plain text, for search, excerpts and the feed.
@@ -63,14 +63,14 @@ pub struct RichText {
 }
 
 /// A link as written in a Markdown source.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SourceLink {
     pub href: String,
     pub file: std::path::PathBuf,
     pub line: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Hash)]
 pub struct Heading {
     pub level: u8,
     pub text: String,
@@ -382,18 +382,30 @@ fn unique_anchor(base: &str, used: &mut HashSet<String>) -> String {
 
 /// HTML-escapes `s`. Every template value passes through here (Tera's escape function), so
 /// the text between the five ASCII specials is copied in runs: pushing Chinese text a `char`
-/// at a time re-encoded every character.
+/// at a time re-encoded every character. The specials are found with `memchr`'s searches (a
+/// word or vector of bytes at a time) rather than a look at every byte, which was 3% of a
+/// build's instructions.
 pub fn escape(s: &str) -> String {
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + s.len() / 16);
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
+    let mut angles = memchr::memchr3_iter(b'&', b'<', b'>', bytes).peekable();
+    let mut quotes = memchr::memchr2_iter(b'"', b'\'', bytes).peekable();
+    loop {
+        // The next special of either search, in order.
+        let i = match (angles.peek(), quotes.peek()) {
+            (Some(&a), Some(&q)) if a < q => angles.next(),
+            (Some(_), Some(_)) | (None, Some(_)) => quotes.next(),
+            (Some(_), None) => angles.next(),
+            (None, None) => None,
+        };
+        let Some(i) = i else { break };
+        let entity = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+            _ => "&#39;",
         };
         // `i` is an ASCII byte, so both slices end on character boundaries.
         out.push_str(&s[start..i]);
@@ -440,6 +452,52 @@ fn highlight(code: &str, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The escape as HTML defines it, a character at a time.
+    fn escape_by_char(s: &str) -> String {
+        s.chars()
+            .map(|c| match c {
+                '&' => "&amp;".to_string(),
+                '<' => "&lt;".to_string(),
+                '>' => "&gt;".to_string(),
+                '"' => "&quot;".to_string(),
+                '\'' => "&#39;".to_string(),
+                c => c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn escape_matches_the_escape_a_character_at_a_time() {
+        let pieces = [
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "政策",
+            "a",
+            "/",
+            " ",
+            "&amp;",
+            "解读《条款》",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..400 {
+            let mut s = String::new();
+            for _ in 0..len % 60 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            assert_eq!(escape(&s), escape_by_char(&s), "{s}");
+        }
+        assert_eq!(
+            escape("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
 
     fn md(src: &str, first_line: usize) -> (RichText, Diagnostics) {
         render(

@@ -76,7 +76,7 @@ impl Validity {
 }
 
 /// A policy slug as written in front matter, with its line for error messages.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct Declared {
     pub replaced_by: Vec<(String, usize)>,
     pub amends: Vec<(String, usize)>,
@@ -86,7 +86,7 @@ pub struct Declared {
 /// The lifecycle of one policy. Links are policy slugs; each declared link also appears,
 /// reversed, on the other policy (`replaced_by` ↔ `replaces`, `amends` ↔ `amended_by`,
 /// `related` ↔ `related`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Hash)]
 pub struct Lifecycle {
     pub validity: Validity,
     pub date: Option<String>,

@@ -14,7 +14,7 @@ use crate::load::SourceDoc;
 
 /// One 修改说明 as written: the clause id (`3.2`, or `old-slug:5` for a clause of the revised
 /// policy) and its line in the front matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RevisionNote {
     pub clause: String,
     pub note: String,

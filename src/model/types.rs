@@ -63,7 +63,7 @@ impl Site {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Hash)]
 pub struct PolicyMeta {
     pub title: String,
     pub doc_number: Option<String>,
@@ -151,7 +151,7 @@ pub struct FlatNode {
 }
 
 /// A link to a clause as it appears on an interpretation.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct ClauseLink {
     pub key: String,
     pub href: String,
@@ -214,7 +214,7 @@ pub struct Interpretation {
     pub media: Option<Media>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Hash)]
 pub struct Progress {
     pub anchor: String,
     #[serde(skip)]

@@ -270,7 +270,7 @@ pub struct Digests<'a> {
 fn policy_digest(p: &Policy, config: u64) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(&p.input_digest.to_le_bytes());
-    h.update(&debug_digest(&p.lifecycle).to_le_bytes());
+    h.update(&hash_digest(&p.lifecycle).to_le_bytes());
     h.update(&config.to_le_bytes());
     h.digest()
 }
@@ -338,12 +338,12 @@ fn digest<'a>(
 ) -> Option<u64> {
     Some(match dep {
         Dep::Site => debug_digest(&(site_ctx, &site.config)),
-        Dep::Policies => debug_digest(&site.policies.iter().map(|p| &p.slug).collect::<Vec<_>>()),
+        Dep::Policies => hash_digest(&site.policies.iter().map(|p| &p.slug).collect::<Vec<_>>()),
         // The parts of a policy that lists of policies read (the library, the columns, the
         // home page) are digested by themselves, exactly the fields [`Changes::same`] compares,
         // so that an edit to one answer does not re-render every page that lists its policy.
         Dep::Policy(s) => part_digest(config, policy(s)?.0, |p| {
-            debug_digest(&(
+            hash_digest(&(
                 &p.source,
                 &p.meta,
                 &p.preamble_html,
@@ -363,7 +363,7 @@ fn digest<'a>(
                     )
                 })
                 .collect();
-            debug_digest(&outline)
+            hash_digest(&outline)
         }),
         Dep::Interpretations(s) => part_digest(config, policy(s)?.0, |p| {
             let heads: Vec<_> = p
@@ -371,7 +371,7 @@ fn digest<'a>(
                 .iter()
                 .map(|i| (i.kind, &i.title, &i.published, &i.summary))
                 .collect();
-            debug_digest(&heads)
+            hash_digest(&heads)
         }),
         Dep::Questions(s) => part_digest(config, policy(s)?.0, |p| {
             let heads: Vec<_> = p
@@ -380,9 +380,9 @@ fn digest<'a>(
                 .flat_map(|i| &i.questions)
                 .map(|q| (&q.id, q.number, &q.question, &q.topic))
                 .collect();
-            debug_digest(&heads)
+            hash_digest(&heads)
         }),
-        Dep::Progress(s) => part_digest(config, policy(s)?.0, |p| debug_digest(&p.progress)),
+        Dep::Progress(s) => part_digest(config, policy(s)?.0, |p| hash_digest(&p.progress)),
         Dep::HasProgress(s) => part_digest(config, policy(s)?.0, |p| p.progress.is_empty() as u64),
         Dep::ClauseCount(s) => part_digest(config, policy(s)?.0, |p| clause_count(p) as u64),
         // Whatever else of a policy a page read (its nodes, an interpretation), the policy's

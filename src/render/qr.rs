@@ -122,6 +122,7 @@ impl<const N: usize> Bits<N> {
         Self(out)
     }
 
+    #[cfg(test)]
     fn get(&self, x: usize) -> bool {
         self.0[x / 64] >> (x % 64) & 1 == 1
     }
@@ -196,8 +197,21 @@ pub fn svg_for(url: &str) -> String {
     generate(url)
 }
 
+/// The code drawn straight from its rows of bits (the runs of a row found a word at a time),
+/// with no module-by-module copy in between.
 fn generate(url: &str) -> String {
-    modules(url).map_or_else(String::new, |(dark, width)| svg(&dark, width))
+    let Some((canvas, version)) = unmasked_canvas(url) else {
+        return String::new();
+    };
+    let Ok(width) = usize::try_from(version.width()) else {
+        return String::new();
+    };
+    match width {
+        0..=64 => svg_rows(&best_rows::<1>(&canvas, width), width),
+        65..=128 => svg_rows(&best_rows::<2>(&canvas, width), width),
+        129..=192 => svg_rows(&best_rows::<3>(&canvas, width), width),
+        _ => String::new(),
+    }
 }
 
 /// The data and error correction placed on a canvas with the functional patterns, not yet masked.
@@ -215,7 +229,8 @@ fn unmasked_canvas(url: &str) -> Option<(Canvas, Version)> {
 }
 
 /// The dark modules (row by row) and the width of the code for `url`, at error correction M,
-/// with the mask the `qrcode` crate would choose.
+/// with the mask the `qrcode` crate would choose (what the tests compare with the crate).
+#[cfg(test)]
 fn modules(url: &str) -> Option<(Vec<bool>, usize)> {
     let (canvas, version) = unmasked_canvas(url)?;
     let width = usize::try_from(version.width()).ok()?;
@@ -272,8 +287,17 @@ fn apply_mask<const N: usize>(
     }
 }
 
-/// The masked code with the lowest penalty, the first in the crate's order on a tie.
+/// The masked code with the lowest penalty, one bool a module (row by row).
+#[cfg(test)]
 fn best_masked<const N: usize>(canvas: &Canvas, width: usize) -> Vec<bool> {
+    best_rows::<N>(canvas, width)
+        .iter()
+        .flat_map(|row| (0..width).map(move |x| row.get(x)))
+        .collect()
+}
+
+/// The masked code with the lowest penalty, the first in the crate's order on a tie, as rows.
+fn best_rows<const N: usize>(canvas: &Canvas, width: usize) -> Vec<Bits<N>> {
     let (base, data) = unmasked_rows::<N>(canvas, width);
     let mut rows = base.clone();
     let mut best = base.clone();
@@ -287,9 +311,7 @@ fn best_masked<const N: usize>(canvas: &Canvas, width: usize) -> Vec<bool> {
             std::mem::swap(&mut best, &mut rows);
         }
     }
-    best.iter()
-        .flat_map(|row| (0..width).map(move |x| row.get(x)))
-        .collect()
+    best
 }
 
 /// Runs of five or more equal modules score length − 2 each: every window of five equal modules
@@ -367,6 +389,16 @@ fn penalty<const N: usize>(rows: &[Bits<N>], same_below: &mut Vec<Bits<N>>) -> u
 }
 
 fn push_num(out: &mut Vec<u8>, n: u32) {
+    // Nearly every number of a code is a coordinate or run below 100: pushed byte by byte, not
+    // copied from a buffer (a copy of unknown length is a `memcpy` call, a thousand a page).
+    if n < 10 {
+        out.push(b'0' + n as u8);
+        return;
+    }
+    if n < 100 {
+        out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]);
+        return;
+    }
     let mut buf = [0u8; 10];
     let mut i = buf.len();
     let mut n = n;
@@ -385,11 +417,60 @@ fn push_num(out: &mut Vec<u8>, n: u32) {
 /// Draws the code in module units (viewBox) with one path segment per horizontal run of dark
 /// modules: about a third of the bytes of one square per module, on every page of the site.
 /// Written as bytes: pushing `char`s one by one cost as much as choosing the mask.
+#[cfg(test)]
 fn svg(dark: &[bool], width: usize) -> String {
+    let mut out = svg_head(width);
+    for (y, row) in dark.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < row.len() {
+            if !row[x] {
+                x += 1;
+                continue;
+            }
+            let run = row[x..].iter().take_while(|&&d| d).count();
+            push_run(&mut out, x, y, run);
+            x += run;
+        }
+    }
+    svg_end(out)
+}
+
+/// [`svg`] of rows of bits: the same bytes, each run of dark modules found with a count of
+/// trailing zeros (or ones) in a word instead of a look at every module.
+fn svg_rows<const N: usize>(rows: &[Bits<N>], width: usize) -> String {
+    let mut out = svg_head(width);
+    for (y, row) in rows.iter().enumerate() {
+        let mut x = 0;
+        // Bits at and beyond the width are clear, so no run goes past it.
+        while x < 64 * N {
+            let light = (row.0[x / 64] >> (x % 64)).trailing_zeros() as usize;
+            // A word's bits above the shift come in as zeros: a count never passes its word.
+            if light >= 64 - x % 64 {
+                x += 64 - x % 64;
+                continue;
+            }
+            x += light;
+            let start = x;
+            while x < 64 * N {
+                let dark = (!(row.0[x / 64] >> (x % 64))).trailing_zeros() as usize;
+                let rest = 64 - x % 64;
+                x += dark.min(rest);
+                if dark < rest {
+                    break;
+                }
+            }
+            push_run(&mut out, start, y, x - start);
+        }
+    }
+    svg_end(out)
+}
+
+/// The SVG up to the first path segment.
+fn svg_head(width: usize) -> Vec<u8> {
     let w = width as u32;
     let cells = w + 2 * QUIET_ZONE;
     let size = cells * MIN_SIZE.div_ceil(cells).max(1);
-    let mut out = Vec::with_capacity(400 + dark.len() * 4);
+    let mut out = Vec::with_capacity(400 + width * width * 4);
     out.extend_from_slice("<svg role=\"img\" aria-label=\"本页网址二维码\" focusable=\"false\" xmlns=\"http://www.w3.org/2000/svg\" width=\"".as_bytes());
     push_num(&mut out, size);
     out.extend_from_slice(b"\" height=\"");
@@ -399,26 +480,24 @@ fn svg(dark: &[bool], width: usize) -> String {
     out.push(b' ');
     push_num(&mut out, cells);
     out.extend_from_slice(b"\" shape-rendering=\"crispEdges\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/><path fill=\"#000\" d=\"");
-    for (y, row) in dark.chunks(width).enumerate() {
-        let mut x = 0;
-        while x < row.len() {
-            if !row[x] {
-                x += 1;
-                continue;
-            }
-            let run = row[x..].iter().take_while(|&&d| d).count();
-            out.push(b'M');
-            push_num(&mut out, x as u32 + QUIET_ZONE);
-            out.push(b' ');
-            push_num(&mut out, y as u32 + QUIET_ZONE);
-            out.push(b'h');
-            push_num(&mut out, run as u32);
-            out.extend_from_slice(b"v1h-");
-            push_num(&mut out, run as u32);
-            out.push(b'z');
-            x += run;
-        }
-    }
+    out
+}
+
+/// One path segment: the run of `run` dark modules from module `x` of row `y`.
+fn push_run(out: &mut Vec<u8>, x: usize, y: usize, run: usize) {
+    out.push(b'M');
+    push_num(out, x as u32 + QUIET_ZONE);
+    out.push(b' ');
+    push_num(out, y as u32 + QUIET_ZONE);
+    out.push(b'h');
+    push_num(out, run as u32);
+    out.extend_from_slice(b"v1h-");
+    push_num(out, run as u32);
+    out.push(b'z');
+}
+
+/// The SVG's end, and the whole as text.
+fn svg_end(mut out: Vec<u8>) -> String {
     out.extend_from_slice(b"\"/></svg>");
     // Only whole string literals and ASCII digits went in, so this is always valid UTF-8.
     String::from_utf8(out).unwrap_or_default()
@@ -699,6 +778,11 @@ mod tests {
             let fast = super::modules(&url);
             widest = widest.max(fast.as_ref().map_or(0, |(_, w)| *w));
             assert!(fast == reference_modules(&url), "{url}");
+            // The writer of bit rows draws what the writer of one bool a module draws.
+            let by_module = fast
+                .as_ref()
+                .map_or_else(String::new, |(d, w)| super::svg(d, *w));
+            assert!(super::svg_for(&url) == by_module, "{url}");
         }
         assert_eq!(widest, 177, "the cases reach version 40");
     }
