@@ -202,7 +202,7 @@ fn titles_and_unit_pages_are_indexed(site: &Site) {
     }
     assert!(clauses > 400, "{clauses} clauses");
     assert!(!site.units.is_empty());
-    for u in &site.units {
+    for u in site.units.iter() {
         assert!(
             records.iter().any(|r| r.url == urls::unit(&u.slug)),
             "unit page of {} is not indexed",

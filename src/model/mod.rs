@@ -25,6 +25,7 @@ pub use crate::load::Kind;
 use crate::load::{DocKind, SourceDoc, SourceSite};
 pub use fingerprint::{debug_digest, hash_digest, input_digest};
 pub use policy::unit_slug;
+use references::BundleTargets;
 pub use types::*;
 use urls::Urls;
 
@@ -48,6 +49,19 @@ pub struct ModelCache {
     /// `raw_html` of the config: how every bundle's Markdown was rendered.
     raw_html: crate::markdown::RawHtml,
     bundles: HashMap<String, Arc<BundleModel>>,
+    /// The site-wide indexes of the last model, with what they were made from.
+    indexes: Option<Arc<Indexes>>,
+}
+
+/// The unit index and the back-links, with the policies and passages they were made from: the
+/// next model shares them while those read the same (an edit to one clause's text or one
+/// answer changes neither), instead of making them again from every policy.
+#[derive(Debug)]
+struct Indexes {
+    policies: Vec<Arc<Policy>>,
+    parts: Vec<Arc<Part>>,
+    units: Arc<Vec<Unit>>,
+    backlinks: Arc<Backlinks>,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +75,10 @@ struct BundleModel {
     diags: Diagnostics,
     /// Its passages citing clauses, for the site's back-links.
     passages: Arc<Part>,
+    /// Its nodes by clause key ([`Site::node_positions`]).
+    node_positions: Arc<NodePositions>,
+    /// What references into it find.
+    targets: Arc<BundleTargets>,
 }
 
 /// [`build_model`], reusing the bundles of `previous` whose inputs are unchanged.
@@ -221,19 +239,27 @@ pub fn build_model_reusing(
         }
     }
 
-    let mut nodes_of: Vec<(&str, &[FlatNode])> = drafts
-        .iter()
-        .map(|d| (d.slug.as_str(), d.nodes.as_slice()))
+    // What references find in each bundle: made for the bundles parsed now, taken from the
+    // model of the others.
+    let targets: HashMap<String, Arc<BundleTargets>> = drafts
+        .par_iter()
+        .map(|d| {
+            let t = BundleTargets::new(&d.slug, &d.nodes, &urls);
+            (d.slug.clone(), Arc::new(t))
+        })
         .collect();
-    nodes_of.extend(
+    let mut targets_of: Vec<(&str, &BundleTargets)> = targets
+        .iter()
+        .map(|(slug, t)| (slug.as_str(), t.as_ref()))
+        .collect();
+    targets_of.extend(
         candidates
             .iter()
-            .map(|(slug, old)| (*slug, old.policy.nodes.as_slice())),
+            .map(|(slug, old)| (*slug, old.targets.as_ref())),
     );
     t.step("parse");
-    let index = references::ClauseIndex::new(&nodes_of, &urls);
+    let index = references::ClauseIndex::new(&targets_of);
     t.step("index");
-    drop(nodes_of);
     type Candidate<'c> = (&'c str, &'c Arc<BundleModel>);
     let (reused, stale): (Vec<Candidate>, Vec<Candidate>) = candidates
         .into_iter()
@@ -356,9 +382,11 @@ pub fn build_model_reusing(
         prefix,
         raw_html,
         bundles: HashMap::new(),
+        indexes: None,
     };
     let mut policies: Vec<Arc<Policy>> = Vec::new();
     let mut parts: Vec<Arc<Part>> = Vec::new();
+    let mut node_positions: Vec<Arc<NodePositions>> = Vec::new();
     // Each modelled policy's passages citing clauses, side by side.
     let mut passages: HashMap<String, Arc<Part>> = fresh
         .par_iter()
@@ -380,6 +408,13 @@ pub fn build_model_reusing(
                 docs,
                 assets,
                 lookups: f.lookups,
+                node_positions: Arc::new(references::node_positions(&f.policy.nodes)),
+                // A bundle modelled again because its lookups changed was not parsed with
+                // the others: its targets are made here.
+                targets: targets
+                    .get(*slug)
+                    .cloned()
+                    .unwrap_or_else(|| Arc::new(BundleTargets::new(slug, &f.policy.nodes, &urls))),
                 policy: Arc::new(f.policy),
                 diags: f.diags,
                 passages,
@@ -392,6 +427,7 @@ pub fn build_model_reusing(
         diags.extend(model.diags.clone());
         policies.push(Arc::clone(&model.policy));
         parts.push(Arc::clone(&model.passages));
+        node_positions.push(Arc::clone(&model.node_positions));
         cache.bundles.insert(slug.to_string(), model);
     }
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -414,16 +450,41 @@ pub fn build_model_reusing(
     lifecycle::link(&mut policies, &mut diags);
     let revisions = revisions::compare(&policies, &mut diags);
     t.step("redirects, lifecycle, revisions");
-    // The site-wide indexes read the policies and nothing of each other: made side by side.
-    let ((clause_index, units), backlinks) = rayon::join(
-        || {
-            rayon::join(
-                || references::flat_index(&policies),
-                || references::units(&policies),
-            )
+    // The site-wide indexes read the policies and nothing of each other: made side by side,
+    // or taken from the previous model when what they read is the same.
+    let previous_indexes = previous.indexes.as_deref();
+    let units_same = previous_indexes.is_some_and(|ix| {
+        ix.policies.len() == policies.len()
+            && ix
+                .policies
+                .iter()
+                .zip(&policies)
+                .all(|(a, b)| Arc::ptr_eq(a, b) || references::same_units(a, b))
+    });
+    let backlinks_same = previous_indexes.is_some_and(|ix| {
+        ix.parts.len() == parts.len()
+            && ix
+                .parts
+                .iter()
+                .zip(&parts)
+                .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
+    });
+    let (units, backlinks) = rayon::join(
+        || match (units_same, previous_indexes) {
+            (true, Some(ix)) => Arc::clone(&ix.units),
+            _ => Arc::new(references::units(&policies)),
         },
-        || references::backlinks(parts.iter().map(|p| p.as_slice())),
+        || match (backlinks_same, previous_indexes) {
+            (true, Some(ix)) => Arc::clone(&ix.backlinks),
+            _ => Arc::new(references::backlinks(parts.iter().map(|p| p.as_slice()))),
+        },
     );
+    cache.indexes = Some(Arc::new(Indexes {
+        policies: policies.clone(),
+        parts,
+        units: Arc::clone(&units),
+        backlinks: Arc::clone(&backlinks),
+    }));
     t.step("indexes");
 
     if diags.has_errors() {
@@ -444,7 +505,7 @@ pub fn build_model_reusing(
         pages,
         units,
         backlinks,
-        clause_index,
+        node_positions,
         redirects,
         revisions,
         warnings: diags.sorted(),

@@ -10,47 +10,56 @@ use super::urls::{self, Urls};
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{excerpt, ResolvedRef};
 
-struct Target {
-    link: ClauseLink,
+/// What references find in one bundle: each node's link by key (`slug:id`), and the first and
+/// last task-clause id, for hints. Made with the bundle's model, so that a rebuild reusing the
+/// bundle does not make it again (the links of every node of a large site took a tenth of a
+/// preview rebuild).
+#[derive(Debug, Default)]
+pub struct BundleTargets {
+    links: rustc_hash::FxHashMap<String, ClauseLink>,
+    range: Option<(String, String)>,
 }
 
-/// Every node of every policy by key (`slug:id`).
-pub struct ClauseIndex {
-    targets: rustc_hash::FxHashMap<String, Target>,
-    /// First and last task-clause id of each policy, for hints.
-    ranges: HashMap<String, (String, String)>,
-}
-
-impl ClauseIndex {
-    /// The index of every bundle's nodes: `(slug, nodes)`.
-    pub fn new(bundles: &[(&str, &[FlatNode])], u: &Urls) -> Self {
-        let mut targets = rustc_hash::FxHashMap::default();
-        let mut ranges = HashMap::new();
-        for &(slug, nodes) in bundles {
-            let d = Bundle { slug, nodes };
-            for n in d.nodes {
-                let link = ClauseLink {
-                    key: n.key.clone(),
-                    href: u.href(&urls::node(d.slug, n)),
-                    label: n.short_label.clone(),
-                    heading: n.heading.clone(),
-                };
-                targets.insert(n.key.clone(), Target { link });
-            }
-            let clauses: Vec<&str> = d
-                .nodes
-                .iter()
-                .filter(|n| n.is_clause)
-                .map(|n| n.id.as_str())
-                .collect();
-            if let (Some(first), Some(last)) = (clauses.first(), clauses.last()) {
-                ranges.insert(d.slug.to_string(), (first.to_string(), last.to_string()));
-            }
+impl BundleTargets {
+    pub fn new(slug: &str, nodes: &[FlatNode], u: &Urls) -> Self {
+        let mut links = rustc_hash::FxHashMap::default();
+        links.reserve(nodes.len());
+        for n in nodes {
+            let link = ClauseLink {
+                key: n.key.clone(),
+                href: u.href(&urls::node(slug, n)),
+                label: n.short_label.clone(),
+                heading: n.heading.clone(),
+            };
+            links.insert(n.key.clone(), link);
         }
-        ClauseIndex { targets, ranges }
+        let mut clauses = nodes.iter().filter(|n| n.is_clause).map(|n| &n.id);
+        let first = clauses.next();
+        let range = first.map(|f| (f.clone(), clauses.next_back().unwrap_or(f).clone()));
+        BundleTargets { links, range }
+    }
+}
+
+/// Every node of every policy by key (`slug:id`), bundle by bundle.
+pub struct ClauseIndex<'a> {
+    bundles: HashMap<&'a str, &'a BundleTargets>,
+}
+
+impl<'a> ClauseIndex<'a> {
+    /// The index of every bundle's nodes: `(slug, targets)`.
+    pub fn new(bundles: &[(&'a str, &'a BundleTargets)]) -> Self {
+        ClauseIndex {
+            bundles: bundles.iter().copied().collect(),
+        }
     }
 
-    pub fn resolver<'a>(&'a self, bundle: Option<&'a str>) -> Resolver<'a> {
+    /// The link of the node with key `slug:id`.
+    fn get(&self, key: &str) -> Option<&ClauseLink> {
+        let (slug, _) = key.split_once(':')?;
+        self.bundles.get(slug)?.links.get(key)
+    }
+
+    pub fn resolver(&'a self, bundle: Option<&'a str>) -> Resolver<'a> {
         Resolver {
             index: self,
             bundle,
@@ -62,13 +71,8 @@ impl ClauseIndex {
     pub fn same_lookups(&self, lookups: &[Lookup]) -> bool {
         lookups
             .iter()
-            .all(|(key, link)| self.targets.get(key).map(|t| &t.link) == link.as_ref())
+            .all(|(key, link)| self.get(key) == link.as_ref())
     }
-}
-
-struct Bundle<'a> {
-    slug: &'a str,
-    nodes: &'a [FlatNode],
 }
 
 /// A clause key a document looked up, and what it found.
@@ -78,7 +82,7 @@ pub type Lookup = (String, Option<ClauseLink>);
 /// It notes every key it looks up, so that a bundle's model can be reused while they all
 /// resolve the same.
 pub struct Resolver<'a> {
-    index: &'a ClauseIndex,
+    index: &'a ClauseIndex<'a>,
     bundle: Option<&'a str>,
     read: Mutex<Vec<Lookup>>,
 }
@@ -109,16 +113,17 @@ impl Resolver<'_> {
                 );
             }
         };
-        let found = self.index.targets.get(&key);
+        let found = self.index.get(&key);
         self.read
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push((key.clone(), found.map(|t| t.link.clone())));
+            .push((key.clone(), found.cloned()));
         match found {
-            Some(t) => Ok(t.link.clone()),
+            Some(link) => Ok(link.clone()),
             None => {
                 let slug = key.split(':').next().unwrap_or_default();
-                let hint = match self.index.ranges.get(slug) {
+                let range = self.index.bundles.get(slug).and_then(|b| b.range.as_ref());
+                let hint = match range {
                     Some((first, last)) => format!(
                         "政策「{slug}」的任务条款编号从 {first} 到 {last}（部分、任务组也可引用，如 4、4.1）；请核对编号。"
                     ),
@@ -144,16 +149,25 @@ impl Resolver<'_> {
     }
 }
 
-pub fn flat_index(
-    policies: &[std::sync::Arc<Policy>],
-) -> rustc_hash::FxHashMap<String, (usize, usize)> {
+/// Each node of one policy by clause key, with its index in `nodes`.
+pub fn node_positions(nodes: &[super::types::FlatNode]) -> super::types::NodePositions {
     let mut map = rustc_hash::FxHashMap::default();
-    for (pi, p) in policies.iter().enumerate() {
-        for (ni, n) in p.nodes.iter().enumerate() {
-            map.insert(n.key.clone(), (pi, ni));
-        }
+    map.reserve(nodes.len());
+    for (ni, n) in nodes.iter().enumerate() {
+        map.insert(n.key.clone(), ni);
     }
     map
+}
+
+/// Whether two versions of a policy give the unit index ([`units`]) the same: the same nodes
+/// by key with the same lead and responsible units.
+pub fn same_units(a: &Policy, b: &Policy) -> bool {
+    a.nodes.len() == b.nodes.len()
+        && a.nodes.iter().zip(&b.nodes).all(|(x, y)| {
+            x.key == y.key
+                && x.lead_units == y.lead_units
+                && x.responsible_units == y.responsible_units
+        })
 }
 
 /// For every clause, the passages that cite it, from each policy's part ([`passages`]) in

@@ -19,12 +19,16 @@ pub struct Site {
     pub urls: Urls,
     pub policies: Vec<std::sync::Arc<Policy>>,
     pub pages: Vec<Page>,
-    /// Every unit named in a unit note, sorted by name.
-    pub units: Vec<Unit>,
-    /// For each clause key (`slug:id`), the passages that cite it, in a stable order.
-    pub backlinks: rustc_hash::FxHashMap<String, Vec<std::sync::Arc<Passage>>>,
-    /// Clause key → (policy index, index into that policy's `nodes`).
-    pub clause_index: rustc_hash::FxHashMap<String, (usize, usize)>,
+    /// Every unit named in a unit note, sorted by name. Shared with the previous model of
+    /// `jiedu serve` while no unit note and no clause changed, so an edit elsewhere neither
+    /// rebuilds nor compares it.
+    pub units: std::sync::Arc<Vec<Unit>>,
+    /// For each clause key (`slug:id`), the passages that cite it, in a stable order. Shared
+    /// with the previous model like [`Site::units`] while no passage citing a clause changed.
+    pub backlinks: std::sync::Arc<Backlinks>,
+    /// For each policy (in the order of `policies`), clause key → index into its `nodes`; made
+    /// with the policy's bundle, so a rebuild that reuses the bundle reuses it too.
+    pub node_positions: Vec<std::sync::Arc<NodePositions>>,
     /// Policy slug → index into `policies`: pages that look policies up by slug (a unit's
     /// parts, lifecycle and revision links) would otherwise scan every policy, which made the
     /// unit pages quadratic in the portal's size.
@@ -48,10 +52,20 @@ pub struct Redirect {
 }
 
 impl Site {
+    /// The node with clause key `slug:id`, and its policy.
     pub fn node(&self, key: &str) -> Option<(&Policy, &FlatNode)> {
-        let (p, n) = *self.clause_index.get(key)?;
+        let (p, n) = self.node_place(key)?;
         let policy = self.policies.get(p)?;
         Some((policy, policy.nodes.get(n)?))
+    }
+
+    /// Where the node with clause key `slug:id` is: its policy's index in `policies` and its
+    /// index in that policy's `nodes`.
+    pub fn node_place(&self, key: &str) -> Option<(usize, usize)> {
+        let (slug, _) = key.split_once(':')?;
+        let p = *self.policy_positions.get(slug)?;
+        let n = *self.node_positions.get(p)?.get(key)?;
+        Some((p, n))
     }
 
     pub fn page_count_hint(&self) -> usize {
@@ -76,6 +90,12 @@ pub struct PolicyMeta {
     pub validity: String,
     pub note: Option<String>,
 }
+
+/// Clause key → the passages citing it ([`Site::backlinks`]).
+pub type Backlinks = rustc_hash::FxHashMap<String, Vec<std::sync::Arc<Passage>>>;
+
+/// Clause key → index into its policy's `nodes` ([`Site::node_positions`]).
+pub type NodePositions = rustc_hash::FxHashMap<String, usize>;
 
 #[derive(Debug, Clone)]
 pub struct Policy {

@@ -232,8 +232,8 @@ impl<'a> Cx<'a> {
     /// A node by clause key (also in another bundle), complete, with its policy's index.
     pub fn node(&self, key: &str) -> Option<(usize, &'a FlatNode)> {
         self.note(|| Dep::Node(key.into()));
-        let &(pi, ni) = self.site.clause_index.get(key)?;
-        Some((pi, self.site.policies.get(pi)?.nodes.get(ni)?))
+        let pi = self.site.node_place(key)?.0;
+        Some((pi, self.site.node(key)?.1))
     }
 
     /// The list of a policy's interpretations.

@@ -3,6 +3,7 @@
 //! model. A page none of whose dependencies changed is the same page, byte for byte.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::cx::{InterpretationHead, NodePlace, PolicyHead, QuestionHead};
 use crate::model::{Kind, Policy, Site};
@@ -222,8 +223,13 @@ impl<'a> Changes<'a> {
                 policy(s, &|a, b| a.progress.is_empty() == b.progress.is_empty())
             }
             Dep::ClauseCount(s) => policy(s, &|a, b| clause_count(a) == clause_count(b)),
-            Dep::Backlinks(key) => old.backlinks.get(&**key) == new.backlinks.get(&**key),
-            Dep::Units => old.units == new.units,
+            // Indexes the model shared with the previous one are the same throughout.
+            Dep::Backlinks(key) => {
+                Arc::ptr_eq(&old.backlinks, &new.backlinks)
+                    || old.backlinks.get(&**key) == new.backlinks.get(&**key)
+            }
+            Dep::Units => Arc::ptr_eq(&old.units, &new.units) || old.units == new.units,
+            Dep::Unit(_) if Arc::ptr_eq(&old.units, &new.units) => true,
             Dep::Unit(slug) => {
                 let find = |s: &'a Site| s.units.iter().find(|u| *u.slug == **slug);
                 find(old).is_some_and(|a| find(new) == Some(a))

@@ -298,17 +298,32 @@ impl Links {
 }
 
 /// Every link written in the site's Markdown, by its target, with the files and lines that
-/// hold it.
+/// hold it. Gathered from the whole site only when a broken link is to be reported: a preview
+/// rebuild checks links on every edit and mostly finds none.
 #[derive(Default)]
-pub struct Written<'a>(HashMap<&'a str, Vec<&'a SourceLink>>);
+pub struct Written<'a> {
+    site: Option<&'a Model>,
+    sources: std::sync::OnceLock<HashMap<&'a str, Vec<&'a SourceLink>>>,
+}
 
 impl<'a> Written<'a> {
     pub fn new(site: &'a Model) -> Self {
-        let mut sources: HashMap<&str, Vec<&SourceLink>> = HashMap::new();
-        for l in written_links(site) {
-            sources.entry(l.href.as_str()).or_default().push(l);
+        Written {
+            site: Some(site),
+            sources: std::sync::OnceLock::new(),
         }
-        Written(sources)
+    }
+
+    /// Where the Markdown wrote `href`, if it did.
+    fn get(&self, href: &str) -> Option<&Vec<&'a SourceLink>> {
+        let sources = self.sources.get_or_init(|| {
+            let mut sources: HashMap<&str, Vec<&SourceLink>> = HashMap::new();
+            for l in self.site.into_iter().flat_map(written_links) {
+                sources.entry(l.href.as_str()).or_default().push(l);
+            }
+            sources
+        });
+        sources.get(href)
     }
 }
 
@@ -320,7 +335,7 @@ fn diagnostics(
     problem: &str,
     written: &Written,
 ) -> Vec<Diagnostic> {
-    if let Some(origins) = written.0.get(href) {
+    if let Some(origins) = written.get(href) {
         return origins
             .iter()
             .map(|l| {

@@ -74,9 +74,10 @@ pub fn files(
 fn unchanged<'a>(old_site: &'a Site, old: &Arc<Policy>, site: &'a Site, p: &Arc<Policy>) -> bool {
     let revisions = |s: &'a Site| s.revisions.iter().filter(|r| r.involves(&p.slug));
     Arc::ptr_eq(old, p)
-        && p.nodes
-            .iter()
-            .all(|n| old_site.backlinks.get(&n.key) == site.backlinks.get(&n.key))
+        && (Arc::ptr_eq(&old_site.backlinks, &site.backlinks)
+            || p.nodes
+                .iter()
+                .all(|n| old_site.backlinks.get(&n.key) == site.backlinks.get(&n.key)))
         && revisions(old_site).eq(revisions(site))
 }
 

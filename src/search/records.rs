@@ -108,7 +108,7 @@ pub fn records(site: &Site) -> Vec<Record<'_>> {
     for r in &site.revisions {
         out.push(revision_record(site, r));
     }
-    for unit in &site.units {
+    for unit in site.units.iter() {
         out.push(unit_record(site, unit));
     }
     // Pages kept out of the public navigation (the editors' guide) stay out of search too.
