@@ -26,6 +26,7 @@ pub(super) fn verify(
     unit_only_paragraphs(tree, file, diags);
     taskless_task_parts(tree, file, diags);
     headings_without_numbers(tree, file, diags);
+    repeated_tasks(tree, file, diags);
 }
 
 /// The start of a clause's title for a message.
@@ -440,4 +441,69 @@ fn siblings_of<'a>(tree: &'a ClauseTree, target: &Node) -> Vec<&'a Node> {
         nodes.iter().find_map(|n| go(&n.children, target))
     }
     go(&tree.roots, target).unwrap_or_default()
+}
+
+/// What identifies a text: its first sentence (to `。`, `；` or `：`), letters, digits and CJK
+/// only, at most 60 characters; `None` when shorter than 6 (too common to tell a task).
+fn key_of(text: &str) -> Option<String> {
+    const MIN_CHARS: usize = 6;
+    const MAX_CHARS: usize = 60;
+    let key: String = text
+        .chars()
+        .take_while(|c| !"。；：;:".contains(*c))
+        .filter(|c| c.is_alphanumeric())
+        .take(MAX_CHARS)
+        .collect();
+    (key.chars().count() >= MIN_CHARS).then_some(key)
+}
+
+/// A task clause whose text also opens another paragraph or node of the document: the same task
+/// is written twice (in the text and again in a task table or an attachment), and which of the
+/// two places carries its units and its place in the outline the form does not tell. Each place
+/// is named, with the other's line.
+fn repeated_tasks(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    let nodes = tree.walk();
+    // (line, key, is a clause) of every node and every paragraph that starts a line of its own.
+    let mut places: Vec<(usize, String, bool)> = Vec::new();
+    for n in &nodes {
+        let own: String = std::iter::once(n.heading.as_str())
+            .chain(
+                n.paragraphs
+                    .iter()
+                    .filter(|p| p.line == n.line)
+                    .map(|p| p.text.as_str()),
+            )
+            .collect();
+        if let Some(k) = key_of(&own) {
+            places.push((n.line, k, n.is_clause));
+        }
+        for p in n.paragraphs.iter().filter(|p| p.line != n.line) {
+            if let Some(k) = key_of(&p.text) {
+                places.push((p.line, k, false));
+            }
+        }
+    }
+    for (line, key, _) in &places {
+        let same: Vec<&(usize, String, bool)> =
+            places.iter().filter(|(_, k, _)| k == key).collect();
+        // Two clauses that open alike (articles of a law) are two tasks; a clause whose text
+        // is also a paragraph elsewhere is one task written twice.
+        let clauses = same.iter().filter(|(_, _, clause)| *clause).count();
+        if same.len() < 2 || clauses == 0 || clauses == same.len() {
+            continue;
+        }
+        let others: Vec<String> = same
+            .iter()
+            .filter(|(l, _, _)| l != line)
+            .map(|(l, _, _)| l.to_string())
+            .collect();
+        diags.push(
+            Diagnostic::warning(format!(
+                "以「{key}」开头的任务在本文中写了不止一处（另见第 {} 行），条款的单位和层级取自其中一处",
+                others.join("、")
+            ))
+            .at(file, *line)
+            .hint("请核对这项任务在正文与任务分工表（或附件）中的单位是否一致，以及它的条款页取了哪一处。"),
+        );
+    }
 }
