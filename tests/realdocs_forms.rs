@@ -686,3 +686,95 @@ fn a_closing_bracket_of_names_that_are_not_all_units_is_named() {
     let all = clauses(&outline);
     assert!(bare_units(clause(&all, "鼓励转型升级")).is_empty());
 }
+
+/// Imports `tests/fixtures/verify-doubts/<stem>*.txt` as policy `p` of an empty site and
+/// returns the warnings of `jiedu check`.
+fn doubts_of(stem: &str) -> Vec<String> {
+    let root = common::empty_site();
+    import(root.path(), &fixture("verify-doubts", stem));
+    messages(&check(root.path()))
+}
+
+#[test]
+fn a_number_written_in_an_unknown_form_is_named() {
+    // 98 (国卫办医政发〔2024〕21号, PDF text): `1。加强上下联动。…` under `（四）`; `1。` is no
+    // numbering the reader knows, so the three tasks stay in the text of `（四）`.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "98-"));
+    let msgs = messages(&check(root.path()));
+    assert_warned(
+        &msgs,
+        "以「1。」开头的一段像是编号，但这种写法未能识别为条款编号，没有成为条款：它留在了「（四）」（落实双向转诊机制）的正文中",
+    );
+    assert_warned(
+        &msgs,
+        "以「3。」开头的一段像是编号，但这种写法未能识别为条款编号，没有成为条款：它留在了「（四）」（落实双向转诊机制）的正文中",
+    );
+}
+
+#[test]
+fn a_part_titled_as_the_tasks_without_any_task_is_named() {
+    // 98: the notice's `二、主要任务` holds `（一）`–`（六）`, but the attached 管理办法 in
+    // articles makes the articles the task level, and none of the notice's items is a task.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "98-"));
+    let msgs = messages(&check(root.path()));
+    assert_warned(
+        &msgs,
+        "「二、」（主要任务）下的「（一）」（完善首诊负责制）没有列为任务条款：这一部分的标题表明它列的是任务，但其下没有识别出任何任务条款",
+    );
+    assert_warned(
+        &msgs,
+        "「二、」（主要任务）下的「（六）」（促进医疗服务体系协同）没有列为任务条款：这一部分的标题表明它列的是任务，但其下没有识别出任何任务条款",
+    );
+}
+
+#[test]
+fn unit_cells_left_as_paragraphs_of_a_clause_are_named() {
+    let msgs = doubts_of("units-cells");
+    assert_warned(
+        &msgs,
+        "条款 1.1.2（提升消纳处置能力）的正文中有一段只列了单位「区土方工作专班」，没有读成它的单位说明",
+    );
+    assert_warned(
+        &msgs,
+        "条款 1.1.2（提升消纳处置能力）的正文中有一段只列了单位「区绿化市容局、区规划资源局、区建设管理委」，没有读成它的单位说明",
+    );
+}
+
+#[test]
+fn items_after_a_heading_that_lost_its_number_are_named() {
+    let msgs = doubts_of("lost-heading");
+    assert_warned(
+        &msgs,
+        "「1.」（对养老服务机构未落实消防安全责任…）前面的「重点整治内容」没有编号，像是丢了编号的上一级标题；本条没有归入它下面，所在层级和编号可能有误",
+    );
+    assert_warned(
+        &msgs,
+        "「（二）」（巩固提升阶段）前面的「工作安排」没有编号，像是丢了编号的上一级标题；本条没有归入它下面，所在层级和编号可能有误",
+    );
+}
+
+#[test]
+fn a_task_written_in_the_text_and_again_in_a_table_is_named() {
+    let msgs = doubts_of("repeated-task");
+    assert_warned(
+        &msgs,
+        "以「提升消纳处置能力」开头的任务在本文中写了不止一处（另见第 28 行），条款的单位和层级取自其中一处",
+    );
+}
+
+#[test]
+fn decimals_and_place_names_in_a_table_raise_no_form_doubt() {
+    // 43 (嘉定区海绵城市实施方案): a table of sites (`马陆社区`, `北部科技驿站（朱桥片区）`) and
+    // areas (`1.38`, `19.23`) read as text: neither is a unit list nor a numbering.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "43-"));
+    let msgs = messages(&check(root.path()));
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("像是编号") || m.contains("只列了单位")),
+        "{msgs:?}"
+    );
+}
