@@ -540,3 +540,60 @@ fn a_deadline_field_after_a_full_stop_in_a_note_is_no_unit_and_no_doubt() {
     let msgs = messages(&check(root.path()));
     assert!(!msgs.iter().any(|m| m.contains("未能读成单位")), "{msgs:?}");
 }
+
+#[test]
+fn paren_items_running_through_their_title_lines_are_the_task_level() {
+    // 54 (杨浦生活秀带三年行动计划): under `四、（二）`, `1.`–`5.` are title lines (`1.落实规划
+    // 保护清单，…“强基石”`) and the tasks are `（1）`–`（16）`, numbered straight through them. A
+    // clause's own list would start again at `（1）` under every `1.`: these are a level.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "54-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let fourth = clause(&all, "实施历史资料抢救性保护");
+    assert_eq!(strings(&fourth["path"]), ["四、", "（二）", "2.", "（4）"]);
+    assert_eq!(
+        strings(&clause(&all, "激发多元力量参与")["path"]),
+        ["四、", "（二）", "5.", "（16）"]
+    );
+    // The title lines hold tasks and are none themselves; `（一）`'s `1.`–`3.` hold none and are.
+    assert!(all.iter().all(|n| !n["heading"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("落实规划保护清单")));
+    assert_eq!(
+        strings(&clause(&all, "以开展第四次全国文物普查为基础")["path"]),
+        ["四、", "（一）", "1."]
+    );
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = fourth["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("实施历史资料抢救性保护"), "{page}");
+}
+
+#[test]
+fn a_paren_item_with_its_own_unit_note_is_a_task_clause() {
+    // 55 (奉贤区公园城市建设实施意见): `2.推进“公园+”“+公园”建设。…` holds `(1)`, `(2)`, each
+    // ending with its own `(牵头单位：…;配合单位：…)`: they are the tasks, not items of 2.'s text.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "55-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "以“公园+”推动全面功能融合");
+    assert_eq!(strings(&first["path"]), ["二、", "（三）", "2.", "（1）"]);
+    let lead: Vec<String> = first["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["role"] == "lead")
+        .flat_map(|g| strings(&g["names"]))
+        .collect();
+    assert_eq!(lead, ["区绿化市容局"]);
+    assert!(all.iter().all(|n| !n["heading"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("推进“公园+”")));
+}

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::numbering::{self, Numbering, Style};
 use super::task_table::{self, Outcome};
+use super::units;
 use super::{split_heading, Block, ClauseTree, Node, Paragraph, TablePart};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -28,11 +29,12 @@ pub(super) fn rank(style: Style) -> usize {
     }
 }
 
-/// Levels of the styles present; `（1）` is a level only when neither `1.` nor `第一条` is
-/// used, otherwise it numbers items inside a clause's text.
-fn levels(present: &HashSet<Style>) -> HashMap<Style, usize> {
+/// Levels of the styles present; `（1）` is a level when neither `1.` nor `第一条` is used, or
+/// when the document shows it to be one (`paren_level`, see [`paren_is_level`]); otherwise it
+/// numbers items inside a clause's text.
+fn levels(present: &HashSet<Style>, paren_level: bool) -> HashMap<Style, usize> {
     let mut styles: Vec<Style> = present.iter().copied().collect();
-    if present.contains(&Style::Arabic) || present.contains(&Style::Article) {
+    if !paren_level && (present.contains(&Style::Arabic) || present.contains(&Style::Article)) {
         styles.retain(|s| *s != Style::ArabicParen);
     }
     styles.sort_by_key(|s| rank(*s));
@@ -41,6 +43,44 @@ fn levels(present: &HashSet<Style>) -> HashMap<Style, usize> {
         .enumerate()
         .map(|(i, s)| (s, i))
         .collect()
+}
+
+/// Whether `（1）` paragraphs under `1.` items are a level of the document (task clauses of their
+/// own) rather than items listed inside a clause. Two forms of policy writing show it:
+/// - the `（n）` run straight through across their `1.` parents (`1.` title line, `（1）`–`（3）`,
+///   `2.` title line, `（4）`…): a clause's own list starts again at `（1）` in every clause;
+/// - a `（n）` paragraph ends with its own unit note (`（1）…。（责任单位：…）`): it is a task.
+///
+/// Only `（n）` paragraphs of their own count; `（1）` inside a sentence is never a level. The body
+/// decides: an attachment (`附件`, a task list flattened one cell per line) numbers its own rows.
+fn paren_is_level(blocks: &[Block], detected: &[Option<Numbering>]) -> bool {
+    let mut parens: Vec<u32> = Vec::new();
+    let mut crossed = false;
+    let mut arabic_since_paren = false;
+    for (b, n) in blocks.iter().zip(detected) {
+        if n.is_none() && is_attachment_marker(&b.text) {
+            break;
+        }
+        match n.as_ref().map(|n| n.style) {
+            Some(Style::ArabicParen) => {
+                let Some(n) = n else { continue };
+                if units::find_notes(&b.text)
+                    .last()
+                    .is_some_and(|note| b.text[note.end..].trim().len() <= '。'.len_utf8())
+                {
+                    return true;
+                }
+                if arabic_since_paren && parens.last().is_some_and(|p| n.ordinal == p + 1) {
+                    crossed = true;
+                }
+                parens.push(n.ordinal);
+                arabic_since_paren = false;
+            }
+            Some(Style::Arabic) => arabic_since_paren = true,
+            _ => {}
+        }
+    }
+    crossed && parens.windows(2).all(|w| w[1] == w[0] + 1) && parens.first() == Some(&1)
 }
 
 /// `11.121人才梯队项目`: a number followed by digits is a clause start only where it continues
@@ -128,7 +168,7 @@ pub(super) fn build_tree(
             .enumerate()
             .map(|(i, s)| (*s, i + 1))
             .collect(),
-        None => levels(&present)
+        None => levels(&present, paren_is_level(blocks, &detected))
             .into_iter()
             .map(|(s, l)| (s, l + 1))
             .collect(),
