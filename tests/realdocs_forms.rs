@@ -597,3 +597,33 @@ fn a_paren_item_with_its_own_unit_note_is_a_task_clause() {
         .unwrap_or("")
         .starts_with("推进“公园+”")));
 }
+
+#[test]
+fn part_headings_whose_numbers_were_lost_are_parts_and_warned() {
+    // 100 (奉贤区养老服务机构燃气安全专项整治工作方案), as the web copy stores it: the parts
+    // `总体要求`, `重点整治内容`, `工作安排`, `工作要求` lost their `一、`–`四、`, and under them
+    // `1.`–`4.` and `(一)`–`(三)` start again at 1. They are parts, named in the path by their
+    // words, and each is named in a warning since the number is the recogniser's inference.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "100-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "对养老服务机构未落实消防安全责任制");
+    assert_eq!(strings(&first["path"]), ["重点整治内容", "1."]);
+    let stage = clause(&all, "集中攻坚阶段");
+    assert_eq!(strings(&stage["path"]), ["工作安排", "（一）"]);
+    let msgs = messages(&outline);
+    for part in ["重点整治内容", "工作安排", "工作要求"] {
+        assert_warned(
+            &msgs,
+            &format!("「{part}」没有编号，其后的编号从头开始，本文各部分的标题都是这样：已把它作为最高一级的无编号标题（原文的部分编号可能在复制时丢失）"),
+        );
+    }
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = stage["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("集中攻坚阶段"), "{page}");
+}
