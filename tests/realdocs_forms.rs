@@ -778,3 +778,90 @@ fn decimals_and_place_names_in_a_table_raise_no_form_doubt() {
         "{msgs:?}"
     );
 }
+
+#[test]
+fn paren_items_running_through_their_title_lines_are_the_task_level() {
+    // 54 (杨浦生活秀带三年行动计划): under `四、（二）`, `1.`–`5.` are title lines (`1.落实规划
+    // 保护清单，…“强基石”`) and the tasks are `（1）`–`（16）`, numbered straight through them. A
+    // clause's own list would start again at `（1）` under every `1.`: these are a level.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "54-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let fourth = clause(&all, "实施历史资料抢救性保护");
+    assert_eq!(strings(&fourth["path"]), ["四、", "（二）", "2.", "（4）"]);
+    assert_eq!(
+        strings(&clause(&all, "激发多元力量参与")["path"]),
+        ["四、", "（二）", "5.", "（16）"]
+    );
+    // The title lines hold tasks and are none themselves; `（一）`'s `1.`–`3.` hold none and are.
+    assert!(all.iter().all(|n| !n["heading"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("落实规划保护清单")));
+    assert_eq!(
+        strings(&clause(&all, "以开展第四次全国文物普查为基础")["path"]),
+        ["四、", "（一）", "1."]
+    );
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = fourth["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("实施历史资料抢救性保护"), "{page}");
+}
+
+#[test]
+fn a_paren_item_with_its_own_unit_note_is_a_task_clause() {
+    // 55 (奉贤区公园城市建设实施意见): `2.推进“公园+”“+公园”建设。…` holds `(1)`, `(2)`, each
+    // ending with its own `(牵头单位：…;配合单位：…)`: they are the tasks, not items of 2.'s text.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "55-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "以“公园+”推动全面功能融合");
+    assert_eq!(strings(&first["path"]), ["二、", "（三）", "2.", "（1）"]);
+    let lead: Vec<String> = first["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["role"] == "lead")
+        .flat_map(|g| strings(&g["names"]))
+        .collect();
+    assert_eq!(lead, ["区绿化市容局"]);
+    assert!(all.iter().all(|n| !n["heading"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("推进“公园+”")));
+}
+
+#[test]
+fn part_headings_whose_numbers_were_lost_are_parts_and_warned() {
+    // 100 (奉贤区养老服务机构燃气安全专项整治工作方案), as the web copy stores it: the parts
+    // `总体要求`, `重点整治内容`, `工作安排`, `工作要求` lost their `一、`–`四、`, and under them
+    // `1.`–`4.` and `(一)`–`(三)` start again at 1. They are parts, named in the path by their
+    // words, and each is named in a warning since the number is the recogniser's inference.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "100-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "对养老服务机构未落实消防安全责任制");
+    assert_eq!(strings(&first["path"]), ["重点整治内容", "1."]);
+    let stage = clause(&all, "集中攻坚阶段");
+    assert_eq!(strings(&stage["path"]), ["工作安排", "（一）"]);
+    let msgs = messages(&outline);
+    for part in ["重点整治内容", "工作安排", "工作要求"] {
+        assert_warned(
+            &msgs,
+            &format!("「{part}」没有编号，其后的编号从头开始，本文各部分的标题都是这样：已把它作为最高一级的无编号标题（原文的部分编号可能在复制时丢失）"),
+        );
+    }
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = stage["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("集中攻坚阶段"), "{page}");
+}

@@ -82,6 +82,10 @@ pub struct Node {
     /// Made from a task table rather than numbered text.
     #[serde(skip)]
     pub table: Option<TablePart>,
+    /// An unnumbered heading standing where the document's part numbering was lost (a web
+    /// copy that dropped `一、`): its numbered items are the document's levels below it.
+    #[serde(skip)]
+    pub lost_number: bool,
 }
 
 impl Node {

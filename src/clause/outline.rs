@@ -44,7 +44,12 @@ pub fn outline(tree: &ClauseTree) -> Vec<OutlineNode> {
         nodes
             .iter()
             .map(|n| {
-                path.push(n.label.clone());
+                // An unnumbered heading is named in the path by its words (`附则`, `工作安排`).
+                path.push(if n.label.is_empty() && n.style.is_none() {
+                    n.heading.clone()
+                } else {
+                    n.label.clone()
+                });
                 let children = go(&n.children, path);
                 let node = OutlineNode {
                     id: n.id.clone(),

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use super::numbering::{self, Numbering, Style};
 use super::task_table::{self, Outcome};
+use super::units;
 use super::{split_heading, Block, ClauseTree, Node, Paragraph, TablePart};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -28,11 +29,12 @@ pub(super) fn rank(style: Style) -> usize {
     }
 }
 
-/// Levels of the styles present; `（1）` is a level only when neither `1.` nor `第一条` is
-/// used, otherwise it numbers items inside a clause's text.
-fn levels(present: &HashSet<Style>) -> HashMap<Style, usize> {
+/// Levels of the styles present; `（1）` is a level when neither `1.` nor `第一条` is used, or
+/// when the document shows it to be one (`paren_level`, see [`paren_is_level`]); otherwise it
+/// numbers items inside a clause's text.
+fn levels(present: &HashSet<Style>, paren_level: bool) -> HashMap<Style, usize> {
     let mut styles: Vec<Style> = present.iter().copied().collect();
-    if present.contains(&Style::Arabic) || present.contains(&Style::Article) {
+    if !paren_level && (present.contains(&Style::Arabic) || present.contains(&Style::Article)) {
         styles.retain(|s| *s != Style::ArabicParen);
     }
     styles.sort_by_key(|s| rank(*s));
@@ -41,6 +43,44 @@ fn levels(present: &HashSet<Style>) -> HashMap<Style, usize> {
         .enumerate()
         .map(|(i, s)| (s, i))
         .collect()
+}
+
+/// Whether `（1）` paragraphs under `1.` items are a level of the document (task clauses of their
+/// own) rather than items listed inside a clause. Two forms of policy writing show it:
+/// - the `（n）` run straight through across their `1.` parents (`1.` title line, `（1）`–`（3）`,
+///   `2.` title line, `（4）`…): a clause's own list starts again at `（1）` in every clause;
+/// - a `（n）` paragraph ends with its own unit note (`（1）…。（责任单位：…）`): it is a task.
+///
+/// Only `（n）` paragraphs of their own count; `（1）` inside a sentence is never a level. The body
+/// decides: an attachment (`附件`, a task list flattened one cell per line) numbers its own rows.
+fn paren_is_level(blocks: &[Block], detected: &[Option<Numbering>]) -> bool {
+    let mut parens: Vec<u32> = Vec::new();
+    let mut crossed = false;
+    let mut arabic_since_paren = false;
+    for (b, n) in blocks.iter().zip(detected) {
+        if n.is_none() && is_attachment_marker(&b.text) {
+            break;
+        }
+        match n.as_ref().map(|n| n.style) {
+            Some(Style::ArabicParen) => {
+                let Some(n) = n else { continue };
+                if units::find_notes(&b.text)
+                    .last()
+                    .is_some_and(|note| b.text[note.end..].trim().len() <= '。'.len_utf8())
+                {
+                    return true;
+                }
+                if arabic_since_paren && parens.last().is_some_and(|p| n.ordinal == p + 1) {
+                    crossed = true;
+                }
+                parens.push(n.ordinal);
+                arabic_since_paren = false;
+            }
+            Some(Style::Arabic) => arabic_since_paren = true,
+            _ => {}
+        }
+    }
+    crossed && parens.windows(2).all(|w| w[1] == w[0] + 1) && parens.first() == Some(&1)
 }
 
 /// `11.121人才梯队项目`: a number followed by digits is a clause start only where it continues
@@ -71,6 +111,63 @@ fn is_unnumbered_heading(text: &str, next: Option<&Numbering>) -> bool {
             .any(|c| "。，、；：！？（）()〔〕《》“”\"',.;:!?".contains(c) || c.is_ascii_digit())
         && next.is_some_and(|n| n.ordinal == 1)
 }
+
+/// Most blocks between a lost part heading and its first numbered item (an intro paragraph).
+const LOST_HEADING_MAX_GAP: usize = 2;
+
+/// Part headings whose numbers a copy lost (`重点整治内容`, `工作安排`, `工作要求` where the
+/// original had `二、`, `三、`, `四、`): short unnumbered lines, each followed within a paragraph
+/// or two by numbering that starts at 1, in a document with no part-level numbering of its own.
+/// One such line may be a sub-heading of text; two or more are the document's parts.
+fn lost_part_headings(
+    blocks: &[Block],
+    detected: &[Option<Numbering>],
+    present: &HashSet<Style>,
+) -> HashSet<usize> {
+    let part_styles = [
+        Style::Part,
+        Style::Chapter,
+        Style::Section,
+        Style::Article,
+        Style::CnComma,
+    ];
+    if present
+        .iter()
+        .any(|s| part_styles.contains(s) || matches!(s, Style::Labelled(_)))
+    {
+        return HashSet::new();
+    }
+    let candidate = |i: usize| {
+        blocks[i].hashes == 0
+            && detected[i].is_none()
+            && !super::is_line_block(&blocks[i].text)
+            && is_unnumbered_heading(&blocks[i].text, Some(&ONE))
+    };
+    let mut found = HashSet::new();
+    for i in 0..blocks.len() {
+        if !candidate(i) {
+            continue;
+        }
+        let next = (i + 1..blocks.len().min(i + 2 + LOST_HEADING_MAX_GAP))
+            .take_while(|&k| !candidate(k))
+            .find_map(|k| detected[k].as_ref());
+        if next.is_some_and(|n| n.ordinal == 1) {
+            found.insert(i);
+        }
+    }
+    if found.len() < 2 {
+        found.clear();
+    }
+    found
+}
+
+/// A numbering at 1, for asking [`is_unnumbered_heading`] about a line's words alone.
+const ONE: Numbering = Numbering {
+    style: Style::Arabic,
+    ordinal: 1,
+    written: String::new(),
+    len: 0,
+};
 
 /// The styles of the editor's `levels:` list, top first; a sample that is no numbering is a
 /// warning and left out.
@@ -128,7 +225,7 @@ pub(super) fn build_tree(
             .enumerate()
             .map(|(i, s)| (*s, i + 1))
             .collect(),
-        None => levels(&present)
+        None => levels(&present, paren_is_level(blocks, &detected))
             .into_iter()
             .map(|(s, l)| (s, l + 1))
             .collect(),
@@ -156,10 +253,31 @@ pub(super) fn build_tree(
         }
     }
 
+    let lost = match given {
+        None => lost_part_headings(blocks, &detected, &present),
+        Some(_) => HashSet::new(),
+    };
+
     let mut tree = ClauseTree::default();
     let mut stack: Vec<(usize, Node)> = Vec::new();
     let mut unnumbered = 0;
     for (i, block) in blocks.iter().enumerate() {
+        if lost.contains(&i) {
+            unnumbered += 1;
+            open_unnumbered(&mut stack, &mut tree.roots, 0, block, unnumbered);
+            if let Some((_, node)) = stack.last_mut() {
+                node.lost_number = true;
+            }
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」没有编号，其后的编号从头开始，本文各部分的标题都是这样：已把它作为最高一级的无编号标题（原文的部分编号可能在复制时丢失）",
+                    block.text
+                ))
+                .at(file, block.line)
+                .hint("请核对原文：如果这一级原有编号（一、二、），请补上编号。"),
+            );
+            continue;
+        }
         let num = detected[i].clone();
         let level = num.as_ref().and_then(|n| level_of.get(&n.style).copied());
         if let (Some(num), Some(level)) = (num, level) {
@@ -556,7 +674,13 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     let doc_holders = task_level_across_parts(roots);
-    fn go(nodes: &mut [Node], deepest: Option<Style>, doc_holders: &[Style], framing: bool) {
+    fn go(
+        nodes: &mut [Node],
+        deepest: Option<Style>,
+        doc_holders: &[Style],
+        framing: bool,
+        under_lost: bool,
+    ) {
         // Mixed leaf level: where some items of a style hold numbered tasks and others of the
         // same style hold none — beside them, or in another part (`四、（六）` holds `1.`–`3.`
         // while `三、（一）`–`（四）` and `六、（十三）`… hold nothing) — those others are tasks
@@ -589,20 +713,29 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 && n.children
                     .iter()
                     .all(|c| c.style.is_none() && !c.label.is_empty() && !c.label.starts_with('¶'));
+            // Under a part heading whose number was lost, items without items are its tasks,
+            // whatever their style: the parts use different styles side by side.
+            let lost_leaf = under_lost && n.children.iter().all(|c| c.style.is_none());
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && !holds_table
-                && (n.style == deepest || mixed_leaf || (leaf && !n.units.is_empty()))
+                && (n.style == deepest || mixed_leaf || lost_leaf || (leaf && !n.units.is_empty()))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
             if enumerates {
                 continue;
             }
             let framing = framing || FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
-            go(&mut n.children, deepest, doc_holders, framing);
+            go(
+                &mut n.children,
+                deepest,
+                doc_holders,
+                framing,
+                n.lost_number,
+            );
         }
     }
-    go(roots, deepest, &doc_holders, false);
+    go(roots, deepest, &doc_holders, false, false);
 }
 
 /// Styles whose items mostly hold no numbered items of their own, though some do: the level

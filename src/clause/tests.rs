@@ -475,9 +475,11 @@ fn parts_written_as_di_bufen_sit_above_everything() {
 #[test]
 fn the_editors_levels_override_the_recogniser() {
     let text = "一、任务\n\n1. 说明。以下各项：\n\n（1）甲项。建设。（牵头单位：市发展改革委）\n\n（2）乙项。推进。（牵头单位：市财政局）\n";
-    // Read by the recogniser: （1） numbers items inside clause 1.
+    // Read by the recogniser: each （n） ends with its own unit note, so they are the tasks,
+    // under the group 1.
     let (tree, _) = parse_str(text);
-    assert_eq!(tree.clauses().len(), 1);
+    let ids: Vec<_> = tree.clauses().iter().map(|c| c.id.clone()).collect();
+    assert_eq!(ids, vec!["1.1.1", "1.1.2"]);
     let levels = vec!["一、".to_string(), "（1）".to_string(), "甲".to_string()];
     let (tree, diags) = parse_with_levels(text, 1, Path::new("policy.md"), Some((&levels, 4)));
     let msgs = messages(&diags);
