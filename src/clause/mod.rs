@@ -11,6 +11,7 @@ pub mod task_table;
 pub mod unit_name;
 pub mod units;
 mod verify;
+mod verify_form;
 
 use std::path::Path;
 

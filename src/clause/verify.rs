@@ -27,11 +27,8 @@ pub(super) fn verify(
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
     flattened_task_headers(body, first_line, file, diags);
-    form::verify(tree, body, first_line, file, diags);
+    super::verify_form::verify(tree, body, first_line, file, diags);
 }
-
-#[path = "verify_form.rs"]
-mod form;
 
 use task_table::HEADER_CELL_MAX_CHARS;
 
