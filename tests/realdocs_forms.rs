@@ -863,3 +863,26 @@ fn part_headings_whose_numbers_were_lost_are_parts_and_warned() {
     let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
     assert!(page.contains("集中攻坚阶段"), "{page}");
 }
+
+#[test]
+fn a_body_named_before_its_duties_is_no_role_label() {
+    // heldout6 114 (崇明区集体经营性建设用地入市试点工作方案), under 组织架构:
+    // `（二）协调监管机构：参照…要求，建立入市监管制度；制定…` — a name ending in 机构 with no role
+    // word (牵头, 责任, 配合…) names a body, and its duties are no unit list.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout6", "114-"));
+    let all = clauses(&check(root.path()));
+    let names: Vec<String> = all
+        .iter()
+        .flat_map(|n| n["units"].as_array().cloned().unwrap_or_default())
+        .flat_map(|g| strings(&g["names"]))
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("监管制度") || n.contains("参照")),
+        "{names:?}"
+    );
+    // The notes of the same document are still read: `（责任单位：区财政局）`.
+    assert!(names.iter().any(|n| n == "区财政局"), "{names:?}");
+}

@@ -106,10 +106,19 @@ fn role_of(word: &str) -> Role {
     }
 }
 
+/// What a role label says of its units: who leads, answers for, supports or carries out the
+/// work. A name ending in 机构/单位 without one (`协调监管机构：`, `复核机构：`, `发布机构：`) names a
+/// body — its duties or a page field follow the colon, not units.
+const LABEL_ROLES: [&str; 16] = [
+    "牵头", "责任", "配合", "负责", "支撑", "实施", "主办", "协办", "主责", "参与", "承办", "协同",
+    "协助", "主管", "落实", "联系",
+];
+
 fn is_role_label(label: &str) -> bool {
     let n = label.chars().count();
     (3..=MAX_LABEL_CHARS).contains(&n)
         && LABEL_ENDINGS.iter().any(|e| label.ends_with(e))
+        && LABEL_ROLES.iter().any(|r| label.contains(r))
         && label
             .chars()
             .all(|c| !c.is_ascii() && !is_punct(c) && !OPEN.contains(&c) && !CLOSE.contains(&c))
