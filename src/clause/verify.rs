@@ -74,7 +74,7 @@ fn name_of(n: &Node) -> String {
 }
 
 /// A clause's title for a message: its heading, or the start of its text.
-fn title_of(n: &Node) -> String {
+pub(super) fn title_of(n: &Node) -> String {
     let text = match n.heading.as_str() {
         "" => n.paragraphs.first().map_or("", |p| p.text.as_str()),
         h => h,

@@ -8,6 +8,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use super::verify::title_of;
 use crate::clause::numbering::{self, parse_chinese_numeral, Style};
 use crate::clause::structure::FRAMING_PARTS;
 use crate::clause::units::split_top;
@@ -27,19 +28,6 @@ pub(super) fn verify(
     taskless_task_parts(tree, file, diags);
     headings_without_numbers(tree, file, diags);
     repeated_tasks(tree, file, diags);
-}
-
-/// The start of a clause's title for a message.
-fn title_of(n: &Node) -> String {
-    let text = match n.heading.as_str() {
-        "" => n.paragraphs.first().map_or("", |p| p.text.as_str()),
-        h => h,
-    };
-    let mut s: String = text.chars().take(16).collect();
-    if text.chars().count() > 16 {
-        s.push('…');
-    }
-    s
 }
 
 fn name_of(n: &Node) -> String {

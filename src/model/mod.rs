@@ -453,22 +453,10 @@ pub fn build_model_reusing(
     // The site-wide indexes read the policies and nothing of each other: made side by side,
     // or taken from the previous model when what they read is the same.
     let previous_indexes = previous.indexes.as_deref();
-    let units_same = previous_indexes.is_some_and(|ix| {
-        ix.policies.len() == policies.len()
-            && ix
-                .policies
-                .iter()
-                .zip(&policies)
-                .all(|(a, b)| Arc::ptr_eq(a, b) || references::same_units(a, b))
-    });
-    let backlinks_same = previous_indexes.is_some_and(|ix| {
-        ix.parts.len() == parts.len()
-            && ix
-                .parts
-                .iter()
-                .zip(&parts)
-                .all(|(a, b)| Arc::ptr_eq(a, b) || a == b)
-    });
+    let units_same = previous_indexes
+        .is_some_and(|ix| same_items(&ix.policies, &policies, references::same_units));
+    let backlinks_same =
+        previous_indexes.is_some_and(|ix| same_items(&ix.parts, &parts, |a, b| a == b));
     let (units, backlinks) = rayon::join(
         || match (units_same, previous_indexes) {
             (true, Some(ix)) => Arc::clone(&ix.units),
@@ -511,4 +499,14 @@ pub fn build_model_reusing(
         warnings: diags.sorted(),
     };
     Ok((site, cache))
+}
+
+/// Whether two lists of shared items hold the same items pair by pair: the very same `Arc`, or
+/// equal as `same` reads them.
+fn same_items<T>(before: &[Arc<T>], now: &[Arc<T>], same: impl Fn(&T, &T) -> bool) -> bool {
+    before.len() == now.len()
+        && before
+            .iter()
+            .zip(now)
+            .all(|(a, b)| Arc::ptr_eq(a, b) || same(a, b))
 }

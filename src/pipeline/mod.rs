@@ -35,6 +35,23 @@ pub struct PipelineOptions {
     pub use_cache: bool,
 }
 
+impl PipelineOptions {
+    /// What `jiedu serve` runs: pages with the live-reload script, no build cache, and the
+    /// search index made only when the search page first asks for it (see [`Snapshot`]).
+    pub fn preview(root: PathBuf) -> Self {
+        PipelineOptions {
+            root,
+            base_url: None,
+            render: RenderOptions {
+                live_reload: true,
+                ..RenderOptions::default()
+            },
+            search: false,
+            use_cache: false,
+        }
+    }
+}
+
 /// What a run of the pipeline made, besides its files.
 pub struct Built {
     pub site: Site,

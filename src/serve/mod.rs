@@ -20,7 +20,6 @@ use std::time::Instant;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::pipeline::{Pipeline, PipelineOptions, Update};
 use crate::render::theme::theme_dir;
-use crate::render::RenderOptions;
 use http::State;
 use live::Message;
 
@@ -46,17 +45,7 @@ pub struct ServeOptions {
 /// Runs the preview until Ctrl-C. Returns an error only when it cannot start (port, watcher);
 /// content errors never stop it.
 pub fn serve(opts: &ServeOptions) -> Result<(), Diagnostics> {
-    let mut pipeline = Pipeline::new(PipelineOptions {
-        root: opts.root.clone(),
-        base_url: None,
-        render: RenderOptions {
-            live_reload: true,
-            ..RenderOptions::default()
-        },
-        // Made when the search page first asks for it (see `pipeline::Snapshot`).
-        search: false,
-        use_cache: false,
-    });
+    let mut pipeline = Pipeline::new(PipelineOptions::preview(opts.root.clone()));
     let budget = limits::Budget::for_open_files(limits::raise_open_file_limit());
     let state = Arc::new(State::default());
     let start = Instant::now();

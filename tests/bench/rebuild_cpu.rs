@@ -11,7 +11,6 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use jiedu::pipeline::{Pipeline, PipelineOptions};
-use jiedu::render::RenderOptions;
 
 fn cpu() -> Duration {
     // SAFETY: getrusage only writes into the struct it is given.
@@ -35,16 +34,7 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(11);
-    let mut pipeline = Pipeline::new(PipelineOptions {
-        root: root.clone(),
-        base_url: None,
-        render: RenderOptions {
-            live_reload: true,
-            ..RenderOptions::default()
-        },
-        search: false,
-        use_cache: false,
-    });
+    let mut pipeline = Pipeline::new(PipelineOptions::preview(root.clone()));
     if let Err(d) = pipeline.rebuild(None) {
         eprintln!("{d}");
         return ExitCode::FAILURE;
