@@ -7,7 +7,7 @@
 //! the reading pages. Screenshots for people go to target/screenshots/. The same code must fail
 //! on tests/fixtures/broken/, which proves each check can fail.
 
-mod common;
+use crate::common;
 
 use common::browser::{run_browser_checks, screenshot_dir, Plan, PlannedPage, Report, Screenshots};
 use common::page_types::{representative_pages, EXAMPLE_PAGE_TYPES};

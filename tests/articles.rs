@@ -3,7 +3,7 @@
 //! Real texts from `tests/fixtures/realdocs-more/heldout2` (its tuned part), through the real
 //! binary: `jiedu import` → `jiedu check --json` → `jiedu build`.
 
-mod common;
+use crate::common;
 
 use common::realdoc::{check_json as check, fixture, import_as_p as import};
 

@@ -5,7 +5,7 @@
 //! enough to need a sitemap index; and paginated lists rebuild incrementally to exactly what a
 //! full build makes.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

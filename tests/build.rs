@@ -1,6 +1,6 @@
 //! The builder, end to end: the example portal built by the real binary into a temp dir.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::BTreeSet;

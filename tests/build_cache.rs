@@ -3,7 +3,7 @@
 //! for byte after every kind of edit; a cache that is damaged, cut short or written by another
 //! jiedu is refused with one line saying why, and the build is full and correct.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -9,7 +9,7 @@ use std::process::Command;
 use common::compare::Row;
 use serde_json::Value;
 
-mod common;
+use crate::common;
 
 const PAIRS: &[&str] = &[
     "sh-fengmao-tiaoli",

@@ -1,7 +1,7 @@
 //! The benchmark corpus (tests/bench/gen-corpus) is real content: it builds without errors or
 //! warnings, every internal link of the built site resolves, and it has the pages it promises.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `jiedu import` end to end: the real binary writes a bundle into a temporary site root, and the
 //! written `policy.md` is read back with the same clause parser `jiedu build` uses.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};

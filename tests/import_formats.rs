@@ -3,7 +3,7 @@
 //! outline as the clean text of the same document, and task-table rows must come out of
 //! `jiedu build` as clause pages with their units and deadline.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

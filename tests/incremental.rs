@@ -2,7 +2,7 @@
 //! makes, on a site of two policy bundles whose documents cite each other's clauses; and they
 //! render only what the edit touched.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

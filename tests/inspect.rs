@@ -2,7 +2,7 @@
 //! example's report lists only what it really lacks, and each planted fault adds exactly its
 //! finding (text and rule). Also --strict, --json, --report and the sync tolerance.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::process::Output;

@@ -3,7 +3,7 @@
 //! a policy's validity on every page of its bundle and in search, links between policies in
 //! both directions, the HTML 网站地图, and the navigation leaving out empty columns.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Link and anchor check over every built page: internal href/src resolve to files, #fragments
 //! to ids. The same checker must catch what tests/fixtures/broken/ plants.
 
-mod common;
+use crate::common;
 
 use common::links::check_links;
 use common::{build_example, fixture};

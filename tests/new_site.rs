@@ -2,7 +2,7 @@
 //! from an empty folder, `jiedu new` refusing a folder with files in it, and `jiedu import`
 //! asking for `--root` instead of writing into the example's content/.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

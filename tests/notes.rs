@@ -3,7 +3,7 @@
 //! clause pages or the outline are read back. Real passages come from `tests/fixtures/realdocs`;
 //! forms not among them are written the way the real notes are.
 
-mod common;
+use crate::common;
 
 use common::realdoc::{check_json as check, fixture, import_as_p as import};
 

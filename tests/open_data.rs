@@ -4,7 +4,7 @@
 //! (tests/open_data/consume.py). The files validate, and every clause page, with the units,
 //! deadlines, targets, passages and progress it shows, is in the data as the page shows it.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The portal head metadata (shared/docs/zhengwu-conventions.md §3) on every built page, and the
 //! same checker failing on tests/fixtures/broken/.
 
-mod common;
+use crate::common;
 
 use common::portal_meta::{check_page, check_portal_meta, is_pub_date};
 use common::{build_example, fixture};

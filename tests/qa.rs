@@ -1,7 +1,7 @@
 //! The citizens' Q&A over the built example portal: structured data of question pages and
 //! the Q&A index, and the links between questions and the clauses they rest on.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

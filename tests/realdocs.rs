@@ -3,7 +3,7 @@
 //! `jiedu check --json`, and every task clause compared with the hand-checked ground truth the
 //! way `score.py` does. The bundles are also built and their clause pages read.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

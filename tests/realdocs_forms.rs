@@ -4,7 +4,7 @@
 //! per line, and become one task clause per row; and what the recogniser cannot settle from the
 //! form is named in a warning, never left silent.
 
-mod common;
+use crate::common;
 
 use common::realdoc::{check_json as check, fixture, import_as_p as import};
 

@@ -5,7 +5,7 @@
 //! build with file and line, and the page passes the Nu checker, the browser checks, the link
 //! check and is found by search.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Safe by default: untrusted markup, impossible values and misplaced fields never reach a page
 //! silently. Each case runs the real binary on a temp copy of the example portal and compares
 //! its report verbatim (site root shown as `content`), its exit code, and the built HTML.
-mod common;
+use crate::common;
 use common::html::{parse_file, selector};
 use common::*;
 

@@ -1,7 +1,7 @@
 //! Site search, tested through the real thing: the example portal is built into a temp dir,
 //! served on loopback, and searched in headless Chromium with the engine the build writes.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

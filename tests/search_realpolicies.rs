@@ -5,7 +5,7 @@
 //! content) indexes the same built pages and answers the same queries in the same run, so the
 //! figures stand side by side. Tuned and held-out queries are measured separately.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! of the example portal with a second bundle citing the first, real HTTP (raw requests over TcpStream, so that malformed paths reach
 //! the server unchanged), real file edits, and real Chromium for live reload.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::fs;

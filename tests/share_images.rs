@@ -2,7 +2,7 @@
 //! parser, PNG decoded when a CJK font is installed), the 保存长图 link, `og:image` on every
 //! page as an absolute URL under a sub-path base_url, and the favicon every page links.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

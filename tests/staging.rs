@@ -3,7 +3,7 @@
 //! (`.<out>.jiedu-old-<pid>`). The next build removes those whose process is gone and that carry
 //! jiedu's marker, says so, and touches nothing else.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,7 +3,7 @@
 //! numbers and nested loops that never end are each one Chinese error naming the template (and
 //! the page, when it happens while rendering), from the real binary, within seconds and bounded
 //! memory: never a stack overflow, an abort, a hang or the OOM killer.
-mod common;
+use crate::common;
 use common::*;
 
 use std::process::{Command, Output, Stdio};
