@@ -254,7 +254,7 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
 /// Also returns the names the grammar left out as no unit names.
 fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<String>) {
     let cell = cell.trim().trim_end_matches(['。', '.']);
-    if cell.is_empty() || matches!(cell, "—" | "-" | "／" | "/" | "无") {
+    if cell.is_empty() || is_none_mark(cell) {
         return (Vec::new(), Vec::new());
     }
     if let Some(note) = units::parse_inner(&format!("{header}：{cell}"), 0, 0) {
@@ -293,6 +293,30 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<Str
         }],
         Vec::new(),
     )
+}
+
+/// A unit cell that says "none" (`—`, `——`, `/`, `无`), as opposed to an empty cell, which is
+/// merged with the row above.
+fn is_none_mark(cell: &str) -> bool {
+    matches!(cell.trim(), "—" | "——" | "-" | "－" | "／" | "/" | "无")
+}
+
+/// Drops from the other unit columns a name the lead column already holds (`牵头单位
+/// 区消防救援支队、各街道 | 配合单位 区财政局、各街道`): the unit leads the task, and a
+/// clause lists each unit once.
+fn drop_lead_repeats(units: &mut [UnitGroup]) {
+    let lead: Vec<String> = units
+        .iter()
+        .filter(|g| g.role == Role::Lead)
+        .flat_map(|g| g.names.iter().cloned())
+        .collect();
+    for g in units.iter_mut().filter(|g| g.role != Role::Lead) {
+        if g.names.iter().any(|n| lead.contains(n)) {
+            g.names.retain(|n| !lead.contains(n));
+            // The runs counted the names as written; with one gone they no longer apply.
+            g.runs = vec![g.names.len()];
+        }
+    }
 }
 
 fn group_node(text: &str, line: usize) -> Node {
@@ -552,6 +576,15 @@ pub fn read(block: &str, line: usize) -> Outcome {
                         ));
                     }
                 }
+                // A cell that says "none" keeps its column's label with no names: the table
+                // states the column is empty for this task (the page shows no list).
+                Column::Units(h, role) if is_none_mark(text) => node.units.push(UnitGroup {
+                    label: h.clone(),
+                    verb: false,
+                    role: *role,
+                    names: Vec::new(),
+                    runs: Vec::new(),
+                }),
                 Column::Units(h, role) => {
                     let (groups, rejected) = unit_groups(h, *role, text);
                     node.units.extend(groups);
@@ -597,6 +630,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
                 doubts.push(RowDoubt::ExtraUnits(row_line, names));
             }
         }
+        drop_lead_repeats(&mut node.units);
         node.paragraphs.extend(extra);
         // Every task names who does it: a row whose unit cells are all empty sits under a
         // merged unit cell, written once in the first row it spans.

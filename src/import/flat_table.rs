@@ -132,7 +132,7 @@ fn looks_like_units(text: &str) -> bool {
 
 /// A cell that says "none" (`/`, `—`, `无`): an empty unit or deadline cell written out.
 fn is_empty_mark(text: &str) -> bool {
-    matches!(text, "/" | "／" | "—" | "-" | "无")
+    matches!(text, "/" | "／" | "—" | "——" | "-" | "－" | "无")
 }
 
 /// A deadline cell: `2025年底前`, `2019年3月`, `长期坚持`, `持续推进`.
