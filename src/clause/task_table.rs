@@ -422,7 +422,7 @@ fn leading_number(text: &str) -> Option<(String, u32, &str)> {
 /// column is then the rows' numbering, not a level of their path: every filled cell opens with
 /// the next number or repeats the one above.
 fn find_numbered_items(cols: &mut [Column], header: &[String], rows: &[Vec<String>]) {
-    if cols.iter().any(|c| *c == Column::Number) {
+    if cols.contains(&Column::Number) {
         return;
     }
     let Some(task_at) = cols.iter().position(|c| *c == Column::Task) else {
