@@ -1051,3 +1051,35 @@ fn a_value_cell_of_a_flattened_data_table_is_no_clause() {
         "{all:?}"
     );
 }
+
+#[test]
+fn cells_after_a_row_of_a_table_grouped_before_its_number_open_the_next_group() {
+    // tune 42 (静安区“卓越城区”城市更新行动方案), flattened `任务类型 | 序号 | 工作任务 |
+    // 推进单位`: row 23 has no unit cell (merged with row 22's) and is followed by the section
+    // row `行动五：…` and the group cell `产业园区`, which open row 24's group — they are no
+    // task and no unit of row 23.
+    let root = common::empty_site();
+    import(root.path(), &doc("tune", "42-"));
+    let all = clauses(&check(root.path()));
+    let row24 = clause(&all, "对产业用地综合绩效评估分类");
+    assert_eq!(
+        strings(&row24["path"]),
+        [
+            "行动五：提档园区新产行动（产业园区提质增效行动）",
+            "产业园区",
+            "24"
+        ]
+    );
+    assert!(
+        !all.iter().any(|n| n["heading"]
+            .as_str()
+            .is_some_and(|h| h.starts_with("行动五"))),
+        "{all:?}"
+    );
+    let names: Vec<String> = all
+        .iter()
+        .flat_map(|n| n["units"].as_array().cloned().unwrap_or_default())
+        .flat_map(|g| strings(&g["names"]))
+        .collect();
+    assert!(!names.iter().any(|n| n == "产业园区"), "{names:?}");
+}
