@@ -725,6 +725,21 @@ mod tests {
     }
 
     #[test]
+    fn a_none_mark_keeps_its_label_and_a_repeated_lead_is_listed_once() {
+        // heldout7 120 (`—` for no 配合部门) and 124 row 10 (`各街道` both lead and 配合).
+        let md = "| 序号 | 主要任务 | 牵头单位 | 配合单位 |\n| --- | --- | --- | --- |\n| 1 | 推进规划编制 | 综合规划处 | — |\n| 2 | 开展人员培训 | 区消防救援支队、各街道 | 区财政局、各街道 |\n| 3 | 完成平台建设 | 区数据局 |  |\n";
+        assert_eq!(
+            read_rows(md),
+            vec![
+                "1 推进规划编制 [牵头单位=综合规划处; 配合单位=] ",
+                "2 开展人员培训 [牵头单位=区消防救援支队、各街道; 配合单位=区财政局] ",
+                // An empty cell is no mark: the row sits under the merged cells above.
+                "3 完成平台建设 [牵头单位=区数据局] ",
+            ]
+        );
+    }
+
+    #[test]
     fn tables_without_task_and_unit_columns_stay_tables() {
         assert!(matches!(
             read("| 项目 | 数量 |\n| --- | --- |\n| 甲 | 1 |\n", 1),
