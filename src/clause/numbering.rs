@@ -172,8 +172,17 @@ fn detect_arabic(text: &str) -> Option<Numbering> {
 }
 
 /// `11.121人才梯队项目`: arabic numbering directly followed by digits, which is a clause start
-/// only where the numbering sequence expects it (the caller decides).
+/// only where the numbering sequence expects it (the caller decides). A line that is nothing
+/// but a number (`4.42`, `9.16`, `2-5.5`: a value cell of a data table flattened one cell per
+/// line) is never one: a clause has words after its number.
 pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
+    let is_value = text.trim().chars().all(|c| {
+        to_ascii_digit(c).is_some()
+            || matches!(c, '.' | '．' | '-' | '－' | '—' | '~' | '～' | '%' | '％')
+    });
+    if is_value {
+        return None;
+    }
     detect_arabic_then(text, true).filter(|n| {
         text[n.len..]
             .chars()

@@ -392,6 +392,9 @@ fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec
     let attached = stack.last().is_none_or(|(_, n)| {
         n.paragraphs.iter().any(|p| is_attachment_marker(&p.text))
             || n.style.is_none() && is_attachment_marker(&n.heading)
+            || n.paragraphs
+                .last()
+                .is_some_and(|p| is_task_list_title(&p.text))
     });
     if !attached {
         if let Some((_, open)) = stack.last_mut() {
@@ -406,6 +409,25 @@ fn place_table(stack: &mut Vec<(usize, Node)>, roots: &mut Vec<Node>, nodes: Vec
     if let Some(last) = roots.pop() {
         stack.push((1, last));
     }
+}
+
+/// A title line naming the table below it as the document's task list
+/// (`全面推进城市综合交通体系建设任务分解表`, `…重点任务清单`): the table is attached to the
+/// document as a whole, like one after `附件`, not the content of the item above it.
+fn is_task_list_title(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().count() <= 60
+        && !t.contains(['。', '，', '；'])
+        && [
+            "任务分解表",
+            "任务分工表",
+            "任务清单",
+            "任务表",
+            "分工方案表",
+            "工作安排表",
+        ]
+        .iter()
+        .any(|w| t.ends_with(w))
 }
 
 /// A line that opens an attachment: `附件`, `附录`, or `附表` (the tables attached to a plan,

@@ -50,6 +50,9 @@ const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
     Number,
+    /// A column before the task whose cells open with the row's number (`1.做好规划配套`)
+    /// in a table without a `序号` column: the number is the row's, the rest names the item.
+    NumberedItem(String),
     /// A column before the task that groups rows (`任务类型`, `重点领域`).
     Group,
     Task,
@@ -112,6 +115,10 @@ pub enum RowDoubt {
     Misfit(usize),
     /// A name in a unit cell is not a well-formed unit name and was left out.
     Rejected(usize, String),
+    /// The row has more unit cells than the header has unit columns (a flattened table whose
+    /// cells were one paragraph each): the first went to the first unit column and the extra
+    /// ones to the last, which the editor must check.
+    ExtraUnits(usize, Vec<String>),
 }
 
 impl RowDoubt {
@@ -134,6 +141,12 @@ impl RowDoubt {
             ))
             .at(file, *line)
             .hint("请核对原表：如果它确是单位，请去掉其中的引号或标点后重新写入单位列。"),
+            RowDoubt::ExtraUnits(line, names) => Diagnostic::warning(format!(
+                "任务分工表的这一行单位单元格比表头的单位列多，多出的「{}」已按最后一个单位列读入，无法确定它们属于哪一列",
+                names.join("、")
+            ))
+            .at(file, *line)
+            .hint("请对照原表核对这一行的牵头单位和配合单位，把每个单位放进它所在的列。"),
         }
     }
 }
@@ -151,7 +164,7 @@ pub fn column_kinds(header: &[String]) -> Option<Vec<ColumnKind>> {
             .iter()
             .map(|c| match c {
                 Column::Number => ColumnKind::Number,
-                Column::Group => ColumnKind::Group,
+                Column::NumberedItem(_) | Column::Group => ColumnKind::Group,
                 Column::Task => ColumnKind::Task,
                 Column::Units(..) => ColumnKind::Units,
                 Column::Deadline(_) => ColumnKind::Deadline,
@@ -177,7 +190,8 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
         .iter()
         .map(|h| {
             let h = squeeze(h);
-            if TASK_WORDS.iter().any(|w| h.contains(w)) {
+            // A bare `内容` names the task as `任务内容` does (`序号 | 内容 | 牵头部门 | …`).
+            if TASK_WORDS.iter().any(|w| h.contains(w)) || h == "内容" {
                 Column::Task
             } else if DEADLINE_WORDS.iter().any(|w| h.contains(w)) {
                 Column::Deadline(h)
@@ -240,7 +254,7 @@ fn classify(header: &[String]) -> Option<Vec<Column>> {
 /// Also returns the names the grammar left out as no unit names.
 fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<String>) {
     let cell = cell.trim().trim_end_matches(['。', '.']);
-    if cell.is_empty() || matches!(cell, "—" | "-" | "／" | "/" | "无") {
+    if cell.is_empty() || is_none_mark(cell) {
         return (Vec::new(), Vec::new());
     }
     if let Some(note) = units::parse_inner(&format!("{header}：{cell}"), 0, 0) {
@@ -279,6 +293,30 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<Str
         }],
         Vec::new(),
     )
+}
+
+/// A unit cell that says "none" (`—`, `——`, `/`, `无`), as opposed to an empty cell, which is
+/// merged with the row above.
+fn is_none_mark(cell: &str) -> bool {
+    matches!(cell.trim(), "—" | "——" | "-" | "－" | "／" | "/" | "无")
+}
+
+/// Drops from the other unit columns a name the lead column already holds (`牵头单位
+/// 区消防救援支队、各街道 | 配合单位 区财政局、各街道`): the unit leads the task, and a
+/// clause lists each unit once.
+fn drop_lead_repeats(units: &mut [UnitGroup]) {
+    let lead: Vec<String> = units
+        .iter()
+        .filter(|g| g.role == Role::Lead)
+        .flat_map(|g| g.names.iter().cloned())
+        .collect();
+    for g in units.iter_mut().filter(|g| g.role != Role::Lead) {
+        if g.names.iter().any(|n| lead.contains(n)) {
+            g.names.retain(|n| !lead.contains(n));
+            // The runs counted the names as written; with one gone they no longer apply.
+            g.runs = vec![g.names.len()];
+        }
+    }
 }
 
 fn group_node(text: &str, line: usize) -> Node {
@@ -355,6 +393,73 @@ fn demote_row_titles(cols: &mut [Column], header: &[String], rows: &[Vec<String>
     }
 }
 
+/// A group cell's title without the numbering it opens with: `一、做好政策保障` groups its rows
+/// under `做好政策保障`, as a group row written `一` | `做好政策保障` does.
+fn group_title(text: &str) -> &str {
+    match super::numbering::detect(text) {
+        Some(n) if n.style == super::numbering::Style::CnComma && n.len < text.len() => {
+            text[n.len..].trim()
+        }
+        _ => text,
+    }
+}
+
+/// The arabic number a cell opens with and the rest of the cell: `1.做好规划配套` →
+/// (`1.`, 1, `做好规划配套`).
+fn leading_number(text: &str) -> Option<(String, u32, &str)> {
+    let n = super::numbering::detect(text)?;
+    (n.style == super::numbering::Style::Arabic && n.len < text.len()).then(|| {
+        (
+            n.written.trim().to_string(),
+            n.ordinal,
+            text[n.len..].trim(),
+        )
+    })
+}
+
+/// A table without a `序号` column may number its rows in the group column next to the task
+/// (`项目`: `1.做好规划配套`, `2.完善规章标准`, merged over the rows of one item). That
+/// column is then the rows' numbering, not a level of their path: every filled cell opens with
+/// the next number or repeats the one above.
+fn find_numbered_items(cols: &mut [Column], header: &[String], rows: &[Vec<String>]) {
+    if cols.contains(&Column::Number) {
+        return;
+    }
+    let Some(task_at) = cols.iter().position(|c| *c == Column::Task) else {
+        return;
+    };
+    let Some(i) = task_at.checked_sub(1).filter(|&i| cols[i] == Column::Group) else {
+        return;
+    };
+    let mut last = 0;
+    for row in rows
+        .iter()
+        .filter(|r| !is_separator(r) && !cell_of(r, task_at).is_empty())
+    {
+        let text = cell_of(row, i);
+        if text.is_empty() {
+            continue;
+        }
+        match leading_number(text) {
+            Some((_, n, _)) if n == last || n == last + 1 => last = n,
+            _ => return,
+        }
+    }
+    if last >= 2 {
+        cols[i] = Column::NumberedItem(squeeze(&header[i]));
+    }
+}
+
+/// Whether every filled cell of `extra` reads as a unit list (a unit cell the header has no
+/// column for).
+fn all_unit_cells(extra: &[&str]) -> bool {
+    extra.iter().any(|c| !c.is_empty())
+        && extra.iter().filter(|c| !c.is_empty()).all(|c| {
+            let (groups, rejected) = unit_groups("单位", Role::Responsible, c);
+            rejected.is_empty() && !groups.is_empty()
+        })
+}
+
 /// Reads a Markdown table block whose first line is `line`.
 pub fn read(block: &str, line: usize) -> Outcome {
     let rows: Vec<Vec<String>> = block.lines().map(cells).collect();
@@ -365,6 +470,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
         return Outcome::NotTaskTable;
     };
     demote_row_titles(&mut cols, header, &rows[1..]);
+    find_numbered_items(&mut cols, header, &rows[1..]);
     let width = cols.len();
     let Some(task_at) = cols.iter().position(|c| *c == Column::Task) else {
         return Outcome::NotTaskTable;
@@ -380,14 +486,20 @@ pub fn read(block: &str, line: usize) -> Outcome {
         .iter()
         .rposition(|h| !h.trim().is_empty())
         .map_or(0, |i| i + 1);
+    // The number of the item above, for rows under a merged numbered item cell.
+    let mut item_above = String::new();
     for (k, row) in rows.iter().enumerate().skip(1) {
         let row_line = line + k;
         if is_separator(row) {
             continue;
         }
         // A cell under no header (the table is padded to its widest row) is content the
-        // columns do not place.
-        if row.iter().skip(named).any(|c| !c.is_empty()) {
+        // columns do not place — unless every such cell is a unit list: a unit cell more than
+        // the unit columns (a flattened row's units one paragraph each), read into the last
+        // unit column and warned.
+        let spare_cells: Vec<&str> = row.iter().skip(named).map(|c| c.trim()).collect();
+        let extra_units = all_unit_cells(&spare_cells);
+        if !extra_units && spare_cells.iter().any(|c| !c.is_empty()) {
             doubts.push(RowDoubt::Misfit(row_line));
         }
         let filled: Vec<&String> = row.iter().filter(|c| !c.is_empty()).collect();
@@ -397,12 +509,30 @@ pub fn read(block: &str, line: usize) -> Outcome {
             && (filled.len() > 1 || row.len() == 1 || cell_of(row, task_at).is_empty())
         {
             close(&mut open, 0, &mut roots);
-            open.push((None, filled[0].clone(), group_node(filled[0], row_line)));
+            open.push((
+                None,
+                filled[0].clone(),
+                group_node(group_title(filled[0]), row_line),
+            ));
             continue;
         }
-        if cell_of(row, task_at).is_empty() {
-            continue;
-        }
+        // A row whose task cell is empty but which has its own number and text sits under a
+        // task cell merged over several rows (`内容` spanning rows that each have their own
+        // `2024年工作任务`): its own text, the first filled column after the task, is its task.
+        let numbered = cols.iter().enumerate().any(|(i, c)| {
+            *c == Column::Number && !cell_of(row, i).is_empty()
+                || matches!(c, Column::NumberedItem(_))
+        });
+        let task_col = if !cell_of(row, task_at).is_empty() {
+            task_at
+        } else {
+            match cols.iter().enumerate().position(|(i, c)| {
+                i > task_at && matches!(c, Column::Other(_)) && !cell_of(row, i).is_empty()
+            }) {
+                Some(i) if numbered => i,
+                _ => continue,
+            }
+        };
         let mut node = Node {
             line: row_line,
             table: Some(TablePart::Row),
@@ -413,16 +543,18 @@ pub fn read(block: &str, line: usize) -> Outcome {
             let text = cell_of(row, i);
             match col {
                 Column::Number => node.label = text.to_string(),
-                Column::Group if !text.is_empty() => {
-                    let at = open.iter().position(|(c, _, _)| c.is_some_and(|c| c >= i));
-                    let same = at.is_some_and(|a| open[a].0 == Some(i) && open[a].1 == text);
-                    if !same {
-                        let from = at.unwrap_or(open.len());
-                        close(&mut open, from, &mut roots);
-                        open.push((Some(i), text.to_string(), group_node(text, row_line)));
+                Column::NumberedItem(h) => match leading_number(text) {
+                    Some((label, _, rest)) => {
+                        item_above = label.clone();
+                        node.label = label;
+                        extra.push(Paragraph {
+                            text: format!("{h}：{rest}"),
+                            line: row_line,
+                        });
                     }
-                }
-                Column::Task => {
+                    None => node.label = item_above.clone(),
+                },
+                _ if i == task_col => {
                     let (heading, rest, ends) = split_heading(text);
                     node.heading = heading;
                     node.heading_ends_sentence = ends;
@@ -431,6 +563,28 @@ pub fn read(block: &str, line: usize) -> Outcome {
                         line: row_line,
                     }));
                 }
+                Column::Group if !text.is_empty() => {
+                    let at = open.iter().position(|(c, _, _)| c.is_some_and(|c| c >= i));
+                    let same = at.is_some_and(|a| open[a].0 == Some(i) && open[a].1 == text);
+                    if !same {
+                        let from = at.unwrap_or(open.len());
+                        close(&mut open, from, &mut roots);
+                        open.push((
+                            Some(i),
+                            text.to_string(),
+                            group_node(group_title(text), row_line),
+                        ));
+                    }
+                }
+                // A cell that says "none" keeps its column's label with no names: the table
+                // states the column is empty for this task (the page shows no list).
+                Column::Units(h, role) if is_none_mark(text) => node.units.push(UnitGroup {
+                    label: h.clone(),
+                    verb: false,
+                    role: *role,
+                    names: Vec::new(),
+                    runs: Vec::new(),
+                }),
                 Column::Units(h, role) => {
                     let (groups, rejected) = unit_groups(h, *role, text);
                     node.units.extend(groups);
@@ -453,6 +607,30 @@ pub fn read(block: &str, line: usize) -> Outcome {
                 _ => {}
             }
         }
+        if extra_units {
+            let last_units = cols.iter().rev().find_map(|c| match c {
+                Column::Units(h, role) => Some((h.clone(), *role)),
+                _ => None,
+            });
+            if let Some((h, role)) = last_units {
+                let mut names = Vec::new();
+                for cell in spare_cells.iter().filter(|c| !c.is_empty()) {
+                    let (groups, _) = unit_groups(&h, role, cell);
+                    for g in groups {
+                        names.extend(g.names.iter().cloned());
+                        match node.units.iter_mut().rev().find(|u| u.label == g.label) {
+                            Some(u) => {
+                                u.names.extend(g.names);
+                                u.runs.extend(g.runs);
+                            }
+                            None => node.units.push(g),
+                        }
+                    }
+                }
+                doubts.push(RowDoubt::ExtraUnits(row_line, names));
+            }
+        }
+        drop_lead_repeats(&mut node.units);
         node.paragraphs.extend(extra);
         // Every task names who does it: a row whose unit cells are all empty sits under a
         // merged unit cell, written once in the first row it spans.
@@ -542,6 +720,21 @@ mod tests {
             vec![
                 "行动一：焕新行动/1 推进片区规划 [推进单位=区规划资源局、区建设管理委] ",
                 "行动一：焕新行动/旧区改造/2 完成旧区改造 [推进单位=区房管局] ",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_none_mark_keeps_its_label_and_a_repeated_lead_is_listed_once() {
+        // heldout7 120 (`—` for no 配合部门) and 124 row 10 (`各街道` both lead and 配合).
+        let md = "| 序号 | 主要任务 | 牵头单位 | 配合单位 |\n| --- | --- | --- | --- |\n| 1 | 推进规划编制 | 综合规划处 | — |\n| 2 | 开展人员培训 | 区消防救援支队、各街道 | 区财政局、各街道 |\n| 3 | 完成平台建设 | 区数据局 |  |\n";
+        assert_eq!(
+            read_rows(md),
+            vec![
+                "1 推进规划编制 [牵头单位=综合规划处; 配合单位=] ",
+                "2 开展人员培训 [牵头单位=区消防救援支队、各街道; 配合单位=区财政局] ",
+                // An empty cell is no mark: the row sits under the merged cells above.
+                "3 完成平台建设 [牵头单位=区数据局] ",
             ]
         );
     }

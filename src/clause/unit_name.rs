@@ -33,7 +33,7 @@ pub enum Doubt {
 }
 
 /// Endings of organ names, longest first where one contains another.
-const SUFFIXES: [&str; 59] = [
+const SUFFIXES: [&str; 60] = [
     "管委会",
     // `区委党校`, `市委党校`: the party schools listed with the departments.
     "党校",
@@ -85,6 +85,8 @@ const SUFFIXES: [&str; 59] = [
     "队",
     "社",
     "联",
+    // `委内各相关处室`: the offices inside a department.
+    "处室",
     "处",
     "所",
     "站",
@@ -153,10 +155,14 @@ pub fn doubt(name: &str) -> Option<Doubt> {
     if n > MAX_UNIT_CHARS {
         return Some(Doubt::TooLong(n));
     }
-    // A collective name `各区、县级市` is read part by part.
-    let complete = split_top(&bare, &['、'])
-        .iter()
-        .all(|part| has_suffix(part) || is_collective(part));
+    // A collective name `各区、县级市` is read part by part; `相关委、办、局` names its organ
+    // kinds after the first.
+    let parts = split_top(&bare, &['、']);
+    let complete = parts.iter().enumerate().all(|(k, part)| {
+        has_suffix(part)
+            || is_collective(part)
+            || k > 0 && is_collective(parts[0]) && ["委", "办", "局", "厅"].contains(part)
+    });
     (!complete).then_some(Doubt::NoSuffix)
 }
 

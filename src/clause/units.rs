@@ -645,7 +645,10 @@ fn names_of(run: &str) -> Vec<String> {
     for raw in split_top(run, &['、']) {
         let raw = raw.trim();
         match out.last_mut() {
-            Some(prev) if is_bare_collective(prev) && continues_collective(raw) => {
+            Some(prev)
+                if (is_bare_collective(prev) && continues_collective(raw))
+                    || continues_organ_kinds(prev, raw) =>
+            {
                 prev.push('、');
                 prev.push_str(raw);
             }
@@ -653,6 +656,15 @@ fn names_of(run: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The organ kinds of one collective, `相关委、办、局` / `各委、办、局`: a bare organ word
+/// (`办`, `局`) continuing a collective that ends in one.
+fn continues_organ_kinds(prev: &str, raw: &str) -> bool {
+    const KINDS: [&str; 4] = ["委", "办", "局", "厅"];
+    KINDS.contains(&raw)
+        && ["各", "相关", "有关"].iter().any(|p| prev.starts_with(p))
+        && KINDS.iter().any(|k| prev.ends_with(k))
 }
 
 /// `各区`, `各县`: a collective of divisions that the next `、`-piece may continue.

@@ -48,14 +48,24 @@ pub fn rebuild(lines: &mut Vec<SourceLine>) -> usize {
     found
 }
 
-/// A header cell: a short phrase without digits or punctuation, and not the attachment marker
-/// (`附件`) that heads the page above the table.
+/// Words that name what a column holds. A header cell holding one of them is a header cell
+/// whatever else it holds (`2024年工作任务`, `2025年工作计划`): a year is part of the name.
+const COLUMN_WORDS: [&str; 9] = [
+    "任务", "计划", "措施", "内容", "单位", "部门", "时限", "时间", "目标",
+];
+
+/// A header cell: a short phrase without punctuation, and without digits unless it names a
+/// column by its words, and not the attachment marker (`附件`) that heads the page above the
+/// table.
 fn is_header_cell(text: &str) -> bool {
     let n = text.chars().count();
+    let names_column = COLUMN_WORDS.iter().any(|w| text.contains(w));
     (2..=HEADER_MAX_CHARS).contains(&n)
         && !text.starts_with("附件")
         && text.chars().all(|c| {
-            !c.is_ascii_digit() && !c.is_ascii_punctuation() && !"，。、：；（）".contains(c)
+            (!c.is_ascii_digit() || names_column)
+                && !c.is_ascii_punctuation()
+                && !"，。、：；（）".contains(c)
         })
 }
 
@@ -122,7 +132,7 @@ fn looks_like_units(text: &str) -> bool {
 
 /// A cell that says "none" (`/`, `—`, `无`): an empty unit or deadline cell written out.
 fn is_empty_mark(text: &str) -> bool {
-    matches!(text, "/" | "／" | "—" | "-" | "无")
+    matches!(text, "/" | "／" | "—" | "——" | "-" | "－" | "无")
 }
 
 /// A deadline cell: `2025年底前`, `2019年3月`, `长期坚持`, `持续推进`.
@@ -151,7 +161,9 @@ fn fits_column(text: &str, kind: ColumnKind) -> bool {
         ColumnKind::Deadline => looks_like_deadline(text),
         ColumnKind::Group => looks_like_group(text),
         ColumnKind::Task => !looks_like_units(text),
-        ColumnKind::Number | ColumnKind::Other => true,
+        // A unit list in a free-text column is a unit cell out of place.
+        ColumnKind::Other => !looks_like_units(text) || is_empty_mark(text),
+        ColumnKind::Number => true,
     }
 }
 
@@ -226,8 +238,30 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         .map(|(c, _)| c.text.clone())
         .collect();
     let kinds = task_table::column_kinds(&header)?;
-    let number_at = kinds.iter().position(|k| *k == ColumnKind::Number)?;
+    let task_at = kinds.iter().position(|k| *k == ColumnKind::Task);
+    // Rows are anchored by the `序号` column; a table without one numbers its rows in the
+    // group column next to the task (`项目`: `1.做好规划配套`, merged over the item's rows).
+    let (number_at, numbered_items) = match kinds.iter().position(|k| *k == ColumnKind::Number) {
+        Some(n) => (n, false),
+        None => (
+            task_at
+                .and_then(|t| t.checked_sub(1))
+                .filter(|&i| kinds[i] == ColumnKind::Group)?,
+            true,
+        ),
+    };
+    let anchors = |text: &str, n: usize| {
+        if numbered_items {
+            item_number(text) == Some(n)
+        } else {
+            text == n.to_string()
+        }
+    };
     let body = &cells[header_len..];
+    // The table runs to the end of the document: the last row's cells are all that follow.
+    let to_end = body
+        .last()
+        .is_some_and(|(_, e)| lines[*e..].iter().all(SourceLine::is_blank));
 
     // Row starts: the numbers 1, 2, 3 … in order, a repeated header skipped.
     let mut starts: Vec<usize> = Vec::new();
@@ -248,8 +282,9 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         }
         // A group row `一` / `推进碳达峰碳中和综合管理`: the next Chinese numeral in the
         // `序号` column, its title in the cell after it, spanning the rows below.
+        let numeral = chinese_numeral(group_rows.len() as u32 + 1);
         if number_at == 0
-            && body[k].0.text == chinese_numeral(group_rows.len() as u32 + 1)
+            && body[k].0.text == numeral
             && body
                 .get(k + 1)
                 .is_some_and(|(c, _)| looks_like_group_title(&c.text))
@@ -259,10 +294,20 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
             k += 2;
             continue;
         }
+        // The same group row in one cell: `一、科学编制并实施城市综合交通体系规划`.
+        if number_at == 0
+            && body[k].0.text.starts_with(&format!("{numeral}、"))
+            && looks_like_group_title(&body[k].0.text)
+        {
+            group_rows.push((starts.len(), body[k].0.clone()));
+            skip.push(k);
+            k += 1;
+            continue;
+        }
         let gap_ok = starts.last().map_or(k <= number_at + 2, |s| {
             k - s <= kinds.len() * MAX_SUB_ROWS + ROW_MAX_EXTRA_CELLS
         });
-        if body[k].0.text == (starts.len() + 1).to_string() && gap_ok {
+        if anchors(&body[k].0.text, starts.len() + 1) && gap_ok {
             starts.push(k);
         } else if starts.is_empty() && k > number_at + 2 {
             return None;
@@ -275,7 +320,6 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
     let cell_at = |k: usize| (!skip.contains(&k)).then(|| body[k].0.clone());
 
     let width = kinds.len();
-    let task_at = kinds.iter().position(|k| *k == ColumnKind::Task);
     let mut rows: Vec<SourceLine> = vec![SourceLine {
         text: header.join(" "),
         line: first.line,
@@ -307,34 +351,58 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
                 .iter()
                 .zip(&post_kinds[missing..])
                 .all(|(c, k)| fits_in_place(&c.text, *k));
-        let (post, mut used) = if number_at == 0 && !last && one_per_column {
+        let take_all = number_at == 0 && (!last || to_end);
+        let (post, mut used, surplus) = if number_at == 0 && !last && one_per_column {
             // Every column has its cell, each of its kind: nothing merged, nothing to guess.
-            (after.iter().map(|c| c.text.clone()).collect(), after.len())
+            (
+                after.iter().map(|c| c.text.clone()).collect(),
+                after.len(),
+                Vec::new(),
+            )
         } else if number_at == 0 && groups_merged {
             let mut post = vec![String::new(); missing];
             post.extend(after.iter().map(|c| c.text.clone()));
-            (post, after.len())
+            (post, after.len(), Vec::new())
         } else {
-            fit(&after, post_kinds, number_at == 0 && !last)
+            fit(&after, post_kinds, take_all)
         };
-        // Further physical rows under the same merged `序号` (and the cells merged with it):
-        // each repeats the columns from the task on, every cell of its kind.
+        // Further physical rows under the same merged `序号` or numbered item (and the cells
+        // merged with it): each repeats the columns from the task on, every cell of its kind;
+        // a task cell followed by no unit cell sits under unit cells merged with the row above.
+        // Only where the row's number opens it: with a group column before the number, the
+        // cells after a row may open the next group (`行动五：…` / `产业园区`).
         let mut sub_rows: Vec<(Vec<String>, usize)> = Vec::new();
-        if let Some(t) = task_at.filter(|_| number_at == 0) {
+        if let Some(t) = task_at.filter(|_| number_at == 0 || numbered_items) {
             let tail = &kinds[t..];
-            while let Some(chunk) = after.get(used..used + tail.len()) {
-                if !chunk
-                    .iter()
-                    .zip(tail)
-                    .all(|(c, k)| fits_column(&c.text, *k))
-                {
-                    break;
+            loop {
+                if let Some(chunk) = after.get(used..used + tail.len()) {
+                    if chunk
+                        .iter()
+                        .zip(tail)
+                        .all(|(c, k)| fits_column(&c.text, *k))
+                    {
+                        sub_rows.push((
+                            chunk.iter().map(|c| c.text.clone()).collect(),
+                            chunk[0].line,
+                        ));
+                        used += tail.len();
+                        continue;
+                    }
                 }
-                sub_rows.push((
-                    chunk.iter().map(|c| c.text.clone()).collect(),
-                    chunk[0].line,
-                ));
-                used += tail.len();
+                let Some(c) = after.get(used) else {
+                    break;
+                };
+                let units_follow = after
+                    .get(used + 1)
+                    .is_some_and(|n| looks_like_units(&n.text));
+                if (!last || to_end) && reads_as_task(&c.text) && !units_follow {
+                    let mut chunk = vec![String::new(); tail.len()];
+                    chunk[0] = c.text.clone();
+                    sub_rows.push((chunk, c.line));
+                    used += 1;
+                    continue;
+                }
+                break;
             }
         }
         for (_, c) in group_rows.iter().filter(|(before, _)| *before == r) {
@@ -359,6 +427,9 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         for (j, p) in post.into_iter().enumerate() {
             cells[number_at + 1 + j] = p;
         }
+        // Unit cells beyond the unit columns stay in the row, after its last column, for the
+        // clause reader to read and warn.
+        cells.extend(surplus);
         let mut rest = &after[used..];
         // A section row (`建立健全“光伏+”推进机制`) written between a row's last cell and the
         // next number: a short phrase the columns do not place, after which every merged cell
@@ -415,6 +486,42 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
     Some((rows, end_line))
 }
 
+/// The number a numbered item cell opens with: `1.做好规划配套` → 1 (an item name, not a
+/// sentence, follows it).
+fn item_number(text: &str) -> Option<usize> {
+    let n = crate::clause::numbering::detect(text)?;
+    let rest = text[n.len..].trim();
+    // The item's name may end like a unit (`5.实化运行消防安全委员会`): only its length and
+    // the absence of sentence punctuation tell it from a task.
+    (n.style == crate::clause::numbering::Style::Arabic
+        && !rest.is_empty()
+        && rest.chars().count() <= GROUP_MAX_CHARS
+        && !rest.contains(['。', '，', '；']))
+    .then_some(n.ordinal as usize)
+}
+
+/// A task cell standing on its own: a sentence (`…，…。`), not a short name, a unit list or a
+/// deadline.
+fn reads_as_task(text: &str) -> bool {
+    !looks_like_group(text)
+        && !looks_like_units(text)
+        && !looks_like_deadline(text)
+        && text.chars().count() > GROUP_MAX_CHARS
+}
+
+/// Whether `text` opens an enumeration again (`1.`, `1、`, `（1）`): the first paragraph of the
+/// next cell when a cell's paragraphs are numbered.
+fn restarts_enumeration(text: &str) -> bool {
+    crate::clause::numbering::detect(text).is_some_and(|n| {
+        n.ordinal == 1
+            && matches!(
+                n.style,
+                crate::clause::numbering::Style::Arabic
+                    | crate::clause::numbering::Style::ArabicParen
+            )
+    })
+}
+
 fn row(cells: Vec<String>, line: usize) -> SourceLine {
     SourceLine {
         text: cells.join(" "),
@@ -425,20 +532,54 @@ fn row(cells: Vec<String>, line: usize) -> SourceLine {
 
 /// Matches the cells after a row's number to the columns after the number column, leaving a
 /// column empty where its cell is missing (merged with the row above). `take_all`: every cell
-/// up to the next number belongs to this row. Returns the cells by column and how many cells
-/// were used.
-fn fit(cells: &[Cell], kinds: &[ColumnKind], take_all: bool) -> (Vec<String>, usize) {
+/// up to the next number belongs to this row. Returns the cells by column, how many cells
+/// were used, and the unit cells beyond the unit columns (a row with more unit paragraphs than
+/// unit columns: where one cell ends is not written, so they are kept for a warning).
+fn fit(cells: &[Cell], kinds: &[ColumnKind], take_all: bool) -> (Vec<String>, usize, Vec<String>) {
     let mut out = vec![String::new(); kinds.len()];
+    let mut surplus = Vec::new();
     let mut j = 0;
     let mut task_seen = false;
+    let last_units = kinds.iter().rposition(|k| *k == ColumnKind::Units);
     for (col, kind) in kinds.iter().enumerate() {
         let Some(c) = cells.get(j) else {
             break;
         };
         let text = c.text.as_str();
         let next = cells.get(j + 1).map(|c| c.text.as_str());
+        // The free-text columns that end the row (`2024年工作任务`, `2025年工作计划`, `备注`)
+        // take its remaining paragraphs; a cell of several paragraphs is told from the next
+        // by its enumeration starting again at `1.`.
+        if take_all && kinds[col..].iter().all(|k| *k == ColumnKind::Other) {
+            let rest = &cells[j..];
+            let free = kinds.len() - col;
+            if rest.len() > free && !rest.iter().any(|c| looks_like_units(&c.text)) {
+                let mut runs: Vec<String> = Vec::new();
+                for (k, c) in rest.iter().enumerate() {
+                    match runs.last_mut() {
+                        Some(run) if k > 0 && !restarts_enumeration(&c.text) => {
+                            join_line(run, &c.text)
+                        }
+                        _ => runs.push(c.text.clone()),
+                    }
+                }
+                if runs.len() <= free {
+                    for (k, run) in runs.into_iter().enumerate() {
+                        out[col + k] = run;
+                    }
+                    return (out, cells.len(), surplus);
+                }
+            }
+        }
         let take = match kind {
-            ColumnKind::Task => true,
+            // A unit list in the task's place followed by another is the row's units: its
+            // task cell is merged with the row above (`序号 | 内容 | 牵头部门 | 配合部门`).
+            ColumnKind::Task => {
+                !(kinds.get(col + 1) == Some(&ColumnKind::Units)
+                    && looks_like_units(text)
+                    && !is_empty_mark(text)
+                    && next.is_some_and(looks_like_units))
+            }
             ColumnKind::Group => {
                 !task_seen
                     && looks_like_group(text)
@@ -464,8 +605,18 @@ fn fit(cells: &[Cell], kinds: &[ColumnKind], take_all: bool) -> (Vec<String>, us
                 j += 1;
             }
         }
+        // More unit paragraphs than unit columns: kept apart, never guessed into a column.
+        if Some(col) == last_units && take && !is_empty_mark(&out[col]) {
+            while let Some(more) = cells.get(j) {
+                if !looks_like_units(&more.text) || is_empty_mark(&more.text) {
+                    break;
+                }
+                surplus.push(more.text.clone());
+                j += 1;
+            }
+        }
     }
-    (out, j)
+    (out, j, surplus)
 }
 
 #[cfg(test)]
