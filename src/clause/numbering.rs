@@ -76,29 +76,59 @@ fn numbering(style: Style, ordinal: u32, text: &str, end: usize) -> Option<Numbe
     })
 }
 
-/// `第一部分`, `第一章`, `第二节`, `第十五条`.
+/// `第一部分`, `第一章`, `第二节`, `第十五条`; also `第19条` (arabic digits, as 若干措施 number
+/// their articles) and `第 1 0 条` / `第 一 章` (a PDF text layer keeps the letter-spacing of a
+/// heading as spaces between its glyphs). The label drops those spaces: `第10条`.
 fn detect_di(text: &str) -> Option<Numbering> {
-    let rest = text.strip_prefix('第')?;
-    let digits: String = rest.chars().take_while(|&c| is_chinese_digit(c)).collect();
-    let value = parse_chinese_numeral(&digits)?;
-    let after = &rest[digits.len()..];
-    if after.starts_with("部分") {
-        let end = '第'.len_utf8() + digits.len() + "部分".len();
-        return numbering(Style::Part, value, text, end);
+    let mut rest = text.strip_prefix('第')?;
+    let mut digits = String::new();
+    // Digits of one kind, spaces allowed between the glyphs (never inside a running word: the
+    // token must still end in 部分/章/节/条).
+    let chinese = rest
+        .trim_start_matches(is_glyph_space)
+        .starts_with(is_chinese_digit);
+    loop {
+        let trimmed = rest.trim_start_matches(is_glyph_space);
+        let Some(c) = trimmed.chars().next() else {
+            break;
+        };
+        let digit = if chinese {
+            is_chinese_digit(c)
+        } else {
+            to_ascii_digit(c).is_some()
+        };
+        if !digit {
+            break;
+        }
+        digits.push(c);
+        rest = &trimmed[c.len_utf8()..];
     }
-    let marker = after.chars().next()?;
-    let style = match marker {
-        '章' => Style::Chapter,
-        '节' => Style::Section,
-        '条' => Style::Article,
-        _ => return None,
+    let value = if chinese {
+        parse_chinese_numeral(&digits)?
+    } else {
+        parse_arabic(&digits).filter(|_| digits.chars().count() <= 3)?
     };
-    numbering(
-        style,
-        value,
-        text,
-        '第'.len_utf8() + digits.len() + marker.len_utf8(),
-    )
+    let after = rest.trim_start_matches(is_glyph_space);
+    let (style, marker) = if after.starts_with("部分") {
+        (Style::Part, "部分")
+    } else {
+        match after.chars().next()? {
+            '章' => (Style::Chapter, "章"),
+            '节' => (Style::Section, "节"),
+            '条' => (Style::Article, "条"),
+            _ => return None,
+        }
+    };
+    let end = text.len() - after.len() + marker.len();
+    let mut n = numbering(style, value, text, end)?;
+    n.written = format!("第{digits}{marker}");
+    Some(n)
+}
+
+/// The spaces a text layer puts between the glyphs of a letter-spaced token (ASCII, no-break
+/// and ideographic spaces; never a line break).
+fn is_glyph_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{3000}')
 }
 
 /// The dash bullets written before a labelled task (`——任务1：`).
@@ -129,15 +159,22 @@ fn detect_labelled(text: &str) -> Option<Numbering> {
     numbering(Style::Labelled(index as u8), value, text, end)
 }
 
-/// `一、`
+/// `一、`; also `二 、` (a text layer's letter-spacing, as in `第 1 0 条`).
 fn detect_cn_comma(text: &str) -> Option<Numbering> {
     let digits: String = text.chars().take_while(|&c| is_chinese_digit(c)).collect();
     let value = parse_chinese_numeral(&digits)?;
-    let after = &text[digits.len()..];
+    let after = text[digits.len()..].trim_start_matches(is_glyph_space);
     if !after.starts_with('、') {
         return None;
     }
-    numbering(Style::CnComma, value, text, digits.len() + '、'.len_utf8())
+    let mut n = numbering(
+        Style::CnComma,
+        value,
+        text,
+        text.len() - after.len() + '、'.len_utf8(),
+    )?;
+    n.written = format!("{digits}、");
+    Some(n)
 }
 
 /// `（一）`, `(一)`, `（1）`, `(1)`.
@@ -295,6 +332,7 @@ mod tests {
     #[test]
     fn recognises_every_numbering_variant() {
         assert_eq!(style_of("一、指导思想"), Some((Style::CnComma, 1)));
+        assert_eq!(style_of("二 、支持范围"), Some((Style::CnComma, 2)));
         assert_eq!(style_of("（六）坚持产业兴卫"), Some((Style::CnParen, 6)));
         assert_eq!(style_of("(三)坚持人才兴卫"), Some((Style::CnParen, 3)));
         assert_eq!(style_of("1. 全力建设"), Some((Style::Arabic, 1)));
@@ -303,6 +341,13 @@ mod tests {
         assert_eq!(style_of("第十五条 本办法"), Some((Style::Article, 15)));
         assert_eq!(style_of("第二章 总则"), Some((Style::Chapter, 2)));
         assert_eq!(style_of("第三部分 保障措施"), Some((Style::Part, 3)));
+        assert_eq!(style_of("第19条 对各乡镇"), Some((Style::Article, 19)));
+        assert_eq!(style_of("第 1 0 条 鼓励"), Some((Style::Article, 10)));
+        assert_eq!(style_of("第 一 章 总 则"), Some((Style::Chapter, 1)));
+        assert_eq!(
+            detect("第 1 0 条 鼓励").map(|n| n.written).as_deref(),
+            Some("第10条")
+        );
         assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
         assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
         assert_eq!(
@@ -322,6 +367,8 @@ mod tests {
         assert_eq!(style_of("（此件公开发布）"), None);
         assert_eq!(style_of("一二三"), None);
         assert_eq!(style_of("第一时间"), None);
+        assert_eq!(style_of("第 1 名"), None);
+        assert_eq!(style_of("第2023年"), None);
         assert_eq!(style_of("任务分工表"), None);
         assert_eq!(style_of("行动计划：2025年"), None);
     }
