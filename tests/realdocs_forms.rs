@@ -186,18 +186,30 @@ fn rows_under_one_merged_number_are_clauses_of_that_number() {
 }
 
 #[test]
-fn an_article_number_in_spaced_arabic_digits_is_named_not_lost() {
-    // 56 (柳河县重点产业实施意见), HTML made from a PDF: `第 1 0 条`, `第19条`.
+fn article_numbers_in_spaced_or_arabic_digits_are_articles_under_their_parts() {
+    // 56 (柳河县重点产业实施意见), HTML made from a PDF: `第 1 0 条` (the text layer's
+    // letter-spacing), `第19条`, `二 、`; its 一、 parts and (一) groups number the articles
+    // straight through (第1条 under 一、, 第2条 under 二、(一)), so they are levels above them.
     let root = common::empty_site();
     import(root.path(), &doc("tune", "56-"));
     let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(all.len(), 26, "{all:?}");
+    let first = clause(&all, "设立总规模不低于1亿元");
+    assert_eq!(strings(&first["path"]), ["一、", "第1条"]);
+    let tenth = clause(&all, "鼓励企业标准创制和品牌建设");
+    assert_eq!(strings(&tenth["path"]), ["二、", "（四）", "第10条"]);
+    assert_eq!(tenth["label"], "第10条");
+    let nineteenth = clause(&all, "对各乡镇(街道)招商引进");
+    assert_eq!(strings(&nineteenth["path"]), ["二、", "（六）", "第19条"]);
+    let last = clause(&all, "本政策自发布之日起施行");
+    assert_eq!(strings(&last["path"]), ["五、", "第26条"]);
+    // Nothing is left for the spoiled-number warning to name.
     let msgs = messages(&outline);
-    for written in ["第 1 条", "第 1 0 条", "第19条"] {
-        let want = format!(
-            "以「{written}」开头的一段没有成为条款：编号用了阿拉伯数字或字间夹有空格，未能识别为条款编号"
-        );
-        assert!(msgs.contains(&want), "{want} not in {msgs:?}");
-    }
+    assert!(
+        !msgs.iter().any(|m| m.contains("未能识别为条款编号")),
+        "{msgs:?}"
+    );
 }
 
 #[test]
@@ -885,4 +897,23 @@ fn a_body_named_before_its_duties_is_no_role_label() {
     );
     // The notes of the same document are still read: `（责任单位：区财政局）`.
     assert!(names.iter().any(|n| n == "区财政局"), "{names:?}");
+}
+
+#[test]
+fn a_short_item_that_ends_with_its_unit_note_is_a_titled_task_clause() {
+    // 114 (崇明区集体经营性建设用地入市试点工作方案), 四、（一）: six items, each a document to
+    // draft and its note, with no full stop between (`1.《…管理办法》(责任单位：区规划资源局）`).
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout6", "114-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "《崇明区农村集体经营性建设用地入市管理办法》");
+    assert_eq!(strings(&first["path"]), ["四、", "（一）", "1."]);
+    assert_eq!(
+        first["heading"],
+        "《崇明区农村集体经营性建设用地入市管理办法》"
+    );
+    assert_eq!(units(first), owned(&[("责任单位", &["区规划资源局"])]));
+    let fourth = clause(&all, "《崇明区农村集体经营性建设用地入市集体收益分配");
+    assert_eq!(units(fourth), owned(&[("责任单位", &["区农业农村委"])]));
 }
