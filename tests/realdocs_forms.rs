@@ -917,3 +917,26 @@ fn a_short_item_that_ends_with_its_unit_note_is_a_titled_task_clause() {
     let fourth = clause(&all, "《崇明区农村集体经营性建设用地入市集体收益分配");
     assert_eq!(units(fourth), owned(&[("责任单位", &["区农业农村委"])]));
 }
+
+#[test]
+fn schedule_items_that_open_with_their_year_are_items() {
+    // 94 (上海市花白玉兰推广应用三年行动计划), 四、计划安排: `1.2024年8月底前，各区…` — the date
+    // right after the number, no space — under （一）制定方案阶段 and （二）实施阶段.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "94-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "2024年8月底前，各区绿化管理部门");
+    assert_eq!(strings(&first["path"]), ["四、", "（一）", "1."]);
+    let range = clause(&all, "2025年7月至2025年12月");
+    assert_eq!(strings(&range["path"]), ["四、", "（二）", "2."]);
+    // The groups that hold them are no clauses of their own; the one without items is.
+    assert!(
+        !all.iter().any(|n| n["heading"] == "制定方案阶段"),
+        "{all:?}"
+    );
+    assert_eq!(
+        strings(&clause(&all, "总结阶段")["path"]),
+        ["四、", "（三）"]
+    );
+}

@@ -233,11 +233,23 @@ fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> 
     if !matches!(sep, '.' | '．' | '、') {
         return None;
     }
-    let next = after[sep.len_utf8()..].chars().next();
-    if !digits_may_follow && next.is_some_and(|c| to_ascii_digit(c).is_some()) {
+    let rest = &after[sep.len_utf8()..];
+    let next = rest.chars().next();
+    if !digits_may_follow
+        && next.is_some_and(|c| to_ascii_digit(c).is_some())
+        && !starts_with_year(rest)
+    {
         return None;
     }
     numbering(Style::Arabic, value, text, digits.len() + sep.len_utf8())
+}
+
+/// `2024年8月底前，…`: a schedule item opens with its date right after its number
+/// (`1.2024年8月底前`), as does an attachment named by its year (`2.2019年街镇…分解表`). Four
+/// digits and 年 are a year, never the decimals of a `1.5` or the run-on of `11.121`.
+fn starts_with_year(text: &str) -> bool {
+    let mut chars = text.chars();
+    (0..4).all(|_| chars.next().and_then(to_ascii_digit).is_some()) && chars.next() == Some('年')
 }
 
 fn to_ascii_digit(c: char) -> Option<u32> {
@@ -348,6 +360,8 @@ mod tests {
             detect("第 1 0 条 鼓励").map(|n| n.written).as_deref(),
             Some("第10条")
         );
+        assert_eq!(style_of("1.2024年8月底前，各区"), Some((Style::Arabic, 1)));
+        assert_eq!(style_of("２．２０２５年７月至"), Some((Style::Arabic, 2)));
         assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
         assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
         assert_eq!(
@@ -364,6 +378,7 @@ mod tests {
     fn ignores_numbers_that_are_not_numbering() {
         assert_eq!(style_of("2023年12月30日"), None);
         assert_eq!(style_of("1.5倍"), None);
+        assert_eq!(style_of("1.2024亿元"), None);
         assert_eq!(style_of("（此件公开发布）"), None);
         assert_eq!(style_of("一二三"), None);
         assert_eq!(style_of("第一时间"), None);
