@@ -237,7 +237,7 @@ fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> 
     let next = rest.chars().next();
     if !digits_may_follow
         && next.is_some_and(|c| to_ascii_digit(c).is_some())
-        && !starts_with_year(rest)
+        && !starts_with_date(rest)
     {
         return None;
     }
@@ -245,11 +245,19 @@ fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> 
 }
 
 /// `2024年8月底前，…`: a schedule item opens with its date right after its number
-/// (`1.2024年8月底前`), as does an attachment named by its year (`2.2019年街镇…分解表`). Four
-/// digits and 年 are a year, never the decimals of a `1.5` or the run-on of `11.121`.
-fn starts_with_year(text: &str) -> bool {
+/// (`1.2024年8月底前`, `2.2025年7月至…`, `3.2026年底前`). A year followed by a month or by
+/// 底/前/起/至/内 is a date, never the decimals of a `1.5` or the run-on of `11.121`; a year that
+/// opens a name (`2.2019年街镇（园区）…分解表`, a title in an attachment list) stays unread.
+fn starts_with_date(text: &str) -> bool {
     let mut chars = text.chars();
-    (0..4).all(|_| chars.next().and_then(to_ascii_digit).is_some()) && chars.next() == Some('年')
+    let year = (0..4).all(|_| chars.next().and_then(to_ascii_digit).is_some())
+        && chars.next() == Some('年');
+    let rest = chars.as_str();
+    let month = rest
+        .trim_start_matches(|c: char| to_ascii_digit(c).is_some())
+        .starts_with('月')
+        && rest.chars().next().and_then(to_ascii_digit).is_some();
+    year && (month || rest.starts_with(['底', '前', '起', '至', '内']))
 }
 
 fn to_ascii_digit(c: char) -> Option<u32> {
@@ -362,6 +370,7 @@ mod tests {
         );
         assert_eq!(style_of("1.2024年8月底前，各区"), Some((Style::Arabic, 1)));
         assert_eq!(style_of("２．２０２５年７月至"), Some((Style::Arabic, 2)));
+        assert_eq!(style_of("3.2026年底前，启动"), Some((Style::Arabic, 3)));
         assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
         assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
         assert_eq!(
@@ -379,6 +388,10 @@ mod tests {
         assert_eq!(style_of("2023年12月30日"), None);
         assert_eq!(style_of("1.5倍"), None);
         assert_eq!(style_of("1.2024亿元"), None);
+        assert_eq!(
+            style_of("2.2019年街镇（园区）生活垃圾分类目标任务分解表"),
+            None
+        );
         assert_eq!(style_of("（此件公开发布）"), None);
         assert_eq!(style_of("一二三"), None);
         assert_eq!(style_of("第一时间"), None);
