@@ -940,3 +940,44 @@ fn schedule_items_that_open_with_their_year_are_items() {
         ["四、", "（三）"]
     );
 }
+
+#[test]
+fn a_notices_attachment_list_names_files_not_tasks() {
+    // 89 (上海市零碳园区建设工作方案): the plan ends `（三）评价验收。…` then `附件：` /
+    // `1.上海市零碳园区建设基本条件` / `2.上海市零碳园区建设指标体系`. The list is no item of
+    // 四、（三）: the group is a task clause of its own, the titles are no clauses and no doubt.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout4", "89-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let group = clause(&all, "评价验收");
+    assert_eq!(strings(&group["path"]), ["四、", "（三）"]);
+    assert!(
+        !all.iter()
+            .any(|n| n["heading"] == "上海市零碳园区建设指标体系"),
+        "{all:?}"
+    );
+    let msgs = messages(&outline);
+    assert!(
+        !msgs.iter().any(|m| m.contains("零碳园区建设指标体系")
+            || m.contains("以编号「2.」开头的一段没有成为条款")),
+        "{msgs:?}"
+    );
+    // 106 (市场监管局城镇燃气安全专项整治实施方案): the same list after the last group.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout6", "106-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert!(
+        !all.iter()
+            .any(|n| n["heading"].as_str().unwrap_or("").contains("成果统计表")),
+        "{all:?}"
+    );
+    let msgs = messages(&outline);
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.starts_with("以编号「1.」开头的一段没有成为条款")),
+        "{msgs:?}"
+    );
+}

@@ -3,6 +3,7 @@
 //! note of each clause parsed into lead and responsible units.
 
 mod articles;
+mod attachment_list;
 mod notes;
 pub mod numbering;
 pub mod outline;

@@ -267,6 +267,7 @@ pub(super) fn build_tree(
         }
         detected.push(found.map(|(n, _)| n));
     }
+    super::attachment_list::unnumber(blocks, &mut detected);
     let present: HashSet<Style> = detected.iter().flatten().map(|n| n.style).collect();
     // Level 0 is kept for headings without numbering (a Word heading style, `## 附则`).
     let level_of: HashMap<Style, usize> = match given {
