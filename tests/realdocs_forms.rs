@@ -981,3 +981,29 @@ fn a_notices_attachment_list_names_files_not_tasks() {
         "{msgs:?}"
     );
 }
+
+#[test]
+fn a_number_alone_in_a_flattened_table_opens_no_item() {
+    // 43 (嘉定区海绵城市实施方案分解表): a table of areas flattened one cell per line, whose
+    // `4.42` (square kilometres) follows item 3.; 55 (奉贤区公园城市实施意见): `9.16` after an
+    // item 8. A number and nothing else is a cell, not the next item.
+    for (stem, cell) in [("43-", "4.42"), ("55-", "9.16")] {
+        let root = common::empty_site();
+        import(root.path(), &doc("tune", stem));
+        let outline = check(root.path());
+        let all = clauses(&outline);
+        let tail = &cell[2..];
+        assert!(
+            !all.iter()
+                .any(|n| n["heading"] == tail || n["text"] == tail),
+            "{cell}: {all:?}"
+        );
+        let msgs = messages(&outline);
+        assert!(
+            !msgs
+                .iter()
+                .any(|m| m.contains(&format!("「{cell}」后紧跟数字"))),
+            "{cell}: {msgs:?}"
+        );
+    }
+}

@@ -209,14 +209,22 @@ fn detect_arabic(text: &str) -> Option<Numbering> {
 }
 
 /// `11.121人才梯队项目`: arabic numbering directly followed by digits, which is a clause start
-/// only where the numbering sequence expects it (the caller decides).
+/// only where the numbering sequence expects it (the caller decides) and where the digits run
+/// on into words. A number and nothing else (`4.42`, `9.16`, `4.2-5.5`: the cells of a table
+/// flattened one per line, an area or a range) is no numbering, whatever came before it.
 pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
     detect_arabic_then(text, true).filter(|n| {
-        text[n.len..]
-            .chars()
+        let rest = &text[n.len..];
+        let words = rest.trim_start_matches(|c: char| to_ascii_digit(c).is_some());
+        rest.chars()
             .next()
             .is_some_and(|c| to_ascii_digit(c).is_some())
+            && words.chars().next().is_some_and(is_cjk)
     })
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
 fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> {
@@ -388,6 +396,9 @@ mod tests {
         assert_eq!(style_of("2023年12月30日"), None);
         assert_eq!(style_of("1.5倍"), None);
         assert_eq!(style_of("1.2024亿元"), None);
+        assert!(detect_followed_by_digits("11.121人才梯队项目").is_some());
+        assert!(detect_followed_by_digits("4.42").is_none());
+        assert!(detect_followed_by_digits("4.2-5.5").is_none());
         assert_eq!(
             style_of("2.2019年街镇（园区）生活垃圾分类目标任务分解表"),
             None
