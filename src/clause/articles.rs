@@ -35,10 +35,18 @@ fn count(nodes: &[Node], articles: &mut usize, outside: &mut usize) {
             Some(Style::Part | Style::Chapter | Style::Section) | None => {
                 count(&n.children, articles, outside)
             }
+            // A part or group numbered above its articles (`一、` holding `第1条`): entered.
+            Some(_) if holds_articles(n) => count(&n.children, articles, outside),
             // Another style outside the articles: counted, not entered.
             Some(_) => *outside += 1,
         }
     }
+}
+
+fn holds_articles(n: &Node) -> bool {
+    n.children
+        .iter()
+        .any(|c| c.style == Some(Style::Article) || holds_articles(c))
 }
 
 /// Marks the task clauses of an article-form document: every article, or the items of an

@@ -3,6 +3,7 @@
 //! note of each clause parsed into lead and responsible units.
 
 mod articles;
+mod attachment_list;
 mod notes;
 pub mod numbering;
 pub mod outline;
@@ -244,6 +245,15 @@ pub(crate) fn split_heading(text: &str) -> (String, Option<String>, bool) {
         return (String::new(), Some(text.to_string()), false);
     }
     if text.chars().count() <= MAX_HEADING_CHARS {
+        // `1.《…管理办法》（责任单位：区规划资源局）`: a short item that ends with its unit note
+        // is a title and its note, and the note is read as every note is.
+        if let Some(note) = units::find_notes(text)
+            .last()
+            .filter(|n| n.start > 0 && text[n.end..].trim().is_empty())
+        {
+            let rest = text[note.start..].to_string();
+            return (text[..note.start].trim_end().to_string(), Some(rest), false);
+        }
         (text.to_string(), None, false)
     } else {
         (String::new(), Some(text.to_string()), false)

@@ -76,29 +76,59 @@ fn numbering(style: Style, ordinal: u32, text: &str, end: usize) -> Option<Numbe
     })
 }
 
-/// `第一部分`, `第一章`, `第二节`, `第十五条`.
+/// `第一部分`, `第一章`, `第二节`, `第十五条`; also `第19条` (arabic digits, as 若干措施 number
+/// their articles) and `第 1 0 条` / `第 一 章` (a PDF text layer keeps the letter-spacing of a
+/// heading as spaces between its glyphs). The label drops those spaces: `第10条`.
 fn detect_di(text: &str) -> Option<Numbering> {
-    let rest = text.strip_prefix('第')?;
-    let digits: String = rest.chars().take_while(|&c| is_chinese_digit(c)).collect();
-    let value = parse_chinese_numeral(&digits)?;
-    let after = &rest[digits.len()..];
-    if after.starts_with("部分") {
-        let end = '第'.len_utf8() + digits.len() + "部分".len();
-        return numbering(Style::Part, value, text, end);
+    let mut rest = text.strip_prefix('第')?;
+    let mut digits = String::new();
+    // Digits of one kind, spaces allowed between the glyphs (never inside a running word: the
+    // token must still end in 部分/章/节/条).
+    let chinese = rest
+        .trim_start_matches(is_glyph_space)
+        .starts_with(is_chinese_digit);
+    loop {
+        let trimmed = rest.trim_start_matches(is_glyph_space);
+        let Some(c) = trimmed.chars().next() else {
+            break;
+        };
+        let digit = if chinese {
+            is_chinese_digit(c)
+        } else {
+            to_ascii_digit(c).is_some()
+        };
+        if !digit {
+            break;
+        }
+        digits.push(c);
+        rest = &trimmed[c.len_utf8()..];
     }
-    let marker = after.chars().next()?;
-    let style = match marker {
-        '章' => Style::Chapter,
-        '节' => Style::Section,
-        '条' => Style::Article,
-        _ => return None,
+    let value = if chinese {
+        parse_chinese_numeral(&digits)?
+    } else {
+        parse_arabic(&digits).filter(|_| digits.chars().count() <= 3)?
     };
-    numbering(
-        style,
-        value,
-        text,
-        '第'.len_utf8() + digits.len() + marker.len_utf8(),
-    )
+    let after = rest.trim_start_matches(is_glyph_space);
+    let (style, marker) = if after.starts_with("部分") {
+        (Style::Part, "部分")
+    } else {
+        match after.chars().next()? {
+            '章' => (Style::Chapter, "章"),
+            '节' => (Style::Section, "节"),
+            '条' => (Style::Article, "条"),
+            _ => return None,
+        }
+    };
+    let end = text.len() - after.len() + marker.len();
+    let mut n = numbering(style, value, text, end)?;
+    n.written = format!("第{digits}{marker}");
+    Some(n)
+}
+
+/// The spaces a text layer puts between the glyphs of a letter-spaced token (ASCII, no-break
+/// and ideographic spaces; never a line break).
+fn is_glyph_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{3000}')
 }
 
 /// The dash bullets written before a labelled task (`——任务1：`).
@@ -129,15 +159,22 @@ fn detect_labelled(text: &str) -> Option<Numbering> {
     numbering(Style::Labelled(index as u8), value, text, end)
 }
 
-/// `一、`
+/// `一、`; also `二 、` (a text layer's letter-spacing, as in `第 1 0 条`).
 fn detect_cn_comma(text: &str) -> Option<Numbering> {
     let digits: String = text.chars().take_while(|&c| is_chinese_digit(c)).collect();
     let value = parse_chinese_numeral(&digits)?;
-    let after = &text[digits.len()..];
+    let after = text[digits.len()..].trim_start_matches(is_glyph_space);
     if !after.starts_with('、') {
         return None;
     }
-    numbering(Style::CnComma, value, text, digits.len() + '、'.len_utf8())
+    let mut n = numbering(
+        Style::CnComma,
+        value,
+        text,
+        text.len() - after.len() + '、'.len_utf8(),
+    )?;
+    n.written = format!("{digits}、");
+    Some(n)
 }
 
 /// `（一）`, `(一)`, `（1）`, `(1)`.
@@ -172,9 +209,9 @@ fn detect_arabic(text: &str) -> Option<Numbering> {
 }
 
 /// `11.121人才梯队项目`: arabic numbering directly followed by digits, which is a clause start
-/// only where the numbering sequence expects it (the caller decides). A line that is nothing
-/// but a number (`4.42`, `9.16`, `2-5.5`: a value cell of a data table flattened one cell per
-/// line) is never one: a clause has words after its number.
+/// only where the numbering sequence expects it (the caller decides) and where the digits run
+/// on into words. A number and nothing else (`4.42`, `9.16`, `4.2-5.5`: the cells of a table
+/// flattened one per line, an area or a range) is no numbering, whatever came before it.
 pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
     let is_value = text.trim().chars().all(|c| {
         to_ascii_digit(c).is_some()
@@ -184,11 +221,17 @@ pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
         return None;
     }
     detect_arabic_then(text, true).filter(|n| {
-        text[n.len..]
-            .chars()
+        let rest = &text[n.len..];
+        let words = rest.trim_start_matches(|c: char| to_ascii_digit(c).is_some());
+        rest.chars()
             .next()
             .is_some_and(|c| to_ascii_digit(c).is_some())
+            && words.chars().next().is_some_and(is_cjk)
     })
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
 fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> {
@@ -205,11 +248,31 @@ fn detect_arabic_then(text: &str, digits_may_follow: bool) -> Option<Numbering> 
     if !matches!(sep, '.' | '．' | '、') {
         return None;
     }
-    let next = after[sep.len_utf8()..].chars().next();
-    if !digits_may_follow && next.is_some_and(|c| to_ascii_digit(c).is_some()) {
+    let rest = &after[sep.len_utf8()..];
+    let next = rest.chars().next();
+    if !digits_may_follow
+        && next.is_some_and(|c| to_ascii_digit(c).is_some())
+        && !starts_with_date(rest)
+    {
         return None;
     }
     numbering(Style::Arabic, value, text, digits.len() + sep.len_utf8())
+}
+
+/// `2024年8月底前，…`: a schedule item opens with its date right after its number
+/// (`1.2024年8月底前`, `2.2025年7月至…`, `3.2026年底前`). A year followed by a month or by
+/// 底/前/起/至/内 is a date, never the decimals of a `1.5` or the run-on of `11.121`; a year that
+/// opens a name (`2.2019年街镇（园区）…分解表`, a title in an attachment list) stays unread.
+fn starts_with_date(text: &str) -> bool {
+    let mut chars = text.chars();
+    let year = (0..4).all(|_| chars.next().and_then(to_ascii_digit).is_some())
+        && chars.next() == Some('年');
+    let rest = chars.as_str();
+    let month = rest
+        .trim_start_matches(|c: char| to_ascii_digit(c).is_some())
+        .starts_with('月')
+        && rest.chars().next().and_then(to_ascii_digit).is_some();
+    year && (month || rest.starts_with(['底', '前', '起', '至', '内']))
 }
 
 fn to_ascii_digit(c: char) -> Option<u32> {
@@ -304,6 +367,7 @@ mod tests {
     #[test]
     fn recognises_every_numbering_variant() {
         assert_eq!(style_of("一、指导思想"), Some((Style::CnComma, 1)));
+        assert_eq!(style_of("二 、支持范围"), Some((Style::CnComma, 2)));
         assert_eq!(style_of("（六）坚持产业兴卫"), Some((Style::CnParen, 6)));
         assert_eq!(style_of("(三)坚持人才兴卫"), Some((Style::CnParen, 3)));
         assert_eq!(style_of("1. 全力建设"), Some((Style::Arabic, 1)));
@@ -312,6 +376,16 @@ mod tests {
         assert_eq!(style_of("第十五条 本办法"), Some((Style::Article, 15)));
         assert_eq!(style_of("第二章 总则"), Some((Style::Chapter, 2)));
         assert_eq!(style_of("第三部分 保障措施"), Some((Style::Part, 3)));
+        assert_eq!(style_of("第19条 对各乡镇"), Some((Style::Article, 19)));
+        assert_eq!(style_of("第 1 0 条 鼓励"), Some((Style::Article, 10)));
+        assert_eq!(style_of("第 一 章 总 则"), Some((Style::Chapter, 1)));
+        assert_eq!(
+            detect("第 1 0 条 鼓励").map(|n| n.written).as_deref(),
+            Some("第10条")
+        );
+        assert_eq!(style_of("1.2024年8月底前，各区"), Some((Style::Arabic, 1)));
+        assert_eq!(style_of("２．２０２５年７月至"), Some((Style::Arabic, 2)));
+        assert_eq!(style_of("3.2026年底前，启动"), Some((Style::Arabic, 3)));
         assert_eq!(style_of("（1）细项"), Some((Style::ArabicParen, 1)));
         assert_eq!(style_of("(２)细项"), Some((Style::ArabicParen, 2)));
         assert_eq!(
@@ -328,9 +402,19 @@ mod tests {
     fn ignores_numbers_that_are_not_numbering() {
         assert_eq!(style_of("2023年12月30日"), None);
         assert_eq!(style_of("1.5倍"), None);
+        assert_eq!(style_of("1.2024亿元"), None);
+        assert!(detect_followed_by_digits("11.121人才梯队项目").is_some());
+        assert!(detect_followed_by_digits("4.42").is_none());
+        assert!(detect_followed_by_digits("4.2-5.5").is_none());
+        assert_eq!(
+            style_of("2.2019年街镇（园区）生活垃圾分类目标任务分解表"),
+            None
+        );
         assert_eq!(style_of("（此件公开发布）"), None);
         assert_eq!(style_of("一二三"), None);
         assert_eq!(style_of("第一时间"), None);
+        assert_eq!(style_of("第 1 名"), None);
+        assert_eq!(style_of("第2023年"), None);
         assert_eq!(style_of("任务分工表"), None);
         assert_eq!(style_of("行动计划：2025年"), None);
     }

@@ -31,13 +31,22 @@ pub(super) fn rank(style: Style) -> usize {
 
 /// Levels of the styles present; `（1）` is a level when neither `1.` nor `第一条` is used, or
 /// when the document shows it to be one (`paren_level`, see [`paren_is_level`]); otherwise it
-/// numbers items inside a clause's text.
-fn levels(present: &HashSet<Style>, paren_level: bool) -> HashMap<Style, usize> {
+/// numbers items inside a clause's text. Styles in `above_articles` (see [`above_articles`])
+/// are levels over the articles, whatever their usual rank.
+fn levels(
+    present: &HashSet<Style>,
+    paren_level: bool,
+    above_articles: &HashSet<Style>,
+) -> HashMap<Style, usize> {
     let mut styles: Vec<Style> = present.iter().copied().collect();
     if !paren_level && (present.contains(&Style::Arabic) || present.contains(&Style::Article)) {
         styles.retain(|s| *s != Style::ArabicParen);
     }
-    styles.sort_by_key(|s| rank(*s));
+    let article_rank = above_articles.iter().map(|s| 2 * rank(*s) + 1).max();
+    styles.sort_by_key(|s| match (s, article_rank) {
+        (Style::Article, Some(r)) => r,
+        _ => 2 * rank(*s),
+    });
     styles
         .into_iter()
         .enumerate()
@@ -81,6 +90,47 @@ fn paren_is_level(blocks: &[Block], detected: &[Option<Numbering>]) -> bool {
         }
     }
     crossed && parens.windows(2).all(|w| w[1] == w[0] + 1) && parens.first() == Some(&1)
+}
+
+/// Styles that number groups of articles rather than items inside an article: `一、` parts and
+/// `（一）` groups whose numbers carry on across the articles between them (`一、` `第1条`
+/// `二、` `（一）` `第2条` `第3条` `（二）` `第4条`…, as a county's 实施意见 numbers its measures
+/// straight through). Inside an article its items start again at one in every article; a style
+/// that never does so over an article, and carries on at least once, is a level above them.
+fn above_articles(detected: &[Option<Numbering>]) -> HashSet<Style> {
+    let mut out = HashSet::new();
+    let styles: HashSet<Style> = detected.iter().flatten().map(|n| n.style).collect();
+    for style in styles {
+        if rank(style) <= rank(Style::Article) {
+            continue;
+        }
+        let (mut carried, mut restarted) = (0, 0);
+        let mut last: Option<u32> = None;
+        let mut article_since = false;
+        for n in detected.iter().flatten() {
+            if n.style == Style::Article {
+                article_since = true;
+            } else if n.style == style {
+                if let (Some(prev), true) = (last, article_since) {
+                    if n.ordinal == prev + 1 {
+                        carried += 1;
+                    } else {
+                        restarted += 1;
+                    }
+                }
+                last = Some(n.ordinal);
+                article_since = false;
+            } else if rank(n.style) < rank(style) && rank(n.style) > rank(Style::Article) {
+                // A new part (`二、`) starts the groups (`（一）`) again: no pair across it.
+                last = None;
+                article_since = false;
+            }
+        }
+        if carried > 0 && restarted == 0 {
+            out.insert(style);
+        }
+    }
+    out
 }
 
 /// `11.121人才梯队项目`: a number followed by digits is a clause start only where it continues
@@ -217,6 +267,7 @@ pub(super) fn build_tree(
         }
         detected.push(found.map(|(n, _)| n));
     }
+    super::attachment_list::unnumber(blocks, &mut detected);
     let present: HashSet<Style> = detected.iter().flatten().map(|n| n.style).collect();
     // Level 0 is kept for headings without numbering (a Word heading style, `## 附则`).
     let level_of: HashMap<Style, usize> = match given {
@@ -225,10 +276,14 @@ pub(super) fn build_tree(
             .enumerate()
             .map(|(i, s)| (*s, i + 1))
             .collect(),
-        None => levels(&present, paren_is_level(blocks, &detected))
-            .into_iter()
-            .map(|(s, l)| (s, l + 1))
-            .collect(),
+        None => levels(
+            &present,
+            paren_is_level(blocks, &detected),
+            &above_articles(&detected),
+        )
+        .into_iter()
+        .map(|(s, l)| (s, l + 1))
+        .collect(),
     };
     // Headings without numbering that recur after the first numbered item are a level of the
     // document; before it, a lone one is the title or issuer (a raw text's `#` lines).

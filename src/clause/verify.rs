@@ -95,11 +95,15 @@ fn numbered_lines(
 ) {
     let nodes = tree.walk();
     let node_lines: HashSet<usize> = nodes.iter().map(|n| n.line).collect();
-    let block_starts: HashSet<usize> = blocks(body, first_line).iter().map(|b| b.line).collect();
+    let all_blocks = blocks(body, first_line);
+    let block_starts: HashSet<usize> = all_blocks.iter().map(|b| b.line).collect();
+    // The items of a notice's attachment list (`附件：` / `1.…` / `2.…`) name files, not tasks.
+    let attachments = super::attachment_list::item_lines(&all_blocks);
     for (i, raw) in body.lines().enumerate() {
         let line = first_line + i;
         let text = raw.trim().trim_start_matches('#').trim_start();
-        if text.starts_with(['|', '>']) || node_lines.contains(&line) {
+        if text.starts_with(['|', '>']) || node_lines.contains(&line) || attachments.contains(&line)
+        {
             continue;
         }
         let Some(num) = numbering::detect(text) else {
