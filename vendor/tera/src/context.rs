@@ -363,16 +363,8 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
     // template like `page.title` or `m.name` — is split on its dots directly; the state machine
     // below, for quotes, brackets, escapes and `~` escapes, gives the same tokens for it (empty
     // ones skipped), and only other pointers still go through it.
-    if pointer.bytes().all(|b| b.is_ascii() && !matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~')) {
-        let mut target = value;
-        for token in pointer.split('.').filter(|t| !t.is_empty()) {
-            target = match target {
-                Value::Object(map) => map.get(token)?,
-                Value::Array(list) => list.get(parse_index(token)?)?,
-                _ => return None,
-            };
-        }
-        return Some(target);
+    if let Some(found) = plain_dotted_pointer(value, pointer) {
+        return found;
     }
 
     PointerMachina::new(pointer).map(unescape_token).try_fold(
@@ -383,6 +375,41 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
             _ => None,
         },
     )
+}
+
+/// [`dotted_pointer`] of a pointer of plain ASCII names and dots, read in one pass over its
+/// bytes (the lookup of every `{{ page.title }}`); `None` when the pointer holds anything else
+/// (quotes, brackets, a backslash, `~`, non-ASCII), which only the state machine reads right.
+/// (Patched for jiedu: a check of every byte, then a split with a searcher, cost twice this.)
+#[inline]
+fn plain_dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<Option<&'a Value>> {
+    let bytes = pointer.as_bytes();
+    let mut target = Some(value);
+    let mut start = 0;
+    for i in 0..=bytes.len() {
+        match bytes.get(i) {
+            None | Some(b'.') => {
+                // Empty tokens (`a..b`, a leading or trailing dot) are skipped, as there.
+                if let (Some(t), true) = (target, i > start) {
+                    let token = &pointer[start..i];
+                    target = match t {
+                        Value::Object(map) => map.get(token),
+                        Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+                        _ => None,
+                    };
+                }
+                start = i + 1;
+            }
+            // Once a token is missing the answer is `None`, but only if the rest is plain too.
+            Some(&b)
+                if !b.is_ascii() || matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~') =>
+            {
+                return None
+            }
+            Some(_) => {}
+        }
+    }
+    Some(target)
 }
 
 /// Where the first `.` of a variable name is. (Patched for jiedu: names are a few ASCII bytes,
