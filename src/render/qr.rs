@@ -8,6 +8,7 @@
 //! is byte-identical to `QrCode::render::<svg::Color>()` (see the tests).
 
 use std::ops::{BitAnd, BitOr, BitXor, Not};
+use std::sync::OnceLock;
 
 use qrcode::bits::encode_auto;
 use qrcode::canvas::{Canvas, Module};
@@ -200,21 +201,123 @@ pub fn svg_for(url: &str) -> String {
 /// The code drawn straight from its rows of bits (the runs of a row found a word at a time),
 /// with no module-by-module copy in between.
 fn generate(url: &str) -> String {
-    let Some((canvas, version)) = unmasked_canvas(url) else {
+    let Some((data, ec, layout)) = codewords(url) else {
         return String::new();
     };
-    let Ok(width) = usize::try_from(version.width()) else {
-        return String::new();
-    };
+    let width = layout.width;
     match width {
-        0..=64 => svg_rows(&best_rows::<1>(&canvas, width), width),
-        65..=128 => svg_rows(&best_rows::<2>(&canvas, width), width),
-        129..=192 => svg_rows(&best_rows::<3>(&canvas, width), width),
+        0..=64 => svg_rows(&best_rows::<1>(layout.unmasked(&data, &ec)), width),
+        65..=128 => svg_rows(&best_rows::<2>(layout.unmasked(&data, &ec)), width),
+        129..=192 => svg_rows(&best_rows::<3>(layout.unmasked(&data, &ec)), width),
         _ => String::new(),
     }
 }
 
-/// The data and error correction placed on a canvas with the functional patterns, not yet masked.
+/// The data and error correction codewords of `url` at error correction M (the `qrcode`
+/// crate's encoding), and the layout of its version.
+fn codewords(url: &str) -> Option<(Vec<u8>, Vec<u8>, &'static Layout)> {
+    let bits = encode_auto(url.as_bytes(), EcLevel::M).ok()?;
+    let version = bits.version();
+    let Version::Normal(number) = version else {
+        return None;
+    };
+    let (data, ec) = construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
+    Some((data, ec, layout(number)?))
+}
+
+/// What every code of one version has in common, worked out once per version: the functional
+/// patterns the `qrcode` crate draws, which modules a mask may invert, and the order in which
+/// the crate places the data and error correction bits. Every page has its own URL, so each
+/// code is new; drawing the patterns on a fresh canvas and walking it to place the bits was
+/// as much work as choosing the mask.
+struct Layout {
+    width: usize,
+    /// Dark modules of the functional patterns, row by row (bit x of a row is module x).
+    functional: Vec<[u64; MAX_WORDS]>,
+    /// The modules left empty by the functional patterns: data, error correction and
+    /// remainder bits, which the mask inverts.
+    maskable: Vec<[u64; MAX_WORDS]>,
+    /// The empty modules as (x, y) in the order the crate's `Canvas::draw_data` fills them.
+    order: Vec<(u8, u8)>,
+}
+
+/// The layouts of versions 1 to 40, each made when a code of its version is first drawn.
+static LAYOUTS: [OnceLock<Layout>; 40] = [const { OnceLock::new() }; 40];
+
+fn layout(version: i16) -> Option<&'static Layout> {
+    let slot = LAYOUTS.get(usize::try_from(version).ok()?.checked_sub(1)?)?;
+    Some(slot.get_or_init(|| Layout::new(version)))
+}
+
+impl Layout {
+    fn new(number: i16) -> Self {
+        let version = Version::Normal(number);
+        let w = version.width();
+        let width = w as usize;
+        let mut canvas = Canvas::new(version, EcLevel::M);
+        canvas.draw_all_functional_patterns();
+        let mut functional = vec![[0u64; MAX_WORDS]; width];
+        let mut maskable = vec![[0u64; MAX_WORDS]; width];
+        for y in 0..w {
+            for x in 0..w {
+                let (row, bit) = (y as usize, 1 << (x as usize % 64));
+                match canvas.get(x, y) {
+                    Module::Masked(Color::Dark) => functional[row][x as usize / 64] |= bit,
+                    Module::Masked(Color::Light) => {}
+                    Module::Unmasked(_) | Module::Empty => maskable[row][x as usize / 64] |= bit,
+                }
+            }
+        }
+        // The crate's `DataModuleIter` for a normal code: pairs of columns from the right,
+        // upwards and downwards in turn, stepping over the vertical timing pattern (column 6);
+        // `draw_codewords` skips the modules that are not empty.
+        let mut order = Vec::with_capacity(width * width);
+        let (mut x, mut y) = (w - 1, w - 1);
+        loop {
+            let column = if x <= 6 { x + 1 } else { x };
+            if column <= 0 {
+                break;
+            }
+            if canvas.get(x, y) == Module::Empty {
+                order.push((x as u8, y as u8));
+            }
+            match (w - column) % 4 {
+                2 if y > 0 => (x, y) = (x + 1, y - 1),
+                0 if y < w - 1 => (x, y) = (x + 1, y + 1),
+                0 | 2 if x == 7 => x -= 2,
+                _ => x -= 1,
+            }
+        }
+        Layout {
+            width,
+            functional,
+            maskable,
+            order,
+        }
+    }
+
+    /// The code's modules before masking: the functional patterns with the bits of `data` then
+    /// `ec` (most significant first) dark where set, as `Canvas::draw_data` places them; bits
+    /// beyond the last empty module are dropped, as there. And the modules a mask inverts.
+    fn unmasked<const N: usize>(&self, data: &[u8], ec: &[u8]) -> (Vec<Bits<N>>, Vec<Bits<N>>) {
+        let mut dark: Vec<Bits<N>> = self.functional.iter().map(Bits::from_table).collect();
+        let maskable = self.maskable.iter().map(Bits::from_table).collect();
+        let bits = data
+            .iter()
+            .chain(ec)
+            .flat_map(|&byte| (0..8).rev().map(move |j| byte >> j & 1 == 1));
+        for (&(x, y), set) in self.order.iter().zip(bits) {
+            if set {
+                dark[y as usize].set(x as usize, true);
+            }
+        }
+        (dark, maskable)
+    }
+}
+
+/// The data and error correction placed on a canvas with the functional patterns, not yet
+/// masked, by the `qrcode` crate itself (what the tests compare [`Layout`] with).
+#[cfg(test)]
 fn unmasked_canvas(url: &str) -> Option<(Canvas, Version)> {
     let bits = encode_auto(url.as_bytes(), EcLevel::M).ok()?;
     let version = bits.version();
@@ -232,13 +335,13 @@ fn unmasked_canvas(url: &str) -> Option<(Canvas, Version)> {
 /// with the mask the `qrcode` crate would choose (what the tests compare with the crate).
 #[cfg(test)]
 fn modules(url: &str) -> Option<(Vec<bool>, usize)> {
-    let (canvas, version) = unmasked_canvas(url)?;
-    let width = usize::try_from(version.width()).ok()?;
+    let (data, ec, layout) = codewords(url)?;
+    let width = layout.width;
     // One, two or three words a row; a width beyond three words cannot come out of the crate.
     let dark = match width {
-        0..=64 => best_masked::<1>(&canvas, width),
-        65..=128 => best_masked::<2>(&canvas, width),
-        129..=192 => best_masked::<3>(&canvas, width),
+        0..=64 => best_masked::<1>(layout.unmasked(&data, &ec), width),
+        65..=128 => best_masked::<2>(layout.unmasked(&data, &ec), width),
+        129..=192 => best_masked::<3>(layout.unmasked(&data, &ec), width),
         _ => return None,
     };
     Some((dark, width))
@@ -246,6 +349,7 @@ fn modules(url: &str) -> Option<(Vec<bool>, usize)> {
 
 /// The canvas as rows of bits: the dark modules before masking, and the modules a mask may invert
 /// (data, error correction and remainder bits; `Module::Masked` marks the functional patterns).
+#[cfg(test)]
 fn unmasked_rows<const N: usize>(canvas: &Canvas, width: usize) -> (Vec<Bits<N>>, Vec<Bits<N>>) {
     let mut dark = vec![Bits::<N>::ZERO; width];
     let mut data = vec![Bits::<N>::ZERO; width];
@@ -289,16 +393,16 @@ fn apply_mask<const N: usize>(
 
 /// The masked code with the lowest penalty, one bool a module (row by row).
 #[cfg(test)]
-fn best_masked<const N: usize>(canvas: &Canvas, width: usize) -> Vec<bool> {
-    best_rows::<N>(canvas, width)
+fn best_masked<const N: usize>(unmasked: (Vec<Bits<N>>, Vec<Bits<N>>), width: usize) -> Vec<bool> {
+    best_rows::<N>(unmasked)
         .iter()
         .flat_map(|row| (0..width).map(move |x| row.get(x)))
         .collect()
 }
 
 /// The masked code with the lowest penalty, the first in the crate's order on a tie, as rows.
-fn best_rows<const N: usize>(canvas: &Canvas, width: usize) -> Vec<Bits<N>> {
-    let (base, data) = unmasked_rows::<N>(canvas, width);
+fn best_rows<const N: usize>((base, data): (Vec<Bits<N>>, Vec<Bits<N>>)) -> Vec<Bits<N>> {
+    let width = base.len();
     let mut rows = base.clone();
     let mut best = base.clone();
     let mut best_score = None;
@@ -763,6 +867,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The layout worked out once per version places data and error correction where the
+    /// crate's own canvas does, for every version: random codewords, too few to fill the code
+    /// (remainder modules stay empty), about enough, and too many (the rest is dropped).
+    #[test]
+    fn layout_places_bits_where_the_crate_does_for_every_version() {
+        let mut rng = Rng(0x51_7cc1_b727_220a);
+        for v in 1..=40i16 {
+            let version = Version::Normal(v);
+            let width = version.width() as usize;
+            let layout = super::layout(v).expect("versions 1 to 40 have a layout");
+            assert_eq!(layout.width, width);
+            let modules = width * width / 8;
+            for (data_len, ec_len) in [(3, 2), (modules / 2, modules / 3), (modules, modules)] {
+                let data: Vec<u8> = (0..data_len).map(|_| rng.next() as u8).collect();
+                let ec: Vec<u8> = (0..ec_len).map(|_| rng.next() as u8).collect();
+                let mut canvas = Canvas::new(version, EcLevel::M);
+                canvas.draw_all_functional_patterns();
+                canvas.draw_data(&data, &ec);
+                let expected = super::unmasked_rows::<3>(&canvas, width);
+                let placed = layout.unmasked::<3>(&data, &ec);
+                assert!(
+                    placed == expected,
+                    "version {v}, {data_len} + {ec_len} codewords"
+                );
+            }
+        }
+        assert!(super::layout(0).is_none() && super::layout(41).is_none());
     }
 
     #[test]

@@ -144,7 +144,8 @@ pub trait ValueRender {
 impl ValueRender for Value {
     fn render(&self, write: &mut impl Write) -> std::io::Result<()> {
         match *self {
-            Value::String(ref s) => write!(write, "{}", s),
+            // (Patched for jiedu: written as it is, not through `write!`'s formatter.)
+            Value::String(ref s) => write.write_all(s.as_bytes()),
             Value::Number(ref i) => {
                 if let Some(v) = i.as_i64() {
                     write!(write, "{}", v)
@@ -358,6 +359,14 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
         return Some(value);
     }
 
+    // (Patched for jiedu.) A pointer of plain ASCII names and dots — every lookup of a
+    // template like `page.title` or `m.name` — is split on its dots directly; the state machine
+    // below, for quotes, brackets, escapes and `~` escapes, gives the same tokens for it (empty
+    // ones skipped), and only other pointers still go through it.
+    if let Some(found) = plain_dotted_pointer(value, pointer) {
+        return found;
+    }
+
     PointerMachina::new(pointer).map(unescape_token).try_fold(
         value,
         |target, token| match target {
@@ -366,6 +375,54 @@ pub fn dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> 
             _ => None,
         },
     )
+}
+
+/// [`dotted_pointer`] of a pointer of plain ASCII names and dots, read in one pass over its
+/// bytes (the lookup of every `{{ page.title }}`); `None` when the pointer holds anything else
+/// (quotes, brackets, a backslash, `~`, non-ASCII), which only the state machine reads right.
+/// (Patched for jiedu: a check of every byte, then a split with a searcher, cost twice this.)
+#[inline]
+fn plain_dotted_pointer<'a>(value: &'a Value, pointer: &str) -> Option<Option<&'a Value>> {
+    let bytes = pointer.as_bytes();
+    let mut target = Some(value);
+    let mut start = 0;
+    for i in 0..=bytes.len() {
+        match bytes.get(i) {
+            None | Some(b'.') => {
+                // Empty tokens (`a..b`, a leading or trailing dot) are skipped, as there.
+                if let (Some(t), true) = (target, i > start) {
+                    let token = &pointer[start..i];
+                    target = match t {
+                        Value::Object(map) => map.get(token),
+                        Value::Array(list) => parse_index(token).and_then(|x| list.get(x)),
+                        _ => None,
+                    };
+                }
+                start = i + 1;
+            }
+            // Once a token is missing the answer is `None`, but only if the rest is plain too.
+            Some(&b)
+                if !b.is_ascii() || matches!(b, b'"' | b'\'' | b'\\' | b'[' | b']' | b'~') =>
+            {
+                return None
+            }
+            Some(_) => {}
+        }
+    }
+    Some(target)
+}
+
+/// Where the first `.` of a variable name is. (Patched for jiedu: names are a few ASCII bytes,
+/// where a byte loop beats `str::find(char)`'s searcher, and lookups run a million times a build.)
+#[inline]
+pub(crate) fn find_dot(key: &str) -> Option<usize> {
+    key.bytes().position(|b| b == b'.')
+}
+
+/// The part of `pointer` before its first `.` (all of it when there is none).
+#[inline]
+pub(crate) fn before_dot(pointer: &str) -> &str {
+    find_dot(pointer).map_or(pointer, |dot| &pointer[..dot])
 }
 
 /// A pointer token with `~1` and `~0` turned back into `/` and `~` (RFC 6901). Borrowed when

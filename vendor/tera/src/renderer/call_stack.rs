@@ -28,7 +28,7 @@ impl<'a> UserContext<'a> {
     }
 
     pub fn find_value_by_dotted_pointer(&self, pointer: &str) -> Option<&'a Value> {
-        let root = crate::context::unescape_token(pointer.split('.').next().unwrap());
+        let root = crate::context::unescape_token(crate::context::before_dot(pointer));
         let rest = &pointer[root.len() + 1..];
         self.inner.get(root.as_ref()).and_then(|val| dotted_pointer(val, rest))
     }
@@ -118,7 +118,7 @@ impl<'a> CallStack<'a> {
         }
 
         // Not in stack frame, look in user supplied context
-        if key.contains('.') {
+        if crate::context::find_dot(key).is_some() {
             return self.context.find_value_by_dotted_pointer(key).map(Cow::Borrowed);
         } else if let Some(value) = self.context.find_value(key) {
             return Some(Cow::Borrowed(value));

@@ -72,7 +72,7 @@ fn evaluate_sub_variables(key: &str, call_stack: &CallStack) -> Result<String> {
 }
 
 fn process_path<'a>(path: &str, call_stack: &CallStack<'a>) -> Result<Val<'a>> {
-    if !path.contains('[') {
+    if !path.as_bytes().contains(&b'[') {
         match call_stack.lookup(path) {
             Some(v) => Ok(v),
             None => Err(Error::msg(format!(
@@ -443,7 +443,8 @@ impl<'a> Processor<'a> {
         // Checks if it's a string and we need to escape it (if the last filter is `safe` we don't)
         if self.should_escape && needs_escape && res.is_string() && !expr.is_marked_safe() {
             res = Cow::Owned(
-                to_value(self.tera.get_escape_fn()(res.as_str().unwrap())).map_err(Error::json)?,
+                // (Patched for jiedu: the escaped string is the value, not copied by `to_value`.)
+                Value::String(self.tera.get_escape_fn()(res.as_str().unwrap())),
             );
         }
 
@@ -957,7 +958,18 @@ impl<'a> Processor<'a> {
         match *node {
             // Comments are ignored when rendering
             Node::Comment(_, _) => (),
-            Node::Text(ref s) | Node::Raw(_, ref s, _) => write!(write, "{}", s)?,
+            // (Patched for jiedu: bytes written as they are, not through `write!`'s formatter.)
+            Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
+            // (Patched for jiedu: a lone macro call, `{{ m::x() }}`, renders straight into the
+            // output instead of into a string that is checked as UTF-8 and then copied: the
+            // same bytes, as a macro's output is never escaped and has no filter here.)
+            Node::VariableBlock(_, ref expr)
+                if !expr.negated && expr.filters.is_empty() && matches!(expr.val, ExprVal::MacroCall(_)) =>
+            {
+                if let ExprVal::MacroCall(ref macro_call) = expr.val {
+                    self.eval_macro_call(macro_call, write)?;
+                }
+            }
             Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
@@ -967,7 +979,7 @@ impl<'a> Processor<'a> {
                 )?;
                 // the safe filter doesn't actually exist
                 if filter.name == "safe" {
-                    write!(write, "{}", body)?;
+                    write.write_all(body.as_bytes())?;
                 } else {
                     self.eval_filter(&Cow::Owned(Value::String(body)), filter, &mut false)?
                         .render(write)?;
