@@ -142,6 +142,16 @@ pub fn doubt(name: &str) -> Option<Doubt> {
     if let Some(v) = VERBS.iter().find(|v| nominal.contains(*v)) {
         return Some(Doubt::Verb(v));
     }
+    // `机场分局为实施单位`: the role given by a predicate (为 + a role noun such as 实施单位,
+    // 牵头部门), which a note writes after the names it assigns; a name never ends that way.
+    if let Some((_, role)) = bare.rsplit_once('为') {
+        let role_noun = ["单位", "部门", "机构", "处室"]
+            .iter()
+            .any(|n| role.ends_with(n));
+        if role_noun && role.chars().count() <= 6 {
+            return Some(Doubt::Verb("为"));
+        }
+    }
     if let Some(r) = RULE_WORDS.iter().find(|r| bare.contains(*r)) {
         return Some(Doubt::Rule(r));
     }

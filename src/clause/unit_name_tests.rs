@@ -72,6 +72,11 @@ fn names_joined_by_a_connector_are_doubted() {
 fn verbs_rules_urls_punctuation_and_length_are_doubted() {
     assert_eq!(doubt("A局会同有关部门"), Some(Doubt::Verb("会同")));
     assert_eq!(doubt("B局负责"), Some(Doubt::Verb("负责")));
+    // A role given by a predicate after the names (a note's `…、机场分局为实施单位，下同`).
+    assert_eq!(doubt("机场分局为实施单位"), Some(Doubt::Verb("为")));
+    assert_eq!(doubt("市公安局为牵头部门"), Some(Doubt::Verb("为")));
+    // 为 inside a name that ends as organs do is no predicate.
+    assert_eq!(doubt("区为老服务中心"), None);
     assert_eq!(doubt("以下均需B局"), Some(Doubt::Rule("以下")));
     assert_eq!(
         doubt("市工信局H5解读https://www.example.gov.cn"),
