@@ -18,6 +18,7 @@ use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{OutFile, Sink};
+use delta::{Listed, Manifest};
 
 pub use delta::MANIFEST;
 
@@ -248,9 +249,9 @@ enum Reuse {
     /// A file whose bytes equal the one at its path in the output is hard-linked from there
     /// instead of written; the staging directory becomes the whole new site.
     Link,
-    /// Only changed files are staged, then moved into the output ([`delta`]); these are the
-    /// previous build's files, from its list.
-    InPlace(FxHashSet<String>),
+    /// Only changed files are staged, then moved into the output ([`delta`]), as the previous
+    /// build's file list tells.
+    InPlace(Manifest),
 }
 
 /// The staging directory a build writes into, beside the output. Dropped before
@@ -262,19 +263,19 @@ pub struct Staging {
     files: AtomicUsize,
     bytes: AtomicU64,
     reuse: Reuse,
-    /// Every path of the new site (for its file list).
-    paths: Mutex<Vec<String>>,
+    /// Every file of the new site (for its file list).
+    paths: Mutex<Vec<(String, Listed)>>,
     /// The paths written into the staging directory (updating in place: the changed files).
     staged: Mutex<Vec<String>>,
 }
 
-fn push(list: &Mutex<Vec<String>>, path: &str) {
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
     list.lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .push(path.to_string());
+        .push(item);
 }
 
-fn take(list: &Mutex<Vec<String>>) -> Vec<String> {
+fn take<T>(list: &Mutex<Vec<T>>) -> Vec<T> {
     std::mem::take(&mut *list.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
@@ -312,31 +313,37 @@ impl Staging {
         })
     }
 
-    /// The file at `rel` in the output being replaced, when it holds exactly `bytes`.
-    fn unchanged_in_output(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
-        if matches!(self.reuse, Reuse::Nothing) {
-            return None;
-        }
+    /// The file at `rel` in the output being replaced, when it holds exactly `bytes` (whose
+    /// length and digest are `new`): as the previous build's list says and not modified since,
+    /// or else read and compared.
+    fn unchanged_in_output(&self, rel: &str, bytes: &[u8], new: Listed) -> Option<PathBuf> {
+        let manifest = match &self.reuse {
+            Reuse::Nothing => return None,
+            Reuse::Link => None,
+            Reuse::InPlace(m) => Some(m),
+        };
         let old = self.out.join(rel);
         let meta = fs::symlink_metadata(&old).ok()?;
         if !meta.is_file() || meta.len() != bytes.len() as u64 {
             return None;
         }
+        if manifest.is_some_and(|m| m.vouches(rel, &meta, new)) {
+            return Some(old);
+        }
         (fs::read(&old).ok()? == bytes).then_some(old)
     }
 
-    /// Takes `old` (the file at `rel` in the output) into the new site unchanged: in place,
-    /// nothing to do; else hard-linked into the staging directory. False where links are not
-    /// possible.
-    fn link(&self, rel: &str, old: &Path) -> bool {
+    /// Takes `old` (the file at `rel` in the output, `len` bytes) into the new site unchanged:
+    /// in place, nothing to do; else hard-linked into the staging directory. False where links
+    /// are not possible.
+    fn link(&self, rel: &str, old: &Path, len: u64) -> bool {
         let linked = match self.reuse {
             Reuse::InPlace(_) => true,
             _ => in_new_dir(&self.dir.join(rel), |t| fs::hard_link(old, t)).is_ok(),
         };
         if linked {
-            let size = fs::symlink_metadata(old).map_or(0, |m| m.len());
             self.files.fetch_add(1, Ordering::Relaxed);
-            self.bytes.fetch_add(size, Ordering::Relaxed);
+            self.bytes.fetch_add(len, Ordering::Relaxed);
         }
         linked
     }
@@ -344,8 +351,9 @@ impl Staging {
     /// Puts the new site in place of the old one, with its file list: the staged site swapped
     /// in whole, or, updating in place, the changed files moved in (see [`delta`]).
     pub fn swap_in(self) -> Result<WriteStats, Diagnostics> {
-        let paths = take(&self.paths);
-        self.put(MANIFEST, OutFile::Bytes(delta::manifest(paths.clone())))?;
+        let files = take(&self.paths);
+        let paths = files.iter().map(|(p, _)| p.clone()).collect();
+        self.put(MANIFEST, OutFile::Bytes(delta::manifest(files)))?;
         match &self.reuse {
             Reuse::InPlace(old) => self.update_in_place(old, paths)?,
             _ => swap_in(&self.dir, &self.out)?,
@@ -359,14 +367,11 @@ impl Staging {
     /// Commits the journal of the changed files and the files gone since the previous build,
     /// and carries it out. Should that fail half-way, the staging directory stays for the next
     /// build to finish the update.
-    fn update_in_place(
-        &self,
-        old: &FxHashSet<String>,
-        paths: Vec<String>,
-    ) -> Result<(), Diagnostics> {
+    fn update_in_place(&self, old: &Manifest, paths: Vec<String>) -> Result<(), Diagnostics> {
         let new: FxHashSet<String> = paths.into_iter().collect();
         let mut deleted: Vec<String> = old
-            .iter()
+            .files
+            .keys()
             .filter(|p| !new.contains(*p) && p.as_str() != MANIFEST)
             .cloned()
             .collect();
@@ -397,43 +402,88 @@ impl Drop for Staging {
     }
 }
 
+impl Staging {
+    /// Notes a file of the new site for its file list (the list itself is not in it).
+    fn list(&self, rel: &str, listed: Listed) {
+        if rel != MANIFEST {
+            push(&self.paths, (rel.to_string(), listed));
+        }
+    }
+
+    /// Copies `src` to `rel` in the staging directory (with its permissions, as a build from
+    /// nothing does); `bytes`, its content, when the caller read it.
+    fn copy(&self, rel: &str, src: &Path, bytes: Option<&[u8]>) -> Result<u64, Diagnostics> {
+        push(&self.staged, rel.to_string());
+        let len = in_new_dir(&self.dir.join(rel), |t| fs::copy(src, t))
+            .map_err(|e| io_error(src, &e, "复制文件"))?;
+        let listed = match bytes {
+            Some(b) if len == b.len() as u64 => self.copied(src, b),
+            _ if !src.starts_with(&self.out) => Listed { len, digest: None },
+            _ => fs::read(src).map_or(Listed { len, digest: None }, |b| self.copied(src, &b)),
+        };
+        self.list(rel, listed);
+        Ok(len)
+    }
+
+    /// The line of the file list of a copy of `src`, holding `bytes`. An asset's has no
+    /// digest: a build from nothing copies assets without reading them, and the list must be
+    /// the same whichever build made the site. A file the build took over from the output it
+    /// replaces (a share image not drawn again) is one a build from nothing would have made,
+    /// and has its digest.
+    fn copied(&self, src: &Path, bytes: &[u8]) -> Listed {
+        match src.starts_with(&self.out) {
+            true => listed(bytes),
+            false => Listed {
+                len: bytes.len() as u64,
+                digest: None,
+            },
+        }
+    }
+}
+
+fn listed(bytes: &[u8]) -> Listed {
+    Listed {
+        len: bytes.len() as u64,
+        digest: Some(xxhash_rust::xxh3::xxh3_128(bytes)),
+    }
+}
+
 impl Sink for Staging {
     fn put(&self, rel: &str, file: OutFile) -> Result<(), Diagnostics> {
-        if rel != MANIFEST {
-            push(&self.paths, rel);
-        }
         let target = self.dir.join(rel);
         let write = |bytes: &[u8]| -> Result<Option<u64>, Diagnostics> {
-            if let Some(old) = self.unchanged_in_output(rel, bytes) {
-                if self.link(rel, &old) {
+            let new = listed(bytes);
+            self.list(rel, new);
+            if let Some(old) = self.unchanged_in_output(rel, bytes, new) {
+                if self.link(rel, &old, new.len) {
                     return Ok(None);
                 }
             }
-            push(&self.staged, rel);
+            push(&self.staged, rel.to_string());
             in_new_dir(&target, |t| fs::write(t, bytes))
-                .map(|()| Some(bytes.len() as u64))
+                .map(|()| Some(new.len))
                 .map_err(|e| io_error(&target, &e, "写入文件"))
         };
         let size = match &file {
             OutFile::Bytes(b) => write(b)?,
-            // An asset is read anyway to be copied; read, it can be compared like the rest
-            // (and copied with its permissions when it changed, as a build from nothing does).
-            OutFile::Copy(src)
-                if !matches!(self.reuse, Reuse::Nothing)
-                    && fs::read(src)
-                        .ok()
-                        .and_then(|b| self.unchanged_in_output(rel, &b))
-                        .is_some_and(|old| self.link(rel, &old)) =>
-            {
-                None
-            }
-            OutFile::Copy(src) => {
-                push(&self.staged, rel);
-                Some(
-                    in_new_dir(&target, |t| fs::copy(src, t))
-                        .map_err(|e| io_error(src, &e, "复制文件"))?,
-                )
-            }
+            // An asset is read anyway to be copied; read, it can be compared like the rest.
+            OutFile::Copy(src) if !matches!(self.reuse, Reuse::Nothing) => match fs::read(src) {
+                Ok(bytes) => {
+                    let new = self.copied(src, &bytes);
+                    let kept = self
+                        .unchanged_in_output(rel, &bytes, new)
+                        .is_some_and(|old| self.link(rel, &old, new.len));
+                    match kept {
+                        true => {
+                            self.list(rel, new);
+                            None
+                        }
+                        false => Some(self.copy(rel, src, Some(&bytes))?),
+                    }
+                }
+                Err(_) => Some(self.copy(rel, src, None)?),
+            },
+            OutFile::Copy(src) => Some(self.copy(rel, src, None)?),
             OutFile::Drawn(d) => {
                 let drawn = d.file();
                 let bytes = match drawn.as_ref() {
@@ -454,11 +504,34 @@ impl Sink for Staging {
 
     /// A file kept from the output being replaced is hard-linked into the staging directory:
     /// no bytes are copied, and the old output's own entry is removed after the swap, so the
-    /// new site's file is never written through. Copied where links are not possible.
+    /// new site's file is never written through. Copied where links are not possible. In
+    /// place there is nothing to do; its line of the file list is the previous one, unless
+    /// the file was modified since (then it is read for its digest).
     fn keep(&self, rel: &str, previous: &Path) -> Result<(), Diagnostics> {
-        push(&self.paths, rel);
-        match self.link(rel, previous) {
-            true => Ok(()),
+        let meta = fs::symlink_metadata(previous).ok();
+        let vouched = match (&self.reuse, &meta) {
+            (Reuse::InPlace(m), Some(meta)) => m
+                .files
+                .get(rel)
+                .filter(|l| m.vouches(rel, meta, **l))
+                .copied(),
+            _ => None,
+        };
+        let listed = match vouched {
+            Some(l) => l,
+            None => match fs::read(previous) {
+                Ok(bytes) => listed(&bytes),
+                Err(_) => Listed {
+                    len: meta.as_ref().map_or(0, |m| m.len()),
+                    digest: None,
+                },
+            },
+        };
+        match self.link(rel, previous, listed.len) {
+            true => {
+                self.list(rel, listed);
+                Ok(())
+            }
             false => self.put(rel, OutFile::Copy(previous.to_path_buf())),
         }
     }
