@@ -264,7 +264,7 @@ pub struct Staging {
     bytes: AtomicU64,
     reuse: Reuse,
     /// Every file of the new site (for its file list).
-    paths: Mutex<Vec<(String, Listed)>>,
+    paths: Mutex<Vec<(Box<str>, Listed)>>,
     /// The paths written into the staging directory (updating in place: the changed files).
     staged: Mutex<Vec<String>>,
 }
@@ -351,11 +351,10 @@ impl Staging {
     /// Puts the new site in place of the old one, with its file list: the staged site swapped
     /// in whole, or, updating in place, the changed files moved in (see [`delta`]).
     pub fn swap_in(self) -> Result<WriteStats, Diagnostics> {
-        let files = take(&self.paths);
-        let paths = files.iter().map(|(p, _)| p.clone()).collect();
-        self.put(MANIFEST, OutFile::Bytes(delta::manifest(files)))?;
+        let mut files = take(&self.paths);
+        self.put(MANIFEST, OutFile::Bytes(delta::manifest(&mut files)))?;
         match &self.reuse {
-            Reuse::InPlace(old) => self.update_in_place(old, paths)?,
+            Reuse::InPlace(old) => self.update_in_place(old, &files)?,
             _ => swap_in(&self.dir, &self.out)?,
         }
         Ok(WriteStats {
@@ -367,12 +366,16 @@ impl Staging {
     /// Commits the journal of the changed files and the files gone since the previous build,
     /// and carries it out. Should that fail half-way, the staging directory stays for the next
     /// build to finish the update.
-    fn update_in_place(&self, old: &Manifest, paths: Vec<String>) -> Result<(), Diagnostics> {
-        let new: FxHashSet<String> = paths.into_iter().collect();
+    fn update_in_place(
+        &self,
+        old: &Manifest,
+        files: &[(Box<str>, Listed)],
+    ) -> Result<(), Diagnostics> {
+        let new: FxHashSet<&str> = files.iter().map(|(p, _)| &**p).collect();
         let mut deleted: Vec<String> = old
             .files
             .keys()
-            .filter(|p| !new.contains(*p) && p.as_str() != MANIFEST)
+            .filter(|p| !new.contains(p.as_str()) && p.as_str() != MANIFEST)
             .cloned()
             .collect();
         deleted.sort_unstable();
@@ -406,7 +409,7 @@ impl Staging {
     /// Notes a file of the new site for its file list (the list itself is not in it).
     fn list(&self, rel: &str, listed: Listed) {
         if rel != MANIFEST {
-            push(&self.paths, (rel.to_string(), listed));
+            push(&self.paths, (Box::from(rel), listed));
         }
     }
 
@@ -444,7 +447,10 @@ impl Staging {
 fn listed(bytes: &[u8]) -> Listed {
     Listed {
         len: bytes.len() as u64,
-        digest: Some(xxhash_rust::xxh3::xxh3_128(bytes)),
+        digest: Some({
+            let d = xxhash_rust::xxh3::xxh3_128(bytes);
+            [(d >> 64) as u64, d as u64]
+        }),
     }
 }
 

@@ -48,8 +48,10 @@ const JOURNAL_HEADER: &str = "jiedu-journal 1";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listed {
     pub len: u64,
-    /// xxh3-128 of its bytes, when the build that wrote it held them.
-    pub digest: Option<u128>,
+    /// xxh3-128 of its bytes (as two halves: a list entry of every file of the site is held
+    /// through the build, and a `u128` would pad each to 16-byte alignment), when the build
+    /// that wrote it held them.
+    pub digest: Option<[u64; 2]>,
 }
 
 /// The previous build's file list, read from the output.
@@ -89,7 +91,11 @@ pub fn read_manifest(out: &Path) -> Option<Manifest> {
         }
         let digest = match digest {
             "-" => None,
-            hex => Some(u128::from_str_radix(hex, 16).ok()?),
+            hex if hex.len() == 32 && hex.is_char_boundary(16) => {
+                let half = |h: &str| u64::from_str_radix(h, 16).ok();
+                Some([half(&hex[..16])?, half(&hex[16..])?])
+            }
+            _ => return None,
         };
         let len = len.parse().ok()?;
         files.insert(rel.to_string(), Listed { len, digest });
@@ -97,20 +103,20 @@ pub fn read_manifest(out: &Path) -> Option<Manifest> {
     Some(Manifest { files, written })
 }
 
-/// The bytes of the file list of a site made of `files`.
-pub fn manifest(mut files: Vec<(String, Listed)>) -> Vec<u8> {
+/// The bytes of the file list of a site made of `files` (which it sorts and rids of repeats).
+pub fn manifest(files: &mut Vec<(Box<str>, Listed)>) -> Vec<u8> {
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
     let mut out = String::with_capacity(files.iter().map(|p| p.0.len() + 56).sum::<usize>() + 16);
     out.push_str(MANIFEST_HEADER);
     out.push('\n');
-    for (rel, listed) in files {
+    for (rel, listed) in files.iter() {
         use std::fmt::Write as _;
         let _ = match listed.digest {
-            Some(d) => write!(out, "{} {d:032x} ", listed.len),
+            Some([high, low]) => write!(out, "{} {high:016x}{low:016x} ", listed.len),
             None => write!(out, "{} - ", listed.len),
         };
-        out.push_str(&rel);
+        out.push_str(rel);
         out.push('\n');
     }
     out.into_bytes()
