@@ -2,15 +2,25 @@
 //! which is swapped in only when the whole site was rendered, checked and written. A failed
 //! build leaves the old site untouched, and nothing outside the output directory (and its
 //! staging sibling) is written or deleted, except the marked siblings that killed builds left.
+//! A build that finds the previous build's file list in the output stages only the files that
+//! changed and moves them in with a journal instead ([`delta`]).
 //! Entry point: [`Staging`].
+
+mod delta;
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use rustc_hash::FxHashSet;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{OutFile, Sink};
+use delta::{Listed, Manifest};
+
+pub use delta::MANIFEST;
 
 /// Marks a directory as jiedu output, so that jiedu never replaces a directory it did not make.
 pub const MARKER: &str = ".jiedu-output";
@@ -153,6 +163,26 @@ fn remove_leftovers(out: &Path) {
         if process_alive(pid) {
             continue;
         }
+        if let Some(journal) = delta::committed(&path) {
+            // A committed update stopped half-way: finished, or the staging directory (the
+            // only copy of the rest of the new site) is kept.
+            let done = journal
+                .map_err(|()| io::Error::other("日志已损坏"))
+                .and_then(|j| delta::roll_forward(&path, out, &j));
+            match done {
+                Ok(n) => eprintln!(
+                    "上次生成（进程 {pid}）在更新输出目录时中断，已完成它的更新（{n} 个文件），{} 现在是新生成的站点。",
+                    out.display()
+                ),
+                Err(e) => {
+                    eprintln!(
+                        "警告：上次生成（进程 {pid}）在更新输出目录时中断，无法完成它的更新：{e}。暂存的文件保留在「{}」；请用 --no-cache 完整生成一次。",
+                        path.display()
+                    );
+                    continue;
+                }
+            }
+        }
         match fs::remove_dir_all(&path) {
             Ok(()) => eprintln!(
                 "已删除上次中断的生成留下的临时目录「{file_name}」（在 {} 中；生成它的进程 {pid} 已结束）。",
@@ -211,6 +241,19 @@ fn restore_interrupted_swap(out: &Path) {
     }
 }
 
+/// How a build reuses the output it replaces.
+#[derive(Debug)]
+enum Reuse {
+    /// Every file written anew (`--no-cache`, or no output yet).
+    Nothing,
+    /// A file whose bytes equal the one at its path in the output is hard-linked from there
+    /// instead of written; the staging directory becomes the whole new site.
+    Link,
+    /// Only changed files are staged, then moved into the output ([`delta`]), as the previous
+    /// build's file list tells.
+    InPlace(Manifest),
+}
+
 /// The staging directory a build writes into, beside the output. Dropped before
 /// [`Staging::swap_in`] (an error anywhere in the build), it removes itself.
 #[derive(Debug)]
@@ -219,15 +262,30 @@ pub struct Staging {
     out: PathBuf,
     files: AtomicUsize,
     bytes: AtomicU64,
-    /// Whether a file whose bytes equal the one at its path in the output being replaced is
-    /// hard-linked from there instead of written ([`Staging::linking_unchanged`]).
-    link_unchanged: bool,
+    reuse: Reuse,
+    /// Every file of the new site (for its file list).
+    paths: Mutex<Vec<(Box<str>, Listed)>>,
+    /// The paths written into the staging directory (updating in place: the changed files).
+    staged: Mutex<Vec<String>>,
+}
+
+fn push<T>(list: &Mutex<Vec<T>>, item: T) {
+    list.lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(item);
+}
+
+fn take<T>(list: &Mutex<Vec<T>>) -> Vec<T> {
+    std::mem::take(&mut *list.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
 impl Staging {
-    /// Checks that `out` may be replaced and makes an empty staging directory beside it.
-    pub fn create(out: &Path, root: &Path) -> Result<Staging, Diagnostics> {
+    /// Checks that `out` may be replaced and makes an empty staging directory beside it. With
+    /// `reuse`, files that come out the same are taken from the output: in place when it holds
+    /// the previous build's file list, else by hard links (see [`Reuse`]).
+    pub fn create(out: &Path, root: &Path, reuse: bool) -> Result<Staging, Diagnostics> {
         check_output_dir(out, root)?;
+        // Before anything of the output is read: a killed update is finished first.
         remove_leftovers(out);
         let dir = sibling(out, "staging");
         if dir.exists() {
@@ -237,65 +295,162 @@ impl Staging {
         // Marked from the start, so that a build killed before the swap leaves a directory the
         // next build knows as jiedu's own.
         fs::write(dir.join(MARKER), "jiedu\n").map_err(|e| io_error(&dir, &e, "写入文件"))?;
+        // After an edit most files (the search bundle's tens of thousands, feeds, open data,
+        // assets) come out the same: their bytes are compared whole with the output's, so
+        // nothing of the old output is trusted, and they are not written again.
+        let reuse = match (reuse, out.join(MARKER).is_file()) {
+            (false, _) | (true, false) => Reuse::Nothing,
+            (true, true) => delta::read_manifest(out).map_or(Reuse::Link, Reuse::InPlace),
+        };
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
             files: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
-            link_unchanged: false,
+            reuse,
+            paths: Mutex::default(),
+            staged: Mutex::default(),
         })
     }
 
-    /// Files whose bytes are those of the file at the same path in the output being replaced
-    /// are hard-linked from it rather than written: after an edit most generated files (the
-    /// search bundle's tens of thousands, feeds, open data, assets) come out the same, and a
-    /// link writes no data now and frees none when the old output is deleted after the swap.
-    /// The bytes are compared whole, so nothing of the old output is trusted.
-    pub fn linking_unchanged(mut self, on: bool) -> Staging {
-        self.link_unchanged = on;
-        self
-    }
-
-    /// The file at `rel` in the output being replaced, when it holds exactly `bytes`.
-    fn unchanged_in_output(&self, rel: &str, bytes: &[u8]) -> Option<PathBuf> {
-        if !self.link_unchanged {
-            return None;
-        }
+    /// The file at `rel` in the output being replaced, when it holds exactly `bytes` (whose
+    /// length and digest are `new`): as the previous build's list says and not modified since,
+    /// or else read and compared.
+    fn unchanged_in_output(&self, rel: &str, bytes: &[u8], new: Listed) -> Option<PathBuf> {
+        let manifest = match &self.reuse {
+            Reuse::Nothing => return None,
+            Reuse::Link => None,
+            Reuse::InPlace(m) => Some(m),
+        };
         let old = self.out.join(rel);
         let meta = fs::symlink_metadata(&old).ok()?;
         if !meta.is_file() || meta.len() != bytes.len() as u64 {
             return None;
         }
+        if manifest.is_some_and(|m| m.vouches(rel, &meta, new)) {
+            return Some(old);
+        }
         (fs::read(&old).ok()? == bytes).then_some(old)
     }
 
-    /// Hard-links `old` to `rel` in the staging directory; false where links are not possible.
-    fn link(&self, rel: &str, old: &Path) -> bool {
-        let linked = in_new_dir(&self.dir.join(rel), |t| fs::hard_link(old, t)).is_ok();
+    /// Takes `old` (the file at `rel` in the output, `len` bytes) into the new site unchanged:
+    /// in place, nothing to do; else hard-linked into the staging directory. False where links
+    /// are not possible.
+    fn link(&self, rel: &str, old: &Path, len: u64) -> bool {
+        let linked = match self.reuse {
+            Reuse::InPlace(_) => true,
+            _ => in_new_dir(&self.dir.join(rel), |t| fs::hard_link(old, t)).is_ok(),
+        };
         if linked {
-            let size = fs::symlink_metadata(old).map_or(0, |m| m.len());
             self.files.fetch_add(1, Ordering::Relaxed);
-            self.bytes.fetch_add(size, Ordering::Relaxed);
+            self.bytes.fetch_add(len, Ordering::Relaxed);
         }
         linked
     }
 
-    /// Puts the staged site (marked as jiedu output since it was made) in place of the old one.
+    /// Puts the new site in place of the old one, with its file list: the staged site swapped
+    /// in whole, or, updating in place, the changed files moved in (see [`delta`]).
     pub fn swap_in(self) -> Result<WriteStats, Diagnostics> {
-        swap_in(&self.dir, &self.out)?;
+        let mut files = take(&self.paths);
+        self.put(MANIFEST, OutFile::Bytes(delta::manifest(&mut files)))?;
+        match &self.reuse {
+            Reuse::InPlace(old) => self.update_in_place(old, &files)?,
+            _ => swap_in(&self.dir, &self.out)?,
+        }
         Ok(WriteStats {
             files: self.files.load(Ordering::Relaxed),
             bytes: self.bytes.load(Ordering::Relaxed),
         })
     }
+
+    /// Commits the journal of the changed files and the files gone since the previous build,
+    /// and carries it out. Should that fail half-way, the staging directory stays for the next
+    /// build to finish the update.
+    fn update_in_place(
+        &self,
+        old: &Manifest,
+        files: &[(Box<str>, Listed)],
+    ) -> Result<(), Diagnostics> {
+        let new: FxHashSet<&str> = files.iter().map(|(p, _)| &**p).collect();
+        let mut deleted: Vec<String> = old
+            .files
+            .keys()
+            .filter(|p| !new.contains(p.as_str()) && p.as_str() != MANIFEST)
+            .cloned()
+            .collect();
+        deleted.sort_unstable();
+        let mut moved = take(&self.staged);
+        moved.sort_unstable();
+        let journal = delta::Journal { moved, deleted };
+        journal
+            .commit(&self.dir)
+            .map_err(|e| io_error(&self.dir, &e, "写入更新日志"))?;
+        if let Err(e) = journal.apply(&self.dir, &self.out) {
+            return Err(Diagnostic::error(format!("更新输出目录失败：{e}"))
+                .in_file(&self.out)
+                .hint("输出目录中已有部分文件是新的；下次生成会先完成这次中断的更新（暂存的文件还在），也可以改正后用 --no-cache 完整生成一次。")
+                .into());
+        }
+        remove_tree(&self.dir).map_err(|e| io_error(&self.dir, &e, "删除暂存目录"))
+    }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        // After a successful swap the directory is the output and no longer exists here.
-        if self.dir.exists() {
+        // After a successful swap the directory is the output and no longer exists here; a
+        // committed update that failed half-way is left for the next build to finish.
+        if self.dir.exists() && !self.dir.join(delta::JOURNAL).exists() {
             let _ = fs::remove_dir_all(&self.dir);
         }
+    }
+}
+
+impl Staging {
+    /// Notes a file of the new site for its file list (the list itself is not in it).
+    fn list(&self, rel: &str, listed: Listed) {
+        if rel != MANIFEST {
+            push(&self.paths, (Box::from(rel), listed));
+        }
+    }
+
+    /// Copies `src` to `rel` in the staging directory (with its permissions, as a build from
+    /// nothing does); `bytes`, its content, when the caller read it.
+    fn copy(&self, rel: &str, src: &Path, bytes: Option<&[u8]>) -> Result<u64, Diagnostics> {
+        push(&self.staged, rel.to_string());
+        let len = in_new_dir(&self.dir.join(rel), |t| fs::copy(src, t))
+            .map_err(|e| io_error(src, &e, "复制文件"))?;
+        let listed = match bytes {
+            Some(b) if len == b.len() as u64 => self.copied(src, b),
+            _ if !src.starts_with(&self.out) => Listed { len, digest: None },
+            _ => fs::read(src).map_or(Listed { len, digest: None }, |b| self.copied(src, &b)),
+        };
+        self.list(rel, listed);
+        Ok(len)
+    }
+
+    /// The line of the file list of a copy of `src`, holding `bytes`. An asset's has no
+    /// digest: a build from nothing copies assets without reading them, and the list must be
+    /// the same whichever build made the site. A file the build took over from the output it
+    /// replaces (a share image not drawn again) is one a build from nothing would have made,
+    /// and has its digest.
+    fn copied(&self, src: &Path, bytes: &[u8]) -> Listed {
+        match src.starts_with(&self.out) {
+            true => listed(bytes),
+            false => Listed {
+                len: bytes.len() as u64,
+                digest: None,
+            },
+        }
+    }
+}
+
+fn listed(bytes: &[u8]) -> Listed {
+    Listed {
+        len: bytes.len() as u64,
+        digest: Some({
+            let d = xxhash_rust::xxh3::xxh3_128(bytes);
+            [(d >> 64) as u64, d as u64]
+        }),
     }
 }
 
@@ -303,32 +458,38 @@ impl Sink for Staging {
     fn put(&self, rel: &str, file: OutFile) -> Result<(), Diagnostics> {
         let target = self.dir.join(rel);
         let write = |bytes: &[u8]| -> Result<Option<u64>, Diagnostics> {
-            if let Some(old) = self.unchanged_in_output(rel, bytes) {
-                if self.link(rel, &old) {
+            let new = listed(bytes);
+            self.list(rel, new);
+            if let Some(old) = self.unchanged_in_output(rel, bytes, new) {
+                if self.link(rel, &old, new.len) {
                     return Ok(None);
                 }
             }
+            push(&self.staged, rel.to_string());
             in_new_dir(&target, |t| fs::write(t, bytes))
-                .map(|()| Some(bytes.len() as u64))
+                .map(|()| Some(new.len))
                 .map_err(|e| io_error(&target, &e, "写入文件"))
         };
         let size = match &file {
             OutFile::Bytes(b) => write(b)?,
-            // An asset is read anyway to be copied; read, it can be compared like the rest
-            // (and copied with its permissions when it changed, as a build from nothing does).
-            OutFile::Copy(src)
-                if self.link_unchanged
-                    && fs::read(src)
-                        .ok()
-                        .and_then(|b| self.unchanged_in_output(rel, &b))
-                        .is_some_and(|old| self.link(rel, &old)) =>
-            {
-                None
-            }
-            OutFile::Copy(src) => Some(
-                in_new_dir(&target, |t| fs::copy(src, t))
-                    .map_err(|e| io_error(src, &e, "复制文件"))?,
-            ),
+            // An asset is read anyway to be copied; read, it can be compared like the rest.
+            OutFile::Copy(src) if !matches!(self.reuse, Reuse::Nothing) => match fs::read(src) {
+                Ok(bytes) => {
+                    let new = self.copied(src, &bytes);
+                    let kept = self
+                        .unchanged_in_output(rel, &bytes, new)
+                        .is_some_and(|old| self.link(rel, &old, new.len));
+                    match kept {
+                        true => {
+                            self.list(rel, new);
+                            None
+                        }
+                        false => Some(self.copy(rel, src, Some(&bytes))?),
+                    }
+                }
+                Err(_) => Some(self.copy(rel, src, None)?),
+            },
+            OutFile::Copy(src) => Some(self.copy(rel, src, None)?),
             OutFile::Drawn(d) => {
                 let drawn = d.file();
                 let bytes = match drawn.as_ref() {
@@ -349,10 +510,34 @@ impl Sink for Staging {
 
     /// A file kept from the output being replaced is hard-linked into the staging directory:
     /// no bytes are copied, and the old output's own entry is removed after the swap, so the
-    /// new site's file is never written through. Copied where links are not possible.
+    /// new site's file is never written through. Copied where links are not possible. In
+    /// place there is nothing to do; its line of the file list is the previous one, unless
+    /// the file was modified since (then it is read for its digest).
     fn keep(&self, rel: &str, previous: &Path) -> Result<(), Diagnostics> {
-        match self.link(rel, previous) {
-            true => Ok(()),
+        let meta = fs::symlink_metadata(previous).ok();
+        let vouched = match (&self.reuse, &meta) {
+            (Reuse::InPlace(m), Some(meta)) => m
+                .files
+                .get(rel)
+                .filter(|l| m.vouches(rel, meta, **l))
+                .copied(),
+            _ => None,
+        };
+        let listed = match vouched {
+            Some(l) => l,
+            None => match fs::read(previous) {
+                Ok(bytes) => listed(&bytes),
+                Err(_) => Listed {
+                    len: meta.as_ref().map_or(0, |m| m.len()),
+                    digest: None,
+                },
+            },
+        };
+        match self.link(rel, previous, listed.len) {
+            true => {
+                self.list(rel, listed);
+                Ok(())
+            }
             false => self.put(rel, OutFile::Copy(previous.to_path_buf())),
         }
     }

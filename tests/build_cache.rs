@@ -274,3 +274,30 @@ fn a_damaged_truncated_or_foreign_cache_is_refused_and_the_build_is_full() {
     let said = build(&site, &site.out(), &["--no-cache"]);
     assert_eq!(kept(&said), 0, "--no-cache renders every page: {said}");
 }
+
+/// The output's file list (`.jiedu/files`) tells a cached build which files of the previous
+/// site are gone, and which are unchanged without reading them. A list that names a path
+/// leading out of the output, or is not a list at all, is not trusted: the build compares
+/// every file itself, deletes nothing outside the output, and equals a clean build.
+#[test]
+fn a_file_list_naming_paths_outside_the_output_is_not_trusted() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    let victim = site.dir.path().join("victim.txt");
+    fs::write(&victim, "不属于站点的文件").unwrap();
+    let list = site.out().join(".jiedu/files");
+    let text = fs::read_to_string(&list).unwrap();
+    fs::write(&list, format!("{text}16 - ../victim.txt\n")).unwrap();
+    build_and_compare(&site, "a file list naming ../victim.txt");
+    assert!(victim.is_file(), "a file outside the output was deleted");
+
+    fs::write(&list, "不是文件清单").unwrap();
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("努力实现我市患者", "努力实现本市患者", 1)
+    });
+    build_and_compare(&site, "a damaged file list");
+    assert!(victim.is_file());
+    // The build wrote a good list again, and the next one trusts it.
+    let said = build_and_compare(&site, "nothing, after a damaged file list");
+    assert!(kept(&said) > 100, "{said}");
+}

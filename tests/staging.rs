@@ -114,12 +114,14 @@ fn siblings(site: &ExampleSite) -> Vec<String> {
     names
 }
 
-/// Starts a build that pauses between the steps of its swap (the test hook of `write.rs`),
+/// Starts a build from nothing (which swaps a whole new tree in; a cached build updates the
+/// output in place, tests/build_cache.rs) that pauses between the steps of its swap (the test
+/// hook of `write.rs`),
 /// waits until `between` says it is there, and kills it (SIGKILL: no cleanup runs).
 fn kill_between_swap_steps(site: &ExampleSite, two_renames: bool, between: impl Fn(u32) -> bool) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_jiedu"));
     command
-        .args(["build", "--root"])
+        .args(["build", "--no-cache", "--root"])
         .arg(site.root())
         .arg("--output")
         .arg(site.out())
@@ -200,4 +202,86 @@ fn a_kill_between_exchange_and_cleanup_leaves_the_new_site() {
 #[cfg(unix)]
 fn a_kill_between_the_two_renames_restores_the_old_site() {
     a_kill_between_swap_steps_leaves_one_complete_site(true);
+}
+
+/// A cached build updates the output in place under a journal (`write/delta.rs`). Killed
+/// after its first file was moved in — the output then a mix of both sites — the next build,
+/// even one that fails, first finishes that update: the output is the new site whole, and
+/// nothing is left beside it.
+#[test]
+#[cfg(unix)]
+fn a_kill_while_updating_in_place_is_finished_by_the_next_build() {
+    let site = ExampleSite::new();
+    assert!(site.build().status.success());
+    let old_site = without_cache(site_files(&site.out()));
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen("title:", "title: 新版", 1)
+    });
+    let new_out = site.dir.path().join("fresh");
+    assert!(site.build_to(&new_out).status.success());
+    let new_site = without_cache(site_files(&new_out));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.out())
+        .env("JIEDU_TEST_SWAP_PAUSE_MS", "30000")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = site
+        .dir
+        .path()
+        .join(format!(".public.jiedu-staging-{}", child.id()));
+    // The journal lists the files to move in; once the middle one has left the staging
+    // directory the build pauses (the test hook), the output holding both sites' files.
+    let start = Instant::now();
+    let middle = loop {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build did not pause"
+        );
+        assert!(start.elapsed() < Duration::from_secs(30), "no update seen");
+        let journal = fs::read_to_string(staging.join(".jiedu-journal")).unwrap_or_default();
+        let moved: Vec<&str> = journal
+            .lines()
+            .filter_map(|l| l.strip_prefix("+ "))
+            .collect();
+        let middle = moved.get(moved.len() / 2);
+        if let Some(middle) = middle.filter(|f| !staging.join(f).exists()) {
+            break middle.to_string();
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mixed = without_cache(site_files(&site.out()));
+    assert!(
+        mixed != old_site && mixed != new_site,
+        "killed after moving {middle}, the output should hold files of both sites"
+    );
+
+    // The next build fails (a broken config), so only what it does before writing counts.
+    site.edit("jiedu.yaml", |t| t + "\nbase_url: [\n");
+    let failed = site.build();
+    assert_eq!(failed.status.code(), Some(1), "{}", common::stderr(&failed));
+    assert!(
+        without_cache(site_files(&site.out())) == new_site,
+        "the output is not the new site whole"
+    );
+    assert_eq!(siblings(&site), Vec::<String>::new());
+    assert!(
+        common::stderr(&failed).contains("在更新输出目录时中断，已完成它的更新"),
+        "{}",
+        common::stderr(&failed)
+    );
+}
+
+/// A site's files without the build cache, whose record lists pages in no fixed order.
+fn without_cache(
+    mut files: std::collections::BTreeMap<String, Vec<u8>>,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files.remove(".jiedu/cache");
+    files
 }

@@ -170,10 +170,9 @@ impl Pipeline {
     /// replaces the output only once the build succeeded, with the record for the next build.
     /// A build cache that cannot be trusted is said why in one line, and not used.
     pub fn build(&self, output: &Path) -> Result<(Built, WriteStats), Diagnostics> {
-        // A build from nothing (`--no-cache`) writes every file; a cached one links those
-        // whose bytes it finds unchanged in the output.
-        let staging =
-            Staging::create(output, &self.opts.root)?.linking_unchanged(self.opts.use_cache);
+        // A build from nothing (`--no-cache`) writes every file; a cached one writes only those
+        // whose bytes it finds changed in the output.
+        let staging = Staging::create(output, &self.opts.root, self.opts.use_cache)?;
         let mut timings = Timings::default();
         let cached = match self.opts.use_cache {
             true => timings.time("cache-read", || disk::load(output)),

@@ -447,19 +447,19 @@ fn id_list(ids: impl Iterator<Item = usize>) -> Vec<u8> {
     out
 }
 
-/// A version for the bundle: FNV-1a of each file (name and bytes), summed, so files may come
+/// A version for the bundle: a digest of each file (name and bytes), summed, so files may come
 /// from several threads in any order. Stable across builds of the same content, different
-/// otherwise.
+/// otherwise. (xxh3 rather than the byte-at-a-time FNV-1a it replaced, which took a third of
+/// a second over the 280 MB bundle of 1,000 policies, in every build.)
 #[derive(Default)]
 struct Fingerprint(AtomicU64);
 
 impl Fingerprint {
     fn add(&self, name: &str, bytes: &[u8]) {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in name.as_bytes().iter().chain(bytes) {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        let h = xxhash_rust::xxh3::xxh3_64_with_seed(
+            bytes,
+            xxhash_rust::xxh3::xxh3_64(name.as_bytes()),
+        );
         self.0.fetch_add(h, Ordering::Relaxed);
     }
 
