@@ -267,6 +267,41 @@ pub struct Staging {
     paths: Mutex<Vec<(Box<str>, Listed)>>,
     /// The paths written into the staging directory (updating in place: the changed files).
     staged: Mutex<Vec<String>>,
+    /// Held until the build ends (see [`OutputTurn`]).
+    _turn: OutputTurn,
+}
+
+/// Builds into one output take turns. An update in place reads the previous build's file list
+/// when it starts and moves only the files that differ from it: two at once (an editor's build
+/// beside a scheduled one) would each move a part and leave a mix of both sites. A lock on the
+/// directory that holds the output (not on the output, which a swap replaces) is held from
+/// before the leftovers are cleaned to the end of the swap; the kernel drops it when a build
+/// dies, so a killed build never blocks the next.
+#[derive(Debug)]
+struct OutputTurn(#[allow(dead_code)] Option<fs::File>);
+
+impl OutputTurn {
+    #[cfg(unix)]
+    fn take(out: &Path) -> OutputTurn {
+        use std::os::fd::AsRawFd;
+        let (_, parent) = name_and_parent(out);
+        // Without a readable parent there is nothing to lock on; the build goes on as before.
+        let Ok(dir) = fs::File::open(parent) else {
+            return OutputTurn(None);
+        };
+        // SAFETY: flock takes the descriptor of a file this function owns and no pointers.
+        while unsafe { libc::flock(dir.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                return OutputTurn(None);
+            }
+        }
+        OutputTurn(Some(dir))
+    }
+
+    #[cfg(not(unix))]
+    fn take(_out: &Path) -> OutputTurn {
+        OutputTurn(None)
+    }
 }
 
 fn push<T>(list: &Mutex<Vec<T>>, item: T) {
@@ -285,6 +320,7 @@ impl Staging {
     /// the previous build's file list, else by hard links (see [`Reuse`]).
     pub fn create(out: &Path, root: &Path, reuse: bool) -> Result<Staging, Diagnostics> {
         check_output_dir(out, root)?;
+        let turn = OutputTurn::take(out);
         // Before anything of the output is read: a killed update is finished first.
         remove_leftovers(out);
         let dir = sibling(out, "staging");
@@ -310,6 +346,7 @@ impl Staging {
             reuse,
             paths: Mutex::default(),
             staged: Mutex::default(),
+            _turn: turn,
         })
     }
 

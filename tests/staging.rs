@@ -285,3 +285,54 @@ fn without_cache(
     files.remove(".jiedu/cache");
     files
 }
+
+/// Two builds into one output at once (an editor's beside a scheduled one): each update in
+/// place moves only the files that differ from the file list it read, so without turns the
+/// later one finishing first and the paused one moving the rest would leave a mix. With turns
+/// the second waits, and the output ends as the site it built, whole.
+#[test]
+fn a_build_started_while_another_updates_the_output_waits_its_turn() {
+    let site = ExampleSite::new();
+    assert!(site.build().status.success());
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen("title:", "title: 新版", 1)
+    });
+    let mut first = Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.out())
+        .env("JIEDU_TEST_SWAP_PAUSE_MS", "4000")
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = site
+        .dir
+        .path()
+        .join(format!(".public.jiedu-staging-{}", first.id()));
+    // Paused half-way through its moves (the test hook), the output holding both sites' files.
+    let start = Instant::now();
+    while !staging.join(".jiedu-journal").exists() {
+        assert!(
+            first.try_wait().unwrap().is_none(),
+            "the first build ended early"
+        );
+        assert!(start.elapsed() < Duration::from_secs(60), "no update seen");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The second build sees another edit.
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        t.replacen("title: 新版", "title: 第三版", 1)
+    });
+    let second = site.build();
+    assert!(second.status.success(), "{}", common::stderr(&second));
+    assert!(first.wait().unwrap().success());
+
+    let clean_out = site.dir.path().join("clean");
+    assert!(site.build_to(&clean_out).status.success());
+    assert!(
+        without_cache(site_files(&site.out())) == without_cache(site_files(&clean_out)),
+        "the output is not the second build's site whole"
+    );
+    assert_eq!(siblings(&site), Vec::<String>::new());
+}
