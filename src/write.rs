@@ -24,6 +24,8 @@ pub use delta::MANIFEST;
 
 /// Marks a directory as jiedu output, so that jiedu never replaces a directory it did not make.
 pub const MARKER: &str = ".jiedu-output";
+/// The previous build's list of files (what each held), read by the next cached build.
+pub const FILE_LIST: &str = delta::MANIFEST;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WriteStats {
