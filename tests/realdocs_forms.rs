@@ -922,11 +922,7 @@ fn a_task_breakdown_table_under_its_title_reads_merged_content_cells_and_none_ma
     import(root.path(), &doc("heldout7", "120-"));
     let outline = check(root.path());
     let all = clauses(&outline);
-    let rows: Vec<&Value> = all
-        .iter()
-        // Table rows have ids `s…`, the body's items their numbers.
-        .filter(|n| n["id"].as_str().unwrap().starts_with('s'))
-        .collect();
+    let rows = table_rows(&all);
     assert_eq!(rows.len(), 17, "{rows:?}");
     // The group cell `一、科学编制…` groups its rows under its title without the number.
     let first = clause(&all, "科学编制城市综合交通体系规划");
@@ -994,10 +990,7 @@ fn a_task_list_numbered_in_its_item_column_gives_each_row_its_item_number() {
     import(root.path(), &doc("heldout7", "124-"));
     let outline = check(root.path());
     let all = clauses(&outline);
-    let rows: Vec<&Value> = all
-        .iter()
-        .filter(|n| n["id"].as_str().unwrap().starts_with('s'))
-        .collect();
+    let rows = table_rows(&all);
     assert_eq!(rows.len(), 19, "{rows:?}");
     // Both rows of item 2 are clauses numbered 2., under the 类别 without its `一、`.
     for start in ["细化街道消防安全委员会", "贯彻执行本市基层消防综合治理"]
@@ -1203,4 +1196,11 @@ fn a_number_alone_in_a_flattened_table_opens_no_item() {
             "{cell}: {msgs:?}"
         );
     }
+}
+
+/// The clauses read from a task table: their ids are `s…`, the body's items their numbers.
+fn table_rows(all: &[Value]) -> Vec<&Value> {
+    all.iter()
+        .filter(|n| n["id"].as_str().unwrap().starts_with('s'))
+        .collect()
 }

@@ -221,19 +221,7 @@ fn a_kill_while_updating_in_place_is_finished_by_the_next_build() {
     assert!(site.build_to(&new_out).status.success());
     let new_site = without_cache(site_files(&new_out));
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jiedu"))
-        .args(["build", "--root"])
-        .arg(site.root())
-        .arg("--output")
-        .arg(site.out())
-        .env("JIEDU_TEST_SWAP_PAUSE_MS", "30000")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let staging = site
-        .dir
-        .path()
-        .join(format!(".public.jiedu-staging-{}", child.id()));
+    let (mut child, staging) = paused_update(&site, "30000");
     // The journal lists the files to move in; once the middle one has left the staging
     // directory the build pauses (the test hook), the output holding both sites' files.
     let start = Instant::now();
@@ -297,19 +285,7 @@ fn a_build_started_while_another_updates_the_output_waits_its_turn() {
     site.edit("yiliao-gaodi/policy.md", |t| {
         t.replacen("title:", "title: 新版", 1)
     });
-    let mut first = Command::new(env!("CARGO_BIN_EXE_jiedu"))
-        .args(["build", "--root"])
-        .arg(site.root())
-        .arg("--output")
-        .arg(site.out())
-        .env("JIEDU_TEST_SWAP_PAUSE_MS", "4000")
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let staging = site
-        .dir
-        .path()
-        .join(format!(".public.jiedu-staging-{}", first.id()));
+    let (mut first, staging) = paused_update(&site, "4000");
     // Paused half-way through its moves (the test hook), the output holding both sites' files.
     let start = Instant::now();
     while !staging.join(".jiedu-journal").exists() {
@@ -335,4 +311,23 @@ fn a_build_started_while_another_updates_the_output_waits_its_turn() {
         "the output is not the second build's site whole"
     );
     assert_eq!(siblings(&site), Vec::<String>::new());
+}
+
+/// Starts a cached `jiedu build` of `site` that pauses for `pause_ms` half-way through moving
+/// its files into the output (the test hook of `write.rs`); returns it with its staging directory.
+fn paused_update(site: &ExampleSite, pause_ms: &str) -> (std::process::Child, PathBuf) {
+    let child = Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(site.out())
+        .env("JIEDU_TEST_SWAP_PAUSE_MS", pause_ms)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = site
+        .dir
+        .path()
+        .join(format!(".public.jiedu-staging-{}", child.id()));
+    (child, staging)
 }

@@ -213,13 +213,6 @@ fn detect_arabic(text: &str) -> Option<Numbering> {
 /// on into words. A number and nothing else (`4.42`, `9.16`, `4.2-5.5`: the cells of a table
 /// flattened one per line, an area or a range) is no numbering, whatever came before it.
 pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
-    let is_value = text.trim().chars().all(|c| {
-        to_ascii_digit(c).is_some()
-            || matches!(c, '.' | '．' | '-' | '－' | '—' | '~' | '～' | '%' | '％')
-    });
-    if is_value {
-        return None;
-    }
     detect_arabic_then(text, true).filter(|n| {
         let rest = &text[n.len..];
         let words = rest.trim_start_matches(|c: char| to_ascii_digit(c).is_some());
