@@ -301,3 +301,60 @@ fn a_file_list_naming_paths_outside_the_output_is_not_trusted() {
     let said = build_and_compare(&site, "nothing, after a damaged file list");
     assert!(kept(&said) > 100, "{said}");
 }
+
+/// A cached build checks the links of the pages it renders, and those of the pages it keeps
+/// only where what they point at may have changed: a kept page's link into an anchor that an
+/// edit removed, or to a file that is gone, fails the build as a clean build would.
+#[test]
+fn a_kept_page_linking_to_an_anchor_or_file_that_is_gone_fails_the_build() {
+    let site = site();
+    fs::write(site.file("yiliao-gaodi/media/table.csv"), "项目,数量\n").unwrap();
+    site.edit("pages/guide.md", |t| {
+        format!(
+            "{t}\n见[积水潭医院的第二段答问](/yiliao-gaodi/qa/#jishuitan-opening-duan-2)和[项目表](/yiliao-gaodi/media/table.csv)。\n"
+        )
+    });
+    build(&site, &site.out(), &[]);
+    let failed = |what: &str, broken: &str| {
+        let o = jiedu(&[
+            "build",
+            "--root",
+            site.root().to_str().unwrap(),
+            "--output",
+            site.out().to_str().unwrap(),
+            "--no-search",
+        ]);
+        let said = stderr(&o);
+        assert!(
+            !o.status.success(),
+            "after {what} the build succeeded: {said}"
+        );
+        let guide = site.file("pages/guide.md");
+        assert!(
+            said.contains(&format!("{}:", guide.display())) && said.contains(broken),
+            "after {what}: {said}"
+        );
+    };
+
+    // One paragraph of the answer now: its second paragraph's anchor is gone.
+    let answer = "\n\n      该院将建设成为";
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        assert!(t.contains(answer));
+        t.replacen(answer, "\n      该院将建设成为", 1)
+    });
+    failed(
+        "an edit that removed an anchor",
+        "指向 /yiliao-gaodi/qa/index.html 中不存在的锚点 #jishuitan-opening-duan-2",
+    );
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("\n      该院将建设成为", answer, 1)
+    });
+    let said = build(&site, &site.out(), &[]);
+    assert!(kept(&said) > 0, "{said}");
+
+    fs::remove_file(site.file("yiliao-gaodi/media/table.csv")).unwrap();
+    failed(
+        "a deleted file",
+        "链接「/yiliao-gaodi/media/table.csv」指向不存在的页面或文件",
+    );
+}

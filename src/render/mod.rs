@@ -494,9 +494,17 @@ pub fn render_site(
                 .collect()
         })
         .unwrap_or_default();
-    let check_all =
-        previous.is_none_or(|p| p.site.urls.prefix() != site.urls.prefix() || !gone.is_empty());
-    // A build that records its pages keeps their link facts, and checks every link.
+    // A build's record says the same of the previous output when its set of paths (and the
+    // URL prefix) reads the same: no file is gone, and that build checked every link.
+    let paths_digest = written
+        .record
+        .then(|| recorded::paths_digest(&*paths, site.urls.prefix()));
+    let check_all = match (previous, recorded) {
+        (Some(p), _) => p.site.urls.prefix() != site.urls.prefix() || !gone.is_empty(),
+        (None, Some((r, _))) => Some(r.paths) != paths_digest,
+        (None, None) => true,
+    };
+    // A build that records its pages keeps their link facts.
     let keep_facts = keeping || written.record;
     let links = links::Links::default();
     // A page that fails to render is reported with the others; a sink that fails stops all.
@@ -513,7 +521,9 @@ pub fn render_site(
                 return Ok(Ok(Some((at, Made::Reused(old)))));
             }
             if let Some((old, file)) = keepable(&planned.output, &planned.job).filter(|_| own) {
-                links.add(&old.links);
+                if check_all {
+                    links.add(&old.links);
+                }
                 sink.keep(&planned.output, &file)?;
                 return Ok(Ok(Some((at, Made::Kept(old)))));
             }
@@ -611,15 +621,23 @@ pub fn render_site(
     if !diags.has_errors() {
         let exists = |p: &str| paths.contains(p);
         let written = links::Written::new(site);
-        match previous.filter(|_| !check_all) {
-            None => {
+        // What the previous render or build found on a page, to tell whose ids changed.
+        let before = |path: &str| -> Option<&PageLinks> {
+            match (previous, recorded) {
+                (Some(p), _) => p.pages.get(path).map(|old| &old.links),
+                (None, Some((r, _))) => r.pages.get(path).map(|old| &old.links),
+                (None, None) => None,
+            }
+        };
+        match check_all {
+            true => {
                 for facts in &extra_links {
                     links.add(facts);
                 }
                 diags.extend(links.check(site.urls.prefix(), &written, exists));
             }
-            Some(prev) => diags.extend(check_changed_links(
-                prev,
+            false => diags.extend(check_changed_links(
+                &before,
                 &pages_made,
                 &extra_links,
                 site.urls.prefix(),
@@ -647,6 +665,7 @@ pub fn render_site(
             std::mem::take(&mut pages_made),
             written.previous.map_or(&[][..], |r| &r.deps[..]),
             &deps::Digests::new(site, theme.fingerprints(), &site_ctx),
+            paths_digest.unwrap_or_default(),
         )),
         false => None,
     };
@@ -720,6 +739,7 @@ fn record(
     made: Vec<(usize, Made<'_>)>,
     old_deps: &[(String, Option<u64>)],
     digests: &deps::Digests,
+    paths: u64,
 ) -> recorded::Recorded {
     enum Digest {
         Known(Option<u64>),
@@ -752,6 +772,9 @@ fn record(
         }
     }
     let mut table = Table::default();
+    // A kept page's dependency by its index in `old_deps` → its index now: the tens of
+    // thousands of kept pages share a few thousand, each looked up by its text only once.
+    let mut from_old = vec![u32::MAX; old_deps.len()];
     let mut pages = FxHashMap::default();
     pages.reserve(made.len());
     for (at, m) in made {
@@ -773,8 +796,14 @@ fn record(
                 deps: old
                     .deps
                     .iter()
-                    .filter_map(|&d| old_deps.get(d as usize))
-                    .map(|(text, digest)| table.by_text(text, || Digest::Known(*digest)))
+                    .filter_map(|&d| {
+                        let (text, digest) = old_deps.get(d as usize)?;
+                        let now = &mut from_old[d as usize];
+                        if *now == u32::MAX {
+                            *now = table.by_text(text, || Digest::Known(*digest));
+                        }
+                        Some(*now)
+                    })
                     .collect(),
                 links: old.links.clone(),
                 len: old.len,
@@ -792,7 +821,7 @@ fn record(
             Digest::Of(dep) => (text, digests.of(&dep)),
         })
         .collect();
-    recorded::Recorded { deps, pages }
+    recorded::Recorded { deps, pages, paths }
 }
 
 /// Which of the previous render's dependencies read the same now (by their index in its
@@ -821,11 +850,12 @@ fn changed_deps(
         .collect()
 }
 
-/// The link check after a render that reused pages of `prev` (which had no broken link) and
-/// lost no file: every link of the pages made now, and the anchored links of reused pages into
-/// pages whose ids changed.
-fn check_changed_links(
-    prev: &RenderCache,
+/// The link check after a render that reused pages of the previous render, or kept pages of
+/// the previous build's output (either had no broken link: a build with one fails and writes
+/// no record), and lost no file: every link of the pages made now, and the anchored links of
+/// reused or kept pages into pages whose ids changed (`before`: a page's facts then).
+fn check_changed_links<'p>(
+    before: &dyn Fn(&str) -> Option<&'p PageLinks>,
     made: &[(usize, Made<'_>)],
     extras: &[PageLinks],
     prefix: &str,
@@ -856,11 +886,7 @@ fn check_changed_links(
         .collect();
     let moved: HashSet<&str> = fresh
         .iter()
-        .filter(|l| {
-            prev.pages
-                .get(l.path())
-                .is_some_and(|old| !old.links.same_ids(l))
-        })
+        .filter(|l| before(l.path()).is_some_and(|old| !old.same_ids(l)))
         .map(|l| l.path())
         .collect();
     let mut problems: Vec<Diagnostic> = fresh
@@ -869,12 +895,12 @@ fn check_changed_links(
         .collect();
     if !moved.is_empty() {
         problems.par_extend(made.par_iter().flat_map_iter(|(_, m)| {
-            match m {
-                Made::Reused(old) => old
-                    .links
-                    .check(prefix, exists, &page, Some(&moved), written),
-                _ => Vec::new(),
-            }
+            let kept = match m {
+                Made::Reused(old) => &old.links,
+                Made::Kept(old) => &old.links,
+                Made::New { .. } | Made::Written { .. } => return Vec::new(),
+            };
+            kept.check(prefix, exists, &page, Some(&moved), written)
         }));
     }
     problems.into_iter().collect()

@@ -20,6 +20,24 @@ pub struct Recorded {
     pub deps: Vec<(String, Option<u64>)>,
     /// Output path → page.
     pub pages: FxHashMap<String, RecordedPage>,
+    /// [`paths_digest`] of the build that recorded this: while it reads the same, no file a
+    /// kept page links to is gone, and only the links a build changes need checking.
+    pub paths: u64,
+}
+
+/// A digest of the set of a render's output paths (pages and other files) and its URL prefix.
+/// Each path's digest is summed, so the order the paths are held in does not matter and no
+/// sort is needed; a path added, removed or renamed changes it.
+pub fn paths_digest<'a>(paths: impl IntoParallelIterator<Item = &'a String>, prefix: &str) -> u64 {
+    let (sum, count) = paths
+        .into_par_iter()
+        .map(|p| (xxhash_rust::xxh3::xxh3_64(p.as_bytes()), 1u64))
+        .reduce(|| (0, 0), |a, b| (a.0.wrapping_add(b.0), a.1 + b.1));
+    let mut key = Vec::with_capacity(prefix.len() + 16);
+    key.extend_from_slice(&sum.to_le_bytes());
+    key.extend_from_slice(&count.to_le_bytes());
+    key.extend_from_slice(prefix.as_bytes());
+    xxhash_rust::xxh3::xxh3_64(&key)
 }
 
 #[derive(Debug, Serialize, Deserialize)]
