@@ -131,7 +131,9 @@ impl Pipeline {
         let rendered = timings.time("render", || {
             render_site(&site, &theme, opts.render, sink, Keep::Nothing(written))
         })?;
-        drop(previous);
+        // The previous record (tens of thousands of pages' links) is freed off the build's
+        // path: nothing waits for it.
+        std::thread::spawn(move || drop(previous));
         if opts.search {
             let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
             timings.time("search", || search::index(&site, &emit))?;
@@ -141,6 +143,8 @@ impl Pipeline {
             sink.put(disk::CACHE_FILE, OutFile::Bytes(bytes))?;
         }
         let url_list = published::url_list(rendered.paths());
+        let (pages, rerendered) = (rendered.pages, rendered.rerendered);
+        std::thread::spawn(move || drop(rendered));
         let warnings = site.warnings.clone();
         // No render cache was kept, so the model has no other owner.
         let site = Arc::try_unwrap(site).unwrap_or_else(|shared| (*shared).clone());
@@ -149,8 +153,8 @@ impl Pipeline {
             url_list,
             warnings,
             timings,
-            pages: rendered.pages,
-            rendered: rendered.rerendered,
+            pages,
+            rendered: rerendered,
             cache_refused,
         })
     }
