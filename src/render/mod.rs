@@ -625,7 +625,7 @@ pub fn render_site(
         let before = |path: &str| -> Option<&PageLinks> {
             match (previous, recorded) {
                 (Some(p), _) => p.pages.get(path).map(|old| &old.links),
-                (None, Some((r, _))) => r.pages.get(path).map(|old| &old.links),
+                (None, Some((r, _))) => r.pages.get(path).map(|old| &*old.links),
                 (None, None) => None,
             }
         };
@@ -787,7 +787,7 @@ fn record(
             } => recorded::RecordedPage {
                 kind: plan[at].job.kind.name.to_string(),
                 deps: deps.into_iter().map(|d| table.dep(d)).collect(),
-                links,
+                links: Arc::new(links),
                 len,
                 digest,
             },
@@ -805,7 +805,7 @@ fn record(
                         Some(*now)
                     })
                     .collect(),
-                links: old.links.clone(),
+                links: Arc::clone(&old.links),
                 len: old.len,
                 digest: old.digest,
             },
@@ -897,7 +897,7 @@ fn check_changed_links<'p>(
         problems.par_extend(made.par_iter().flat_map_iter(|(_, m)| {
             let kept = match m {
                 Made::Reused(old) => &old.links,
-                Made::Kept(old) => &old.links,
+                Made::Kept(old) => &*old.links,
                 Made::New { .. } | Made::Written { .. } => return Vec::new(),
             };
             kept.check(prefix, exists, &page, Some(&moved), written)

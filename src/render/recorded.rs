@@ -46,7 +46,9 @@ pub struct RecordedPage {
     pub kind: String,
     /// Indices into [`Recorded::deps`].
     pub deps: Vec<u32>,
-    pub links: PageLinks,
+    /// Shared, not copied, by the record of the next build that keeps the page (its tens of
+    /// allocations, for each of tens of thousands of pages); serialized as the facts themselves.
+    pub links: std::sync::Arc<PageLinks>,
     /// Length of the written file: a page whose file in the output has another length was
     /// changed or removed by hand, and is rendered again.
     pub len: u64,
