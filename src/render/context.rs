@@ -45,7 +45,9 @@ impl SiteCtx {
             site: &'a SiteCtx,
         }
         self.as_context
-            .get_or_init(|| tera::Context::from_serialize(Only { site: self }).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                tera::Context::from_serialize(Only { site: self }).map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(|e| tera::Error::msg(e.clone()))
     }

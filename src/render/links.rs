@@ -245,11 +245,8 @@ impl Links {
         written: &Written,
         exists: impl Fn(&str) -> bool + Sync,
     ) -> Diagnostics {
-        let Table {
-            pages,
-            hrefs,
-            uses,
-        } = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let Table { pages, hrefs, uses } =
+            self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
         let mut texts = vec![""; hrefs.len()];
         for (text, &i) in &hrefs {
             texts[i as usize] = text;
