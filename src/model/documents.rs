@@ -1,6 +1,7 @@
 //! Interpretations, progress items and standalone pages: front-matter checks, Markdown bodies
 //! and clause references, one document at a time (run in parallel by the model).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::policy::{check_date, check_index_number};
@@ -89,8 +90,24 @@ fn required_title(doc: &SourceDoc, diags: &mut Diagnostics) -> String {
     }
 }
 
-fn asset_exists(site: &SourceSite, bundle: Option<&str>, rel: &str) -> bool {
-    bundle.is_some_and(|b| site.assets.iter().any(|a| a.bundle == b && a.rel == rel))
+/// The site's assets by (bundle, path inside it), made once per model: every media file an
+/// interpretation names is looked up, and a scan of all assets per lookup grew with the
+/// square of the portal.
+pub struct Assets<'a>(HashSet<(&'a str, &'a str)>);
+
+impl<'a> Assets<'a> {
+    pub fn new(site: &'a SourceSite) -> Self {
+        Assets(
+            site.assets
+                .iter()
+                .map(|a| (a.bundle.as_str(), a.rel.as_str()))
+                .collect(),
+        )
+    }
+
+    fn exists(&self, bundle: Option<&str>, rel: &str) -> bool {
+        bundle.is_some_and(|b| self.0.contains(&(b, rel)))
+    }
 }
 
 /// A path inside the bundle: relative, no `..`, no absolute paths, no URLs.
@@ -117,6 +134,7 @@ pub fn interpretation(
     resolver: &Resolver<'_>,
     urls: &Urls,
     site: &SourceSite,
+    assets: &Assets<'_>,
 ) -> (Built, Diagnostics) {
     let mut diags = Diagnostics::new();
     let fm = &doc.front;
@@ -236,7 +254,7 @@ pub fn interpretation(
                     .hint("请用一句话说明图片内容。"),
             );
         }
-        if !asset_exists(site, bundle, &img.src) {
+        if !assets.exists(bundle, &img.src) {
             diags.push(
                 Diagnostic::warning(format!("图片文件「{}」不存在", img.src))
                     .at(&doc.path, doc.line_of(&img.src))
@@ -272,7 +290,7 @@ pub fn interpretation(
                 ("字幕文件", m.captions.as_ref()),
             ] {
                 if let Some(v) = value {
-                    if ok && !asset_exists(site, bundle, v) {
+                    if ok && !assets.exists(bundle, v) {
                         diags.push(
                             Diagnostic::warning(format!("{what}「{v}」不存在"))
                                 .at(&doc.path, doc.line_of(v))
@@ -290,17 +308,17 @@ pub fn interpretation(
             }
             ok.then(|| Media {
                 src: asset_href(&m.src),
-                src_exists: asset_exists(site, bundle, &m.src),
+                src_exists: assets.exists(bundle, &m.src),
                 poster: m
                     .poster
                     .as_deref()
-                    .filter(|p| asset_exists(site, bundle, p))
+                    .filter(|p| assets.exists(bundle, p))
                     .map(asset_href),
                 poster_alt: m.poster_alt.clone(),
                 captions: m
                     .captions
                     .as_deref()
-                    .filter(|c| asset_exists(site, bundle, c))
+                    .filter(|c| assets.exists(bundle, c))
                     .map(asset_href),
                 duration: m.duration.clone(),
             })

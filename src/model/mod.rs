@@ -287,13 +287,14 @@ pub fn build_model_reusing(
         .iter()
         .filter(|(bundle, _)| bundle.is_none_or(|b| !reused.contains_key(b)))
         .collect();
+    let assets = documents::Assets::new(source);
     let rendered: Vec<(documents::Built, Diagnostics, Vec<references::Lookup>)> = todo
         .par_iter()
         .map(|(bundle, role)| {
             let resolver = index.resolver(*bundle);
             let (built, d) = match role {
                 DocRole::Interpretation(kind, doc) => {
-                    documents::interpretation(*kind, doc, &resolver, &urls, source)
+                    documents::interpretation(*kind, doc, &resolver, &urls, source, &assets)
                 }
                 DocRole::Progress(doc) => documents::progress(doc, &resolver, raw_html),
                 DocRole::Page(doc) => documents::page(doc, &resolver, &policy_slugs, raw_html),

@@ -19,11 +19,11 @@ pub struct Article<'a> {
 
 /// The Tera context of a page: the site-wide context, the chrome and the page's own data.
 pub fn wrap<T: Serialize>(cx: &Cx, page: Chrome, data: T) -> Result<tera::Context, tera::Error> {
-    tera::Context::from_serialize(PageCtx {
-        site: cx.site_ctx(),
-        page,
-        data,
-    })
+    // The site part is copied from a context made once; the page's own keys are added after
+    // it, so that one named `site` would win as it did when both were serialized together.
+    let mut ctx = cx.site_ctx().context()?.clone();
+    ctx.extend(tera::Context::from_serialize(PageCtx { page, data })?);
+    Ok(ctx)
 }
 
 pub fn crumb(cx: &Cx, label: &str, rel: Option<String>) -> Crumb {

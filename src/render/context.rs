@@ -31,6 +31,26 @@ pub struct SiteCtx {
     pub live_script: String,
     /// `png` or `svg`: how share images are linked ([`super::share_image::extension`]).
     pub share_image_ext: &'static str,
+    /// `{"site": …}` as a template context, made on first use: every page starts from a copy
+    /// of it rather than serializing the same site data again (see [`super::chrome::wrap`]).
+    #[serde(skip)]
+    pub as_context: std::sync::OnceLock<Result<tera::Context, String>>,
+}
+
+impl SiteCtx {
+    /// The template context holding only `site`.
+    pub fn context(&self) -> Result<&tera::Context, tera::Error> {
+        #[derive(Serialize)]
+        struct Only<'a> {
+            site: &'a SiteCtx,
+        }
+        self.as_context
+            .get_or_init(|| {
+                tera::Context::from_serialize(Only { site: self }).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| tera::Error::msg(e.clone()))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,9 +85,10 @@ pub struct Chrome {
     pub description: String,
 }
 
+/// A page's own part of its context: the chrome and its data (`site` is added from
+/// [`SiteCtx::context`]).
 #[derive(Serialize)]
-pub struct PageCtx<'a, T: Serialize> {
-    pub site: &'a SiteCtx,
+pub struct PageCtx<T: Serialize> {
     pub page: Chrome,
     #[serde(flatten)]
     pub data: T,

@@ -245,11 +245,8 @@ impl Links {
         written: &Written,
         exists: impl Fn(&str) -> bool + Sync,
     ) -> Diagnostics {
-        let Table {
-            pages,
-            hrefs,
-            mut uses,
-        } = self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let Table { pages, hrefs, uses } =
+            self.0.into_inner().unwrap_or_else(PoisonError::into_inner);
         let mut texts = vec![""; hrefs.len()];
         for (text, &i) in &hrefs {
             texts[i as usize] = text;
@@ -264,7 +261,7 @@ impl Links {
             exists: &exists,
             has_id: &has_id,
         };
-        uses.par_sort_unstable();
+        let uses = by_link(uses, texts.len());
         let problems = uses
             .par_chunk_by(|a, b| a.0 == b.0)
             .flat_map_iter(|users| {
@@ -295,6 +292,35 @@ impl Links {
             .collect::<Diagnostics>()
             .sorted()
     }
+}
+
+/// `uses` in order, by link then page: a counting sort on the link, as there are as many uses as
+/// distinct links of every page (over a million at 300 policies) and few links: a comparison
+/// sort of them all cost about 0.2 G instructions at 300 policies. The table is filled a
+/// page at a time, pages in order, so placing the uses by link in the order they come leaves
+/// each link's pages in order already; a link whose pages are not is sorted.
+fn by_link(uses: Vec<(u32, u32)>, links: usize) -> Vec<(u32, u32)> {
+    let mut ends = vec![0usize; links + 1];
+    for &(link, _) in &uses {
+        ends[link as usize + 1] += 1;
+    }
+    for i in 0..links {
+        ends[i + 1] += ends[i];
+    }
+    let mut next = ends.clone();
+    let mut sorted = vec![(0, 0); uses.len()];
+    for u in uses {
+        let slot = &mut next[u.0 as usize];
+        sorted[*slot] = u;
+        *slot += 1;
+    }
+    for w in ends.windows(2) {
+        let group = &mut sorted[w[0]..w[1]];
+        if !group.is_sorted() {
+            group.sort_unstable();
+        }
+    }
+    sorted
 }
 
 /// Every link written in the site's Markdown, by its target, with the files and lines that

@@ -276,6 +276,7 @@ pub fn site_context(site: &Site, opts: RenderOptions) -> SiteCtx {
         live_reload: opts.live_reload,
         live_script: LIVE_SCRIPT.to_string(),
         share_image_ext: share_image::extension(c, opts.draw_png),
+        as_context: std::sync::OnceLock::new(),
     }
 }
 

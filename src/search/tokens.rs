@@ -127,7 +127,7 @@ pub fn for_each_token<'a>(folded: &'a str, mut each: impl FnMut(Token<'a>)) {
         }
         // A Chinese character is no letter of a word: asked first, the Unicode tables (a
         // slow lookup for every character outside ASCII) are read only for the others.
-        if !han && c.is_alphanumeric() {
+        if !han && is_word_char(c) {
             word_start.get_or_insert(i);
         } else if let Some(s) = word_start.take() {
             each(Token::Word(&folded[s..i]));
@@ -138,6 +138,18 @@ pub fn for_each_token<'a>(folded: &'a str, mut each: impl FnMut(Token<'a>)) {
     }
     if let Some(s) = word_start {
         each(Token::Word(&folded[s..]));
+    }
+}
+
+/// `c.is_alphanumeric()`, answered without the Unicode tables for ASCII and for the
+/// punctuation of Chinese text (、。《》「」【】—…“”), which is most of what is not Chinese in a
+/// policy: the table lookup for each of those was about a tenth of the tokenizer.
+fn is_word_char(c: char) -> bool {
+    match c {
+        '\0'..='\u{7F}' => c.is_ascii_alphanumeric(),
+        '\u{2010}'..='\u{2027}' | '\u{3001}'..='\u{3003}' | '\u{3008}'..='\u{3011}' => false,
+        '\u{3014}'..='\u{301F}' => false,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -198,6 +210,13 @@ mod tests {
         assert_eq!(folded("積水潭醫院"), "积水潭医院");
         assert_eq!(tokens("購房補貼"), tokens("购房补贴"));
         assert_eq!(folded("聊城市"), "聊城市");
+    }
+
+    #[test]
+    fn word_characters_are_the_alphanumeric_ones() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
