@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 use super::records::Record;
 use super::tokens::{folded, for_each_token, han_text, simplified_pairs, Token};
@@ -65,10 +66,11 @@ pub struct Postings {
     /// Per record: its BM25 length norm and weight.
     norms: Vec<f32>,
     weights: Vec<f32>,
+    average: f32,
     total: usize,
 }
 
-/// A record's tokens, counted.
+/// A record's tokens, counted, while they are counted.
 #[derive(Default)]
 struct Counted {
     han: FxHashMap<u64, u32>,
@@ -99,55 +101,131 @@ impl Counted {
     }
 }
 
-fn count(r: &Record) -> Counted {
+/// A record's tokens and how often each occurs (title tokens counted [`TITLE_BOOST`] times),
+/// sorted: all the index needs of a record's text, and what the search cache keeps of it, so
+/// that a record whose text did not change is not cut into tokens again.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tokens {
+    /// Chinese tokens by [`Token::han_key`], in key order.
+    pub han: Vec<(u64, u32)>,
+    /// Words, in byte order.
+    pub words: Vec<(String, u32)>,
+    /// Tokens in the title and text (the BM25 length).
+    pub length: u32,
+}
+
+impl Tokens {
+    /// The term frequencies of the record, every one (for the weights it gets).
+    pub fn frequencies(&self) -> impl Iterator<Item = u32> + '_ {
+        self.han
+            .iter()
+            .map(|&(_, tf)| tf)
+            .chain(self.words.iter().map(|(_, tf)| *tf))
+    }
+}
+
+/// Cuts a record's title and text into tokens and counts them.
+pub fn count(r: &Record) -> Tokens {
     let mut c = Counted::default();
     c.add(&r.title, TITLE_BOOST);
     c.add(&r.text, 1);
-    c
+    // Sorted so that the tokens, and the cache that keeps them, are the same however the maps
+    // happened to order them; the lists come out the same either way (record order).
+    let mut han: Vec<(u64, u32)> = c.han.into_iter().collect();
+    han.sort_unstable();
+    let mut words: Vec<(String, u32)> = c.words.into_iter().collect();
+    words.sort_unstable();
+    Tokens {
+        han,
+        words,
+        length: c.length,
+    }
 }
 
-/// Indexes `records`; record ids are their positions.
-pub fn index(records: &[Record]) -> Postings {
+/// Indexes `records`; record ids are their positions. A record's tokens are `known(id)` where
+/// the caller has them (the search cache), else counted here. Returns the tokens of every
+/// record with the index.
+pub fn index(
+    records: &[Record],
+    known: impl Fn(usize) -> Option<Tokens> + Sync,
+) -> (Postings, Vec<Tokens>) {
     let mut p = Postings::default();
-    let mut lengths = Vec::with_capacity(records.len());
+    let mut all: Vec<Tokens> = Vec::with_capacity(records.len());
     // The merge of a batch's counts into the lists runs on one thread (each list must come
     // out in record order) while the next batch is counted on the others, which sat idle
     // while it ran; the lists are built in the same order as before, for any thread count.
-    let mut counted_before: Option<(usize, Vec<Counted>)> = None;
+    let mut counted_before: Option<(usize, Vec<Tokens>)> = None;
     for (batch_no, batch) in records.chunks(BATCH).enumerate() {
         let ((), counted) = rayon::join(
             || {
                 if let Some((before, counted)) = counted_before.take() {
-                    merge(&mut p, &mut lengths, before, counted);
+                    merge(&mut p, before, &counted);
+                    all.extend(counted);
                 }
             },
-            || batch.par_iter().map(count).collect::<Vec<Counted>>(),
+            || {
+                batch
+                    .par_iter()
+                    .enumerate()
+                    .map(|(i, r)| known(batch_no * BATCH + i).unwrap_or_else(|| count(r)))
+                    .collect::<Vec<Tokens>>()
+            },
         );
         counted_before = Some((batch_no, counted));
     }
     if let Some((before, counted)) = counted_before {
-        merge(&mut p, &mut lengths, before, counted);
+        merge(&mut p, before, &counted);
+        all.extend(counted);
     }
-    let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-    p.norms = lengths
-        .iter()
-        .map(|l| K1 * (1.0 - B + B * l / average))
-        .collect();
+    let lengths: Vec<u32> = all.iter().map(|t| t.length).collect();
+    p.average = average_length(&lengths);
+    p.norms = lengths.iter().map(|&l| norm(l, p.average)).collect();
     p.weights = records.iter().map(|r| r.weight).collect();
-    p
+    (p, all)
+}
+
+/// The average record length the BM25 norms are relative to.
+fn average_length(lengths: &[u32]) -> f32 {
+    let sum: f32 = lengths.iter().map(|&l| l.max(1) as f32).sum();
+    (sum / lengths.len().max(1) as f32).max(1.0)
+}
+
+/// A record's BM25 length norm.
+fn norm(length: u32, average: f32) -> f32 {
+    K1 * (1.0 - B + B * length.max(1) as f32 / average)
+}
+
+/// The stored weight of a token occurring `tf` times in a record of BM25 norm `norm` and
+/// weight `weight`.
+fn quantized(norm: f32, weight: f32, tf: u32) -> u32 {
+    let tf = tf as f32;
+    let bm25 = tf * (K1 + 1.0) / (tf + norm);
+    ((bm25 * weight * WEIGHT_SCALE).round() as u32).clamp(1, 127)
+}
+
+/// The stored weight a record of `length` tokens and weight `weight` got for a token occurring
+/// `tf` times in an index whose average length was `average`: what the previous build wrote.
+pub fn weight_in(average: f32, length: u32, weight: f32, tf: u32) -> u32 {
+    quantized(norm(length, average), weight, tf)
 }
 
 /// Adds the counts of batch `batch_no` to the lists, in record order.
-fn merge(p: &mut Postings, lengths: &mut Vec<f32>, batch_no: usize, counted: Vec<Counted>) {
-    for (i, c) in counted.into_iter().enumerate() {
+fn merge(p: &mut Postings, batch_no: usize, counted: &[Tokens]) {
+    for (i, c) in counted.iter().enumerate() {
         let record = (batch_no * BATCH + i) as u32;
-        lengths.push(c.length.max(1) as f32);
         p.total += c.han.len() + c.words.len();
-        for (k, tf) in c.han {
+        for &(k, tf) in &c.han {
             p.han.entry(k).or_default().push(record, tf);
         }
-        for (w, tf) in c.words {
-            p.words.entry(w).or_default().push(record, tf);
+        for (w, tf) in &c.words {
+            match p.words.get_mut(w.as_str()) {
+                Some(list) => list.push(record, *tf),
+                None => {
+                    let mut list = List::default();
+                    list.push(record, *tf);
+                    p.words.insert(w.clone(), list);
+                }
+            }
         }
     }
 }
@@ -157,9 +235,12 @@ impl Postings {
     /// (the engine adds it from the list lengths at query time), times the record's weight.
     pub fn weight(&self, record: u32, tf: u32) -> u32 {
         let id = record as usize;
-        let tf = tf as f32;
-        let bm25 = tf * (K1 + 1.0) / (tf + self.norms[id]);
-        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).clamp(1, 127)
+        quantized(self.norms[id], self.weights[id], tf)
+    }
+
+    /// The average record length (see [`weight_in`]).
+    pub fn average(&self) -> f32 {
+        self.average
     }
 
     /// The Traditional → Simplified pairs of the fold whose Simplified character the index
