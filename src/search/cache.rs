@@ -18,7 +18,7 @@ use std::path::Path;
 use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 
-use super::postings::Tokens;
+use super::postings::Kept;
 
 /// Where in the output the cache lives (beside the build cache).
 pub const FILE: &str = ".jiedu/search-cache";
@@ -40,17 +40,21 @@ pub struct Memory {
     pub thesaurus: BTreeMap<String, Vec<String>>,
     /// Every file of the bundle but `meta.json`: its length and its share of the version.
     pub files: BTreeMap<String, (u64, u64)>,
+    /// The index's lists, described, and each record's length.
+    pub index: Kept,
+    /// The bytes of the lists, one after the other (after the rest in the file, as they are).
+    #[serde(skip)]
+    pub lists: Vec<u8>,
 }
 
 /// What the index remembers of one record.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Remembered {
-    /// Digest of the title and text: the tokens are those of any record with the same.
+    /// Digest of the title and text, which its tokens are made of.
     pub text: u128,
     /// Digest of the record's row in its fragment (URL, title, format, context, text, status).
     pub row: u128,
     pub weight: f32,
-    pub tokens: Tokens,
 }
 
 /// What the cache was made by and for; every field must match for it to be used.
@@ -108,10 +112,16 @@ fn bincode_options() -> impl bincode::Options {
     bincode::DefaultOptions::new()
 }
 
-/// The cache file's bytes: the header line, then the memory.
+/// The cache file's bytes: the header line, then the body: the length of the memory in
+/// bincode (8 bytes, little-endian), the memory, and the bytes of the lists as they are (tens
+/// of megabytes at 1,000 policies, copied rather than serialized byte by byte).
 pub fn encode(header: &Header, memory: &Memory) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail; an empty body would be refused.
-    let body = bincode_options().serialize(memory).unwrap_or_default();
+    let described = bincode_options().serialize(memory).unwrap_or_default();
+    let mut body = Vec::with_capacity(8 + described.len() + memory.lists.len());
+    body.extend_from_slice(&(described.len() as u64).to_le_bytes());
+    body.extend_from_slice(&described);
+    body.extend_from_slice(&memory.lists);
     let mut out = header.line(&body).into_bytes();
     out.extend_from_slice(&body);
     out
@@ -131,7 +141,7 @@ pub fn load(output: &Path, header: &Header) -> Result<Option<Memory>, String> {
             ))
         }
     };
-    let (old, memory) = decode(&bytes).map_err(|why| {
+    let (old, memory) = decode(&bytes, header).map_err(|why| {
         format!(
             "搜索索引缓存 {} {why}，本次重新生成整个搜索索引。",
             path.display()
@@ -148,8 +158,8 @@ pub fn load(output: &Path, header: &Header) -> Result<Option<Memory>, String> {
     }
 }
 
-/// The header and, where the format is this program's, the memory.
-fn decode(bytes: &[u8]) -> Result<(Header, Option<Memory>), &'static str> {
+/// The header and, where it is `expected`, the memory.
+fn decode(bytes: &[u8], expected: &Header) -> Result<(Header, Option<Memory>), &'static str> {
     const DAMAGED: &str = "已损坏";
     let end = memchr::memchr(b'\n', bytes).ok_or("不完整（没有文件头）")?;
     let line = std::str::from_utf8(&bytes[..end]).map_err(|_| DAMAGED)?;
@@ -175,8 +185,9 @@ fn decode(bytes: &[u8]) -> Result<(Header, Option<Memory>), &'static str> {
         program,
         options,
     };
-    // Another format may lay out its body differently: refused by its header, unread.
-    if format != FORMAT {
+    // Another format may lay out its body differently, and another program's or site's
+    // cache is refused anyway: by its header, the body unread.
+    if header != *expected {
         return Ok((header, None));
     }
     if body.len() < len {
@@ -185,9 +196,14 @@ fn decode(bytes: &[u8]) -> Result<(Header, Option<Memory>), &'static str> {
     if body.len() != len || xxhash_rust::xxh3::xxh3_64(body) != checksum {
         return Err("已损坏（校验和不符）");
     }
-    let memory = bincode_options()
-        .with_limit(len as u64)
-        .deserialize(body)
+    let (size, rest) = body.split_at_checked(8).ok_or(DAMAGED)?;
+    let size = u64::from_le_bytes(size.try_into().map_err(|_| DAMAGED)?);
+    let size = usize::try_from(size).map_err(|_| DAMAGED)?;
+    let (described, lists) = rest.split_at_checked(size).ok_or(DAMAGED)?;
+    let mut memory: Memory = bincode_options()
+        .with_limit(size as u64)
+        .deserialize(described)
         .map_err(|_| DAMAGED)?;
+    memory.lists = lists.to_vec();
     Ok((header, Some(memory)))
 }

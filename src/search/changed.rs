@@ -1,7 +1,7 @@
 //! Which files of the search bundle an edit changed, from what the previous build's index
 //! remembers ([`Memory`]): a shard holds the same bytes when none of its tokens is held by a
-//! record whose text, weight or stored weights changed, and a fragment when none of its rows
-//! changed. Everything else (the record count, the shard count, the records per fragment)
+//! record whose text, weight or stored weights changed (see `Postings::update`), and a
+//! fragment when none of its rows changed. Everything else (the record count, the shard count, the records per fragment)
 //! must be the same, or every file is made again.
 
 use std::collections::BTreeMap;
@@ -12,7 +12,6 @@ use xxhash_rust::xxh3::Xxh3;
 
 use super::bundle::{mark_shard, shard_of, Redo};
 use super::cache::Memory;
-use super::postings::{weight_in, Postings, Tokens};
 use super::records::Record;
 use super::tokens::han_text;
 
@@ -59,22 +58,20 @@ pub fn digests(
         .collect()
 }
 
-/// The files to make again, given the previous build's memory and this build's records,
-/// digests, tokens, postings and thesaurus.
-#[allow(clippy::too_many_arguments)]
+/// The files to make again, given the previous build's memory, this build's records' digests,
+/// the tokens whose lists may read differently (`None`: every token), the thesaurus and the
+/// layout.
 pub fn redo(
     previous: &Memory,
-    records: &[Record],
     digests: &[Digests],
-    tokens: &[Tokens],
-    postings: &Postings,
+    tokens: Option<(&FxHashSet<u64>, &FxHashSet<String>)>,
     thesaurus: &BTreeMap<String, Vec<String>>,
     shard_count: usize,
     per_fragment: usize,
 ) -> Redo {
-    let fragments = records.len().div_ceil(per_fragment);
+    let fragments = digests.len().div_ceil(per_fragment);
     let mut redo = Redo::all(shard_count, fragments);
-    if previous.records.len() != records.len() {
+    if previous.records.len() != digests.len() {
         return redo;
     }
     if previous.per_fragment == per_fragment {
@@ -85,39 +82,13 @@ pub fn redo(
             }
         }
     }
-    if previous.shard_count != shard_count {
+    let Some((han, words)) = tokens.filter(|_| previous.shard_count == shard_count) else {
         return redo;
-    }
-    // Records whose postings may read differently: another text or weight, or a stored
-    // weight that rounds otherwise now that the average length moved.
-    let average_moved = previous.average.to_bits() != postings.average().to_bits();
-    let changed: Vec<usize> = (0..records.len())
-        .into_par_iter()
-        .filter(|&i| {
-            let old = &previous.records[i];
-            if old.text != digests[i].text || old.weight.to_bits() != records[i].weight.to_bits()
-            {
-                return true;
-            }
-            average_moved
-                && tokens[i].frequencies().any(|tf| {
-                    let before = weight_in(previous.average, old.tokens.length, old.weight, tf);
-                    before != postings.weight(i as u32, tf)
-                })
-        })
-        .collect();
-    let mut han: FxHashSet<u64> = FxHashSet::default();
-    let mut words: FxHashSet<&str> = FxHashSet::default();
-    for &i in &changed {
-        for t in [&previous.records[i].tokens, &tokens[i]] {
-            han.extend(t.han.iter().map(|&(k, _)| k));
-            words.extend(t.words.iter().map(|(w, _)| w.as_str()));
-        }
-    }
+    };
     let mut exact = vec![false; shard_count];
     let mut prefix = vec![false; shard_count];
     let mut next = vec![false; shard_count];
-    for k in han {
+    for &k in han {
         let token = han_text(k);
         exact[shard_of(&token, shard_count)] = true;
         let first = (k >> 21) as usize % shard_count;

@@ -61,13 +61,28 @@ pub fn index_remembering(
     let href = |url: &str| site.urls.href(url);
     let digests = changed::digests(&records, &formats, href);
     t.step("records");
-    let known: rustc_hash::FxHashMap<u128, &postings::Tokens> = previous
-        .iter()
-        .flat_map(|p| &p.memory.records)
-        .map(|r| (r.text, &r.tokens))
-        .collect();
-    let (postings, tokens) = postings::index(&records, |i| known.get(&digests[i].text).map(|t| (*t).clone()));
-    drop(known);
+    // With the previous build's index of as many records, only the records whose text changed
+    // are cut into tokens, and their postings put into its lists; else everything is indexed.
+    let mut previous = previous;
+    let kept = previous
+        .as_mut()
+        .filter(|p| p.memory.records.len() == records.len())
+        .and_then(|p| {
+            let lists = std::mem::take(&mut p.memory.lists);
+            postings::Postings::from_kept(std::mem::take(&mut p.memory.index), &lists)
+        });
+    let (postings, touched) = match (kept, &previous) {
+        (Some(old), Some(p)) => {
+            let rewritten: Vec<usize> = (0..records.len())
+                .filter(|&i| p.memory.records[i].text != digests[i].text)
+                .collect();
+            let weights: Vec<f32> = p.memory.records.iter().map(|r| r.weight).collect();
+            let (postings, han, words) =
+                old.update(&records, &rewritten, p.memory.average, &weights);
+            (postings, Some((han, words)))
+        }
+        _ => (postings::index(&records), None),
+    };
     t.step("postings");
     synonyms::add_abbreviations(&mut synonyms, |long| postings.holds(long));
     let everyday = bundle::everyday_words()
@@ -89,10 +104,8 @@ pub fn index_remembering(
     if let Some(previous) = &previous {
         redo = changed::redo(
             &previous.memory,
-            &records,
             &digests,
-            &tokens,
-            &postings,
+            touched.as_ref().map(|(han, words)| (han, words)),
             &vocabulary.thesaurus,
             shard_count,
             per_fragment,
@@ -112,6 +125,7 @@ pub fn index_remembering(
     });
     t.step("changes");
     let average = postings.average();
+    let (index, lists) = postings.kept();
     let version: u64 = kept.iter().fold(0, |v, (_, _, share)| v.wrapping_add(*share));
     let made = bundle::bundle(
         &records,
@@ -128,12 +142,10 @@ pub fn index_remembering(
         records: records
             .iter()
             .zip(digests)
-            .zip(tokens)
-            .map(|((r, d), tokens)| cache::Remembered {
+            .map(|(r, d)| cache::Remembered {
                 text: d.text,
                 row: d.row,
                 weight: r.weight,
-                tokens,
             })
             .collect(),
         average,
@@ -145,6 +157,8 @@ pub fn index_remembering(
             .chain(kept)
             .map(|(path, len, share)| (path, (len, share)))
             .collect(),
+        index,
+        lists,
     };
     Ok(memory)
 }
