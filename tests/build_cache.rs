@@ -433,7 +433,10 @@ fn a_damaged_truncated_or_foreign_search_cache_is_refused_and_the_index_is_made_
     // The header line, and what follows it.
     let split = |b: &[u8]| {
         let end = b.iter().position(|&c| c == b'\n').unwrap();
-        (String::from_utf8_lossy(&b[..end]).to_string(), b[end..].to_vec())
+        (
+            String::from_utf8_lossy(&b[..end]).to_string(),
+            b[end..].to_vec(),
+        )
     };
 
     tamper(&|mut b| {

@@ -126,7 +126,9 @@ pub fn index_remembering(
     t.step("changes");
     let average = postings.average();
     let (index, lists) = postings.kept();
-    let version: u64 = kept.iter().fold(0, |v, (_, _, share)| v.wrapping_add(*share));
+    let version: u64 = kept
+        .iter()
+        .fold(0, |v, (_, _, share)| v.wrapping_add(*share));
     let made = bundle::bundle(
         &records,
         postings,
