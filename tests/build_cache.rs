@@ -358,3 +358,210 @@ fn a_kept_page_linking_to_an_anchor_or_file_that_is_gone_fails_the_build() {
         "链接「/yiliao-gaodi/media/table.csv」指向不存在的页面或文件",
     );
 }
+
+// The search index remembered beside the build cache (`.jiedu/search-cache`): a cached build
+// redoes only the shards and fragments an edit changed, and its index equals a clean build's.
+
+const SEARCH_CACHE: &str = ".jiedu/search-cache";
+
+/// Builds `site` into `out` with its search index, on `threads` threads, with the phase
+/// timings on (they say how many shards and fragments the index made again); returns what the
+/// build said.
+fn build_search(site: &ExampleSite, out: &Path, threads: &str, extra: &[&str]) -> String {
+    let root = site.root();
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ];
+    args.extend(extra);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(&args)
+        .env("JIEDU_TIMINGS", "1")
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("run jiedu");
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// The shards and fragments the index made again, as (exact, prefix, next, shards, fragments
+/// made, fragments).
+fn made_again(said: &str) -> (usize, usize, usize, usize, usize, usize) {
+    let line = said
+        .lines()
+        .find_map(|l| l.strip_prefix("[timings] search: made again: "))
+        .unwrap_or_else(|| panic!("no count of the files made again: {said}"));
+    let n: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    (n[0], n[1], n[2], n[3], n[4], n[5])
+}
+
+/// Builds `site` with its search cache (on 1 thread) and from nothing into another folder (on
+/// 4), and checks that the two outputs, search index and search cache included, are the same
+/// files. Returns what the cached build said.
+fn search_build_and_compare(site: &ExampleSite, what: &str) -> String {
+    let said = build_search(site, &site.out(), "1", &[]);
+    let clean = site.dir.path().join("clean-search");
+    build_search(site, &clean, "4", &["--no-cache"]);
+    let (cached, full) = (files(&site.out()), files(&clean));
+    assert!(full.contains_key(SEARCH_CACHE), "no search cache written");
+    assert!(full.keys().any(|p| p.starts_with("search-index/t/")));
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "after {what}: same files"
+    );
+    for (path, bytes) in &full {
+        assert!(cached[path] == *bytes, "after {what}: {path} differs");
+    }
+    fs::remove_dir_all(&clean).unwrap();
+    said
+}
+
+#[test]
+fn a_cached_build_makes_the_same_search_index_as_a_clean_build() {
+    let site = site();
+    build_search(&site, &site.out(), "4", &[]);
+
+    let said = search_build_and_compare(&site, "nothing");
+    let (exact, prefix, next, shards, fragments, _) = made_again(&said);
+    assert_eq!(
+        (exact, prefix, next, fragments),
+        (0, 0, 0, 0),
+        "an unchanged site makes no shard or fragment again: {said}"
+    );
+    assert!(shards > 1, "{said}");
+
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("努力实现我市患者", "努力实现本市患者", 1)
+    });
+    let said = search_build_and_compare(&site, "an answer");
+    // On a site this small the question's common pairs (服务, 医疗) are in every shard; at
+    // 1,000 policies an answer makes about a tenth of them again.
+    let (exact, _, _, _, fragments, all) = made_again(&said);
+    assert!(exact > 0, "{said}");
+    assert!(
+        fragments > 0 && fragments < all,
+        "an answer makes its fragments again, not all: {said}"
+    );
+
+    site.edit("jiedu.yaml", |t| {
+        t.replacen("name: 聊城市政策解读", "name: 聊城市政策解读平台", 1)
+    });
+    search_build_and_compare(&site, "the config");
+
+    site.edit("jiedu.yaml", |t| {
+        t.replacen("https://example.org/", "https://example.org/jiedu/", 1)
+    });
+    let said = search_build_and_compare(&site, "the site's address");
+    assert!(
+        said.contains("站点网址与上次生成时不同，搜索索引缓存不再适用，本次重新生成整个搜索索引。"),
+        "{said}"
+    );
+
+    fs::remove_dir_all(site.root().join("yiliao-gaodi-b")).unwrap();
+    search_build_and_compare(&site, "a deleted policy");
+}
+
+#[test]
+fn a_damaged_truncated_or_foreign_search_cache_is_refused_and_the_index_is_made_whole() {
+    let site = site();
+    build_search(&site, &site.out(), "4", &[]);
+    let path = site.out().join(SEARCH_CACHE);
+    let tamper = |f: &dyn Fn(Vec<u8>) -> Vec<u8>| {
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, f(bytes)).unwrap();
+    };
+    let whole = |said: &str, why: &str| {
+        assert!(said.lines().any(|l| l == why), "{why}\n{said}");
+        let (exact, prefix, next, shards, fragments, all) = made_again(said);
+        assert_eq!(
+            (exact, prefix, next, fragments),
+            (shards, shards, shards, all),
+            "a refused search cache keeps nothing: {said}"
+        );
+    };
+    // The header line, and what follows it.
+    let split = |b: &[u8]| {
+        let end = b.iter().position(|&c| c == b'\n').unwrap();
+        (
+            String::from_utf8_lossy(&b[..end]).to_string(),
+            b[end..].to_vec(),
+        )
+    };
+
+    tamper(&|mut b| {
+        let last = b.len() - 10;
+        b[last] ^= 0x55;
+        b
+    });
+    let said = search_build_and_compare(&site, "a damaged search cache");
+    whole(
+        &said,
+        &format!(
+            "搜索索引缓存 {} 已损坏（校验和不符），本次重新生成整个搜索索引。",
+            path.display()
+        ),
+    );
+
+    tamper(&|b| b[..b.len() / 2].to_vec());
+    let said = search_build_and_compare(&site, "a truncated search cache");
+    whole(
+        &said,
+        &format!(
+            "搜索索引缓存 {} 不完整（文件被截断），本次重新生成整个搜索索引。",
+            path.display()
+        ),
+    );
+
+    let (line, _) = split(&fs::read(&path).unwrap());
+    let program = line
+        .split(' ')
+        .find_map(|f| f.strip_prefix("program="))
+        .unwrap()
+        .to_string();
+    tamper(&|b| {
+        let (line, rest) = split(&b);
+        let mut out = line.replacen("program=", "program=9", 1).into_bytes();
+        out.extend_from_slice(&rest);
+        out
+    });
+    let said = search_build_and_compare(&site, "a search cache of another version");
+    whole(
+        &said,
+        &format!(
+            "搜索索引缓存由另一版本的 jiedu（9{program}）生成，当前为 {program}，本次重新生成整个搜索索引。"
+        ),
+    );
+
+    let (line, _) = split(&fs::read(&path).unwrap());
+    let format = line
+        .split(' ')
+        .find_map(|f| f.strip_prefix("format="))
+        .unwrap()
+        .to_string();
+    tamper(&|b| {
+        let (line, rest) = split(&b);
+        let older = line.replacen(&format!("format={format}"), "format=0", 1);
+        let mut out = older.into_bytes();
+        out.extend_from_slice(&rest);
+        out
+    });
+    let said = search_build_and_compare(&site, "a search cache of another format");
+    whole(
+        &said,
+        &format!(
+            "搜索索引缓存的格式（第 0 版）与当前 jiedu 所用的（第 {format} 版）不同，本次重新生成整个搜索索引。"
+        ),
+    );
+
+    // After each refusal the build wrote a good search cache again.
+    let said = build_search(&site, &site.out(), "4", &[]);
+    assert_eq!(made_again(&said).0, 0, "{said}");
+}

@@ -57,7 +57,7 @@ pub fn digest_program_early() {
     });
 }
 
-fn program() -> &'static str {
+pub fn program() -> &'static str {
     static PROGRAM: OnceLock<String> = OnceLock::new();
     PROGRAM.get_or_init(|| {
         let digest = std::env::current_exe()

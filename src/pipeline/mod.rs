@@ -136,7 +136,43 @@ impl Pipeline {
         std::thread::spawn(move || drop(previous));
         if opts.search {
             let emit = |path: &str, bytes: Vec<u8>| rendered.put_generated(path, bytes, sink);
-            timings.time("search", || search::index(&site, &emit))?;
+            timings.time("search", || -> Result<(), Diagnostics> {
+                // The index a build made is remembered beside the build cache, and the next
+                // build of the same output redoes only what changed (see search::cache).
+                let mut t = crate::timing::Phases::new("search cache");
+                let header = search::cache::Header::new(&site.urls.href(""));
+                let memory = match output.filter(|_| opts.use_cache) {
+                    Some(out) => search::cache::load(out, &header).unwrap_or_else(|why| {
+                        eprintln!("{why}");
+                        None
+                    }),
+                    None => None,
+                };
+                t.step("read");
+                let keep = |path: &str, len: u64| -> Result<bool, Diagnostics> {
+                    let path = format!("{}/{path}", search::BUNDLE_DIR);
+                    let previous = output.map(|out| out.join(&path));
+                    let Some(previous) = previous.filter(|p| {
+                        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() && m.len() == len)
+                    }) else {
+                        return Ok(false);
+                    };
+                    rendered.keep_generated(&path, &previous, sink)?;
+                    Ok(true)
+                };
+                let previous = memory.map(|memory| search::Previous {
+                    memory,
+                    keep: &keep,
+                });
+                let memory = search::index_remembering(&site, &emit, previous)?;
+                t.step("index");
+                if output.is_some() {
+                    let bytes = search::cache::encode(&header, &memory);
+                    sink.put(search::cache::FILE, OutFile::Bytes(bytes))?;
+                }
+                t.step("write");
+                Ok(())
+            })?;
         }
         if let Some(recorded) = &rendered.recorded {
             let bytes = timings.time("cache", || disk::encode(&header, recorded));

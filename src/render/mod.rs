@@ -91,6 +91,18 @@ impl Rendered {
         generated_path_free(path, self.paths.contains(path))?;
         sink.put(path, OutFile::Bytes(bytes))
     }
+
+    /// [`Rendered::put_generated`] of a file that is, byte for byte, `previous` (the same path
+    /// in the output being replaced).
+    pub fn keep_generated(
+        &self,
+        path: &str,
+        previous: &std::path::Path,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
+        generated_path_free(path, self.paths.contains(path))?;
+        sink.keep(path, previous)
+    }
 }
 
 /// The one check of a file generated outside the page map (the search bundle), for a build

@@ -65,8 +65,39 @@ pub struct Vocabulary {
     pub thesaurus: BTreeMap<String, Vec<String>>,
 }
 
-/// Writes the bundle through `emit`; `meta.json` comes last, with a version made from every
-/// other file.
+/// Which index shards and fragments to make (the others were kept from the previous output);
+/// the small files (`meta.json`, the filter lists, the engine) are always made.
+pub struct Redo {
+    pub exact: Vec<bool>,
+    pub prefix: Vec<bool>,
+    pub next: Vec<bool>,
+    pub fragments: Vec<bool>,
+}
+
+impl Redo {
+    /// Every file, as a build from nothing makes them.
+    pub fn all(shard_count: usize, fragments: usize) -> Redo {
+        Redo {
+            exact: vec![true; shard_count],
+            prefix: vec![true; shard_count],
+            next: vec![true; shard_count],
+            fragments: vec![true; fragments],
+        }
+    }
+}
+
+/// The number of index shards of each family for an index of `total` postings.
+pub fn shard_count(total: usize) -> usize {
+    (total * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS)
+}
+
+/// A file of the bundle: its path in the bundle, length and share of the version.
+pub type Made = (String, u64, u64);
+
+/// Writes the files of the bundle that `redo` names through `emit`; `meta.json` comes last,
+/// with a version made from every other file, those `kept` from the previous output included
+/// (by the share of the version recorded for them). Returns what was made, for the cache.
+#[allow(clippy::too_many_arguments)]
 pub fn bundle(
     records: &[Record],
     postings: Postings,
@@ -75,20 +106,28 @@ pub fn bundle(
     units: &[String],
     href: impl Fn(&str) -> String + Sync,
     emit: &Emit,
-) -> Result<(), Diagnostics> {
+    redo: &Redo,
+    kept: u64,
+) -> Result<Vec<Made>, Diagnostics> {
     let mut t = crate::timing::Phases::new("search bundle");
     let version = Fingerprint::default();
+    version.0.fetch_add(kept, Ordering::Relaxed);
+    let made = std::sync::Mutex::new(Vec::new());
     let put = |path: &str, bytes: Vec<u8>| {
-        version.add(path, &bytes);
+        let share = version.add(path, &bytes);
+        made.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push((path.to_string(), bytes.len() as u64, share));
         emit(path, bytes)
     };
-    let shard_count = (postings.total() * 3 / SHARD_BYTES).clamp(1, MAX_SHARDS);
-    shards(postings, &vocabulary.thesaurus, shard_count, &put)?;
+    let shard_count = redo.exact.len();
+    shards(postings, &vocabulary.thesaurus, redo, &put)?;
     t.step("shards");
     let per_fragment = per_fragment(records);
     records
         .par_chunks(per_fragment)
         .enumerate()
+        .filter(|(n, _)| redo.fragments[*n])
         .try_for_each(|(n, chunk)| {
             let rows: Vec<serde_json::Value> = chunk
                 .iter()
@@ -149,7 +188,10 @@ pub fn bundle(
         "fold": vocabulary.fold,
         "synonyms": vocabulary.synonyms,
     });
-    emit("meta.json", meta.to_string().into_bytes())
+    emit("meta.json", meta.to_string().into_bytes())?;
+    Ok(made
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 /// The three shard families (see the module comment). A query's exact tokens are spread by
@@ -158,9 +200,10 @@ pub fn bundle(
 fn shards(
     postings: Postings,
     thesaurus: &BTreeMap<String, Vec<String>>,
-    count: usize,
+    redo: &Redo,
     put: &Emit,
 ) -> Result<(), Diagnostics> {
+    let count = redo.exact.len();
     let mut exact: Vec<BTreeMap<String, Entry>> = (0..count).map(|_| BTreeMap::new()).collect();
     let mut prefix: Vec<BTreeMap<String, Vec<(u32, u32)>>> =
         (0..count).map(|_| BTreeMap::new()).collect();
@@ -170,26 +213,40 @@ fn shards(
         let token = han_text(key);
         let mut chars = token.chars();
         let first = chars.next().unwrap_or_default();
-        if let Some(second) = chars.next() {
+        let by_first = first as usize % count;
+        if let Some(second) = chars.next().filter(|_| redo.next[by_first]) {
             followers
                 .entry(first)
                 .or_default()
                 .push((second, list.count()));
         }
-        by_char.entry(first).or_default().push(list);
-        exact[shard_of(&token, count)].insert(token, Entry::List(list));
+        if redo.prefix[by_first] {
+            by_char.entry(first).or_default().push(list);
+        }
+        let shard = shard_of(&token, count);
+        if redo.exact[shard] {
+            exact[shard].insert(token, Entry::List(list));
+        }
     }
     // The weighted prefix lists are most of the work here, and need nothing of each other:
     // made in parallel, then placed in their shards in the order the maps give them.
     let words: Vec<_> = postings
         .words
         .par_iter()
-        .map(|(word, list)| (word, list, weighted(&postings, list.iter())))
+        .map(|(word, list)| {
+            let first = word.chars().next().map_or(0, |c| c as usize) % count;
+            let weighted = redo.prefix[first].then(|| weighted(&postings, list.iter()));
+            (word, list, first, weighted)
+        })
         .collect();
-    for (word, list, weighted) in words {
-        exact[shard_of(word, count)].insert(word.clone(), Entry::List(list));
-        let first = word.chars().next().map_or(0, |c| c as usize);
-        prefix[first % count].insert(word.clone(), weighted);
+    for (word, list, first, weighted) in words {
+        let shard = shard_of(word, count);
+        if redo.exact[shard] {
+            exact[shard].insert(word.clone(), Entry::List(list));
+        }
+        if let Some(weighted) = weighted {
+            prefix[first].insert(word.clone(), weighted);
+        }
     }
     let by_char: Vec<_> = by_char
         .into_par_iter()
@@ -199,17 +256,22 @@ fn shards(
         prefix[c as usize % count].insert(c.to_string(), list);
     }
     for (word, mark) in everyday_words() {
-        let first_pair: String = word.chars().take(2).collect();
-        exact[shard_of(&first_pair, count)].insert(format!("{mark}{word}"), Entry::Mark);
+        let shard = mark_shard(word, count);
+        if redo.exact[shard] {
+            exact[shard].insert(format!("{mark}{word}"), Entry::Mark);
+        }
     }
     for (word, others) in thesaurus {
-        let first_pair: String = word.chars().take(2).collect();
-        let entry = format!("~{word} {}", others.join(" "));
-        exact[shard_of(&first_pair, count)].insert(entry, Entry::Mark);
+        let shard = mark_shard(word, count);
+        if redo.exact[shard] {
+            let entry = format!("~{word} {}", others.join(" "));
+            exact[shard].insert(entry, Entry::Mark);
+        }
     }
     exact
         .into_par_iter()
         .enumerate()
+        .filter(|(n, _)| redo.exact[*n])
         .try_for_each(|(n, tokens)| {
             let mut out = Vec::new();
             for (token, entry) in tokens {
@@ -226,6 +288,7 @@ fn shards(
     prefix
         .into_par_iter()
         .enumerate()
+        .filter(|(n, _)| redo.prefix[*n])
         .try_for_each(|(n, tokens)| {
             let mut out = Vec::new();
             for (token, list) in tokens {
@@ -248,7 +311,14 @@ fn shards(
     }
     next.into_par_iter()
         .enumerate()
+        .filter(|(n, _)| redo.next[*n])
         .try_for_each(|(n, out)| put(&format!("n/{n}.bin"), out))
+}
+
+/// The exact shard of a word's mark: that of its first pair.
+pub fn mark_shard(word: &str, count: usize) -> usize {
+    let first_pair: String = word.chars().take(2).collect();
+    shard_of(&first_pair, count)
 }
 
 /// What an exact shard holds under a key: a token's postings, or the mark of an everyday word
@@ -261,7 +331,7 @@ enum Entry<'a> {
 }
 
 /// The shard of an exact token: FNV-1a over its code points, as engine.js computes it.
-fn shard_of(token: &str, count: usize) -> usize {
+pub fn shard_of(token: &str, count: usize) -> usize {
     let mut h: u32 = 0x811c_9dc5;
     for c in token.chars() {
         h ^= c as u32;
@@ -429,7 +499,7 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-fn per_fragment(records: &[Record]) -> usize {
+pub fn per_fragment(records: &[Record]) -> usize {
     let bytes: usize = records
         .iter()
         .map(|r| r.url.len() + r.title.len() + r.text.len() + 16)
@@ -455,12 +525,14 @@ fn id_list(ids: impl Iterator<Item = usize>) -> Vec<u8> {
 struct Fingerprint(AtomicU64);
 
 impl Fingerprint {
-    fn add(&self, name: &str, bytes: &[u8]) {
+    /// Adds a file; returns its share of the version.
+    fn add(&self, name: &str, bytes: &[u8]) -> u64 {
         let h = xxhash_rust::xxh3::xxh3_64_with_seed(
             bytes,
             xxhash_rust::xxh3::xxh3_64(name.as_bytes()),
         );
         self.0.fetch_add(h, Ordering::Relaxed);
+        h
     }
 
     fn hex(&self) -> String {

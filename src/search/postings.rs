@@ -4,7 +4,8 @@
 //! rather than structs: on a large portal the lists are most of the indexer's memory.
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
 
 use super::records::Record;
 use super::tokens::{folded, for_each_token, han_text, simplified_pairs, Token};
@@ -33,6 +34,32 @@ pub struct List {
 }
 
 impl List {
+    fn from_bytes(bytes: Vec<u8>, count: u32) -> List {
+        List {
+            bytes,
+            // Only a list made here is pushed to; one read from the cache is replaced whole.
+            ids: varint::Ids::default(),
+            count,
+        }
+    }
+
+    /// This list without the postings of the records `state` marks rewritten, with `new`
+    /// (record order) put in their places.
+    fn replaced(&self, state: &[u8], new: Vec<(u32, u32)>) -> List {
+        let mut out = List::default();
+        let mut new = new.into_iter().peekable();
+        for (r, tf) in self.iter().filter(|(r, _)| state[*r as usize] != REWRITTEN) {
+            while let Some((n, ntf)) = new.next_if(|(n, _)| *n < r) {
+                out.push(n, ntf);
+            }
+            out.push(r, tf);
+        }
+        for (n, ntf) in new {
+            out.push(n, ntf);
+        }
+        out
+    }
+
     fn push(&mut self, record: u32, tf: u32) {
         self.ids.write(&mut self.bytes, record);
         varint::write(&mut self.bytes, tf);
@@ -65,6 +92,10 @@ pub struct Postings {
     /// Per record: its BM25 length norm and weight.
     norms: Vec<f32>,
     weights: Vec<f32>,
+    /// Per record: its length in tokens, and its highest term frequency.
+    lengths: Vec<u32>,
+    most_frequent: Vec<u32>,
+    average: f32,
     total: usize,
 }
 
@@ -99,6 +130,14 @@ impl Counted {
     }
 }
 
+impl Counted {
+    /// The highest term frequency of the record.
+    fn most_frequent(&self) -> u32 {
+        let han = self.han.values().copied().max().unwrap_or(0);
+        han.max(self.words.values().copied().max().unwrap_or(0))
+    }
+}
+
 fn count(r: &Record) -> Counted {
     let mut c = Counted::default();
     c.add(&r.title, TITLE_BOOST);
@@ -109,7 +148,6 @@ fn count(r: &Record) -> Counted {
 /// Indexes `records`; record ids are their positions.
 pub fn index(records: &[Record]) -> Postings {
     let mut p = Postings::default();
-    let mut lengths = Vec::with_capacity(records.len());
     // The merge of a batch's counts into the lists runs on one thread (each list must come
     // out in record order) while the next batch is counted on the others, which sat idle
     // while it ran; the lists are built in the same order as before, for any thread count.
@@ -118,7 +156,7 @@ pub fn index(records: &[Record]) -> Postings {
         let ((), counted) = rayon::join(
             || {
                 if let Some((before, counted)) = counted_before.take() {
-                    merge(&mut p, &mut lengths, before, counted);
+                    merge(&mut p, before, counted);
                 }
             },
             || batch.par_iter().map(count).collect::<Vec<Counted>>(),
@@ -126,22 +164,18 @@ pub fn index(records: &[Record]) -> Postings {
         counted_before = Some((batch_no, counted));
     }
     if let Some((before, counted)) = counted_before {
-        merge(&mut p, &mut lengths, before, counted);
+        merge(&mut p, before, counted);
     }
-    let average = (lengths.iter().sum::<f32>() / lengths.len().max(1) as f32).max(1.0);
-    p.norms = lengths
-        .iter()
-        .map(|l| K1 * (1.0 - B + B * l / average))
-        .collect();
-    p.weights = records.iter().map(|r| r.weight).collect();
+    p.weigh(records);
     p
 }
 
 /// Adds the counts of batch `batch_no` to the lists, in record order.
-fn merge(p: &mut Postings, lengths: &mut Vec<f32>, batch_no: usize, counted: Vec<Counted>) {
+fn merge(p: &mut Postings, batch_no: usize, counted: Vec<Counted>) {
     for (i, c) in counted.into_iter().enumerate() {
         let record = (batch_no * BATCH + i) as u32;
-        lengths.push(c.length.max(1) as f32);
+        p.lengths.push(c.length);
+        p.most_frequent.push(c.most_frequent());
         p.total += c.han.len() + c.words.len();
         for (k, tf) in c.han {
             p.han.entry(k).or_default().push(record, tf);
@@ -152,14 +186,220 @@ fn merge(p: &mut Postings, lengths: &mut Vec<f32>, batch_no: usize, counted: Vec
     }
 }
 
+/// A record's BM25 length norm, for records of `average` length.
+fn norm(length: u32, average: f32) -> f32 {
+    K1 * (1.0 - B + B * length.max(1) as f32 / average)
+}
+
+/// The stored weight of a token occurring `tf` times in a record of BM25 norm `norm` and
+/// weight `weight`.
+fn quantized(norm: f32, weight: f32, tf: u32) -> u32 {
+    let tf = tf as f32;
+    let bm25 = tf * (K1 + 1.0) / (tf + norm);
+    ((bm25 * weight * WEIGHT_SCALE).round() as u32).clamp(1, 127)
+}
+
+/// The stored weight of a token occurring `tf` times in a record of `length` tokens and weight
+/// `weight`, in an index whose average length is `average`: what a previous build wrote.
+pub fn weight_in(average: f32, length: u32, weight: f32, tf: u32) -> u32 {
+    quantized(norm(length, average), weight, tf)
+}
+
+/// What the search cache keeps of the index: every list as it is (in key order, so that the
+/// cache's bytes do not depend on the order of a map), and each record's length.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct Kept {
+    /// Chinese tokens: key, postings, bytes of the list in `lists`.
+    pub han: Vec<(u64, u32, u32)>,
+    pub words: Vec<(String, u32, u32)>,
+    pub lengths: Vec<u32>,
+    pub most_frequent: Vec<u32>,
+}
+
+/// Per record: how the update treats it.
+const CLEAN: u8 = 0;
+/// Its stored weights changed (the average length moved): its lists are made again as they are.
+const REWEIGHED: u8 = 1;
+/// Its text changed: its postings are taken out of every list and its new ones put in.
+const REWRITTEN: u8 = 2;
+
+impl Postings {
+    /// The lists and lengths, for the search cache: the description and the lists' bytes.
+    pub fn kept(&self) -> (Kept, Vec<u8>) {
+        let mut han: Vec<(&u64, &List)> = self.han.iter().collect();
+        han.sort_unstable_by_key(|(k, _)| **k);
+        let mut words: Vec<(&String, &List)> = self.words.iter().collect();
+        words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let size: usize = han.iter().map(|(_, l)| l.bytes.len()).sum::<usize>()
+            + words.iter().map(|(_, l)| l.bytes.len()).sum::<usize>();
+        let mut lists = Vec::with_capacity(size);
+        let mut kept = Kept {
+            lengths: self.lengths.clone(),
+            most_frequent: self.most_frequent.clone(),
+            ..Kept::default()
+        };
+        for (&k, l) in han {
+            lists.extend_from_slice(&l.bytes);
+            kept.han.push((k, l.count, l.bytes.len() as u32));
+        }
+        for (w, l) in words {
+            lists.extend_from_slice(&l.bytes);
+            kept.words.push((w.clone(), l.count, l.bytes.len() as u32));
+        }
+        (kept, lists)
+    }
+
+    /// The index a previous build kept, or `None` where its description does not fit its lists.
+    pub fn from_kept(kept: Kept, lists: &[u8]) -> Option<Postings> {
+        let mut p = Postings::default();
+        let mut at = 0usize;
+        let mut take = |len: u32| -> Option<Vec<u8>> {
+            let end = at.checked_add(len as usize)?;
+            let bytes = lists.get(at..end)?.to_vec();
+            at = end;
+            Some(bytes)
+        };
+        p.han.reserve(kept.han.len());
+        for (k, count, len) in kept.han {
+            let bytes = take(len)?;
+            p.total += count as usize;
+            p.han.insert(k, List::from_bytes(bytes, count));
+        }
+        for (w, count, len) in kept.words {
+            let bytes = take(len)?;
+            p.total += count as usize;
+            p.words.insert(w, List::from_bytes(bytes, count));
+        }
+        if at != lists.len() || kept.lengths.len() != kept.most_frequent.len() {
+            return None;
+        }
+        p.lengths = kept.lengths;
+        p.most_frequent = kept.most_frequent;
+        Some(p)
+    }
+
+    /// The index of `records` made from this one, which indexed the same number of records,
+    /// whose texts differ where `rewritten` says: their postings are taken out of the lists
+    /// that hold them and their new ones put in, in record order, as [`index`] would have made
+    /// them. Returns the index and the tokens whose lists may read differently (held before or
+    /// now by a rewritten record, or by one whose stored weights changed).
+    pub fn update(
+        mut self,
+        records: &[Record],
+        rewritten: &[usize],
+        previous_average: f32,
+        previous_weights: &[f32],
+    ) -> (Postings, FxHashSet<u64>, FxHashSet<String>) {
+        let mut state = vec![CLEAN; records.len()];
+        let counted: Vec<(usize, Counted)> = rewritten
+            .par_iter()
+            .map(|&i| (i, count(&records[i])))
+            .collect();
+        for (i, c) in &counted {
+            state[*i] = REWRITTEN;
+            self.lengths[*i] = c.length;
+            self.most_frequent[*i] = c.most_frequent();
+        }
+        self.weigh(records);
+        // A record whose stored weights round otherwise with the new average: its lists are
+        // written again (every term frequency up to its most frequent token is tried).
+        let average_moved = previous_average.to_bits() != self.average.to_bits();
+        let reweighed: Vec<usize> = (0..records.len())
+            .into_par_iter()
+            .filter(|&i| {
+                state[i] == CLEAN
+                    && (previous_weights.get(i).map(|w| w.to_bits())
+                        != Some(self.weights[i].to_bits())
+                        || (average_moved
+                            && (1..=self.most_frequent[i]).any(|tf| {
+                                weight_in(previous_average, self.lengths[i], self.weights[i], tf)
+                                    != self.weight(i as u32, tf)
+                            })))
+            })
+            .collect();
+        for i in reweighed {
+            state[i] = REWEIGHED;
+        }
+        let holds = |l: &List, at_least: u8| l.iter().any(|(r, _)| state[r as usize] >= at_least);
+        // The new postings of the rewritten records, by token, in record order.
+        let mut new_han: FxHashMap<u64, Vec<(u32, u32)>> = FxHashMap::default();
+        let mut new_words: FxHashMap<String, Vec<(u32, u32)>> = FxHashMap::default();
+        for (i, c) in counted {
+            for (k, tf) in c.han {
+                new_han.entry(k).or_default().push((i as u32, tf));
+            }
+            for (w, tf) in c.words {
+                new_words.entry(w).or_default().push((i as u32, tf));
+            }
+        }
+        let han_touched: Vec<u64> = self
+            .han
+            .par_iter()
+            .filter(|(_, l)| holds(l, REWEIGHED))
+            .map(|(k, _)| *k)
+            .collect();
+        let words_touched: Vec<String> = self
+            .words
+            .par_iter()
+            .filter(|(_, l)| holds(l, REWEIGHED))
+            .map(|(w, _)| w.clone())
+            .collect();
+        // First the lists that held a rewritten record (without its old postings, with its new
+        // ones), then those that gain one.
+        for k in &han_touched {
+            if let Some(l) = self.han.get_mut(k) {
+                if holds(l, REWRITTEN) {
+                    *l = l.replaced(&state, new_han.remove(k).unwrap_or_default());
+                }
+            }
+        }
+        for w in &words_touched {
+            if let Some(l) = self.words.get_mut(w) {
+                if holds(l, REWRITTEN) {
+                    *l = l.replaced(&state, new_words.remove(w).unwrap_or_default());
+                }
+            }
+        }
+        let mut han: FxHashSet<u64> = han_touched.into_iter().collect();
+        let mut words: FxHashSet<String> = words_touched.into_iter().collect();
+        for (k, postings) in new_han {
+            han.insert(k);
+            let list = self.han.entry(k).or_default();
+            *list = list.replaced(&state, postings);
+        }
+        for (w, postings) in new_words {
+            let list = self.words.entry(w.clone()).or_default();
+            *list = list.replaced(&state, postings);
+            words.insert(w);
+        }
+        self.han.retain(|_, l| l.count > 0);
+        self.words.retain(|_, l| l.count > 0);
+        self.total = self.han.values().map(|l| l.count as usize).sum::<usize>()
+            + self.words.values().map(|l| l.count as usize).sum::<usize>();
+        (self, han, words)
+    }
+
+    /// The norms and weights of the records, from their lengths.
+    fn weigh(&mut self, records: &[Record]) {
+        let sum: f32 = self.lengths.iter().map(|&l| l.max(1) as f32).sum();
+        self.average = (sum / self.lengths.len().max(1) as f32).max(1.0);
+        let average = self.average;
+        self.norms = self.lengths.iter().map(|&l| norm(l, average)).collect();
+        self.weights = records.iter().map(|r| r.weight).collect();
+    }
+
+    /// The average record length (see [`weight_in`]).
+    pub fn average(&self) -> f32 {
+        self.average
+    }
+}
+
 impl Postings {
     /// The stored weight of a token occurring `tf` times in `record`: BM25 without the idf
     /// (the engine adds it from the list lengths at query time), times the record's weight.
     pub fn weight(&self, record: u32, tf: u32) -> u32 {
         let id = record as usize;
-        let tf = tf as f32;
-        let bm25 = tf * (K1 + 1.0) / (tf + self.norms[id]);
-        ((bm25 * self.weights[id] * WEIGHT_SCALE).round() as u32).clamp(1, 127)
+        quantized(self.norms[id], self.weights[id], tf)
     }
 
     /// The Traditional → Simplified pairs of the fold whose Simplified character the index
