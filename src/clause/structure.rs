@@ -789,6 +789,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         deepest: Option<Style>,
         doc_holders: &[Style],
         framing: bool,
+        aims: bool,
         under_lost: bool,
     ) {
         // Mixed leaf level: where some items of a style hold numbered tasks and others of the
@@ -804,6 +805,8 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             holders.extend(doc_holders.iter().copied());
         }
         for n in nodes.iter_mut() {
+            // Aims, principles and scope are no tasks, at whatever level they are written.
+            let aims_here = aims || is_aims_part(n);
             let enumerates = is_enumeration(n);
             // Not at the top: whether a part without items (`四、保障措施`, `四、补贴价格`) is a
             // task or a section of text the form does not tell; the verifier names each.
@@ -829,7 +832,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && !holds_table
-                && (n.style == deepest || mixed_leaf || lost_leaf || (leaf && !n.units.is_empty()))
+                && ((n.style == deepest && !(aims_here && n.units.is_empty())) || mixed_leaf || lost_leaf || (leaf && !n.units.is_empty()))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
             if enumerates {
@@ -841,11 +844,12 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 deepest,
                 doc_holders,
                 framing,
+                aims_here,
                 n.lost_number,
             );
         }
     }
-    go(roots, deepest, &doc_holders, false, false);
+    go(roots, deepest, &doc_holders, false, false, false);
 }
 
 /// Styles whose items mostly hold no numbered items of their own, though some do: the level
@@ -892,11 +896,20 @@ pub(super) const FRAMING_PARTS: [&str; 9] = [
     "职责分工",
 ];
 
+/// A part that states aims, principles or scope (`一、明确总体要求`, `（二）基本原则`): a framing
+/// part other than a division of duties (`明确责任主体和职责分工` lists tasks, heldout8 142).
+fn is_aims_part(n: &Node) -> bool {
+    FRAMING_PARTS
+        .iter()
+        .filter(|w| **w != "职责分工")
+        .any(|w| n.heading.contains(w))
+}
+
 /// The styles of task levels: those of enumerations do not count, nor (unless `framing`)
 /// those found only inside the parts that frame the tasks.
 fn collect_task_styles(nodes: &[Node], framing: bool, out: &mut Vec<Style>) {
     for n in nodes {
-        if !framing && FRAMING_PARTS.iter().any(|w| n.heading.contains(w)) {
+        if !framing && is_aims_part(n) {
             continue;
         }
         if let Some(s) = n.style {
