@@ -832,7 +832,8 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && !holds_table
-                && ((n.style == deepest && !(aims_here && n.units.is_empty())) || mixed_leaf || lost_leaf || (leaf && !n.units.is_empty()))
+                && (((n.style == deepest || mixed_leaf || lost_leaf) && !aims_here)
+                    || (leaf && !n.units.is_empty()))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
             if enumerates {
