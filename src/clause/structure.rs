@@ -899,7 +899,7 @@ pub(super) const FRAMING_PARTS: [&str; 9] = [
 
 /// A part that states aims, principles or scope (`一、明确总体要求`, `（二）基本原则`): a framing
 /// part other than a division of duties (`明确责任主体和职责分工` lists tasks, heldout8 142).
-fn is_aims_part(n: &Node) -> bool {
+pub(super) fn is_aims_part(n: &Node) -> bool {
     FRAMING_PARTS
         .iter()
         .filter(|w| **w != "职责分工")
