@@ -1271,3 +1271,16 @@ fn paren_items_under_title_lines_are_the_tasks() {
     let page = clause_page(root.path(), first);
     assert!(page.contains("建设工程或者低洼地"), "{page}");
 }
+
+#[test]
+fn a_division_of_duties_without_items_is_named() {
+    // heldout4 84 (徐汇区装修垃圾处理工作方案): `三、职责分工` is four paragraphs, each opening with
+    // a body (`区绿化市容局负责…`), between `二、重点任务` with its `（一）`–`（三）` and
+    // `四、保障措施`. Whether it is a task of its own the form cannot tell: it is named.
+    let root = common::empty_site();
+    let report = import(root.path(), &doc("heldout4", "84-"));
+    assert!(
+        report.contains("「三、」（职责分工）没有分项，没有列为任务条款"),
+        "{report}"
+    );
+}
