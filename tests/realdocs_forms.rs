@@ -1204,3 +1204,83 @@ fn table_rows(all: &[Value]) -> Vec<&Value> {
         .filter(|n| n["id"].as_str().unwrap().starts_with('s'))
         .collect()
 }
+
+/// Builds the site and returns the text of the clause page of `node`.
+fn clause_page(root: &std::path::Path, node: &Value) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root, &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = node["id"].as_str().unwrap().replace('.', "-");
+    std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap()
+}
+
+#[test]
+fn heading_only_items_are_the_tasks_when_only_the_principles_go_deeper() {
+    // heldout9 155 (轨道交通安全运行实施意见): every item of the task parts is a title line
+    // (`（一）健全管理体制机制`) followed by its paragraphs; the only `1.` items are the principles
+    // under `一、明确总体要求 （二）基本原则`. The principles do not make `1.` the task level: the
+    // `（一）` items are the tasks, and the aims part's own items are none.
+    let root = common::empty_site();
+    let report = import(root.path(), &doc("heldout9", "155-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "健全管理体制机制");
+    assert_eq!(strings(&first["path"]), ["二、", "（一）"]);
+    assert_eq!(
+        strings(&clause(&all, "加强高品质运营服务")["path"]),
+        ["七、", "（三）"]
+    );
+    for framing in ["指导思想", "基本原则", "以人为本"] {
+        assert!(
+            all.iter()
+                .all(|n| !n["heading"].as_str().unwrap_or("").starts_with(framing)),
+            "{framing} is no task"
+        );
+    }
+    // Nothing left to doubt about the levels: no mixed-level warning on the task items.
+    assert!(!report.contains("没有列为任务条款"), "{report}");
+    let page = clause_page(root.path(), first);
+    assert!(page.contains("健全管理体制机制"), "{page}");
+}
+
+#[test]
+fn paren_items_under_title_lines_are_the_tasks() {
+    // heldout9 160 (宝山区建筑垃圾运输处置实施办法): `三、（三）` holds `1．消纳场所管理`,
+    // `2．资源化处置与中转场所管理`, `3．渣土中转码头管理` — title lines, each followed straight away
+    // by `（1）`… paragraphs that assign the duties. The `（n）` are the tasks; the titles are none.
+    // `（一）`'s run-in `1．`–`5．` hold no `（n）` and stay tasks themselves.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout9", "160-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    let first = clause(&all, "建设工程或者低洼地");
+    assert_eq!(strings(&first["path"]), ["三、", "（三）", "1.", "（1）"]);
+    assert_eq!(
+        strings(&clause(&all, "为解决本区工程渣土处置出")["path"]),
+        ["三、", "（三）", "3.", "（3）"]
+    );
+    assert!(all.iter().all(|n| !n["heading"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("消纳场所管理")));
+    assert_eq!(
+        strings(&clause(&all, "在建筑垃圾行政许可审批流")["path"]),
+        ["三、", "（一）", "2."]
+    );
+    let page = clause_page(root.path(), first);
+    assert!(page.contains("建设工程或者低洼地"), "{page}");
+}
+
+#[test]
+fn a_division_of_duties_without_items_is_named() {
+    // heldout4 84 (徐汇区装修垃圾处理工作方案): `三、职责分工` is four paragraphs, each opening with
+    // a body (`区绿化市容局负责…`), between `二、重点任务` with its `（一）`–`（三）` and
+    // `四、保障措施`. Whether it is a task of its own the form cannot tell: it is named.
+    let root = common::empty_site();
+    let report = import(root.path(), &doc("heldout4", "84-"));
+    assert!(
+        report.contains("「三、」（职责分工）没有分项，没有列为任务条款"),
+        "{report}"
+    );
+}

@@ -60,12 +60,19 @@ fn levels(
 ///   `2.` title line, `（4）`…): a clause's own list starts again at `（1）` in every clause;
 /// - a `（n）` paragraph ends with its own unit note (`（1）…。（责任单位：…）`): it is a task.
 ///
+/// - every `1.` that `（1）` paragraphs follow straight away is a title line (`1．消纳场所管理`,
+///   no sentence of its own; two such at least): the `1.` names a topic and its `（n）`
+///   paragraphs are the tasks under it.
+///
 /// Only `（n）` paragraphs of their own count; `（1）` inside a sentence is never a level. The body
 /// decides: an attachment (`附件`, a task list flattened one cell per line) numbers its own rows.
 fn paren_is_level(blocks: &[Block], detected: &[Option<Numbering>]) -> bool {
     let mut parens: Vec<u32> = Vec::new();
     let mut crossed = false;
     let mut arabic_since_paren = false;
+    // Per `1.` directly followed by `（1）` paragraphs: whether it is a title line.
+    let mut titled_parents: Vec<bool> = Vec::new();
+    let mut last_arabic_title: Option<bool> = None;
     for (b, n) in blocks.iter().zip(detected) {
         if n.is_none() && is_attachment_marker(&b.text) {
             break;
@@ -73,6 +80,11 @@ fn paren_is_level(blocks: &[Block], detected: &[Option<Numbering>]) -> bool {
         match n.as_ref().map(|n| n.style) {
             Some(Style::ArabicParen) => {
                 let Some(n) = n else { continue };
+                if n.ordinal == 1 {
+                    if let Some(title) = last_arabic_title.take() {
+                        titled_parents.push(title);
+                    }
+                }
                 if units::find_notes(&b.text)
                     .last()
                     .is_some_and(|note| b.text[note.end..].trim().len() <= '。'.len_utf8())
@@ -85,11 +97,27 @@ fn paren_is_level(blocks: &[Block], detected: &[Option<Numbering>]) -> bool {
                 parens.push(n.ordinal);
                 arabic_since_paren = false;
             }
-            Some(Style::Arabic) => arabic_since_paren = true,
-            _ => {}
+            Some(Style::Arabic) => {
+                arabic_since_paren = true;
+                last_arabic_title = n.as_ref().map(|n| is_title_line(&b.text[n.len..]));
+            }
+            _ => last_arabic_title = None,
         }
     }
-    crossed && parens.windows(2).all(|w| w[1] == w[0] + 1) && parens.first() == Some(&1)
+    let straight =
+        crossed && parens.windows(2).all(|w| w[1] == w[0] + 1) && parens.first() == Some(&1);
+    let titled = titled_parents.len() >= 2 && titled_parents.iter().all(|t| *t);
+    straight || titled
+}
+
+/// A numbered line that is a title and nothing more: short, no sentence, no note
+/// (`消纳场所管理`, `资源化处置与中转场所管理`).
+fn is_title_line(rest: &str) -> bool {
+    const MAX_TITLE_CHARS: usize = 20;
+    let t = rest.trim();
+    !t.is_empty()
+        && t.chars().count() <= MAX_TITLE_CHARS
+        && !t.contains(['。', '；', ';', '，', ',', '：', ':', '（', '('])
 }
 
 /// Styles that number groups of articles rather than items inside an article: `一、` parts and
@@ -744,8 +772,13 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         super::articles::mark_clauses(roots);
         return;
     }
+    // The deepest level of the parts that assign tasks: a framing part's own list
+    // (`一、总体要求` `（二）基本原则` `1.以人为本…`) is no level of tasks (heldout9 155).
     let mut styles = Vec::new();
-    collect_task_styles(roots, &mut styles);
+    collect_task_styles(roots, false, &mut styles);
+    if styles.is_empty() {
+        collect_task_styles(roots, true, &mut styles);
+    }
     let deepest = match given {
         Some(g) => g.last().copied(),
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
@@ -756,6 +789,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         deepest: Option<Style>,
         doc_holders: &[Style],
         framing: bool,
+        aims: bool,
         under_lost: bool,
     ) {
         // Mixed leaf level: where some items of a style hold numbered tasks and others of the
@@ -771,6 +805,8 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             holders.extend(doc_holders.iter().copied());
         }
         for n in nodes.iter_mut() {
+            // Aims, principles and scope are no tasks, at whatever level they are written.
+            let aims_here = aims || is_aims_part(n);
             let enumerates = is_enumeration(n);
             // Not at the top: whether a part without items (`四、保障措施`, `四、补贴价格`) is a
             // task or a section of text the form does not tell; the verifier names each.
@@ -796,7 +832,8 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && !holds_table
-                && (n.style == deepest || mixed_leaf || lost_leaf || (leaf && !n.units.is_empty()))
+                && (((n.style == deepest || mixed_leaf || lost_leaf) && !aims_here)
+                    || (leaf && !n.units.is_empty()))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
             if enumerates {
@@ -808,11 +845,12 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 deepest,
                 doc_holders,
                 framing,
+                aims_here,
                 n.lost_number,
             );
         }
     }
-    go(roots, deepest, &doc_holders, false, false);
+    go(roots, deepest, &doc_holders, false, false, false);
 }
 
 /// Styles whose items mostly hold no numbered items of their own, though some do: the level
@@ -859,16 +897,29 @@ pub(super) const FRAMING_PARTS: [&str; 9] = [
     "职责分工",
 ];
 
-/// The styles of task levels: those of enumerations do not count.
-fn collect_task_styles(nodes: &[Node], out: &mut Vec<Style>) {
+/// A part that states aims, principles or scope (`一、明确总体要求`, `（二）基本原则`): a framing
+/// part other than a division of duties (`明确责任主体和职责分工` lists tasks, heldout8 142).
+pub(super) fn is_aims_part(n: &Node) -> bool {
+    FRAMING_PARTS
+        .iter()
+        .filter(|w| **w != "职责分工")
+        .any(|w| n.heading.contains(w))
+}
+
+/// The styles of task levels: those of enumerations do not count, nor (unless `framing`)
+/// those found only inside the parts that frame the tasks.
+fn collect_task_styles(nodes: &[Node], framing: bool, out: &mut Vec<Style>) {
     for n in nodes {
+        if !framing && is_aims_part(n) {
+            continue;
+        }
         if let Some(s) = n.style {
             if !out.contains(&s) {
                 out.push(s);
             }
         }
         if !is_enumeration(n) {
-            collect_task_styles(&n.children, out);
+            collect_task_styles(&n.children, framing, out);
         }
     }
 }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::numbering::{self, Style};
-use super::structure::{rank, FRAMING_PARTS};
+use super::structure::rank;
 use super::{blocks, task_table, unit_name, ClauseTree, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -325,7 +325,9 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                 && n.units.is_empty()
                 && !n.paragraphs.is_empty()
                 && n.children.iter().all(|c| c.style.is_none())
-                && !FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
+                // A division of duties (`三、职责分工`, bodies named one paragraph each) may be
+                // a task of its own or a section of text: named too (heldout4 84).
+                && !super::structure::is_aims_part(n);
             if itemless_part {
                 if let Some(holder) = same().find(|m| !m.is_clause && holds_tasks(m)) {
                     diags.push(
