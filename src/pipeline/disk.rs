@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use bincode::Options as _;
 
-use super::PipelineOptions;
+use super::{cache_file, PipelineOptions};
 use crate::render::recorded::Recorded;
 use crate::render::Theme;
 
@@ -80,16 +80,13 @@ impl Header {
         }
     }
 
-    fn line(&self, body: &[u8]) -> String {
-        format!(
-            "{MAGIC} format={} program={} theme={:016x} options={:016x} bytes={} checksum={:016x}\n",
-            self.format,
-            self.program,
-            self.theme,
-            self.options,
-            body.len(),
-            xxhash_rust::xxh3::xxh3_64(body)
-        )
+    fn fields(&self) -> [(&'static str, String); 4] {
+        [
+            ("format", self.format.to_string()),
+            ("program", self.program.clone()),
+            ("theme", format!("{:016x}", self.theme)),
+            ("options", format!("{:016x}", self.options)),
+        ]
     }
 
     /// Why a cache with header `old` cannot be used by a build with this one, if it cannot.
@@ -119,9 +116,7 @@ impl Header {
 pub fn encode(header: &Header, recorded: &Recorded) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail; an empty body would be refused.
     let body = bincode_options().serialize(recorded).unwrap_or_default();
-    let mut out = header.line(&body).into_bytes();
-    out.extend_from_slice(&body);
-    out
+    cache_file::write(MAGIC, &header.fields(), &body)
 }
 
 /// Reads the cache `output` holds: `Ok(None)` when there is none, `Err` with the one line to
@@ -144,27 +139,12 @@ pub fn load(output: &Path) -> Result<Option<Cached>, String> {
 }
 
 fn decode(bytes: &[u8]) -> Result<Cached, &'static str> {
-    const DAMAGED: &str = "已损坏";
-    let end = memchr::memchr(b'\n', bytes).ok_or("不完整（没有文件头）")?;
-    let line = std::str::from_utf8(&bytes[..end]).map_err(|_| DAMAGED)?;
-    let body = &bytes[end + 1..];
-    let mut fields = line.split(' ');
-    if fields.next() != Some(MAGIC) {
-        return Err("不是 jiedu 的构建缓存");
-    }
-    let mut field = |name: &str| -> Result<&str, &'static str> {
-        fields
-            .next()
-            .and_then(|f| f.strip_prefix(name)?.strip_prefix('='))
-            .ok_or(DAMAGED)
-    };
-    let format = field("format")?.parse().map_err(|_| DAMAGED)?;
-    let program = field("program")?.to_string();
-    let hex = |s: &str| u64::from_str_radix(s, 16).map_err(|_| DAMAGED);
-    let theme = hex(field("theme")?)?;
-    let options = hex(field("options")?)?;
-    let len: usize = field("bytes")?.parse().map_err(|_| DAMAGED)?;
-    let checksum = hex(field("checksum")?)?;
+    let mut read = cache_file::Read::new(bytes, MAGIC, "不是 jiedu 的构建缓存")?;
+    let format = read.number("format")?;
+    let program = read.field("program")?.to_string();
+    let theme = read.hex("theme")?;
+    let options = read.hex("options")?;
+    let seal = read.seal()?;
     let header = Header {
         format,
         program,
@@ -179,15 +159,10 @@ fn decode(bytes: &[u8]) -> Result<Cached, &'static str> {
             recorded: Recorded::default(),
         });
     }
-    if body.len() < len {
-        return Err("不完整（文件被截断）");
-    }
-    if body.len() != len || xxhash_rust::xxh3::xxh3_64(body) != checksum {
-        return Err("已损坏（校验和不符）");
-    }
+    let body = read.body(&seal)?;
     let recorded = bincode_options()
-        .with_limit(len as u64)
+        .with_limit(body.len() as u64)
         .deserialize(body)
-        .map_err(|_| DAMAGED)?;
+        .map_err(|_| cache_file::DAMAGED)?;
     Ok(Cached { header, recorded })
 }

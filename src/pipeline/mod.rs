@@ -5,6 +5,7 @@
 //! writing. What changes what is drawn or reused is a field of [`PipelineOptions`]; no stage
 //! reads process-wide state.
 
+pub mod cache_file;
 pub mod disk;
 pub mod memory;
 mod timings;

@@ -19,6 +19,7 @@ use bincode::Options as _;
 use serde::{Deserialize, Serialize};
 
 use super::postings::Kept;
+use crate::pipeline::cache_file::{self, DAMAGED};
 
 /// Where in the output the cache lives (beside the build cache).
 pub const FILE: &str = ".jiedu/search-cache";
@@ -76,15 +77,12 @@ impl Header {
         }
     }
 
-    fn line(&self, body: &[u8]) -> String {
-        format!(
-            "{MAGIC} format={} program={} options={:016x} bytes={} checksum={:016x}\n",
-            self.format,
-            self.program,
-            self.options,
-            body.len(),
-            xxhash_rust::xxh3::xxh3_64(body)
-        )
+    fn fields(&self) -> [(&'static str, String); 3] {
+        [
+            ("format", self.format.to_string()),
+            ("program", self.program.clone()),
+            ("options", format!("{:016x}", self.options)),
+        ]
     }
 
     /// Why a cache with header `old` cannot be used by a build with this one, if it cannot.
@@ -122,9 +120,7 @@ pub fn encode(header: &Header, memory: &Memory) -> Vec<u8> {
     body.extend_from_slice(&(described.len() as u64).to_le_bytes());
     body.extend_from_slice(&described);
     body.extend_from_slice(&memory.lists);
-    let mut out = header.line(&body).into_bytes();
-    out.extend_from_slice(&body);
-    out
+    cache_file::write(MAGIC, &header.fields(), &body)
 }
 
 /// Reads the search cache `output` holds, for a build with `header`: `Ok(None)` when there is
@@ -160,26 +156,11 @@ pub fn load(output: &Path, header: &Header) -> Result<Option<Memory>, String> {
 
 /// The header and, where it is `expected`, the memory.
 fn decode(bytes: &[u8], expected: &Header) -> Result<(Header, Option<Memory>), &'static str> {
-    const DAMAGED: &str = "已损坏";
-    let end = memchr::memchr(b'\n', bytes).ok_or("不完整（没有文件头）")?;
-    let line = std::str::from_utf8(&bytes[..end]).map_err(|_| DAMAGED)?;
-    let body = &bytes[end + 1..];
-    let mut fields = line.split(' ');
-    if fields.next() != Some(MAGIC) {
-        return Err("不是 jiedu 的搜索索引缓存");
-    }
-    let mut field = |name: &str| -> Result<&str, &'static str> {
-        fields
-            .next()
-            .and_then(|f| f.strip_prefix(name)?.strip_prefix('='))
-            .ok_or(DAMAGED)
-    };
-    let format = field("format")?.parse().map_err(|_| DAMAGED)?;
-    let program = field("program")?.to_string();
-    let hex = |s: &str| u64::from_str_radix(s, 16).map_err(|_| DAMAGED);
-    let options = hex(field("options")?)?;
-    let len: usize = field("bytes")?.parse().map_err(|_| DAMAGED)?;
-    let checksum = hex(field("checksum")?)?;
+    let mut read = cache_file::Read::new(bytes, MAGIC, "不是 jiedu 的搜索索引缓存")?;
+    let format = read.number("format")?;
+    let program = read.field("program")?.to_string();
+    let options = read.hex("options")?;
+    let seal = read.seal()?;
     let header = Header {
         format,
         program,
@@ -190,12 +171,7 @@ fn decode(bytes: &[u8], expected: &Header) -> Result<(Header, Option<Memory>), &
     if header != *expected {
         return Ok((header, None));
     }
-    if body.len() < len {
-        return Err("不完整（文件被截断）");
-    }
-    if body.len() != len || xxhash_rust::xxh3::xxh3_64(body) != checksum {
-        return Err("已损坏（校验和不符）");
-    }
+    let body = read.body(&seal)?;
     let (size, rest) = body.split_at_checked(8).ok_or(DAMAGED)?;
     let size = u64::from_le_bytes(size.try_into().map_err(|_| DAMAGED)?);
     let size = usize::try_from(size).map_err(|_| DAMAGED)?;
