@@ -52,6 +52,12 @@ fn clause<'a>(all: &'a [Value], start: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no clause starting {start}"))
 }
 
+/// Whether some clause's heading starts with `start` (a title line that holds tasks is none).
+fn a_clause_headed(all: &[Value], start: &str) -> bool {
+    all.iter()
+        .any(|n| n["heading"].as_str().unwrap_or("").starts_with(start))
+}
+
 /// `(label or verb, names)` of each unit group of a clause.
 fn units(n: &Value) -> Vec<(String, Vec<String>)> {
     n["units"]
@@ -818,10 +824,7 @@ fn paren_items_running_through_their_title_lines_are_the_task_level() {
         ["四、", "（二）", "5.", "（16）"]
     );
     // The title lines hold tasks and are none themselves; `（一）`'s `1.`–`3.` hold none and are.
-    assert!(all.iter().all(|n| !n["heading"]
-        .as_str()
-        .unwrap_or("")
-        .starts_with("落实规划保护清单")));
+    assert!(!a_clause_headed(&all, "落实规划保护清单"));
     assert_eq!(
         strings(&clause(&all, "以开展第四次全国文物普查为基础")["path"]),
         ["四、", "（一）", "1."]
@@ -853,10 +856,7 @@ fn a_paren_item_with_its_own_unit_note_is_a_task_clause() {
         .flat_map(|g| strings(&g["names"]))
         .collect();
     assert_eq!(lead, ["区绿化市容局"]);
-    assert!(all.iter().all(|n| !n["heading"]
-        .as_str()
-        .unwrap_or("")
-        .starts_with("推进“公园+”")));
+    assert!(!a_clause_headed(&all, "推进“公园+”"));
 }
 
 #[test]
@@ -1232,11 +1232,7 @@ fn heading_only_items_are_the_tasks_when_only_the_principles_go_deeper() {
         ["七、", "（三）"]
     );
     for framing in ["指导思想", "基本原则", "以人为本"] {
-        assert!(
-            all.iter()
-                .all(|n| !n["heading"].as_str().unwrap_or("").starts_with(framing)),
-            "{framing} is no task"
-        );
+        assert!(!a_clause_headed(&all, framing), "{framing} is no task");
     }
     // Nothing left to doubt about the levels: no mixed-level warning on the task items.
     assert!(!report.contains("没有列为任务条款"), "{report}");
@@ -1260,10 +1256,7 @@ fn paren_items_under_title_lines_are_the_tasks() {
         strings(&clause(&all, "为解决本区工程渣土处置出")["path"]),
         ["三、", "（三）", "3.", "（3）"]
     );
-    assert!(all.iter().all(|n| !n["heading"]
-        .as_str()
-        .unwrap_or("")
-        .starts_with("消纳场所管理")));
+    assert!(!a_clause_headed(&all, "消纳场所管理"));
     assert_eq!(
         strings(&clause(&all, "在建筑垃圾行政许可审批流")["path"]),
         ["三、", "（一）", "2."]
