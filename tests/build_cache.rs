@@ -39,6 +39,22 @@ fn files(out: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
+/// The files of a cached build's output are those of a clean build, byte for byte.
+fn assert_same_files(
+    cached: &BTreeMap<String, Vec<u8>>,
+    full: &BTreeMap<String, Vec<u8>>,
+    what: &str,
+) {
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        full.keys().collect::<Vec<_>>(),
+        "after {what}: same files"
+    );
+    for (path, bytes) in full {
+        assert!(cached[path] == *bytes, "after {what}: {path} differs");
+    }
+}
+
 /// Builds `site` with its cache into the site's output and from nothing into another folder,
 /// and checks that the two are the same files. Returns what the cached build said.
 fn build_and_compare(site: &ExampleSite, what: &str) -> String {
@@ -46,14 +62,7 @@ fn build_and_compare(site: &ExampleSite, what: &str) -> String {
     let clean = site.dir.path().join(format!("clean-{}", what.len()));
     build(site, &clean, &["--no-cache"]);
     let (cached, full) = (files(&site.out()), files(&clean));
-    assert_eq!(
-        cached.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "after {what}: same files"
-    );
-    for (path, bytes) in &full {
-        assert!(cached[path] == *bytes, "after {what}: {path} differs");
-    }
+    assert_same_files(&cached, &full, what);
     fs::remove_dir_all(&clean).unwrap();
     said
 }
@@ -412,14 +421,7 @@ fn search_build_and_compare(site: &ExampleSite, what: &str) -> String {
     let (cached, full) = (files(&site.out()), files(&clean));
     assert!(full.contains_key(SEARCH_CACHE), "no search cache written");
     assert!(full.keys().any(|p| p.starts_with("search-index/t/")));
-    assert_eq!(
-        cached.keys().collect::<Vec<_>>(),
-        full.keys().collect::<Vec<_>>(),
-        "after {what}: same files"
-    );
-    for (path, bytes) in &full {
-        assert!(cached[path] == *bytes, "after {what}: {path} differs");
-    }
+    assert_same_files(&cached, &full, what);
     fs::remove_dir_all(&clean).unwrap();
     said
 }
