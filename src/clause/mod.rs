@@ -2,6 +2,7 @@
 //! stable id made of the written ordinals (`4.1.1` = part 四, group （一）, clause 1), and the unit
 //! note of each clause parsed into lead and responsible units.
 
+mod appended;
 mod articles;
 mod attachment_list;
 mod notes;
@@ -116,6 +117,9 @@ pub struct ClauseTree {
     pub roots: Vec<Node>,
     /// Signature, date and notes after the last clause.
     pub closing: Vec<Paragraph>,
+    /// A second complete document written after the signature (a compilation's next notice):
+    /// kept on the page after the closing lines, outside the outline.
+    pub appended: Vec<Paragraph>,
 }
 
 impl ClauseTree {
@@ -281,10 +285,12 @@ pub fn parse_with_levels(
     let mut diags = Diagnostics::new();
     let levels =
         levels.map(|(written, line)| structure::override_levels(written, file, line, &mut diags));
+    let (body, appended) = appended::split(body, first_line, file, &mut diags);
     let blocks = blocks(body, first_line);
     let mut tree = structure::build_tree(&blocks, levels.as_deref(), file, &mut diags);
     structure::assign_ids(&mut tree.roots, file, &mut diags);
     move_closing_lines(&mut tree);
+    tree.appended = appended;
     notes::extract_all(&mut tree.roots, file, &mut diags);
     structure::mark_clauses(&mut tree.roots, levels.as_deref());
     notes::attach_group_notes(&mut tree.roots, file, &mut diags);

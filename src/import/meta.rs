@@ -205,7 +205,14 @@ pub fn find_doc_number(text: &str) -> Option<(String, String)> {
             .iter()
             .map_while(|&(_, c)| ascii_digit(c))
             .collect();
-        let hao = k + 6 + serial.chars().count();
+        // PDF text often sets a space between the serial and `号` (`〔2024〕34 号`).
+        let hao = k
+            + 6
+            + serial.chars().count()
+            + chars[k + 6 + serial.chars().count()..]
+                .iter()
+                .take_while(|&&(_, c)| c == ' ')
+                .count();
         if serial.is_empty() || chars.get(hao).map(|&(_, c)| c) != Some('号') {
             continue;
         }
@@ -216,7 +223,15 @@ pub fn find_doc_number(text: &str) -> Option<(String, String)> {
             .last()
             .map_or(open_at, |&(i, _)| i);
         let prefix = &text[prefix_start..open_at];
-        let end = chars.get(hao + 1).map_or(text.len(), |&(i, _)| i);
+        let mut end = chars.get(hao + 1).map_or(text.len(), |&(i, _)| i);
+        let mut prefix_start = prefix_start;
+        // `（医保发〔2025〕14号）`: the brackets around the number go with it.
+        let before = text[..prefix_start].chars().next_back();
+        let after = text[end..].chars().next();
+        if let (Some(b @ ('（' | '(')), Some(a @ ('）' | ')'))) = (before, after) {
+            prefix_start -= b.len_utf8();
+            end += a.len_utf8();
+        }
         let rest = format!("{}{}", &text[..prefix_start], &text[end..]);
         return Some((
             format!("{prefix}〔{year}〕{serial}号"),
@@ -245,6 +260,11 @@ fn ends_with_doc_type(text: &str) -> bool {
 
 fn has_sentence_punctuation(text: &str) -> bool {
     text.contains(['，', '。', ',', '；', ';', '：', ':'])
+}
+
+/// Whether `text` reads as a document's title line (`关于…的通知`, `…管理办法`).
+pub fn is_title(text: &str) -> bool {
+    title_of(text).is_some()
 }
 
 /// A title line, with the issuing body written in front of `关于` split off.
@@ -290,6 +310,27 @@ fn note_of(text: &str) -> Option<String> {
         .unwrap_or(t)
         .trim();
     (inner.starts_with("此件") && inner.chars().count() <= 20).then(|| inner.to_string())
+}
+
+/// Longest tail of a line that may hold a signature's date (`2024 年 12 月 18 日`).
+const DATE_TAIL_CHARS: usize = 16;
+
+/// `国家医疗保障局 2025年5月28日`, `2024 年 12 月 18 日`: a signature's line, a date alone or
+/// after the issuers' names and a space (a sentence that a line break cuts after a date has
+/// words and punctuation before it).
+pub fn ends_with_date(text: &str) -> bool {
+    let t = text.trim_end();
+    t.char_indices()
+        .filter(|&(i, _)| {
+            let head = &t[..i];
+            head.is_empty()
+                || head.ends_with([' ', '\u{3000}'])
+                    && !has_sentence_punctuation(head)
+                    && !head.contains(['。', '、'])
+        })
+        .map(|(i, _)| &t[i..])
+        .filter(|tail| tail.chars().count() <= DATE_TAIL_CHARS)
+        .any(|tail| parse_date(tail).is_some())
 }
 
 /// `2023年12月30日`, `２０２３年１２月３０日`, `二〇二三年十二月三十日` → `2023-12-30`.
@@ -338,6 +379,10 @@ mod tests {
             Some(("鲁政办发〔2024〕3号".into(), "签发人：张三".into()))
         );
         assert_eq!(find_doc_number("2023年12月30日"), None);
+        assert_eq!(
+            find_doc_number("（医保办发〔2024〕34 号）"),
+            Some(("医保办发〔2024〕34号".into(), String::new()))
+        );
     }
 
     #[test]

@@ -164,6 +164,9 @@ fn continues(prev: &Para, next: &str) -> bool {
     prev.kind == ParaKind::Text
         && (has_open_bracket(&prev.text) || !ends_sentence(&prev.text))
         && !is_heading_like(&prev.text)
+        // A signature's date ends its line (`…综合司 2024年10月28日`): what follows is the
+        // next document of a compilation, not the rest of a sentence.
+        && !super::meta::ends_with_date(&prev.text)
         && numbering::detect(next).is_none()
         && !is_box_title(next)
         && !(starts_field(next) && units::own_line_note(&prev.text).is_some())

@@ -288,7 +288,9 @@ pub fn render_text(
         .map(|n| html(&n.paragraphs))
         .collect();
     let preamble = html(&draft.tree.preamble).concat();
-    let closing = html(&draft.tree.closing).concat();
+    let closing = [html(&draft.tree.closing), html(&draft.tree.appended)]
+        .concat()
+        .concat();
     (
         PolicyHtml {
             nodes,
