@@ -13,6 +13,7 @@ pub mod task_table;
 pub mod unit_name;
 pub mod units;
 mod verify;
+mod verify_flat_table;
 mod verify_form;
 
 use std::path::Path;

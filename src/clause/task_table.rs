@@ -151,6 +151,21 @@ impl RowDoubt {
     }
 }
 
+/// A flattened header run together into one paragraph by a page-break join
+/// (`…分工表序号工作任务主要工作内容牵头单位配合单位`): `序号`, then a task column's words
+/// and a unit column's words after it.
+pub fn holds_run_together_header(text: &str) -> bool {
+    let Some((_, tail)) = text.split_once("序号") else {
+        return false;
+    };
+    let unit_column = ["牵头", "责任", "配合", "参与"].iter().any(|w| {
+        UNIT_ENDINGS
+            .iter()
+            .any(|e| tail.contains(&format!("{w}{e}")))
+    });
+    TASK_WORDS.iter().any(|w| tail.contains(w)) && unit_column
+}
+
 /// Whether `header` (one cell per column) names a task column and a unit column: the header of
 /// a task table.
 pub fn is_task_header(header: &[String]) -> bool {

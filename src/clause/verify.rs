@@ -9,7 +9,7 @@ use std::path::Path;
 
 use super::numbering::{self, Style};
 use super::structure::rank;
-use super::{blocks, task_table, unit_name, ClauseTree, Node};
+use super::{blocks, unit_name, ClauseTree, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Runs every check on `tree`, parsed from `body` whose first line is `first_line` of `file`.
@@ -26,42 +26,8 @@ pub(super) fn verify(
     mixed_levels(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
-    flattened_task_headers(body, first_line, file, diags);
+    super::verify_flat_table::verify(tree, body, first_line, file, diags);
     super::verify_form::verify(tree, body, first_line, file, diags);
-}
-
-use task_table::HEADER_CELL_MAX_CHARS;
-
-/// A task table pasted one cell per paragraph (`序号` / `工作任务` / `牵头单位` …) that was not
-/// rebuilt into a table: its rows are read as plain text and none of them becomes a clause.
-fn flattened_task_headers(body: &str, first_line: usize, file: &Path, diags: &mut Diagnostics) {
-    let blocks = blocks(body, first_line);
-    let is_cell = |b: &super::Block| {
-        b.hashes == 0
-            && b.text.chars().count() <= HEADER_CELL_MAX_CHARS
-            && !b
-                .text
-                .chars()
-                .any(|c| c.is_ascii_digit() || "，。、：；|".contains(c))
-    };
-    let mut i = 0;
-    while i < blocks.len() {
-        let run = blocks[i..].iter().take_while(|b| is_cell(b)).count();
-        if run >= 3 {
-            let header: Vec<String> = blocks[i..i + run].iter().map(|b| b.text.clone()).collect();
-            if task_table::is_task_header(&header) {
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "「{}」像是逐格分行的任务分工表表头，但它下面的各行没有读成任务条款",
-                        header.join(" / ")
-                    ))
-                    .at(file, blocks[i].line)
-                    .hint("请把这张表改写为 Markdown 表格（| 序号 | 工作任务 | 牵头单位 | … |），每行一项任务。"),
-                );
-            }
-        }
-        i += run.max(1);
-    }
 }
 
 /// How a node is named in a message: its label, or its heading when it has none.
