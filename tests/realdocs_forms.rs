@@ -1277,3 +1277,122 @@ fn a_division_of_duties_without_items_is_named() {
         "{report}"
     );
 }
+
+/// `(line, message)` of each diagnostic with a line.
+fn located(outline: &Value) -> Vec<(u64, String)> {
+    outline["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| Some((d["line"].as_u64()?, d["message"].as_str()?.to_string())))
+        .collect()
+}
+
+/// The 1-based line of `policy.md` under `root` that starts with `start`.
+fn policy_line(root: &std::path::Path, start: &str) -> u64 {
+    let text = std::fs::read_to_string(root.join("p/policy.md")).unwrap();
+    let i = text
+        .lines()
+        .position(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start}"));
+    i as u64 + 1
+}
+
+#[test]
+fn a_second_document_after_the_signature_stays_out_of_the_outline() {
+    // heldout10 180 (医保定点医疗机构管理通知, PDF text): `二、`–`四、` with `（一）`–`（十三）`
+    // numbered straight through, the signature and its date, then a whole second notice of the
+    // compilation — title and 文号, addressee, signature, and a 规程 of 第一章–第十章 and
+    // 第一条–第五十九条. Read together, its articles made the notice's items groups: no task at
+    // all, no word said. The second document is cut off at its head, named once, and kept on
+    // the page.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout10", "180-"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(all.len(), 13, "{all:?}");
+    assert_eq!(
+        strings(&clause(&all, "合理确定定点医疗机构资源配置")["path"]),
+        ["二、", "（一）"]
+    );
+    assert_eq!(
+        strings(&clause(&all, "推动行行、行刑、行纪衔接")["path"]),
+        ["四、", "（十三）"]
+    );
+    let head = policy_line(root.path(), "国家医疗保障局办公室关于印发");
+    let named = located(&outline).into_iter().any(|(line, m)| {
+        line == head
+            && m.starts_with("从这里起是另一份完整的文件「国家医疗保障局办公室关于印发《")
+            && m.contains("处编号没有列为本政策的条款")
+    });
+    assert!(named, "{:?}", located(&outline));
+    // The appended text is still on the policy's page, after the notice's own text.
+    let page = clause_page(root.path(), &all[0]);
+    assert!(page.contains("合理确定定点医疗机构资源配置"), "{page}");
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let full = std::fs::read_to_string(public.join("p/index.html")).unwrap();
+    assert!(full.contains("本规程自2025年1月1日起施行"), "{full}");
+
+    // heldout5 98: the signature and its date on one line (`…综合司 2024年10月28日`), the next
+    // notice's title right under it. The import ends the signature's paragraph at the date, so
+    // the next document's head is seen and cut off too.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "98-"));
+    let policy = std::fs::read_to_string(root.path().join("p/policy.md")).unwrap();
+    assert!(
+        policy.contains(
+            "\n国家卫生健康委办公厅 国家中医药局综合司 国家疾控局综合司 2024年10月28日\n"
+        ),
+        "{policy}"
+    );
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(
+        strings(&clause(&all, "完善首诊负责制")["path"]),
+        ["二、", "（一）"]
+    );
+    assert!(
+        !all.iter().any(|n| n["label"].as_str() == Some("第一条")),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn the_rows_of_a_flattened_table_that_was_not_rebuilt_are_named() {
+    // heldout4 85 (青浦建筑垃圾管理实施意见), 附件3: `序号 / 工作任务 / 主要工作内容 / 牵头单位 /
+    // 配合单位` one cell per paragraph (the first header run into the table's title by a
+    // page-break join), rows numbered `（一）` under group rows `—` / `二`…: no row is anchored,
+    // so the table stays text. Each row's task, and each clause of 附件1 that the table repeats
+    // with its units, is named — none is left wrong without a word.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout4", "85-"));
+    let outline = check(root.path());
+    let diags = located(&outline);
+    let warned_at = |line: u64, start: &str| {
+        diags
+            .iter()
+            .any(|(l, m)| *l == line && m.starts_with(start))
+    };
+    let row = policy_line(root.path(), "梳理评估本区出土项目和综合利用潜力一张图");
+    assert!(
+        warned_at(row, "这一段在第 ")
+            && diags.iter().any(|(_, m)| m.contains(
+                "行起逐格分行的任务分工表中，像是表中一行的工作内容：它没有读成任务条款，它的牵头单位和配合单位也没有读入"
+            )),
+        "{diags:?}"
+    );
+    // 附件1's `2．加强建设工地监督管理` is a table row too.
+    let all = clauses(&outline);
+    let item = clause(&all, "加强建设工地监督管理");
+    let line = item["line"].as_u64().unwrap();
+    assert!(
+        warned_at(line, "「加强建设工地监督管理")
+            && diags
+                .iter()
+                .any(|(l, m)| *l == line && m.contains("逐格分行的任务分工表中")),
+        "{diags:?}"
+    );
+}
