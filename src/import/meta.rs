@@ -317,16 +317,18 @@ const DATE_TAIL_CHARS: usize = 16;
 
 /// `国家医疗保障局 2025年5月28日`, `2024 年 12 月 18 日`: a signature's line, a date alone or
 /// after the issuers' names and a space (a sentence that a line break cuts after a date has
-/// words and punctuation before it).
+/// other words before it).
 pub fn ends_with_date(text: &str) -> bool {
     let t = text.trim_end();
     t.char_indices()
         .filter(|&(i, _)| {
             let head = &t[..i];
+            // The issuers before the date: organs' names (`…办公厅`, `…综合司`) and spaces.
             head.is_empty()
                 || head.ends_with([' ', '\u{3000}'])
-                    && !has_sentence_punctuation(head)
-                    && !head.contains(['。', '、'])
+                    && head
+                        .split_whitespace()
+                        .all(|name| org_name(name).is_some() || name.ends_with('司'))
         })
         .map(|(i, _)| &t[i..])
         .filter(|tail| tail.chars().count() <= DATE_TAIL_CHARS)
@@ -383,6 +385,18 @@ mod tests {
             find_doc_number("（医保办发〔2024〕34 号）"),
             Some(("医保办发〔2024〕34号".into(), String::new()))
         );
+    }
+
+    #[test]
+    fn a_signature_line_ends_with_its_date_and_a_sentence_does_not() {
+        assert!(ends_with_date("2024 年 12 月 18 日"));
+        assert!(ends_with_date(
+            "国家卫生健康委办公厅 国家中医药局综合司 2024年10月28日"
+        ));
+        // A sentence broken after a date, even with a PDF's space before it.
+        assert!(!ends_with_date("各区要在 2025年6月30日"));
+        assert!(!ends_with_date("完成改造，于 2025年6月30日"));
+        assert!(!ends_with_date("到2025年年底建成"));
     }
 
     #[test]
