@@ -745,10 +745,17 @@ fn a_number_written_in_an_unknown_form_is_named() {
 
 #[test]
 fn a_part_titled_as_the_tasks_without_any_task_is_named() {
-    // 98: the notice's `二、主要任务` holds `（一）`–`（六）`, but the attached 管理办法 in
-    // articles makes the articles the task level, and none of the notice's items is a task.
+    // 98: the notice's `二、主要任务` holds `（一）`–`（六）`; the 管理办法 after its signature,
+    // here without the 文号 that marks it as a document of its own, is read with it, its
+    // articles make the articles the task level, and none of the notice's items is a task.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(doc("heldout5", "98-")).unwrap();
+    let no_number = text.replacen("（国卫医发〔2022〕6 号）\n", "", 1);
+    assert!(no_number.len() < text.len());
+    let file = dir.path().join("98-no-number.txt");
+    std::fs::write(&file, no_number).unwrap();
     let root = common::empty_site();
-    import(root.path(), &doc("heldout5", "98-"));
+    import(root.path(), &file);
     let msgs = messages(&check(root.path()));
     assert_warned(
         &msgs,
