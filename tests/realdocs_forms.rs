@@ -323,6 +323,21 @@ fn a_web_page_footer_gives_no_unit_and_run_in_titles_on_their_own_lines_are_clau
 }
 
 #[test]
+fn groups_without_items_beside_items_written_straight_under_a_part_are_named() {
+    // heldout11 192 (头桥街道减量化方案): 五、 and 六、 hold （一）前期准备阶段… with no items;
+    // 七、 holds its tasks as 1、2、3、 straight under the part, no group between. The groups
+    // sit at the depth of 七、's tasks, so whether they are tasks cannot be told from the form:
+    // each is named (they were silent: the style-by-style check found no group holding tasks).
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout11", "192-"));
+    let msgs = messages(&check(root.path()));
+    let want = "「五、」下的「（一）」（前期准备阶段）没有分项，没有列为任务条款；而别的部分在同一层级直接分列了任务条款";
+    assert_warned(&msgs, want);
+    let also = "「六、」下的「（三）」（拆房服务）没有分项，没有列为任务条款；而别的部分在同一层级直接分列了任务条款";
+    assert_warned(&msgs, also);
+}
+
+#[test]
 fn parts_without_items_beside_parts_of_tasks_are_named() {
     // 76 (2021年电力中长期合同通知): 二、三、九、十 hold （一）…; 一、四、–八、 are paragraphs
     // of their own. Task or text cannot be told from the form: each is named.

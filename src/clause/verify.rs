@@ -190,6 +190,15 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             .iter()
             .any(|c| c.style == Some(style) && holds_tasks(c))
     };
+    // A part whose tasks are numbered straight under it in another style than the groups,
+    // with no group of that style of its own.
+    let tasks_in_place_of_groups = |part: &&Node, style: Style| {
+        part.children.iter().all(|c| c.style != Some(style))
+            && part
+                .children
+                .iter()
+                .any(|c| c.is_clause && c.style.is_some_and(|s| s != style))
+    };
     for part in before_last {
         if FRAMING_PARTS.iter().any(|w| part.heading.contains(w)) {
             continue;
@@ -207,13 +216,21 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
         let Some(style) = itemless.first().and_then(|c| c.style) else {
             continue;
         };
-        if !parts.iter().any(|p| task_holder(p, style)) {
+        // The same depth holds tasks in another part either as items of a group of this level
+        // or, with the group level skipped there, as items written straight under the part
+        // (`七、` → `1、立项资金…` beside `五、` → `（一）前期准备阶段`): position in the
+        // outline, not the numbering token, says which nodes are peers.
+        let why = if parts.iter().any(|p| task_holder(p, style)) {
+            "而别的部分中同一级编号下写有任务分项"
+        } else if parts.iter().any(|p| tasks_in_place_of_groups(p, style)) {
+            "而别的部分在同一层级直接分列了任务条款"
+        } else {
             continue;
-        }
+        };
         for c in itemless.iter().filter(|c| c.style == Some(style)) {
             diags.push(
                 Diagnostic::warning(format!(
-                    "「{}」下的「{}」（{}）没有分项，没有列为任务条款；而别的部分中同一级编号下写有任务分项",
+                    "「{}」下的「{}」（{}）没有分项，没有列为任务条款；{why}",
                     name_of(part),
                     c.label,
                     title_of(c)
