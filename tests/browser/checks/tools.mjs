@@ -20,14 +20,37 @@ const NO_POPUPS = () => {
   };
 };
 
-/** Presses Tab from the top of the page (the skip link) until `selector` has focus; false when
- *  it never does. Only the starting point is set by script; every move after it is a key. */
-async function tabTo(page, selector, limit = 120) {
+/** Presses Tab until `selector` has focus; false when it never does within `limit` presses
+ *  from the top of the page (the skip link). Only the starting point is set by script; every
+ *  move after it is a key. `walk.presses` is how many presses from the top brought focus to
+ *  where it is now (the previous tool, left focused by its steps), or null: the tools come in
+ *  page order, so the walk goes on from there — the presses a walk from the top would make
+ *  again — and counts them against the same limit; only when that does not reach the tool does
+ *  it start again from the top, so a tool is reported unreachable exactly when a walk from the
+ *  top does not reach it. */
+async function tabTo(page, selector, walk, limit = 120) {
+  const focused = () => page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+  if (walk.presses !== null) {
+    for (let n = walk.presses + 1; n <= limit; n++) {
+      await page.keyboard.press("Tab");
+      if (await focused()) {
+        walk.presses = n;
+        return true;
+      }
+    }
+  }
+  walk.presses = null;
   await page.evaluate(() => document.querySelector("a[href], button, input")?.focus());
-  if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
-  for (let i = 0; i < limit; i++) {
+  if (await focused()) {
+    walk.presses = 0;
+    return true;
+  }
+  for (let n = 1; n <= limit; n++) {
     await page.keyboard.press("Tab");
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return true;
+    if (await focused()) {
+      walk.presses = n;
+      return true;
+    }
   }
   return false;
 }
@@ -46,9 +69,9 @@ function focusVisible(page) {
 
 const htmlHas = (page, cls) => page.evaluate((c) => document.documentElement.classList.contains(c), cls);
 
-async function operate(page, tool, problems) {
+async function operate(page, tool, problems, walk) {
   const { name, selector, steps } = tool;
-  if (!(await tabTo(page, selector))) {
+  if (!(await tabTo(page, selector, walk))) {
     problems.push(`Tab does not reach ${name} (${selector})`);
     return;
   }
@@ -151,15 +174,16 @@ export async function toolsCheck({ browser, url }) {
         ],
       },
     ];
+    const walk = { presses: null };
     for (const tool of tools) {
       if (!(await page.locator(tool.selector).count())) {
         problems.push(`no ${tool.name} tool (${tool.selector})`);
         continue;
       }
-      await operate(page, tool, problems);
+      await operate(page, tool, problems, walk);
     }
     if (await page.locator("video[controls]").count()) {
-      await operate(page, { name: "the video", selector: "video[controls]", steps: [] }, problems);
+      await operate(page, { name: "the video", selector: "video[controls]", steps: [] }, problems, walk);
     }
     problems.push(...(await externalLinkProblems(page)));
     const popups = await page.evaluate(() => window.__popups ?? []);
@@ -188,6 +212,7 @@ async function phoneTools(browser, url) {
   try {
     const page = await context.newPage();
     await page.goto(url);
+    const walk = { presses: null };
     const shown = (sel) => (p) => p.evaluate((s) => { const el = document.querySelector(s); return !!el && el.getClientRects().length > 0; }, sel);
     for (const tool of [
       { name: "菜单", selector: "#menu-switch", reveals: ".site-header .columns" },
@@ -208,6 +233,7 @@ async function phoneTools(browser, url) {
           ],
         },
         problems,
+        walk,
       );
     }
   } finally {
