@@ -212,9 +212,29 @@ fn has_suffix(name: &str) -> bool {
 /// `A等和B`, `A和B`, `A及B`, `A与B`, `A以及B` where both sides are names on their own; the `和`
 /// of `人力资源和社会保障局` or `工业和信息化部` joins words inside one name, not two names.
 fn joined(name: &str) -> Option<Doubt> {
+    // Every connector begins with one of these characters: their places are found in one pass,
+    // and each connector is looked for only there. A `str::find` for each connector built a
+    // substring searcher every time (a million a 300-policy build, 1.9% of it); the names are
+    // short and most hold none of these characters.
+    let starts: Vec<usize> = name
+        .char_indices()
+        .filter(|&(_, c)| matches!(c, '等' | '以' | '和' | '及' | '与'))
+        .map(|(i, _)| i)
+        .collect();
+    if starts.is_empty() {
+        return None;
+    }
+    // No connector overlaps itself, so these are the places `find` reaches one after another.
+    let places = |connector: &'static str| {
+        starts
+            .iter()
+            .copied()
+            .filter(move |&i| name[i..].starts_with(connector))
+    };
     // `等和`, `等及`, `等与` never occur inside one name.
     for connector in ["等和", "等及", "等与"] {
-        if let Some((left, right)) = name.split_once(connector) {
+        if let Some(at) = places(connector).next() {
+            let (left, right) = (&name[..at], &name[at + connector.len()..]);
             if !left.is_empty() && !right.is_empty() {
                 return Some(Doubt::Joined {
                     connector,
@@ -225,9 +245,7 @@ fn joined(name: &str) -> Option<Doubt> {
         }
     }
     for connector in ["等和", "等及", "等与", "以及", "和", "及", "与"] {
-        let mut from = 0;
-        while let Some(rel) = name[from..].find(connector) {
-            let at = from + rel;
+        for at in places(connector) {
             let left = name[..at].trim_end_matches('等');
             let right = &name[at + connector.len()..];
             let right_bare = right.trim_end_matches('等');
@@ -242,7 +260,6 @@ fn joined(name: &str) -> Option<Doubt> {
                     right: right.to_string(),
                 });
             }
-            from = at + connector.len();
         }
     }
     None

@@ -341,15 +341,45 @@ fn add_id(html: &str, id: &str) -> String {
     }
 }
 
-/// Shortens text to `max` characters at a character boundary, with an ellipsis.
+/// Shortens text to `max` characters at a character boundary, with an ellipsis; runs of
+/// whitespace read as one space. Only as much of `text` is read as the excerpt needs, and it is
+/// copied a run of non-space characters at a time: the description of a page is often a whole
+/// clause or answer, and splitting, joining and counting all of it, then collecting the cut a
+/// character at a time, for every page's head was 1.5% of a build.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if t.chars().count() <= max {
-        t
-    } else {
-        let cut: String = t.chars().take(max).collect();
-        format!("{cut}…")
+    let text = text.trim_start();
+    let mut out = String::new();
+    let mut chars = 0;
+    // Where the run of non-space characters being read began, and whether it has ended.
+    let (mut run, mut in_space) = (0, false);
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            if !in_space {
+                out.push_str(&text[run..i]);
+                in_space = true;
+            }
+            continue;
+        }
+        if in_space {
+            if chars == max {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            chars += 1;
+            (run, in_space) = (i, false);
+        }
+        if chars == max {
+            out.push_str(&text[run..i]);
+            out.push('…');
+            return out;
+        }
+        chars += 1;
     }
+    if !in_space {
+        out.push_str(&text[run..]);
+    }
+    out
 }
 
 /// A heading anchor that keeps Chinese text (stable, readable in the address bar).
@@ -486,6 +516,37 @@ fn highlight(code: &str, lang: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `excerpt` as it was written before it stopped reading at the cut: the same text for
+    /// texts shorter, as long as and longer than the cut, with runs of whitespace anywhere.
+    #[test]
+    fn excerpt_is_the_joined_words_cut() {
+        fn whole(text: &str, max: usize) -> String {
+            let t: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if t.chars().count() <= max {
+                t
+            } else {
+                let cut: String = t.chars().take(max).collect();
+                format!("{cut}…")
+            }
+        }
+        let texts = [
+            "",
+            "   ",
+            "一",
+            "加快建设 医疗服务\n价格改革，  推进\t分级诊疗。",
+            "  leading and trailing  ",
+            "abc def",
+            "一二三四五六七八九十 一二三四五六七八九十 一二三",
+            "\u{3000}全角空格\u{3000}\u{3000}分开 的\r\n文字 ",
+            "a  b   c    d",
+        ];
+        for text in texts {
+            for max in 0..40 {
+                assert_eq!(excerpt(text, max), whole(text, max), "{text:?} {max}");
+            }
+        }
+    }
 
     /// The escape as HTML defines it, a character at a time.
     fn escape_by_char(s: &str) -> String {

@@ -16,6 +16,9 @@ use qrcode::ec::construct_codewords;
 use qrcode::types::{Color, Version};
 use qrcode::EcLevel;
 
+#[path = "qr_ec.rs"]
+mod ec;
+
 /// Side of the rendered code in pixels, at least.
 const MIN_SIZE: u32 = 132;
 /// Quiet zone around a (non-micro) QR code, in modules.
@@ -221,8 +224,13 @@ fn codewords(url: &str) -> Option<(Vec<u8>, Vec<u8>, &'static Layout)> {
     let Version::Normal(number) = version else {
         return None;
     };
-    let (data, ec) = construct_codewords(&bits.into_bytes(), version, EcLevel::M).ok()?;
-    Some((data, ec, layout(number)?))
+    let layout = layout(number)?;
+    let raw = bits.into_bytes();
+    let (data, ec) = match layout.blocks.as_ref().and_then(|b| b.codewords(&raw)) {
+        Some(codewords) => codewords,
+        None => construct_codewords(&raw, version, EcLevel::M).ok()?,
+    };
+    Some((data, ec, layout))
 }
 
 /// What every code of one version has in common, worked out once per version: the functional
@@ -239,6 +247,9 @@ struct Layout {
     maskable: Vec<[u64; MAX_WORDS]>,
     /// The empty modules as (x, y) in the order the crate's `Canvas::draw_data` fills them.
     order: Vec<(u8, u8)>,
+    /// How the version's error correction is made (the crate's own `construct_codewords`
+    /// makes it should this not hold the version).
+    blocks: Option<ec::Blocks>,
 }
 
 /// The layouts of versions 1 to 40, each made when a code of its version is first drawn.
@@ -293,6 +304,7 @@ impl Layout {
             functional,
             maskable,
             order,
+            blocks: usize::try_from(number).ok().and_then(ec::Blocks::new),
         }
     }
 
@@ -493,8 +505,8 @@ fn penalty<const N: usize>(rows: &[Bits<N>], same_below: &mut Vec<Bits<N>>) -> u
 }
 
 fn push_num(out: &mut Vec<u8>, n: u32) {
-    // Nearly every number of a code is a coordinate or run below 100: pushed byte by byte, not
-    // copied from a buffer (a copy of unknown length is a `memcpy` call, a thousand a page).
+    // The sizes in the head, and the coordinates and runs of the tests' writer: pushed byte by
+    // byte, not copied from a buffer (a copy of unknown length is a `memcpy` call).
     if n < 10 {
         out.push(b'0' + n as u8);
         return;
@@ -542,8 +554,9 @@ fn svg(dark: &[bool], width: usize) -> String {
 /// [`svg`] of rows of bits: the same bytes, each run of dark modules found with a count of
 /// trailing zeros (or ones) in a word instead of a look at every module.
 fn svg_rows<const N: usize>(rows: &[Bits<N>], width: usize) -> String {
-    let mut out = svg_head(width);
+    let mut out = Segments::after(svg_head(width));
     for (y, row) in rows.iter().enumerate() {
+        out.make_room(width);
         let mut x = 0;
         // Bits at and beyond the width are clear, so no run goes past it.
         while x < 64 * N {
@@ -563,10 +576,104 @@ fn svg_rows<const N: usize>(rows: &[Bits<N>], width: usize) -> String {
                     break;
                 }
             }
-            push_run(&mut out, start, y, x - start);
+            out.run(start, y, x - start);
         }
     }
-    svg_end(out)
+    svg_end(out.done())
+}
+
+/// The decimal digits of 0 to 999, padded to three bytes, and their count in the fourth.
+static DECIMAL: [[u8; 4]; 1000] = decimal();
+
+const fn decimal() -> [[u8; 4]; 1000] {
+    let mut table = [[0; 4]; 1000];
+    let mut n = 0;
+    while n < 1000 {
+        let (h, t, u) = ((n / 100) as u8, (n / 10 % 10) as u8, (n % 10) as u8);
+        table[n] = match n {
+            0..=9 => [b'0' + u, 0, 0, 1],
+            10..=99 => [b'0' + t, b'0' + u, 0, 2],
+            _ => [b'0' + h, b'0' + t, b'0' + u, 3],
+        };
+        n += 1;
+    }
+    table
+}
+
+/// The path segments of a code written into room made ready a row at a time, the numbers
+/// copied three bytes at a time from [`DECIMAL`] (the bytes past a shorter number are
+/// overwritten by what follows): pushed byte by byte (a capacity check and a length update
+/// each, fifteen a segment, about 300 segments a code, every page) the writing cost a third of
+/// a code.
+struct Segments {
+    out: Vec<u8>,
+    /// Where the next byte goes; `out` beyond it is room, cut off at the end.
+    end: usize,
+}
+
+impl Segments {
+    /// The longest segment, `M181 181h177v1h-177z` (version 40 is 177 modules wide), and the
+    /// two bytes a number's padding can reach past it.
+    const MAX: usize = 22;
+
+    fn after(head: Vec<u8>) -> Self {
+        Segments {
+            end: head.len(),
+            out: head,
+        }
+    }
+
+    /// Room for the segments of a row of `width` modules: at most `(width + 1) / 2` runs.
+    fn make_room(&mut self, width: usize) {
+        let need = self.end + width.div_ceil(2) * Self::MAX;
+        if self.out.len() < need {
+            self.out.resize(need, 0);
+        }
+    }
+
+    /// Room for one segment, should a row's not be made (out of line: never taken).
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        self.out.resize(self.end + Self::MAX, 0);
+    }
+
+    /// One segment: the run of `run` dark modules from module `x` of row `y`, the bytes
+    /// [`push_run`] pushes.
+    fn run(&mut self, x: usize, y: usize, run: usize) {
+        let Some(seg) = self.out.get_mut(self.end..self.end + Self::MAX) else {
+            self.grow();
+            return self.run(x, y, run);
+        };
+        let q = QUIET_ZONE as usize;
+        let mut at = 0;
+        let num = |seg: &mut [u8], at: &mut usize, n: usize| {
+            // Every number of a code is below 1000: a coordinate of a code at most 177
+            // modules wide, with its quiet zone, or a run.
+            let d = DECIMAL[n.min(999)];
+            seg[*at..*at + 3].copy_from_slice(&d[..3]);
+            *at += usize::from(d[3]);
+        };
+        seg[0] = b'M';
+        at += 1;
+        num(seg, &mut at, x + q);
+        seg[at] = b' ';
+        at += 1;
+        num(seg, &mut at, y + q);
+        seg[at] = b'h';
+        at += 1;
+        num(seg, &mut at, run);
+        seg[at..at + 4].copy_from_slice(b"v1h-");
+        at += 4;
+        num(seg, &mut at, run);
+        seg[at] = b'z';
+        self.end += at + 1;
+    }
+
+    fn done(mut self) -> Vec<u8> {
+        self.out.truncate(self.end);
+        self.out
+    }
 }
 
 /// The SVG up to the first path segment.
@@ -587,7 +694,9 @@ fn svg_head(width: usize) -> Vec<u8> {
     out
 }
 
-/// One path segment: the run of `run` dark modules from module `x` of row `y`.
+/// One path segment: the run of `run` dark modules from module `x` of row `y` (what the tests'
+/// writer of one bool a module draws; [`Segments::run`] writes the same bytes).
+#[cfg(test)]
 fn push_run(out: &mut Vec<u8>, x: usize, y: usize, run: usize) {
     out.push(b'M');
     push_num(out, x as u32 + QUIET_ZONE);
@@ -948,6 +1057,34 @@ mod tests {
             h.update(b"\n");
         }
         assert_eq!(h.digest(), 0x1fe5_9ba9_270e_d77a);
+    }
+
+    /// A segment written where no row made room (the writer grows its room itself) and where
+    /// one did: the bytes the byte-by-byte writer pushes, for numbers of one, two and three
+    /// digits.
+    #[test]
+    fn segments_write_what_push_run_pushes() {
+        let runs = [
+            (0, 0, 1),
+            (5, 95, 3),
+            (96, 9, 10),
+            (176, 176, 177),
+            (40, 3, 99),
+        ];
+        let mut expected = b"head".to_vec();
+        for (x, y, run) in runs {
+            super::push_run(&mut expected, x, y, run);
+        }
+        for room in [false, true] {
+            let mut out = super::Segments::after(b"head".to_vec());
+            for (x, y, run) in runs {
+                if room {
+                    out.make_room(177);
+                }
+                out.run(x, y, run);
+            }
+            assert_eq!(out.done(), expected, "room made: {room}");
+        }
     }
 
     #[test]
