@@ -39,17 +39,18 @@ fn start(blocks: &[Block]) -> Option<usize> {
     })
 }
 
-/// Splits `body` before an appended document: returns the first document's text and the
-/// appended one's blocks as closing paragraphs (kept on the page, outside the outline), and
-/// warns once where it starts.
+/// Splits `body` (read into `blocks`) before an appended document: cuts both, returns the first
+/// document's text and the appended one's blocks as closing paragraphs (kept on the page,
+/// outside the outline), and warns once where it starts. Blocks begin only after a blank line or
+/// at a heading, so the blocks left are those of the text left.
 pub(super) fn split<'a>(
     body: &'a str,
+    blocks: &mut Vec<Block>,
     first_line: usize,
     file: &Path,
     diags: &mut Diagnostics,
 ) -> (&'a str, Vec<Paragraph>) {
-    let blocks = super::blocks(body, first_line);
-    let Some(at) = start(&blocks) else {
+    let Some(at) = start(blocks) else {
         return (body, Vec::new());
     };
     let line = blocks[at].line;
@@ -70,11 +71,12 @@ pub(super) fn split<'a>(
         .at(file, line)
         .hint("一份 policy.md 只收一份文件：如果这份文件也要解读，请把它从这里删去，另行导入（jiedu import）为一项政策；如果它属于本政策（如附件），请在它前面写明「附件」。"),
     );
-    let rest = blocks[at..]
-        .iter()
+    let rest = blocks
+        .split_off(at)
+        .into_iter()
         .map(|b| Paragraph {
             text: match b.hashes {
-                0 => b.text.clone(),
+                0 => b.text,
                 n => format!("{} {}", "#".repeat(n), b.text),
             },
             line: b.line,

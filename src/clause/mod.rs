@@ -286,8 +286,9 @@ pub fn parse_with_levels(
     let mut diags = Diagnostics::new();
     let levels =
         levels.map(|(written, line)| structure::override_levels(written, file, line, &mut diags));
-    let (body, appended) = appended::split(body, first_line, file, &mut diags);
-    let blocks = blocks(body, first_line);
+    // The blocks are read once: the split, the outline and the checks all read them.
+    let mut blocks = blocks(body, first_line);
+    let (body, appended) = appended::split(body, &mut blocks, first_line, file, &mut diags);
     let mut tree = structure::build_tree(&blocks, levels.as_deref(), file, &mut diags);
     structure::assign_ids(&mut tree.roots, file, &mut diags);
     move_closing_lines(&mut tree);
@@ -295,7 +296,7 @@ pub fn parse_with_levels(
     notes::extract_all(&mut tree.roots, file, &mut diags);
     structure::mark_clauses(&mut tree.roots, levels.as_deref());
     notes::attach_group_notes(&mut tree.roots, file, &mut diags);
-    verify::verify(&tree, body, first_line, file, &mut diags);
+    verify::verify(&tree, body, &blocks, first_line, file, &mut diags);
     if levels.is_none() {
         articles::doubts(&tree, file, &mut diags);
     }

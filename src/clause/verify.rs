@@ -9,24 +9,26 @@ use std::path::Path;
 
 use super::numbering::{self, Style};
 use super::structure::rank;
-use super::{blocks, unit_name, ClauseTree, Node};
+use super::{unit_name, Block, ClauseTree, Node};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
-/// Runs every check on `tree`, parsed from `body` whose first line is `first_line` of `file`.
+/// Runs every check on `tree`, parsed from `body` (read into `blocks`) whose first line is
+/// `first_line` of `file`.
 pub(super) fn verify(
     tree: &ClauseTree,
     body: &str,
+    blocks: &[Block],
     first_line: usize,
     file: &Path,
     diags: &mut Diagnostics,
 ) {
-    numbered_lines(tree, body, first_line, file, diags);
+    numbered_lines(tree, body, blocks, first_line, file, diags);
     unreadable_numbering(tree, body, first_line, file, diags);
     itemless_groups(tree, file, diags);
     mixed_levels(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
-    super::verify_flat_table::verify(tree, body, first_line, file, diags);
+    super::verify_flat_table::verify(tree, blocks, file, diags);
     super::verify_form::verify(tree, body, first_line, file, diags);
 }
 
@@ -55,16 +57,16 @@ pub(super) fn title_of(n: &Node) -> String {
 fn numbered_lines(
     tree: &ClauseTree,
     body: &str,
+    all_blocks: &[Block],
     first_line: usize,
     file: &Path,
     diags: &mut Diagnostics,
 ) {
     let nodes = tree.walk();
     let node_lines: HashSet<usize> = nodes.iter().map(|n| n.line).collect();
-    let all_blocks = blocks(body, first_line);
     let block_starts: HashSet<usize> = all_blocks.iter().map(|b| b.line).collect();
     // The items of a notice's attachment list (`附件：` / `1.…` / `2.…`) name files, not tasks.
-    let attachments = super::attachment_list::item_lines(&all_blocks);
+    let attachments = super::attachment_list::item_lines(all_blocks);
     for (i, raw) in body.lines().enumerate() {
         let line = first_line + i;
         let text = raw.trim().trim_start_matches('#').trim_start();

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::task_table::{self, HEADER_CELL_MAX_CHARS};
-use super::{blocks, numbering, unit_name, Block, ClauseTree};
+use super::{numbering, unit_name, Block, ClauseTree};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
 /// Shortest title of a clause looked for in the table's cells.
@@ -16,18 +16,11 @@ const TITLE_MIN_CHARS: usize = 6;
 /// Shortest text of a task cell (a unit list or a group name is shorter or reads as names).
 const TASK_CELL_MIN_CHARS: usize = 8;
 
-pub(super) fn verify(
-    tree: &ClauseTree,
-    body: &str,
-    first_line: usize,
-    file: &Path,
-    diags: &mut Diagnostics,
-) {
-    let blocks = blocks(body, first_line);
+pub(super) fn verify(tree: &ClauseTree, blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
     let node_lines: HashSet<usize> = tree.walk().iter().map(|n| n.line).collect();
     let mut i = 0;
     while i < blocks.len() {
-        let Some((header, len)) = header_at(&blocks, i) else {
+        let Some((header, len)) = header_at(blocks, i) else {
             i += 1;
             continue;
         };
