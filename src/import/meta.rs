@@ -206,10 +206,9 @@ pub fn find_doc_number(text: &str) -> Option<(String, String)> {
             .map_while(|&(_, c)| ascii_digit(c))
             .collect();
         // PDF text often sets a space between the serial and `号` (`〔2024〕34 号`).
-        let hao = k
-            + 6
-            + serial.chars().count()
-            + chars[k + 6 + serial.chars().count()..]
+        let after_serial = k + 6 + serial.chars().count();
+        let hao = after_serial
+            + chars[after_serial..]
                 .iter()
                 .take_while(|&&(_, c)| c == ' ')
                 .count();
@@ -320,7 +319,11 @@ const DATE_TAIL_CHARS: usize = 16;
 /// other words before it).
 pub fn ends_with_date(text: &str) -> bool {
     let t = text.trim_end();
+    // Only the starts of the line's last few characters can begin its date: the names before
+    // them are read only there (this runs for every line the import may join).
     t.char_indices()
+        .rev()
+        .take(DATE_TAIL_CHARS)
         .filter(|&(i, _)| {
             let head = &t[..i];
             // The issuers before the date: organs' names (`…办公厅`, `…综合司`) and spaces.
@@ -330,9 +333,7 @@ pub fn ends_with_date(text: &str) -> bool {
                         .split_whitespace()
                         .all(|name| org_name(name).is_some() || name.ends_with('司'))
         })
-        .map(|(i, _)| &t[i..])
-        .filter(|tail| tail.chars().count() <= DATE_TAIL_CHARS)
-        .any(|tail| parse_date(tail).is_some())
+        .any(|(i, _)| parse_date(&t[i..]).is_some())
 }
 
 /// `2023年12月30日`, `２０２３年１２月３０日`, `二〇二三年十二月三十日` → `2023-12-30`.
