@@ -350,6 +350,23 @@ fn parts_without_items_beside_parts_of_tasks_are_named() {
 }
 
 #[test]
+fn parts_without_items_beside_a_part_whose_tasks_lie_deeper_are_named() {
+    // heldout11 202 (智能监管改革试点通知, PDF text): 四、试点目标 holds （一）（二） and their
+    // items 1.–7.; 三、试点方式 and 五、工作要求 are paragraphs of instructions. No part holds
+    // tasks directly under it, so the check of parts beside task-holding parts was silent on
+    // them: a part holding tasks anywhere below is as much a reason to name them.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout11", "202-"));
+    let msgs = messages(&check(root.path()));
+    let want =
+        "「三、」（试点方式）没有分项，没有列为任务条款；而同级的「四、」的分项下分列了任务条款";
+    assert_warned(&msgs, want);
+    let also =
+        "「五、」（工作要求）没有分项，没有列为任务条款；而同级的「四、」的分项下分列了任务条款";
+    assert_warned(&msgs, also);
+}
+
+#[test]
 fn a_table_of_contents_and_a_restarting_annex_build() {
     // 35 (天津春节电力需求响应实施细则): 目录 listing 一、–七、 and 附录1–3 with dot leaders,
     // then the body, then 附录2 竞价指引 numbered 一、–五、 again. Left as found, every part

@@ -258,6 +258,11 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
     fn holds_tasks(n: &Node) -> bool {
         n.children.iter().any(|c| c.is_clause && c.style.is_some())
     }
+    fn holds_deeper_tasks(n: &Node) -> bool {
+        n.children
+            .iter()
+            .any(|c| !c.is_clause && (holds_tasks(c) || holds_deeper_tasks(c)))
+    }
     /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`).
     fn holders<'a>(nodes: &'a [Node], parent: &str, out: &mut Vec<(String, &'a Node)>) {
         for n in nodes {
@@ -314,10 +319,21 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                 // a task of its own or a section of text: named too (heldout4 84).
                 && !super::structure::is_aims_part(n);
             if itemless_part {
-                if let Some(holder) = same().find(|m| !m.is_clause && holds_tasks(m)) {
+                // The tasks of the other parts may lie a level deeper (`四、` → `（一）` →
+                // `1.`): where no part holds them directly, one holding them anywhere below is
+                // as much a sign that this part's instructions may be a task (heldout11 202).
+                let holder = same()
+                    .find(|m| !m.is_clause && holds_tasks(m))
+                    .map(|m| (m, "下分列了任务条款"))
+                    .or_else(|| {
+                        same()
+                            .find(|m| !m.is_clause && holds_deeper_tasks(m))
+                            .map(|m| (m, "的分项下分列了任务条款"))
+                    });
+                if let Some((holder, how)) = holder {
                     diags.push(
                         Diagnostic::warning(format!(
-                            "「{}」（{}）没有分项，没有列为任务条款；而同级的「{}」下分列了任务条款",
+                            "「{}」（{}）没有分项，没有列为任务条款；而同级的「{}」{how}",
                             name_of(n),
                             title_of(n),
                             name_of(holder)
