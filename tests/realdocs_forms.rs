@@ -335,6 +335,28 @@ fn groups_without_items_beside_items_written_straight_under_a_part_are_named() {
     assert_warned(&msgs, want);
     let also = "「六、」下的「（三）」（拆房服务）没有分项，没有列为任务条款；而别的部分在同一层级直接分列了任务条款";
     assert_warned(&msgs, also);
+    // 八、工作要求 （一）–（四）: a closing part is left out while the document reads clearly,
+    // but here its level is in doubt in the parts that assign tasks, so its groups are named.
+    let closing = "「八、」下的「（一）」（加强领导，提高认识）没有分项，没有列为任务条款；而别的部分在同一层级直接分列了任务条款";
+    assert_warned(&msgs, closing);
+    // 二、基本原则's principles state aims: never named.
+    assert!(!msgs.iter().any(|m| m.contains("「二、」下的")), "{msgs:?}");
+}
+
+#[test]
+fn a_closing_parts_groups_are_not_named_where_the_task_level_is_clear() {
+    // heldout5 99 (城镇燃气安全专项整治方案): 六、保障措施 （一）–（四） are paragraphs of text
+    // beside parts whose groups hold the tasks as items; no group of a part that assigns tasks
+    // is in doubt, so the closing part's groups are left as text without a word.
+    let root = common::empty_site();
+    import(root.path(), &doc("heldout5", "99-"));
+    let msgs = messages(&check(root.path()));
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("「六、」下的") && m.contains("没有分项")),
+        "{msgs:?}"
+    );
 }
 
 #[test]

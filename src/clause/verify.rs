@@ -166,7 +166,7 @@ fn unreadable_numbering(
 /// another part: whether such a group is a task of its own (`（一）推动源头减量。一是…`) or a
 /// section of text cannot be told from the form. Parts that frame the tasks by their name
 /// (指导思想, 基本原则, 保障措施 …) are left out, and so is the last part: it is by convention
-/// the 保障措施/组织实施 part, whose groups are no tasks.
+/// the 保障措施/组织实施 part, whose groups are no tasks — unless the level is in doubt elsewhere.
 fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
     const FRAMING_PARTS: [&str; 12] = [
         "指导思想",
@@ -183,9 +183,31 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
         "工作要求",
     ];
     let parts: Vec<&Node> = tree.roots.iter().filter(|n| n.style.is_some()).collect();
-    let Some((_, before_last)) = parts.split_last() else {
-        return;
-    };
+    // The closing parts (保障措施, 工作要求 …) are left out while the rest of the document reads
+    // clearly; where the same level is in doubt in a part that assigns tasks, their groups
+    // (`八、工作要求` `（一）加强领导…`) are in the same doubt and named too (heldout11 192).
+    let mut doubt_in_task_parts = false;
+    let mut closing: Vec<&Node> = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if FRAMING_PARTS.iter().any(|w| part.heading.contains(w)) || last {
+            if !super::structure::is_aims_part(part) && !part.heading.contains("职责分工") {
+                closing.push(part);
+            }
+            continue;
+        }
+        doubt_in_task_parts |= itemless_groups_of(part, &parts, file, diags);
+    }
+    if doubt_in_task_parts {
+        for part in closing {
+            itemless_groups_of(part, &parts, file, diags);
+        }
+    }
+}
+
+/// Names the item-less groups of `part` when the same level holds tasks in another of `parts`;
+/// returns whether it named any.
+fn itemless_groups_of(part: &Node, parts: &[&Node], file: &Path, diags: &mut Diagnostics) -> bool {
     let holds_tasks = |c: &Node| c.children.iter().any(|g| g.is_clause);
     let task_holder = |part: &&Node, style: Style| {
         part.children
@@ -201,10 +223,7 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                 .iter()
                 .any(|c| c.is_clause && c.style.is_some_and(|s| s != style))
     };
-    for part in before_last {
-        if FRAMING_PARTS.iter().any(|w| part.heading.contains(w)) {
-            continue;
-        }
+    {
         let itemless: Vec<&Node> = part
             .children
             .iter()
@@ -216,7 +235,7 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             })
             .collect();
         let Some(style) = itemless.first().and_then(|c| c.style) else {
-            continue;
+            return false;
         };
         // The same depth holds tasks in another part either as items of a group of this level
         // or, with the group level skipped there, as items written straight under the part
@@ -227,7 +246,7 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
         } else if parts.iter().any(|p| tasks_in_place_of_groups(p, style)) {
             "而别的部分在同一层级直接分列了任务条款"
         } else {
-            continue;
+            return false;
         };
         for c in itemless.iter().filter(|c| c.style == Some(style)) {
             diags.push(
@@ -242,6 +261,7 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             );
         }
     }
+    true
 }
 
 /// Where one level holds both kinds of node — items with numbered tasks under them and items
