@@ -589,10 +589,7 @@ pub fn render_site(
                 sink.put(&planned.output, OutFile::Bytes(html.into_bytes()))?;
                 return Ok(Ok(None));
             }
-            let facts = PageLinks::scan(&planned.output, origin, &html);
-            if check_all {
-                links.add(&facts);
-            }
+            let facts = links.scan(&planned.output, origin, &html, check_all);
             if !keeping {
                 let bytes = html.into_bytes();
                 let (len, digest) = (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes));

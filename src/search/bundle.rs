@@ -208,8 +208,7 @@ fn shards(
     // A prefix shard's entries are held encoded (varint, as written) until the shard is: the
     // weighted lists as pairs of u32, and each character's merged list with the capacity of
     // all its tokens' lists, were a tenth of a 1,000-policy build's peak memory.
-    let mut prefix: Vec<BTreeMap<String, Vec<u8>>> =
-        (0..count).map(|_| BTreeMap::new()).collect();
+    let mut prefix: Vec<BTreeMap<String, Vec<u8>>> = (0..count).map(|_| BTreeMap::new()).collect();
     let mut followers: BTreeMap<char, Vec<(char, u32)>> = BTreeMap::new();
     let mut by_char: HashMap<char, Vec<&List>> = HashMap::new();
     for (&key, list) in &postings.han {
