@@ -257,7 +257,19 @@ pub fn render(
         }
     }
     block.flush(&mut out);
+    tighten(&mut out.html);
+    tighten(&mut out.plain);
     (out, diags)
+}
+
+/// Moves `s` into an allocation of its length when pushing left much of its allocation unused.
+/// The model keeps every rendered text for the whole build, and a string grown by doubling holds
+/// up to twice its length; `shrink_to_fit` does not help, as the allocator keeps a block in place
+/// while at least half of it is used.
+fn tighten(s: &mut String) {
+    if s.capacity() - s.len() > s.len() / 8 {
+        *s = s.as_str().to_owned();
+    }
 }
 
 /// The top-level Markdown block being collected: its events, the clauses it cites and its text.

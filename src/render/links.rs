@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -133,7 +133,8 @@ pub struct Links(Mutex<Table>);
 struct Table {
     pages: Vec<Page>,
     /// Each distinct link text (unescaped) once: most pages repeat the same navigation links.
-    hrefs: HashMap<Box<str>, u32>,
+    /// Shared with the pages' [`PageLinks`] made by [`Links::scan`].
+    hrefs: HashMap<Arc<str>, u32>,
     /// (link, page) for every distinct link of every page, as indices into `hrefs` and `pages`.
     uses: Vec<(u32, u32)>,
 }
@@ -174,8 +175,11 @@ pub struct PageLinks {
     origin: Option<PathBuf>,
     /// The page's ids joined by NUL, which no HTML id can contain.
     ids: Box<str>,
-    /// Its distinct internal links (unescaped), sorted.
-    hrefs: Box<[Box<str>]>,
+    /// Its distinct internal links (unescaped), sorted. Made by [`Links::scan`], each text
+    /// is shared by every page that has the link: a build keeps every page's facts until it
+    /// is recorded, and at 1,000 policies the pages had over three million links, most of
+    /// them the same navigation links.
+    hrefs: Box<[Arc<str>]>,
 }
 
 impl PageLinks {
@@ -207,12 +211,48 @@ impl Links {
             let next = table.hrefs.len() as u32;
             let id = match table.hrefs.get(&*href) {
                 Some(&id) => id,
-                None => *table
-                    .hrefs
-                    .entry(href.into_owned().into_boxed_str())
-                    .or_insert(next),
+                None => *table.hrefs.entry(href.into_owned().into()).or_insert(next),
             };
             table.uses.push((id, page));
+        }
+    }
+
+    /// Scans one page as [`PageLinks::scan`] does, its links' texts shared with the table
+    /// (and every page scanned so); with `add`, notes its facts as [`Links::add`] does.
+    pub fn scan(&self, path: &str, origin: Option<&Path>, html: &str, add: bool) -> PageLinks {
+        let (ids, found) = scan(html);
+        let ids: Box<str> = ids.join("\0").into();
+        let mut hrefs = Vec::with_capacity(found.len());
+        let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let page = table.pages.len() as u32;
+        for href in found {
+            let (text, id) = match table.hrefs.get_key_value(&*href) {
+                Some((text, &id)) => (Arc::clone(text), id),
+                None => {
+                    let id = table.hrefs.len() as u32;
+                    let text: Arc<str> = href.into_owned().into();
+                    table.hrefs.insert(Arc::clone(&text), id);
+                    (text, id)
+                }
+            };
+            if add {
+                table.uses.push((id, page));
+            }
+            hrefs.push(text);
+        }
+        if add {
+            table.pages.push(Page {
+                path: path.into(),
+                origin: origin.map(Path::to_path_buf),
+                ids: ids.clone(),
+            });
+        }
+        drop(table);
+        PageLinks {
+            path: path.into(),
+            origin: origin.map(Path::to_path_buf),
+            ids,
+            hrefs: hrefs.into(),
         }
     }
 

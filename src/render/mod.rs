@@ -517,6 +517,39 @@ pub fn render_site(
         (None, Some((r, _))) => Some(r.paths) != paths_digest,
         (None, None) => true,
     };
+    // The files besides pages go to the sink before any page is rendered: open data, feeds
+    // and share cards held through the page render were a seventh of a 1,000-policy
+    // build's peak memory.
+    type Extra = (Option<PageLinks>, Option<(String, Arc<OutFile>)>);
+    type Kept = Option<(String, Arc<OutFile>)>;
+    let (extra_links, kept_extras): (Vec<Option<PageLinks>>, Vec<Kept>) = extras
+        .into_par_iter()
+        .map(|(path, file)| -> Result<Extra, Diagnostics> {
+            let facts = match file.as_ref() {
+                OutFile::Bytes(bytes) if path.ends_with(".html") => std::str::from_utf8(bytes)
+                    .ok()
+                    .map(|html| PageLinks::scan(&path, None, html)),
+                _ => None,
+            };
+            // Copied files are told apart by their source's fingerprint, not kept here.
+            if !keeping || matches!(file.as_ref(), OutFile::Copy(_)) {
+                let file = Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone());
+                sink.put(&path, file)?;
+                return Ok((facts, None));
+            }
+            let old = prev_extras
+                .and_then(|e| e.get(&path))
+                .filter(|old| Arc::ptr_eq(old, &file) || **old == file);
+            let file = old.map_or(file, Arc::clone);
+            Ok((facts, Some((path, file))))
+        })
+        .collect::<Result<Vec<Extra>, Diagnostics>>()?
+        .into_iter()
+        .unzip();
+    let extra_links: Vec<PageLinks> = extra_links.into_iter().flatten().collect();
+    let kept_extras: FxHashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
+
+    t.step("extras");
     // A build that records its pages keeps their link facts.
     let keep_facts = keeping || written.record;
     let links = links::Links::default();
@@ -556,10 +589,7 @@ pub fn render_site(
                 sink.put(&planned.output, OutFile::Bytes(html.into_bytes()))?;
                 return Ok(Ok(None));
             }
-            let facts = PageLinks::scan(&planned.output, origin, &html);
-            if check_all {
-                links.add(&facts);
-            }
+            let facts = links.scan(&planned.output, origin, &html, check_all);
             if !keeping {
                 let bytes = html.into_bytes();
                 let (len, digest) = (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(&bytes));
@@ -601,36 +631,6 @@ pub fn render_site(
             Err(d) => diags.push(d),
         }
     }
-    type Extra = (Option<PageLinks>, Option<(String, Arc<OutFile>)>);
-    type Kept = Option<(String, Arc<OutFile>)>;
-    let (extra_links, kept_extras): (Vec<Option<PageLinks>>, Vec<Kept>) = extras
-        .into_par_iter()
-        .map(|(path, file)| -> Result<Extra, Diagnostics> {
-            let facts = match file.as_ref() {
-                OutFile::Bytes(bytes) if path.ends_with(".html") => std::str::from_utf8(bytes)
-                    .ok()
-                    .map(|html| PageLinks::scan(&path, None, html)),
-                _ => None,
-            };
-            // Copied files are told apart by their source's fingerprint, not kept here.
-            if !keeping || matches!(file.as_ref(), OutFile::Copy(_)) {
-                let file = Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone());
-                sink.put(&path, file)?;
-                return Ok((facts, None));
-            }
-            let old = prev_extras
-                .and_then(|e| e.get(&path))
-                .filter(|old| Arc::ptr_eq(old, &file) || **old == file);
-            let file = old.map_or(file, Arc::clone);
-            Ok((facts, Some((path, file))))
-        })
-        .collect::<Result<Vec<Extra>, Diagnostics>>()?
-        .into_iter()
-        .unzip();
-    let extra_links: Vec<PageLinks> = extra_links.into_iter().flatten().collect();
-    let kept_extras: FxHashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
-
-    t.step("extras");
     if !diags.has_errors() {
         let exists = |p: &str| paths.contains(p);
         let written = links::Written::new(site);

@@ -205,8 +205,10 @@ fn shards(
 ) -> Result<(), Diagnostics> {
     let count = redo.exact.len();
     let mut exact: Vec<BTreeMap<String, Entry>> = (0..count).map(|_| BTreeMap::new()).collect();
-    let mut prefix: Vec<BTreeMap<String, Vec<(u32, u32)>>> =
-        (0..count).map(|_| BTreeMap::new()).collect();
+    // A prefix shard's entries are held encoded (varint, as written) until the shard is: the
+    // weighted lists as pairs of u32, and each character's merged list with the capacity of
+    // all its tokens' lists, were a tenth of a 1,000-policy build's peak memory.
+    let mut prefix: Vec<BTreeMap<String, Vec<u8>>> = (0..count).map(|_| BTreeMap::new()).collect();
     let mut followers: BTreeMap<char, Vec<(char, u32)>> = BTreeMap::new();
     let mut by_char: HashMap<char, Vec<&List>> = HashMap::new();
     for (&key, list) in &postings.han {
@@ -235,7 +237,10 @@ fn shards(
         .par_iter()
         .map(|(word, list)| {
             let first = word.chars().next().map_or(0, |c| c as usize) % count;
-            let weighted = redo.prefix[first].then(|| weighted(&postings, list.iter()));
+            let weighted = redo.prefix[first].then(|| {
+                let list = weighted(&postings, list.iter());
+                encoded(word, &list)
+            });
             (word, list, first, weighted)
         })
         .collect();
@@ -250,10 +255,14 @@ fn shards(
     }
     let by_char: Vec<_> = by_char
         .into_par_iter()
-        .map(|(c, lists)| (c, merged(&postings, &lists)))
+        .map(|(c, lists)| {
+            let token = c.to_string();
+            let list = encoded(&token, &merged(&postings, &lists));
+            (token, c, list)
+        })
         .collect();
-    for (c, list) in by_char {
-        prefix[c as usize % count].insert(c.to_string(), list);
+    for (token, c, list) in by_char {
+        prefix[c as usize % count].insert(token, list);
     }
     for (word, mark) in everyday_words() {
         let shard = mark_shard(word, count);
@@ -290,9 +299,9 @@ fn shards(
         .enumerate()
         .filter(|(n, _)| redo.prefix[*n])
         .try_for_each(|(n, tokens)| {
-            let mut out = Vec::new();
-            for (token, list) in tokens {
-                write_entry(&mut out, &token, list.len() as u32, list.into_iter());
+            let mut out = Vec::with_capacity(tokens.values().map(Vec::len).sum());
+            for entry in tokens.values() {
+                out.extend_from_slice(entry);
             }
             put(&format!("p/{n}.bin"), out)
         })?;
@@ -351,6 +360,14 @@ fn write_entry(out: &mut Vec<u8>, token: &str, count: u32, ids: impl Iterator<It
         distances.write(out, record);
         varint::write(out, weight);
     }
+}
+
+/// A prefix entry as [`write_entry`] writes it, in an allocation of its length.
+fn encoded(token: &str, list: &[(u32, u32)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_entry(&mut out, token, list.len() as u32, list.iter().copied());
+    // Not `shrink_to_fit`: the allocator keeps a block in place while half of it is used.
+    out.as_slice().to_vec()
 }
 
 fn weighted(postings: &Postings, ids: impl Iterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
