@@ -955,6 +955,7 @@ fn check_changed_links<'p>(
 /// each unit's feed, the open data and the theme's static files, each with who made it (for the duplicate-URL message),
 /// and the cutoffs of the full feeds among them (see [`feed_reuse`]).
 /// `page_urls` are the sitemap's URLs, sorted; `previous`, the previous render of `jiedu serve`.
+#[allow(clippy::too_many_arguments)] // one per kind of previous state it may reuse; split in the render split of issue 22
 pub fn site_files(
     site: &Site,
     theme: &Theme,
