@@ -567,3 +567,48 @@ fn a_damaged_truncated_or_foreign_search_cache_is_refused_and_the_index_is_made_
     let said = build_search(&site, &site.out(), "4", &[]);
     assert_eq!(made_again(&said).0, 0, "{said}");
 }
+
+/// Plants a mark in an open data file without changing its length, so that a build that keeps
+/// the file from the output leaves it there and one that makes the file again takes it away.
+fn mark(path: &Path) {
+    let text = fs::read_to_string(path).unwrap();
+    let marked = text.replacen("\"slug\"", "\"SLUG\"", 1);
+    assert_ne!(marked, text, "{}", path.display());
+    fs::write(path, marked).unwrap();
+}
+
+fn marked(path: &Path) -> bool {
+    fs::read_to_string(path).unwrap().contains("\"SLUG\"")
+}
+
+#[test]
+fn a_policys_open_data_is_kept_while_what_it_is_made_of_reads_the_same() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    let data = |slug: &str| site.out().join(format!("data/{slug}.json"));
+    let (original, copy) = (data("yiliao-gaodi"), data("yiliao-gaodi-b"));
+    mark(&original);
+    mark(&copy);
+
+    // A clause of the copy that nothing in the original reads.
+    site.edit("yiliao-gaodi-b/policy.md", |t| {
+        assert!(t.contains("积极引进新技术、新项目。"));
+        t.replacen("积极引进新技术、新项目。", "积极引进新技术和新项目。", 1)
+    });
+    build(&site, &site.out(), &[]);
+    assert!(marked(&original), "an unchanged policy's data is kept");
+    assert!(!marked(&copy), "an edited policy's data is made again");
+
+    // A question of the copy cites a clause of the original: the passages citing that clause,
+    // in the original's data, changed with it.
+    site.edit("yiliao-gaodi-b/qa.md", |t| {
+        assert!(t.contains("北京积水潭医院聊城医院什么时候投入使用？"));
+        t.replacen(
+            "北京积水潭医院聊城医院什么时候投入使用？",
+            "北京积水潭医院聊城医院何时投入使用？",
+            1,
+        )
+    });
+    build_and_compare(&site, "a question citing another policy's clause");
+    assert!(!marked(&original));
+}

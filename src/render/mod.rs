@@ -453,13 +453,17 @@ pub fn render_site(
             written.previous_output,
             opts.draw_png,
             keeping,
+            match written.record && previous.is_none() {
+                true => DataFiles::Recorded(written.previous.map(|r| &r.data)),
+                false => DataFiles::Unrecorded,
+            },
         )
     };
     let unchanged = || match recorded {
         Some((r, _)) => r.unchanged(site, theme.fingerprints(), &site_ctx),
         None => changed_deps(previous, site, theme, &site_ctx),
     };
-    let (owned, ((made_files, feed_cutoffs), unchanged)) = rayon::join(
+    let (owned, (made_files, unchanged)) = rayon::join(
         || -> Vec<bool> {
             plan.iter()
                 .enumerate()
@@ -468,10 +472,28 @@ pub fn render_site(
         },
         || rayon::join(make_files, unchanged),
     );
+    let SiteFiles {
+        files: made_files,
+        cutoffs: feed_cutoffs,
+        kept: kept_files,
+        data: data_record,
+    } = made_files;
     let extras: Vec<(String, Arc<OutFile>)> = made_files
         .into_iter()
         .filter(|(path, _, by)| claims.claim(path, Claimant::Other(by.clone()), &name, &mut diags))
         .map(|(path, file, _)| (path, file))
+        .collect();
+    // Kept whole from the output this build replaces: not HTML, so no links to check.
+    let kept_files: Vec<(String, PathBuf)> = kept_files
+        .into_iter()
+        .filter(|(path, _)| {
+            claims.claim(
+                path,
+                Claimant::Other("jiedu".to_string()),
+                &name,
+                &mut diags,
+            )
+        })
         .collect();
     t.step("claims, site files, changes");
     let reusable = |output: &str, job: &Job| -> Option<&Arc<CachedPage>> {
@@ -546,6 +568,9 @@ pub fn render_site(
         .collect::<Result<Vec<Extra>, Diagnostics>>()?
         .into_iter()
         .unzip();
+    kept_files
+        .par_iter()
+        .try_for_each(|(path, previous)| sink.keep(path, previous))?;
     let extra_links: Vec<PageLinks> = extra_links.into_iter().flatten().collect();
     let kept_extras: FxHashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
 
@@ -679,6 +704,7 @@ pub fn render_site(
             written.previous.map_or(&[][..], |r| &r.deps[..]),
             &deps::Digests::new(site, theme.fingerprints(), &site_ctx),
             paths_digest.unwrap_or_default(),
+            data_record.unwrap_or_default(),
         )),
         false => None,
     };
@@ -753,6 +779,7 @@ fn record(
     old_deps: &[(String, Option<u64>)],
     digests: &deps::Digests,
     paths: u64,
+    data: open_data::DataRecord,
 ) -> recorded::Recorded {
     enum Digest {
         Known(Option<u64>),
@@ -834,7 +861,12 @@ fn record(
             Digest::Of(dep) => (text, digests.of(&dep)),
         })
         .collect();
-    recorded::Recorded { deps, pages, paths }
+    recorded::Recorded {
+        deps,
+        pages,
+        paths,
+        data,
+    }
 }
 
 /// Which of the previous render's dependencies read the same now (by their index in its
@@ -923,6 +955,7 @@ fn check_changed_links<'p>(
 /// each unit's feed, the open data and the theme's static files, each with who made it (for the duplicate-URL message),
 /// and the cutoffs of the full feeds among them (see [`feed_reuse`]).
 /// `page_urls` are the sitemap's URLs, sorted; `previous`, the previous render of `jiedu serve`.
+#[allow(clippy::too_many_arguments)] // one per kind of previous state it may reuse; split in the render split of issue 22
 pub fn site_files(
     site: &Site,
     theme: &Theme,
@@ -931,7 +964,8 @@ pub fn site_files(
     previous_output: Option<&Path>,
     draw_png: bool,
     defer_drawing: bool,
-) -> (Vec<(String, Arc<OutFile>, String)>, feed_reuse::Cutoffs) {
+    data: DataFiles<'_>,
+) -> SiteFiles {
     let previous = previous_render.map(|p| (p.site.as_ref(), &p.extras));
     let mut t = crate::timing::Phases::new("site_files");
     let mut files: Vec<(String, OutFile, String)> = Vec::new();
@@ -967,7 +1001,15 @@ pub fn site_files(
         || list_feeds::files(site, changed.as_ref()),
     );
     t.step("feeds");
-    let open_data = open_data::files(site, previous);
+    // A build keeps each policy's data file from the output it replaces while what the file
+    // is made of reads the same; `serve` compares with its previous model instead.
+    let (open_data, kept, data_record) = match data {
+        DataFiles::Recorded(old) => {
+            let built = open_data::files_recorded(site, old.zip(previous_output));
+            (built.made, built.kept, Some(built.record))
+        }
+        DataFiles::Unrecorded => (open_data::files(site, previous), Vec::new(), None),
+    };
     t.step("open data");
     files.extend(redirects::pages(site));
     t.step("redirects");
@@ -1005,7 +1047,34 @@ pub fn site_files(
         defer_drawing,
     ));
     t.step("share");
-    (files, cutoffs)
+    SiteFiles {
+        files,
+        cutoffs,
+        kept,
+        data: data_record,
+    }
+}
+
+/// How [`site_files`] makes the open data files.
+#[derive(Clone, Copy)]
+pub enum DataFiles<'a> {
+    /// Reusing those of `jiedu serve`'s previous render, if any; nothing recorded.
+    Unrecorded,
+    /// Recorded for the next build (`jiedu build`), keeping those the previous build's record
+    /// (if any) says are unchanged from the output it replaces.
+    Recorded(Option<&'a open_data::DataRecord>),
+}
+
+/// What [`site_files`] made.
+pub struct SiteFiles {
+    /// Each file, with who made it (for the duplicate-URL message).
+    pub files: Vec<(String, Arc<OutFile>, String)>,
+    /// The cutoffs of the full feeds among them (see [`feed_reuse`]).
+    pub cutoffs: feed_reuse::Cutoffs,
+    /// Files a build keeps from the output it replaces, and their path there.
+    pub kept: Vec<(String, PathBuf)>,
+    /// What a build records of its open data files for the next one.
+    pub data: Option<open_data::DataRecord>,
 }
 
 /// Colours for highlighted code; computed once per process because `serve` renders again and

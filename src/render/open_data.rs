@@ -68,6 +68,99 @@ pub fn files(
     out
 }
 
+/// What a build recorded of each policy's data file (`data/<slug>.json` → the key of what it
+/// was made from, [`inputs_key`], and its length), so that the next build keeps the file of a
+/// policy whose key reads the same from the output it replaces instead of making it again.
+pub type DataRecord = FxHashMap<String, (u64, u64)>;
+
+/// The data files of a build: those made now, those kept from the previous output (path there),
+/// and the record of every policy's data file for the next build.
+#[derive(Default)]
+pub struct Built {
+    pub made: Vec<(String, Arc<OutFile>)>,
+    pub kept: Vec<(String, std::path::PathBuf)>,
+    pub record: DataRecord,
+}
+
+/// [`files`] for `jiedu build`: a policy's data file whose [`inputs_key`] is the one `previous`
+/// (the previous build's record and the output it wrote) holds, and whose file there still has
+/// the recorded length, is kept from there rather than made again.
+pub fn files_recorded(site: &Site, previous: Option<(&DataRecord, &std::path::Path)>) -> Built {
+    let config = crate::model::debug_digest(&site.config);
+    let bytes = |text: String| Arc::new(OutFile::Bytes(text.into_bytes()));
+    type One = (String, u64, Result<Arc<OutFile>, (std::path::PathBuf, u64)>);
+    let each: Vec<One> = site
+        .policies
+        .par_iter()
+        .map(|p| {
+            let path = urls::policy_data(&p.slug);
+            let key = inputs_key(site, p, config);
+            let kept = previous.and_then(|(record, dir)| {
+                let &(_, len) = record.get(&path).filter(|(k, _)| *k == key)?;
+                let file = dir.join(&path);
+                std::fs::symlink_metadata(&file)
+                    .is_ok_and(|m| m.is_file() && m.len() == len)
+                    .then_some((file, len))
+            });
+            match kept {
+                Some(k) => (path, key, Err(k)),
+                None => (path, key, Ok(bytes(to_json(&policy_record(site, p))))),
+            }
+        })
+        .collect();
+    let mut built = Built::default();
+    for (path, key, file) in each {
+        match file {
+            Ok(file) => {
+                let len = match file.as_ref() {
+                    OutFile::Bytes(b) => b.len() as u64,
+                    _ => 0,
+                };
+                built.record.insert(path.clone(), (key, len));
+                built.made.push((path, file));
+            }
+            Err((old, len)) => {
+                built.record.insert(path.clone(), (key, len));
+                built.kept.push((path, old));
+            }
+        }
+    }
+    built
+        .made
+        .push((POLICIES.to_string(), bytes(to_json(&policies_record(site)))));
+    built
+        .made
+        .push((policies_schema(), bytes(POLICIES_SCHEMA.to_string())));
+    built
+        .made
+        .push((policy_schema(), bytes(POLICY_SCHEMA.to_string())));
+    built
+}
+
+/// Everything `data/<slug>.json` of policy `p` is made of, as one number: the policy's inputs
+/// ([`crate::model::Policy::input_digest`], which covers all its model but its lifecycle), its
+/// lifecycle, the config (`config`, its digest: the URLs and anything else the model read),
+/// the passages citing each of its nodes and the revisions it is part of — what
+/// [`policy_record`] reads, and what [`unchanged`] compares in `jiedu serve`.
+fn inputs_key(site: &Site, p: &Policy, config: u64) -> u64 {
+    use crate::model::{debug_digest, hash_digest};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    h.update(&VERSION.to_le_bytes());
+    h.update(&config.to_le_bytes());
+    h.update(&p.input_digest.to_le_bytes());
+    h.update(&hash_digest(&p.lifecycle).to_le_bytes());
+    for n in &p.nodes {
+        h.update(&hash_digest(&(&n.key, site.backlinks.get(&n.key))).to_le_bytes());
+    }
+    let revisions: Vec<_> = site
+        .revisions
+        .iter()
+        .filter(|r| r.involves(&p.slug))
+        .collect();
+    h.update(&debug_digest(&revisions).to_le_bytes());
+    h.digest()
+}
+
 /// Whether policy `p` of `site` has the data its previous version `old` of `old_site` had: the
 /// record is made of the policy (the same one when unedited: `serve` keeps its `Arc`), the
 /// passages citing its nodes and the revisions it is in.

@@ -23,6 +23,9 @@ pub struct Recorded {
     /// [`paths_digest`] of the build that recorded this: while it reads the same, no file a
     /// kept page links to is gone, and only the links a build changes need checking.
     pub paths: u64,
+    /// Each policy's open data file: what it was made from and its length
+    /// ([`super::open_data::DataRecord`]).
+    pub data: super::open_data::DataRecord,
 }
 
 /// A digest of the set of a render's output paths (pages and other files) and its URL prefix.
