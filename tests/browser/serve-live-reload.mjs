@@ -4,6 +4,7 @@
 // checks the scroll position survives the reload, that a CSS-only change is swapped in without
 // a reload, and that a content error shows an escaped overlay that the next good save clears.
 import { chromium } from "playwright-core";
+import { CHROMIUM_PATH, CHROMIUM_ARGS } from "./lib/chromium.mjs";
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,10 +13,9 @@ const [pageUrl, policyPath, qaPath, cssPath] = process.argv.slice(2);
 const WAIT = 30000;
 const profile = mkdtempSync(join(tmpdir(), "jiedu-chromium-"));
 const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: "/usr/bin/chromium",
+  executablePath: CHROMIUM_PATH,
   viewport: { width: 1000, height: 500 },
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  args: CHROMIUM_ARGS,
 });
 let failed = false;
 function check(ok, what) {

@@ -1,16 +1,10 @@
-// Launches Debian's Chromium through playwright-core (no browser download). Playwright gives
-// every launch a fresh temporary profile (its own --user-data-dir), removed on close.
-import { chromium } from "playwright-core";
+// Launches Debian's Chromium through playwright-core (no browser download): the same browser
+// and options as the page checks (lib/chromium.mjs). Playwright gives every launch a fresh
+// temporary profile (its own --user-data-dir), removed on close.
+import { launchChromium } from "./chromium.mjs";
 
-export async function launch() {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+export function launch() {
+  return launchChromium();
 }
 
 /** Collects failures so one run reports every broken expectation, then exits non-zero. */
