@@ -24,7 +24,9 @@ async function search(q) {
   for (let attempt = 0; ; attempt++) {
     await page.goto(`${searchUrl}?q=${encodeURIComponent(q)}`);
     try {
-      await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById("search-status").textContent),
+      // Null-safe: a live reload can swap the document between polls, and a predicate that
+      // throws then is reported as the page's own script error.
+      await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById("search-status")?.textContent ?? ""),
         null, { timeout: 10000 });
       // Awaited here, so that a live reload landing between the wait and the read (the saved
       // answer changes pages the search page links) is retried like an unfinished search.
