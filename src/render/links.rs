@@ -135,8 +135,10 @@ struct Table {
     /// Each distinct link text (unescaped) once: most pages repeat the same navigation links.
     /// Shared with the pages' [`PageLinks`] made by [`Links::scan`].
     hrefs: HashMap<Arc<str>, u32>,
-    /// (link, page) for every distinct link of every page, as indices into `hrefs` and `pages`.
-    uses: Vec<(u32, u32)>,
+    /// The distinct links of every page, as indices into `hrefs`, page after page: a page's
+    /// run starts at its [`Page::uses`]. Over three million at 1,000 policies, so the page
+    /// is not repeated in each.
+    uses: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -144,8 +146,43 @@ struct Page {
     path: Box<str>,
     /// The file the page is made from, for the diagnostic.
     origin: Option<PathBuf>,
-    /// The page's ids joined by NUL, which no HTML id can contain.
+    /// The page's ids, sorted, joined by NUL (which no HTML id can contain): looked up by
+    /// [`sorted_has`], with no set built of the 700,000 ids of a 1,000-policy site.
     ids: Box<str>,
+    /// Where its links start in [`Table::uses`].
+    uses: usize,
+}
+
+/// The ids joined by NUL, sorted, for [`Page::ids`].
+fn sorted_ids<'a>(ids: impl IntoIterator<Item = &'a str>) -> Box<str> {
+    let mut ids: Vec<&str> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.join("\0").into()
+}
+
+/// Whether `id` is one of the sorted NUL-joined `ids`: a bisection over the bytes, each step
+/// comparing the id around the middle.
+fn sorted_has(ids: &str, id: &str) -> bool {
+    let b = ids.as_bytes();
+    // The ids still in question are those of b[lo..hi], which holds at least one.
+    let (mut lo, mut hi) = (0, b.len());
+    loop {
+        let mid = lo + (hi - lo) / 2;
+        let start = b[lo..mid]
+            .iter()
+            .rposition(|&c| c == 0)
+            .map_or(lo, |i| lo + i + 1);
+        let end = b[mid..hi]
+            .iter()
+            .position(|&c| c == 0)
+            .map_or(hi, |i| mid + i);
+        match id.as_bytes().cmp(&b[start..end]) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less if start > lo => hi = start - 1,
+            std::cmp::Ordering::Greater if end < hi => lo = end + 1,
+            _ => return false,
+        }
+    }
 }
 
 /// The ids and the distinct internal links (sorted) of a page, unescaped, borrowing from it.
@@ -201,11 +238,12 @@ impl Links {
     pub fn record(&self, path: &str, origin: Option<&Path>, html: &str) {
         let (ids, hrefs) = scan(html);
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let page = table.pages.len() as u32;
+        let uses = table.uses.len();
         table.pages.push(Page {
             path: path.into(),
             origin: origin.map(Path::to_path_buf),
-            ids: ids.join("\0").into(),
+            ids: sorted_ids(ids.iter().map(|i| &**i)),
+            uses,
         });
         for href in hrefs {
             let next = table.hrefs.len() as u32;
@@ -213,18 +251,20 @@ impl Links {
                 Some(&id) => id,
                 None => *table.hrefs.entry(href.into_owned().into()).or_insert(next),
             };
-            table.uses.push((id, page));
+            table.uses.push(id);
         }
     }
 
     /// Scans one page as [`PageLinks::scan`] does, its links' texts shared with the table
     /// (and every page scanned so); with `add`, notes its facts as [`Links::add`] does.
     pub fn scan(&self, path: &str, origin: Option<&Path>, html: &str, add: bool) -> PageLinks {
-        let (ids, found) = scan(html);
-        let ids: Box<str> = ids.join("\0").into();
+        let (found_ids, found) = scan(html);
+        let ids: Box<str> = found_ids.join("\0").into();
+        let sorted = add.then(|| sorted_ids(found_ids.iter().map(|i| &**i)));
+        drop(found_ids);
         let mut hrefs = Vec::with_capacity(found.len());
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let page = table.pages.len() as u32;
+        let uses = table.uses.len();
         for href in found {
             let (text, id) = match table.hrefs.get_key_value(&*href) {
                 Some((text, &id)) => (Arc::clone(text), id),
@@ -236,15 +276,16 @@ impl Links {
                 }
             };
             if add {
-                table.uses.push((id, page));
+                table.uses.push(id);
             }
             hrefs.push(text);
         }
-        if add {
+        if let Some(sorted) = sorted {
             table.pages.push(Page {
                 path: path.into(),
                 origin: origin.map(Path::to_path_buf),
-                ids: ids.clone(),
+                ids: sorted,
+                uses,
             });
         }
         drop(table);
@@ -259,12 +300,14 @@ impl Links {
     /// Notes the facts of one page scanned before.
     pub fn add(&self, facts: &PageLinks) {
         // One lock per page, after the scanning, keeps the render threads out of each other's way.
+        let ids = sorted_ids(facts.ids.split('\0'));
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let page = table.pages.len() as u32;
+        let uses = table.uses.len();
         table.pages.push(Page {
             path: facts.path.clone(),
             origin: facts.origin.clone(),
-            ids: facts.ids.clone(),
+            ids,
+            uses,
         });
         for href in facts.hrefs.iter() {
             let next = table.hrefs.len() as u32;
@@ -272,7 +315,7 @@ impl Links {
                 Some(&id) => id,
                 None => *table.hrefs.entry(href.clone()).or_insert(next),
             };
-            table.uses.push((id, page));
+            table.uses.push(id);
         }
     }
 
@@ -291,26 +334,32 @@ impl Links {
         for (text, &i) in &hrefs {
             texts[i as usize] = text;
         }
-        let ids: HashMap<&str, HashSet<&str>> = pages
-            .par_iter()
-            .map(|p| (&*p.path, p.ids.split('\0').collect()))
+        let by_path: HashMap<&str, usize> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (&*p.path, i))
             .collect();
-        let has_id = |page: &str, id: &str| ids.get(page).is_some_and(|set| set.contains(id));
+        let has_id = |page: &str, id: &str| {
+            by_path
+                .get(page)
+                .is_some_and(|&i| sorted_has(&pages[i].ids, id))
+        };
         let site = Site {
             prefix,
             exists: &exists,
             has_id: &has_id,
         };
-        let uses = by_link(uses, texts.len());
-        let problems = uses
-            .par_chunk_by(|a, b| a.0 == b.0)
-            .flat_map_iter(|users| {
-                let href = texts[users[0].0 as usize];
+        let (ends, users) = by_link(&pages, uses, texts.len());
+        let problems = (0..texts.len())
+            .into_par_iter()
+            .flat_map_iter(|link| {
+                let users = &users[ends[link]..ends[link + 1]];
+                let href = texts[link];
                 // Only a link without a path ("#top", "?x") depends on the page it is on.
                 let shared = (!href.split(['#', '?']).next().unwrap_or("").is_empty())
                     .then(|| site.broken(href, ""));
                 let (pages, site) = (&pages, &site);
-                users.iter().filter_map(move |&(_, page)| {
+                users.iter().filter_map(move |&page| {
                     let page = &pages[page as usize];
                     let problem = match &shared {
                         Some(p) => p.clone(),
@@ -334,33 +383,31 @@ impl Links {
     }
 }
 
-/// `uses` in order, by link then page: a counting sort on the link, as there are as many uses as
-/// distinct links of every page (over a million at 300 policies) and few links: a comparison
-/// sort of them all cost about 0.2 G instructions at 300 policies. The table is filled a
-/// page at a time, pages in order, so placing the uses by link in the order they come leaves
-/// each link's pages in order already; a link whose pages are not is sorted.
-fn by_link(uses: Vec<(u32, u32)>, links: usize) -> Vec<(u32, u32)> {
+/// The pages that use each link, in page order: those of link `l` are
+/// `users[ends[l]..ends[l + 1]]`. A counting sort on the link, as there are as many uses as
+/// distinct links of every page (over a million at 300 policies) and few links; going
+/// through the pages in order leaves each link's pages in order.
+fn by_link(pages: &[Page], mut uses: Vec<u32>, links: usize) -> (Vec<usize>, Vec<u32>) {
     let mut ends = vec![0usize; links + 1];
-    for &(link, _) in &uses {
+    for &link in &uses {
         ends[link as usize + 1] += 1;
     }
     for i in 0..links {
         ends[i + 1] += ends[i];
     }
     let mut next = ends.clone();
-    let mut sorted = vec![(0, 0); uses.len()];
-    for u in uses {
-        let slot = &mut next[u.0 as usize];
-        sorted[*slot] = u;
-        *slot += 1;
-    }
-    for w in ends.windows(2) {
-        let group = &mut sorted[w[0]..w[1]];
-        if !group.is_sorted() {
-            group.sort_unstable();
+    // The table grew `uses` by doubling: its spare capacity goes before the result is made.
+    uses.shrink_to_fit();
+    let mut users = vec![0u32; uses.len()];
+    for (page, p) in pages.iter().enumerate() {
+        let end = pages.get(page + 1).map_or(uses.len(), |n| n.uses);
+        for &link in &uses[p.uses..end] {
+            let slot = &mut next[link as usize];
+            users[*slot] = page as u32;
+            *slot += 1;
         }
     }
-    sorted
+    (ends, users)
 }
 
 /// Every link written in the site's Markdown, by its target, with the files and lines that
@@ -544,5 +591,50 @@ mod tests {
         assert!(text.contains("「/b/」"));
         assert!(text.contains("/index.html 中不存在的锚点 #top"));
         assert!(text.contains("/a/index.html 中不存在的锚点 #top"));
+    }
+
+    #[test]
+    fn sorted_ids_are_found_by_bisection() {
+        let lists: [&[&str]; 6] = [
+            &["x"],
+            &["", "a"],
+            &["b", "a", "c"],
+            &["clause-1", "clause-10", "clause-2", "q-7", "top", "main"],
+            &["dup", "dup", "e"],
+            &["长", "短", "a-b", "a", "ab"],
+        ];
+        let probes = [
+            "",
+            "a",
+            "b",
+            "c",
+            "x",
+            "y",
+            "clause-1",
+            "clause-10",
+            "clause-2",
+            "clause-3",
+            "q-7",
+            "top",
+            "main",
+            "dup",
+            "e",
+            "长",
+            "短",
+            "a-b",
+            "ab",
+            "aa",
+            "zzz",
+        ];
+        for ids in lists {
+            let joined = sorted_ids(ids.iter().copied());
+            for probe in probes {
+                assert_eq!(
+                    sorted_has(&joined, probe),
+                    ids.contains(&probe),
+                    "{probe:?} in {ids:?}"
+                );
+            }
+        }
     }
 }
