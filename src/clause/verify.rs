@@ -223,43 +223,41 @@ fn itemless_groups_of(part: &Node, parts: &[&Node], file: &Path, diags: &mut Dia
                 .iter()
                 .any(|c| c.is_clause && c.style.is_some_and(|s| s != style))
     };
-    {
-        let itemless: Vec<&Node> = part
-            .children
-            .iter()
-            .filter(|c| {
-                c.style.is_some()
-                    && !c.is_clause
-                    && c.units.is_empty()
-                    && c.children.iter().all(|g| g.style.is_none())
-            })
-            .collect();
-        let Some(style) = itemless.first().and_then(|c| c.style) else {
-            return false;
-        };
-        // The same depth holds tasks in another part either as items of a group of this level
-        // or, with the group level skipped there, as items written straight under the part
-        // (`七、` → `1、立项资金…` beside `五、` → `（一）前期准备阶段`): position in the
-        // outline, not the numbering token, says which nodes are peers.
-        let why = if parts.iter().any(|p| task_holder(p, style)) {
-            "而别的部分中同一级编号下写有任务分项"
-        } else if parts.iter().any(|p| tasks_in_place_of_groups(p, style)) {
-            "而别的部分在同一层级直接分列了任务条款"
-        } else {
-            return false;
-        };
-        for c in itemless.iter().filter(|c| c.style == Some(style)) {
-            diags.push(
-                Diagnostic::warning(format!(
-                    "「{}」下的「{}」（{}）没有分项，没有列为任务条款；{why}",
-                    name_of(part),
-                    c.label,
-                    title_of(c)
-                ))
-                .at(file, c.line)
-                .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
-            );
-        }
+    let itemless: Vec<&Node> = part
+        .children
+        .iter()
+        .filter(|c| {
+            c.style.is_some()
+                && !c.is_clause
+                && c.units.is_empty()
+                && c.children.iter().all(|g| g.style.is_none())
+        })
+        .collect();
+    let Some(style) = itemless.first().and_then(|c| c.style) else {
+        return false;
+    };
+    // The same depth holds tasks in another part either as items of a group of this level
+    // or, with the group level skipped there, as items written straight under the part
+    // (`七、` → `1、立项资金…` beside `五、` → `（一）前期准备阶段`): position in the
+    // outline, not the numbering token, says which nodes are peers.
+    let why = if parts.iter().any(|p| task_holder(p, style)) {
+        "而别的部分中同一级编号下写有任务分项"
+    } else if parts.iter().any(|p| tasks_in_place_of_groups(p, style)) {
+        "而别的部分在同一层级直接分列了任务条款"
+    } else {
+        return false;
+    };
+    for c in itemless.iter().filter(|c| c.style == Some(style)) {
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」下的「{}」（{}）没有分项，没有列为任务条款；{why}",
+                name_of(part),
+                c.label,
+                title_of(c)
+            ))
+            .at(file, c.line)
+            .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
+        );
     }
     true
 }
