@@ -62,10 +62,18 @@ pub fn files(
             (path, file)
         })
         .collect();
-    out.push((POLICIES.to_string(), bytes(to_json(&policies_record(site)))));
-    out.push((policies_schema(), bytes(POLICIES_SCHEMA.to_string())));
-    out.push((policy_schema(), bytes(POLICY_SCHEMA.to_string())));
+    out.extend(site_wide(site));
     out
+}
+
+/// The files that are not one policy's: the list of every policy and the two schemas.
+fn site_wide(site: &Site) -> [(String, Arc<OutFile>); 3] {
+    let bytes = |text: String| Arc::new(OutFile::Bytes(text.into_bytes()));
+    [
+        (POLICIES.to_string(), bytes(to_json(&policies_record(site)))),
+        (policies_schema(), bytes(POLICIES_SCHEMA.to_string())),
+        (policy_schema(), bytes(POLICY_SCHEMA.to_string())),
+    ]
 }
 
 /// What a build recorded of each policy's data file (`data/<slug>.json` → the key of what it
@@ -87,8 +95,9 @@ pub struct Built {
 /// the recorded length, is kept from there rather than made again.
 pub fn files_recorded(site: &Site, previous: Option<(&DataRecord, &std::path::Path)>) -> Built {
     let config = crate::model::debug_digest(&site.config);
-    let bytes = |text: String| Arc::new(OutFile::Bytes(text.into_bytes()));
-    type One = (String, u64, Result<Arc<OutFile>, (std::path::PathBuf, u64)>);
+    // Each policy's file: made now (its bytes) or kept from the previous output (its path
+    // there), with its key and length for the record.
+    type One = (String, u64, u64, Result<Vec<u8>, std::path::PathBuf>);
     let each: Vec<One> = site
         .policies
         .par_iter()
@@ -103,37 +112,23 @@ pub fn files_recorded(site: &Site, previous: Option<(&DataRecord, &std::path::Pa
                     .then_some((file, len))
             });
             match kept {
-                Some(k) => (path, key, Err(k)),
-                None => (path, key, Ok(bytes(to_json(&policy_record(site, p))))),
+                Some((old, len)) => (path, key, len, Err(old)),
+                None => {
+                    let bytes = to_json(&policy_record(site, p)).into_bytes();
+                    (path, key, bytes.len() as u64, Ok(bytes))
+                }
             }
         })
         .collect();
     let mut built = Built::default();
-    for (path, key, file) in each {
+    for (path, key, len, file) in each {
+        built.record.insert(path.clone(), (key, len));
         match file {
-            Ok(file) => {
-                let len = match file.as_ref() {
-                    OutFile::Bytes(b) => b.len() as u64,
-                    _ => 0,
-                };
-                built.record.insert(path.clone(), (key, len));
-                built.made.push((path, file));
-            }
-            Err((old, len)) => {
-                built.record.insert(path.clone(), (key, len));
-                built.kept.push((path, old));
-            }
+            Ok(bytes) => built.made.push((path, Arc::new(OutFile::Bytes(bytes)))),
+            Err(old) => built.kept.push((path, old)),
         }
     }
-    built
-        .made
-        .push((POLICIES.to_string(), bytes(to_json(&policies_record(site)))));
-    built
-        .made
-        .push((policies_schema(), bytes(POLICIES_SCHEMA.to_string())));
-    built
-        .made
-        .push((policy_schema(), bytes(POLICY_SCHEMA.to_string())));
+    built.made.extend(site_wide(site));
     built
 }
 
