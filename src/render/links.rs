@@ -232,26 +232,48 @@ impl PageLinks {
     }
 }
 
+impl Table {
+    /// Starts the run of links of a page with `ids` (sorted, see [`sorted_ids`]).
+    fn page(&mut self, path: Box<str>, origin: Option<PathBuf>, ids: Box<str>) {
+        let uses = self.uses.len();
+        self.pages.push(Page {
+            path,
+            origin,
+            ids,
+            uses,
+        });
+    }
+
+    /// The table's text of link `href` and its index, the text added if the table does not
+    /// have it yet (most pages repeat the same links, so few are).
+    fn intern(&mut self, href: &str) -> (Arc<str>, u32) {
+        if let Some((text, &id)) = self.hrefs.get_key_value(href) {
+            return (Arc::clone(text), id);
+        }
+        let id = self.hrefs.len() as u32;
+        let text: Arc<str> = href.into();
+        self.hrefs.insert(Arc::clone(&text), id);
+        (text, id)
+    }
+
+    /// Adds link `href` to the run of the page started last.
+    fn link(&mut self, href: &str) -> Arc<str> {
+        let (text, id) = self.intern(href);
+        self.uses.push(id);
+        text
+    }
+}
+
 impl Links {
     /// Notes the ids and internal links of one page (`path` relative to the site root),
     /// copying only links the table does not have yet (most pages repeat the same ones).
     pub fn record(&self, path: &str, origin: Option<&Path>, html: &str) {
         let (ids, hrefs) = scan(html);
+        let ids = sorted_ids(ids.iter().map(|i| &**i));
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let uses = table.uses.len();
-        table.pages.push(Page {
-            path: path.into(),
-            origin: origin.map(Path::to_path_buf),
-            ids: sorted_ids(ids.iter().map(|i| &**i)),
-            uses,
-        });
+        table.page(path.into(), origin.map(Path::to_path_buf), ids);
         for href in hrefs {
-            let next = table.hrefs.len() as u32;
-            let id = match table.hrefs.get(&*href) {
-                Some(&id) => id,
-                None => *table.hrefs.entry(href.into_owned().into()).or_insert(next),
-            };
-            table.uses.push(id);
+            table.link(&href);
         }
     }
 
@@ -262,38 +284,23 @@ impl Links {
         let ids: Box<str> = found_ids.join("\0").into();
         let sorted = add.then(|| sorted_ids(found_ids.iter().map(|i| &**i)));
         drop(found_ids);
-        let mut hrefs = Vec::with_capacity(found.len());
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let uses = table.uses.len();
-        for href in found {
-            let (text, id) = match table.hrefs.get_key_value(&*href) {
-                Some((text, &id)) => (Arc::clone(text), id),
-                None => {
-                    let id = table.hrefs.len() as u32;
-                    let text: Arc<str> = href.into_owned().into();
-                    table.hrefs.insert(Arc::clone(&text), id);
-                    (text, id)
-                }
-            };
-            if add {
-                table.uses.push(id);
-            }
-            hrefs.push(text);
-        }
         if let Some(sorted) = sorted {
-            table.pages.push(Page {
-                path: path.into(),
-                origin: origin.map(Path::to_path_buf),
-                ids: sorted,
-                uses,
-            });
+            table.page(path.into(), origin.map(Path::to_path_buf), sorted);
         }
+        let hrefs: Box<[Arc<str>]> = found
+            .iter()
+            .map(|href| match add {
+                true => table.link(href),
+                false => table.intern(href).0,
+            })
+            .collect();
         drop(table);
         PageLinks {
             path: path.into(),
             origin: origin.map(Path::to_path_buf),
             ids,
-            hrefs: hrefs.into(),
+            hrefs,
         }
     }
 
@@ -302,20 +309,9 @@ impl Links {
         // One lock per page, after the scanning, keeps the render threads out of each other's way.
         let ids = sorted_ids(facts.ids.split('\0'));
         let mut table = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let uses = table.uses.len();
-        table.pages.push(Page {
-            path: facts.path.clone(),
-            origin: facts.origin.clone(),
-            ids,
-            uses,
-        });
+        table.page(facts.path.clone(), facts.origin.clone(), ids);
         for href in facts.hrefs.iter() {
-            let next = table.hrefs.len() as u32;
-            let id = match table.hrefs.get(href) {
-                Some(&id) => id,
-                None => *table.hrefs.entry(href.clone()).or_insert(next),
-            };
-            table.uses.push(id);
+            table.link(href);
         }
     }
 
