@@ -8,6 +8,7 @@ mod attachment_list;
 mod notes;
 pub mod numbering;
 pub mod outline;
+pub mod stored;
 mod structure;
 pub mod task_table;
 pub mod unit_name;

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::clause::stored::Recall;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 /// The interpretation formats are told apart once, at load; the model uses the same type.
 pub use crate::load::Kind;
@@ -37,7 +38,13 @@ enum DocRole<'a> {
 }
 
 pub fn build_model(source: &SourceSite) -> Result<Site, Diagnostics> {
-    build_model_reusing(source, &ModelCache::default()).map(|(site, _)| site)
+    build_model_recalling(source, &Recall::default())
+}
+
+/// [`build_model`], reading back the clause trees `recall` holds of unchanged policy texts
+/// (`jiedu build` with the previous build's trees) instead of recognising them again.
+pub fn build_model_recalling(source: &SourceSite, recall: &Recall) -> Result<Site, Diagnostics> {
+    model(source, &ModelCache::default(), recall).map(|(site, _)| site)
 }
 
 /// What the model of each policy bundle was made from, so that the next model of the same
@@ -88,6 +95,14 @@ type Part = Vec<(String, Arc<Passage>)>;
 pub fn build_model_reusing(
     source: &SourceSite,
     previous: &ModelCache,
+) -> Result<(Site, ModelCache), Diagnostics> {
+    model(source, previous, &Recall::default())
+}
+
+fn model(
+    source: &SourceSite,
+    previous: &ModelCache,
+    recall: &Recall,
 ) -> Result<(Site, ModelCache), Diagnostics> {
     let mut t = crate::timing::Phases::new("model");
     let mut diags = source.diagnostics.clone();
@@ -192,7 +207,7 @@ pub fn build_model_reusing(
     let parsed: Vec<(policy::PolicyDraft, Diagnostics)> = bundles
         .par_iter()
         .filter(|(slug, _)| !candidates.contains_key(*slug))
-        .filter_map(|(slug, docs)| policy::parse_bundle(slug, docs, source))
+        .filter_map(|(slug, docs)| policy::parse_bundle(slug, docs, source, recall))
         .collect();
     // A bundle's own problems are kept with its model, to be reported again when it is reused.
     let mut drafts = Vec::new();
@@ -267,7 +282,7 @@ pub fn build_model_reusing(
     // A candidate whose lookups changed is modelled again from its (unchanged) files.
     let reparsed: Vec<(policy::PolicyDraft, Diagnostics)> = stale
         .par_iter()
-        .filter_map(|(slug, _)| policy::parse_bundle(slug, bundles.get(slug)?, source))
+        .filter_map(|(slug, _)| policy::parse_bundle(slug, bundles.get(slug)?, source, recall))
         .collect();
     for (draft, d) in reparsed {
         parse_diags.insert(draft.slug.clone(), d);

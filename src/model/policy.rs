@@ -32,6 +32,7 @@ pub fn parse_bundle(
     slug: &str,
     docs: &[&SourceDoc],
     site: &SourceSite,
+    recall: &clause::stored::Recall,
 ) -> Option<(PolicyDraft, Diagnostics)> {
     let doc = docs.first()?;
     let mut diags = Diagnostics::new();
@@ -85,7 +86,7 @@ pub fn parse_bundle(
         note: fm.note.clone(),
     };
     let levels = fm.levels.as_deref().map(|l| (l, doc.line_of("levels")));
-    let (tree, tree_diags) = clause::parse_with_levels(&doc.body, doc.body_line, &doc.path, levels);
+    let (tree, tree_diags) = recall.parse(&doc.body, doc.body_line, &doc.path, levels);
     diags.extend(tree_diags);
     if tree.clauses().is_empty() {
         diags.push(

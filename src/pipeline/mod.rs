@@ -9,13 +9,15 @@ pub mod cache_file;
 pub mod disk;
 pub mod memory;
 mod timings;
+pub mod trees;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::clause::stored::Recall;
 use crate::diagnostics::Diagnostics;
 use crate::load::load_site;
-use crate::model::{build_model, Site};
+use crate::model::{build_model_recalling, Site};
 use crate::published;
 use crate::render::{render_site, Keep, OutFile, RenderOptions, Sink, Theme, Written};
 use crate::search;
@@ -79,6 +81,16 @@ pub fn model(
     base_url: Option<&str>,
     timings: &mut Timings,
 ) -> Result<Site, Diagnostics> {
+    model_recalling(root, base_url, timings, &Recall::default())
+}
+
+/// [`model`], reading back the clause trees `recall` holds of unchanged policy texts.
+fn model_recalling(
+    root: &Path,
+    base_url: Option<&str>,
+    timings: &mut Timings,
+    recall: &Recall,
+) -> Result<Site, Diagnostics> {
     let mut source = timings.time("load", || load_site(root))?;
     if let Some(b) = base_url {
         source.config.base_url = b.to_string();
@@ -88,7 +100,7 @@ pub fn model(
                 .into());
         }
     }
-    timings.time("model", || build_model(&source))
+    timings.time("model", || build_model_recalling(&source, recall))
 }
 
 impl Pipeline {
@@ -102,17 +114,41 @@ impl Pipeline {
 
     /// Every stage but the write: files go to `sink`. With `output` (a build), the pages are
     /// recorded for the next build, and those `cached` (read from `output`) says are unchanged
-    /// are kept from `output`.
+    /// are kept from `output`; so are the clause trees, and those of `trees` (the bytes of the
+    /// previous build's [`trees::FILE`]) whose policy texts are unchanged are read back.
     fn run(
         &self,
         sink: &dyn Sink,
         output: Option<&Path>,
         cached: Option<disk::Cached>,
+        trees: Option<Vec<u8>>,
         mut timings: Timings,
     ) -> Result<Built, Diagnostics> {
         let opts = &self.opts;
         disk::digest_program_early();
-        let site = Arc::new(model(&opts.root, opts.base_url.as_deref(), &mut timings)?);
+        let recalled = match (&trees, output) {
+            (Some(bytes), Some(out)) => trees::index(bytes, out).unwrap_or_else(|why| {
+                eprintln!("{why}");
+                Default::default()
+            }),
+            _ => Default::default(),
+        };
+        let recall = Recall::new(recalled, output.is_some());
+        let site = model_recalling(&opts.root, opts.base_url.as_deref(), &mut timings, &recall)?;
+        let site = Arc::new(site);
+        // The trees are written and freed now, before the render and search stages, where the
+        // build's memory peaks.
+        let file = match output {
+            Some(_) => Some(timings.time("trees", || trees::encode(&recall.into_made()))),
+            None => {
+                drop(recall);
+                None
+            }
+        };
+        drop(trees);
+        if let Some(bytes) = file {
+            sink.put(trees::FILE, OutFile::Bytes(bytes))?;
+        }
         let theme = timings.time("theme", || Theme::load(&opts.root))?;
         let header = disk::Header::new(&theme, opts);
         let mut cache_refused = None;
@@ -203,7 +239,7 @@ impl Pipeline {
 
     /// Every stage, the files handed to `sink` (tests collect them); nothing is reused.
     pub fn render(&self, sink: &dyn Sink) -> Result<Built, Diagnostics> {
-        self.run(sink, None, None, Timings::default())
+        self.run(sink, None, None, None, Timings::default())
     }
 
     /// `jiedu check`: every stage, nothing written.
@@ -220,10 +256,14 @@ impl Pipeline {
         // whose bytes it finds changed in the output.
         let staging = Staging::create(output, &self.opts.root, self.opts.use_cache)?;
         let mut timings = Timings::default();
-        let cached = match self.opts.use_cache {
-            true => timings.time("cache-read", || disk::load(output)),
-            false => Ok(None),
+        let (cached, trees) = match self.opts.use_cache {
+            true => timings.time("cache-read", || (disk::load(output), trees::read(output))),
+            false => (Ok(None), Ok(None)),
         };
+        let trees = trees.unwrap_or_else(|why| {
+            eprintln!("{why}");
+            None
+        });
         let (cached, unreadable) = match cached {
             Ok(cached) => (cached, None),
             Err(why) => {
@@ -231,7 +271,7 @@ impl Pipeline {
                 (None, Some(why))
             }
         };
-        let mut built = self.run(&staging, Some(output), cached, timings)?;
+        let mut built = self.run(&staging, Some(output), cached, trees, timings)?;
         built.cache_refused = built.cache_refused.or(unreadable);
         // Only a published build records its URLs; `serve` renders the same site without them.
         staging.put(

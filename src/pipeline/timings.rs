@@ -56,6 +56,7 @@ impl std::fmt::Display for Timings {
                 "search" => "搜索索引",
                 "cache-read" => "读取缓存",
                 "cache" => "写构建缓存",
+                "trees" => "写条款缓存",
                 "write" => "替换输出",
                 other => other,
             }

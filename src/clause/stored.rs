@@ -1,0 +1,481 @@
+//! The recogniser with a memory: a policy text's clause tree and the recogniser's diagnostics,
+//! kept as bytes keyed by a digest of everything [`parse_with_levels`] reads (the text, its
+//! first line, the file's path and the levels written in the front matter), so that a build
+//! after an edit reads an unchanged policy's tree back instead of recognising it again (the
+//! recogniser was three tenths of a cached build's model stage). The bytes are laid out here by
+//! hand, field by field: the tree's `Serialize` is the templates' view and skips fields, and a
+//! struct pattern without `..` in [`encode`] makes a new field of a node a compile error here
+//! rather than a field silently lost. `crate::pipeline::trees` keeps the bytes on disk.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
+
+use rustc_hash::FxHashMap;
+use xxhash_rust::xxh3::Xxh3;
+
+use super::numbering::Style;
+use super::units::{Role, UnitGroup};
+use super::{parse_with_levels, ClauseTree, Deadline, Node, Paragraph, TablePart};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+
+/// What one build recalls of the previous one's trees, and what it makes for the next.
+#[derive(Default)]
+pub struct Recall<'a> {
+    /// The previous build's trees, by key, as bytes still to be decoded.
+    previous: FxHashMap<u128, &'a [u8]>,
+    /// Every tree this build asked for, by key, as bytes (only when they are to be kept); a
+    /// tree read back is kept as the previous bytes it was read from, not a copy.
+    made: Option<Mutex<Vec<(u128, Cow<'a, [u8]>)>>>,
+}
+
+impl<'a> Recall<'a> {
+    /// Recalls `previous`, and keeps what this build reads when `keep` (a build writing its
+    /// output; `serve` and `check` keep nothing).
+    pub fn new(previous: FxHashMap<u128, &'a [u8]>, keep: bool) -> Self {
+        Recall {
+            previous,
+            made: keep.then(|| Mutex::new(Vec::new())),
+        }
+    }
+
+    /// [`parse_with_levels`], read back from the previous build when it read the same inputs.
+    pub fn parse(
+        &self,
+        body: &str,
+        first_line: usize,
+        file: &Path,
+        levels: Option<(&[String], usize)>,
+    ) -> (ClauseTree, Diagnostics) {
+        let key = key(body, first_line, file, levels);
+        let old = self.previous.get(&key).copied();
+        let (tree, diags, old) = match old.and_then(decode) {
+            Some((tree, diags)) => (tree, diags, old),
+            None => {
+                let (tree, diags) = parse_with_levels(body, first_line, file, levels);
+                (tree, diags, None)
+            }
+        };
+        if let Some(made) = &self.made {
+            let bytes = old
+                .map(Cow::Borrowed)
+                .or_else(|| encode(&tree, &diags).map(Cow::Owned));
+            if let Some(bytes) = bytes {
+                made.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push((key, bytes));
+            }
+        }
+        (tree, diags)
+    }
+
+    /// The trees this build read, by key in ascending order (so the kept file does not depend on
+    /// the order the threads finished in).
+    pub fn into_made(self) -> Vec<(u128, Cow<'a, [u8]>)> {
+        let mut made = self
+            .made
+            .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
+            .unwrap_or_default();
+        made.sort_unstable_by_key(|(k, _)| *k);
+        made.dedup_by_key(|(k, _)| *k);
+        made
+    }
+}
+
+/// The digest of everything the recogniser reads.
+pub fn key(body: &str, first_line: usize, file: &Path, levels: Option<(&[String], usize)>) -> u128 {
+    let mut h = Xxh3::new();
+    let mut text = |s: &[u8]| {
+        h.update(&(s.len() as u64).to_le_bytes());
+        h.update(s);
+    };
+    text(body.as_bytes());
+    text(&(first_line as u64).to_le_bytes());
+    text(file.as_os_str().as_encoded_bytes());
+    match levels {
+        None => text(b"-"),
+        Some((written, line)) => {
+            text(&(line as u64).to_le_bytes());
+            text(&(written.len() as u64).to_le_bytes());
+            for w in written {
+                text(w.as_bytes());
+            }
+        }
+    }
+    h.digest128()
+}
+
+struct Out(Vec<u8>);
+
+impl Out {
+    fn n(&mut self, v: usize) {
+        let mut v = v as u64;
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+    fn b(&mut self, v: bool) {
+        self.0.push(v as u8);
+    }
+    fn s(&mut self, v: &str) {
+        self.n(v.len());
+        self.0.extend_from_slice(v.as_bytes());
+    }
+    fn os(&mut self, v: Option<&str>) {
+        match v {
+            None => self.0.push(0),
+            Some(v) => {
+                self.0.push(1);
+                self.s(v);
+            }
+        }
+    }
+    fn paragraphs(&mut self, ps: &[Paragraph]) {
+        self.n(ps.len());
+        for Paragraph { text, line } in ps {
+            self.s(text);
+            self.n(*line);
+        }
+    }
+    fn node(&mut self, node: &Node) {
+        let Node {
+            id,
+            label,
+            depth,
+            heading,
+            paragraphs,
+            heading_ends_sentence,
+            units,
+            is_clause,
+            children,
+            line,
+            style,
+            ordinal,
+            numbered_through,
+            note_line,
+            note_alone,
+            deadline,
+            table,
+            lost_number,
+        } = node;
+        self.s(id);
+        self.s(label);
+        self.n(*depth);
+        self.s(heading);
+        self.paragraphs(paragraphs);
+        self.b(*heading_ends_sentence);
+        self.n(units.len());
+        for UnitGroup {
+            label,
+            verb,
+            role,
+            names,
+            runs,
+        } in units
+        {
+            self.s(label);
+            self.b(*verb);
+            self.0.push(match role {
+                Role::Lead => 0,
+                Role::Responsible => 1,
+                Role::Guide => 2,
+            });
+            self.n(names.len());
+            for name in names {
+                self.s(name);
+            }
+            self.n(runs.len());
+            for r in runs {
+                self.n(*r);
+            }
+        }
+        self.b(*is_clause);
+        self.n(*line);
+        match style {
+            None => self.0.push(0),
+            Some(s) => {
+                let (tag, extra) = match s {
+                    Style::Part => (1, 0),
+                    Style::Chapter => (2, 0),
+                    Style::Section => (3, 0),
+                    Style::CnComma => (4, 0),
+                    Style::CnParen => (5, 0),
+                    Style::Arabic => (6, 0),
+                    Style::Article => (7, 0),
+                    Style::ArabicParen => (8, 0),
+                    Style::Labelled(i) => (9, *i),
+                };
+                self.0.extend_from_slice(&[tag, extra]);
+            }
+        }
+        self.n(*ordinal as usize);
+        self.b(*numbered_through);
+        self.n(*note_line);
+        self.b(*note_alone);
+        match deadline {
+            None => self.0.push(0),
+            Some(Deadline { label, text }) => {
+                self.0.push(1);
+                self.s(label);
+                self.s(text);
+            }
+        }
+        self.0.push(match table {
+            None => 0,
+            Some(TablePart::Group) => 1,
+            Some(TablePart::Row) => 2,
+        });
+        self.b(*lost_number);
+        self.n(children.len());
+        for c in children {
+            self.node(c);
+        }
+    }
+}
+
+/// The bytes of a tree and the recogniser's diagnostics; `None` when a diagnostic names a file
+/// whose path is not UTF-8 (such a tree is simply recognised again each time).
+pub fn encode(tree: &ClauseTree, diags: &Diagnostics) -> Option<Vec<u8>> {
+    let ClauseTree {
+        preamble,
+        roots,
+        closing,
+        appended,
+    } = tree;
+    let mut out = Out(Vec::new());
+    out.paragraphs(preamble);
+    out.n(roots.len());
+    for r in roots {
+        out.node(r);
+    }
+    out.paragraphs(closing);
+    out.paragraphs(appended);
+    out.n(diags.iter().count());
+    for d in diags.iter() {
+        let Diagnostic {
+            severity,
+            file,
+            line,
+            message,
+            hint,
+        } = d;
+        out.b(*severity == Severity::Warning);
+        match file {
+            None => out.os(None),
+            Some(f) => out.os(Some(f.to_str()?)),
+        }
+        match line {
+            None => out.0.push(0),
+            Some(l) => {
+                out.0.push(1);
+                out.n(*l);
+            }
+        }
+        out.s(message);
+        out.os(hint.as_deref());
+    }
+    Some(out.0)
+}
+
+struct In<'a>(&'a [u8]);
+
+/// A node nests no deeper than this in any document (levels are numbering styles, of which there
+/// are a dozen); deeper bytes are damaged ones, not recursed into.
+const MAX_DEPTH: usize = 64;
+
+impl<'a> In<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (&b, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(b)
+    }
+    fn n(&mut self) -> Option<usize> {
+        let mut v: u64 = 0;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            v |= u64::from(b & 0x7F) << shift;
+            if b < 0x80 {
+                return usize::try_from(v).ok();
+            }
+        }
+        None
+    }
+    /// A count of items each at least one byte long: no more than the bytes left.
+    fn count(&mut self) -> Option<usize> {
+        self.n().filter(|&n| n <= self.0.len())
+    }
+    fn b(&mut self) -> Option<bool> {
+        match self.byte()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+    fn s(&mut self) -> Option<String> {
+        let len = self.n()?;
+        let (s, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        std::str::from_utf8(s).ok().map(str::to_string)
+    }
+    fn os(&mut self) -> Option<Option<String>> {
+        match self.byte()? {
+            0 => Some(None),
+            1 => self.s().map(Some),
+            _ => None,
+        }
+    }
+    fn paragraphs(&mut self) -> Option<Vec<Paragraph>> {
+        (0..self.count()?)
+            .map(|_| {
+                Some(Paragraph {
+                    text: self.s()?,
+                    line: self.n()?,
+                })
+            })
+            .collect()
+    }
+    fn node(&mut self, depth_left: usize) -> Option<Node> {
+        let id = self.s()?;
+        let label = self.s()?;
+        let depth = self.n()?;
+        let heading = self.s()?;
+        let paragraphs = self.paragraphs()?;
+        let heading_ends_sentence = self.b()?;
+        let units = (0..self.count()?)
+            .map(|_| {
+                let label = self.s()?;
+                let verb = self.b()?;
+                let role = match self.byte()? {
+                    0 => Role::Lead,
+                    1 => Role::Responsible,
+                    2 => Role::Guide,
+                    _ => return None,
+                };
+                let names = (0..self.count()?)
+                    .map(|_| self.s())
+                    .collect::<Option<_>>()?;
+                let runs = (0..self.count()?)
+                    .map(|_| self.n())
+                    .collect::<Option<_>>()?;
+                Some(UnitGroup {
+                    label,
+                    verb,
+                    role,
+                    names,
+                    runs,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let is_clause = self.b()?;
+        let line = self.n()?;
+        let style = match self.byte()? {
+            0 => None,
+            tag => {
+                let extra = self.byte()?;
+                Some(match tag {
+                    1 => Style::Part,
+                    2 => Style::Chapter,
+                    3 => Style::Section,
+                    4 => Style::CnComma,
+                    5 => Style::CnParen,
+                    6 => Style::Arabic,
+                    7 => Style::Article,
+                    8 => Style::ArabicParen,
+                    9 => Style::Labelled(extra),
+                    _ => return None,
+                })
+            }
+        };
+        let ordinal = u32::try_from(self.n()?).ok()?;
+        let numbered_through = self.b()?;
+        let note_line = self.n()?;
+        let note_alone = self.b()?;
+        let deadline = match self.byte()? {
+            0 => None,
+            1 => Some(Deadline {
+                label: self.s()?,
+                text: self.s()?,
+            }),
+            _ => return None,
+        };
+        let table = match self.byte()? {
+            0 => None,
+            1 => Some(TablePart::Group),
+            2 => Some(TablePart::Row),
+            _ => return None,
+        };
+        let lost_number = self.b()?;
+        let children = match depth_left {
+            0 => return None,
+            _ => (0..self.count()?)
+                .map(|_| self.node(depth_left - 1))
+                .collect::<Option<Vec<_>>>()?,
+        };
+        Some(Node {
+            id,
+            label,
+            depth,
+            heading,
+            paragraphs,
+            heading_ends_sentence,
+            units,
+            is_clause,
+            children,
+            line,
+            style,
+            ordinal,
+            numbered_through,
+            note_line,
+            note_alone,
+            deadline,
+            table,
+            lost_number,
+        })
+    }
+}
+
+/// A tree and its diagnostics read back from [`encode`]'s bytes; `None` for bytes that do not
+/// read whole (the file's checksum makes that rare; the tree is then recognised again).
+pub fn decode(bytes: &[u8]) -> Option<(ClauseTree, Diagnostics)> {
+    let mut r = In(bytes);
+    let preamble = r.paragraphs()?;
+    let roots = (0..r.count()?)
+        .map(|_| r.node(MAX_DEPTH))
+        .collect::<Option<Vec<_>>>()?;
+    let closing = r.paragraphs()?;
+    let appended = r.paragraphs()?;
+    let mut diags = Diagnostics::new();
+    for _ in 0..r.count()? {
+        let severity = match r.b()? {
+            false => Severity::Error,
+            true => Severity::Warning,
+        };
+        let file = r.os()?.map(PathBuf::from);
+        let line = match r.byte()? {
+            0 => None,
+            1 => Some(r.n()?),
+            _ => return None,
+        };
+        diags.push(Diagnostic {
+            severity,
+            file,
+            line,
+            message: r.s()?,
+            hint: r.os()?,
+        });
+    }
+    if !r.0.is_empty() {
+        return None;
+    }
+    Some((
+        ClauseTree {
+            preamble,
+            roots,
+            closing,
+            appended,
+        },
+        diags,
+    ))
+}
