@@ -612,3 +612,188 @@ fn a_policys_open_data_is_kept_while_what_it_is_made_of_reads_the_same() {
     build_and_compare(&site, "a question citing another policy's clause");
     assert!(!marked(&original));
 }
+
+// The clause trees kept beside the build cache (`.jiedu/clauses`): a cached build reads an
+// unchanged policy text's tree back instead of recognising it again.
+const CLAUSES: &str = ".jiedu/clauses";
+
+/// A clause heading of the example policy (and of its copy), and the same heading with one
+/// character changed to another of the same length in UTF-8.
+const HEADING: &str = "组建卫生健康人才智库";
+const PLANTED: &str = "组建卫生健康人才智庫";
+
+/// Plants [`PLANTED`] in every kept tree holding [`HEADING`] and seals the file again (its
+/// header's checksum made for the changed body), so that a build reading those trees back
+/// shows the planted heading and one recognising the text again does not.
+fn plant(site: &ExampleSite) {
+    let path = site.out().join(CLAUSES);
+    let bytes = fs::read(&path).unwrap();
+    let end = bytes.iter().position(|&c| c == b'\n').unwrap();
+    let line = String::from_utf8(bytes[..end].to_vec()).unwrap();
+    let mut body = bytes[end + 1..].to_vec();
+    let (from, to) = (HEADING.as_bytes(), PLANTED.as_bytes());
+    let mut planted = 0;
+    for i in 0..body.len().saturating_sub(from.len()) {
+        if body[i..].starts_with(from) {
+            body[i..i + to.len()].copy_from_slice(to);
+            planted += 1;
+        }
+    }
+    assert!(planted > 0, "the kept trees hold the heading");
+    let (head, _) = line.rsplit_once(" checksum=").unwrap();
+    let sealed = format!(
+        "{head} checksum={:016x}\n",
+        xxhash_rust::xxh3::xxh3_64(&body)
+    );
+    fs::write(&path, [sealed.into_bytes(), body].concat()).unwrap();
+}
+
+/// Whether the built page of `slug`'s full text shows the planted heading.
+fn shows_plant(site: &ExampleSite, slug: &str) -> bool {
+    let page = site.out().join(format!("{slug}/index.html"));
+    let text = fs::read_to_string(&page).unwrap();
+    assert!(
+        text.contains(HEADING) || text.contains(PLANTED),
+        "{}",
+        page.display()
+    );
+    text.contains(PLANTED)
+}
+
+#[test]
+fn a_policys_clause_tree_is_read_back_while_its_text_reads_the_same() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    plant(&site);
+    // A question edited: neither policy text changed, both trees are read back.
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("努力实现我市患者", "努力实现本市患者", 1)
+    });
+    build(&site, &site.out(), &[]);
+    assert!(
+        shows_plant(&site, "yiliao-gaodi"),
+        "a kept tree is read back"
+    );
+    assert!(shows_plant(&site, "yiliao-gaodi-b"));
+
+    // One policy's text edited far from the heading: its tree is recognised again, the
+    // other's read back.
+    site.edit("yiliao-gaodi/policy.md", |t| {
+        assert!(t.contains("积极引进新技术、新项目。"));
+        t.replacen("积极引进新技术、新项目。", "积极引进新技术和新项目。", 1)
+    });
+    build(&site, &site.out(), &[]);
+    assert!(
+        !shows_plant(&site, "yiliao-gaodi"),
+        "an edited text is recognised again"
+    );
+    assert!(
+        shows_plant(&site, "yiliao-gaodi-b"),
+        "an unchanged one is read back"
+    );
+
+    // The levels written in the front matter are read by the recogniser too.
+    // (In place of a line, so that the text starts on the same line.)
+    site.edit("yiliao-gaodi-b/policy.md", |t| {
+        assert!(t.contains("\nnote: 此件公开发布\n"));
+        t.replacen(
+            "\nnote: 此件公开发布\n",
+            "\nlevels: [\"一、\", \"（一）\", \"1.\"]\n",
+            1,
+        )
+    });
+    build(&site, &site.out(), &[]);
+    assert!(
+        !shows_plant(&site, "yiliao-gaodi-b"),
+        "new levels are recognised again"
+    );
+
+    // Without the plant, a cached build equals a clean one, and --no-cache recognises every
+    // text.
+    plant(&site);
+    build(&site, &site.out(), &["--no-cache"]);
+    assert!(!shows_plant(&site, "yiliao-gaodi"));
+    assert!(!shows_plant(&site, "yiliao-gaodi-b"));
+    site.edit("yiliao-gaodi/qa.md", |t| {
+        t.replacen("努力实现本市患者", "努力实现我市患者", 1)
+    });
+    build_and_compare(&site, "an answer, the trees read back");
+}
+
+/// A cache file with `f` applied to its header line.
+fn with_header(bytes: Vec<u8>, f: impl FnOnce(&str) -> String) -> Vec<u8> {
+    let end = bytes.iter().position(|&c| c == b'\n').unwrap();
+    let line = String::from_utf8(bytes[..end].to_vec()).unwrap();
+    [f(&line).into_bytes(), bytes[end..].to_vec()].concat()
+}
+
+#[test]
+fn damaged_truncated_or_foreign_clause_trees_are_refused_and_every_text_recognised() {
+    let site = site();
+    build(&site, &site.out(), &[]);
+    let path = site.out().join(CLAUSES);
+    let instead = "本次重新识别全部政策的条款结构。";
+    let header = |name: &str| {
+        let bytes = fs::read(&path).unwrap();
+        let end = bytes.iter().position(|&c| c == b'\n').unwrap();
+        let line = String::from_utf8(bytes[..end].to_vec()).unwrap();
+        let prefix = format!("{name}=");
+        let value = line.split(' ').find_map(|f| f.strip_prefix(&prefix));
+        value.unwrap().to_string()
+    };
+    let (program, format) = (header("program"), header("format"));
+    // Each file is planted first: a refused file shows no plant, and the build equals a
+    // clean one.
+    let cases: [(&str, &dyn Fn(Vec<u8>) -> Vec<u8>, String); 4] = [
+        (
+            "damaged clause trees",
+            &|mut b| {
+                let last = b.len() - 10;
+                b[last] ^= 0x55;
+                b
+            },
+            format!(
+                "条款结构缓存 {} 已损坏（校验和不符），{instead}",
+                path.display()
+            ),
+        ),
+        (
+            "truncated clause trees",
+            &|b| b[..b.len() / 2].to_vec(),
+            format!(
+                "条款结构缓存 {} 不完整（文件被截断），{instead}",
+                path.display()
+            ),
+        ),
+        (
+            "clause trees of another version",
+            &|b| with_header(b, |line| line.replacen("program=", "program=9", 1)),
+            format!(
+                "条款结构缓存由另一版本的 jiedu（9{program}）生成，当前为 {program}，{instead}"
+            ),
+        ),
+        (
+            "clause trees of another format",
+            &|b| {
+                with_header(b, |line| {
+                    line.replacen(&format!("format={format}"), "format=0", 1)
+                })
+            },
+            format!(
+                "条款结构缓存的格式（第 0 版）与当前 jiedu 所用的（第 {format} 版）不同，{instead}"
+            ),
+        ),
+    ];
+    for (what, tamper, why) in cases {
+        plant(&site);
+        let bytes = fs::read(&path).unwrap();
+        fs::write(&path, tamper(bytes)).unwrap();
+        let said = build_and_compare(&site, what);
+        assert!(said.lines().any(|l| l == why), "{why}\n{said}");
+        assert!(!shows_plant(&site, "yiliao-gaodi"), "{what}: not read back");
+    }
+    // After each refusal the build wrote good trees again.
+    plant(&site);
+    build(&site, &site.out(), &[]);
+    assert!(shows_plant(&site, "yiliao-gaodi"));
+}
