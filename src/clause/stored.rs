@@ -479,3 +479,90 @@ pub fn decode(bytes: &[u8]) -> Option<(ClauseTree, Diagnostics)> {
         diags,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy texts of the real documents (each `.txt` under the two fixture folders).
+    fn real_texts() -> Vec<(PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut texts = Vec::new();
+        for dir in ["realdocs", "realdocs-more"] {
+            for entry in walkdir::WalkDir::new(root.join(dir)) {
+                let path = entry.unwrap().into_path();
+                if path.extension().is_some_and(|e| e == "txt") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    texts.push((path, text));
+                }
+            }
+        }
+        assert!(texts.len() > 150, "{} texts", texts.len());
+        texts
+    }
+
+    #[test]
+    fn every_real_documents_tree_reads_back_the_same() {
+        let mut nodes = 0;
+        for (path, text) in real_texts() {
+            let (tree, diags) = parse_with_levels(&text, 12, &path, None);
+            let bytes = encode(&tree, &diags).unwrap();
+            // Equality compares every field, those the templates never see too.
+            assert_eq!(
+                decode(&bytes),
+                Some((tree.clone(), diags)),
+                "{}",
+                path.display()
+            );
+            nodes += tree.walk().len();
+        }
+        assert!(nodes > 3_000, "{nodes} nodes");
+        // Levels written by the editor, with their own diagnostics.
+        let levels = ["一、".to_string(), "（一）".to_string(), "1.".to_string()];
+        let (path, text) = &real_texts()[0];
+        let (tree, diags) = parse_with_levels(text, 3, path, Some((&levels, 2)));
+        let bytes = encode(&tree, &diags).unwrap();
+        assert_eq!(decode(&bytes), Some((tree, diags)));
+    }
+
+    #[test]
+    fn bytes_cut_short_or_changed_never_read_as_a_tree_that_was_not_kept() {
+        let (path, text) = &real_texts()[0];
+        let (tree, diags) = parse_with_levels(text, 1, path, None);
+        let bytes = encode(&tree, &diags).unwrap();
+        for cut in 0..bytes.len() {
+            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(decode(&longer), None);
+        // A changed byte may still read (a changed letter), but never panics.
+        for i in (0..bytes.len()).step_by(13) {
+            let mut changed = bytes.clone();
+            changed[i] ^= 0xA5;
+            let _ = decode(&changed);
+        }
+    }
+
+    #[test]
+    fn the_key_reads_every_input_of_the_recogniser() {
+        let levels = ["一、".to_string()];
+        let base = key("一、总则", 5, Path::new("a/policy.md"), Some((&levels, 3)));
+        let others = [
+            key(
+                "一、总则。",
+                5,
+                Path::new("a/policy.md"),
+                Some((&levels, 3)),
+            ),
+            key("一、总则", 6, Path::new("a/policy.md"), Some((&levels, 3))),
+            key("一、总则", 5, Path::new("b/policy.md"), Some((&levels, 3))),
+            key("一、总则", 5, Path::new("a/policy.md"), Some((&levels, 4))),
+            key("一、总则", 5, Path::new("a/policy.md"), Some((&[], 3))),
+            key("一、总则", 5, Path::new("a/policy.md"), None),
+        ];
+        for (i, k) in others.iter().enumerate() {
+            assert_ne!(*k, base, "input {i}");
+        }
+    }
+}
