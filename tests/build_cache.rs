@@ -720,6 +720,9 @@ fn a_policys_clause_tree_is_read_back_while_its_text_reads_the_same() {
     build_and_compare(&site, "an answer, the trees read back");
 }
 
+/// A change made to a cache file's bytes.
+type Tamper<'a> = dyn Fn(Vec<u8>) -> Vec<u8> + 'a;
+
 /// A cache file with `f` applied to its header line.
 fn with_header(bytes: Vec<u8>, f: impl FnOnce(&str) -> String) -> Vec<u8> {
     let end = bytes.iter().position(|&c| c == b'\n').unwrap();
@@ -744,7 +747,7 @@ fn damaged_truncated_or_foreign_clause_trees_are_refused_and_every_text_recognis
     let (program, format) = (header("program"), header("format"));
     // Each file is planted first: a refused file shows no plant, and the build equals a
     // clean one.
-    let cases: [(&str, &dyn Fn(Vec<u8>) -> Vec<u8>, String); 4] = [
+    let cases: [(&str, &Tamper<'_>, String); 4] = [
         (
             "damaged clause trees",
             &|mut b| {

@@ -73,6 +73,8 @@ impl SiteCopy {
         files.remove(jiedu::published::URL_LIST);
         // So is the build cache.
         files.remove(jiedu::pipeline::disk::CACHE_FILE);
+        // And the clause trees it recognised.
+        files.remove(jiedu::pipeline::trees::FILE);
         // And the list of the files it wrote.
         files.remove(jiedu::write::FILE_LIST);
         files

@@ -19,6 +19,9 @@ use super::units::{Role, UnitGroup};
 use super::{parse_with_levels, ClauseTree, Deadline, Node, Paragraph, TablePart};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 
+/// A kept tree: its key and its bytes.
+pub type Kept<'a> = (u128, Cow<'a, [u8]>);
+
 /// What one build recalls of the previous one's trees, and what it makes for the next.
 #[derive(Default)]
 pub struct Recall<'a> {
@@ -26,7 +29,7 @@ pub struct Recall<'a> {
     previous: FxHashMap<u128, &'a [u8]>,
     /// Every tree this build asked for, by key, as bytes (only when they are to be kept); a
     /// tree read back is kept as the previous bytes it was read from, not a copy.
-    made: Option<Mutex<Vec<(u128, Cow<'a, [u8]>)>>>,
+    made: Option<Mutex<Vec<Kept<'a>>>>,
 }
 
 impl<'a> Recall<'a> {
@@ -71,7 +74,7 @@ impl<'a> Recall<'a> {
 
     /// The trees this build read, by key in ascending order (so the kept file does not depend on
     /// the order the threads finished in).
-    pub fn into_made(self) -> Vec<(u128, Cow<'a, [u8]>)> {
+    pub fn into_made(self) -> Vec<Kept<'a>> {
         let mut made = self
             .made
             .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))

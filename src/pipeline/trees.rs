@@ -89,7 +89,7 @@ fn entries(body: &[u8]) -> Option<FxHashMap<u128, &[u8]>> {
 
 /// The file's bytes for the trees `made` (by key, as [`crate::clause::stored::Recall`] gives
 /// them).
-pub fn encode(made: &[(u128, std::borrow::Cow<[u8]>)]) -> Vec<u8> {
+pub fn encode(made: &[crate::clause::stored::Kept]) -> Vec<u8> {
     let size: usize = made.iter().map(|(_, b)| 24 + b.len()).sum();
     let mut body = Vec::with_capacity(8 + size);
     body.extend_from_slice(&(made.len() as u64).to_le_bytes());
