@@ -50,6 +50,10 @@ impl<'a> Recall<'a> {
         file: &Path,
         levels: Option<(&[String], usize)>,
     ) -> (ClauseTree, Diagnostics) {
+        // Nothing to recall nor keep (`serve`, `check`): no key to make.
+        if self.previous.is_empty() && self.made.is_none() {
+            return parse_with_levels(body, first_line, file, levels);
+        }
         let key = key(body, first_line, file, levels);
         let old = self.previous.get(&key).copied();
         let (tree, diags, old) = match old.and_then(decode) {
