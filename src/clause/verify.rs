@@ -281,26 +281,48 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             .iter()
             .any(|c| !c.is_clause && (holds_tasks(c) || holds_deeper_tasks(c)))
     }
-    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`).
-    fn holders<'a>(nodes: &'a [Node], parent: &str, out: &mut Vec<(String, &'a Node)>) {
-        for n in nodes {
+    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`) and the
+    /// index of the part it is in.
+    type Holders<'a> = Vec<(String, &'a Node, usize)>;
+    fn holders<'a>(nodes: &'a [Node], parent: &str, part: Option<usize>, out: &mut Holders<'a>) {
+        for (i, n) in nodes.iter().enumerate() {
+            let part = part.unwrap_or(i);
             if !n.is_clause && n.style.is_some() && holds_tasks(n) {
-                out.push((format!("{parent}{}", name_of(n)), n));
+                out.push((format!("{parent}{}", name_of(n)), n, part));
             }
-            holders(&n.children, &name_of(n), out);
+            holders(&n.children, &name_of(n), Some(part), out);
         }
     }
     let mut all_holders = Vec::new();
-    holders(&tree.roots, "", &mut all_holders);
-    fn go(
-        nodes: &[Node],
-        parent: Option<&Node>,
-        all_holders: &[(String, &Node)],
+    holders(&tree.roots, "", None, &mut all_holders);
+    /// An item whose sub-items were made the tasks, held against an item of its level that has
+    /// none (by line), and the name of that other item: the doubt of a mixed level lies on both
+    /// sides, so the holders are named too (`（三）1.` whose `（1）第一类`… are kinds, not tasks,
+    /// beside `（一）1.` made a task, heldout12 213; `四、工作内容` whose `1.`–`2.` define its
+    /// scope, beside `三、组织领导`, heldout11 192).
+    type Doubted<'a> = Vec<(&'a Node, String, String)>;
+    /// Items whose sub-items each carry their own unit note are tasks by their notes: no doubt.
+    fn noted(n: &Node) -> bool {
+        n.children
+            .iter()
+            .filter(|c| c.is_clause)
+            .all(|c| !c.units.is_empty())
+    }
+    let mut doubted: Doubted = Vec::new();
+    let mut warned_lines: HashSet<usize> = HashSet::new();
+    fn go<'a>(
+        nodes: &'a [Node],
+        parent: Option<&'a Node>,
+        part: Option<usize>,
+        all_holders: &Holders<'a>,
+        doubted: &mut Doubted<'a>,
+        warned_lines: &mut HashSet<usize>,
         file: &Path,
         diags: &mut Diagnostics,
     ) {
-        for n in nodes {
+        for (i, n) in nodes.iter().enumerate() {
             let Some(style) = n.style else { continue };
+            let part = part.unwrap_or(i);
             let same = || nodes.iter().filter(|m| m.style == Some(style));
             let leaf_task = |m: &Node| m.is_clause && m.children.iter().all(|c| c.style.is_none());
             // Made a task because its level mostly holds no items across the document, though
@@ -310,9 +332,9 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                 && n.units.is_empty()
                 && !same().any(|m| !m.is_clause && holds_tasks(m));
             if across_parts {
-                if let (Some(p), Some((holder, _))) = (
+                if let (Some(p), Some((holder, _, _))) = (
                     parent,
-                    all_holders.iter().find(|(_, m)| m.style == Some(style)),
+                    all_holders.iter().find(|(_, m, _)| m.style == Some(style)),
                 ) {
                     diags.push(
                         Diagnostic::warning(format!(
@@ -325,18 +347,32 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果它只是说明性的文字而不是任务，请核对后保留；如果它是任务，请写明单位说明（如「（责任单位：…）」）。"),
                     );
+                    // Only holders in the same part as the item without items (`二、（三）1.`
+                    // beside `二、（一）1.`): a closing part's groups made tasks say nothing of
+                    // the holders in the parts before it.
+                    let leaf = format!("{}{}", name_of(p), name_of(n));
+                    for (name, m, _) in all_holders.iter().filter(|(_, m, at)| {
+                        m.style == Some(style)
+                            && *at == part
+                            && !p.children.iter().any(|c| std::ptr::eq(c, *m))
+                    }) {
+                        if !noted(m) {
+                            doubted.push((m, name.clone(), leaf.clone()));
+                        }
+                    }
                 }
             }
             let top = parent.is_none();
-            let itemless_part = top
-                && !n.is_clause
-                && n.units.is_empty()
-                && !n.paragraphs.is_empty()
-                && n.children.iter().all(|c| c.style.is_none())
-                // A division of duties (`三、职责分工`, bodies named one paragraph each) may be
-                // a task of its own or a section of text: named too (heldout4 84).
-                && !super::structure::is_aims_part(n);
-            if itemless_part {
+            let itemless_part = |n: &Node| {
+                top && !n.is_clause
+                    && n.units.is_empty()
+                    && !n.paragraphs.is_empty()
+                    && n.children.iter().all(|c| c.style.is_none())
+                    // A division of duties (`三、职责分工`, bodies named one paragraph each) may
+                    // be a task of its own or a section of text: named too (heldout4 84).
+                    && !super::structure::is_aims_part(n)
+            };
+            if itemless_part(n) {
                 // The tasks of the other parts may lie a level deeper (`四、` → `（一）` →
                 // `1.`): where no part holds them directly, one holding them anywhere below is
                 // as much a sign that this part's instructions may be a task (heldout11 202).
@@ -359,15 +395,21 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
                     );
+                    // The holders are named only where they are no more than the parts
+                    // without items (`四、工作内容` and `七、` beside `三、` and `九、`): one
+                    // 保障措施 part after four parts of tasks puts no doubt on the four.
+                    let itemless = same().filter(|m| itemless_part(m)).count();
+                    let held: Vec<&Node> = same()
+                        .filter(|m| !m.is_clause && holds_tasks(m) && !noted(m))
+                        .collect();
+                    if held.len() <= itemless {
+                        for m in held {
+                            doubted.push((m, name_of(m), name_of(n)));
+                        }
+                    }
                 }
             }
-            // Items that each carry their own unit note are tasks by their notes: no doubt.
-            let noted = n
-                .children
-                .iter()
-                .filter(|c| c.is_clause)
-                .all(|c| !c.units.is_empty());
-            if !n.is_clause && holds_tasks(n) && !noted {
+            if !n.is_clause && holds_tasks(n) && !noted(n) {
                 if let Some(leaf) = same().find(|m| leaf_task(m)) {
                     diags.push(
                         Diagnostic::warning(format!(
@@ -379,14 +421,47 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果这些分项只是这一条的内容（如标准、方法的列举），请在前置元数据中用 levels 写明任务所在的编号层级。"),
                     );
+                    warned_lines.insert(n.line);
                 }
             }
         }
-        for n in nodes {
-            go(&n.children, Some(n), all_holders, file, diags);
+        for (i, n) in nodes.iter().enumerate() {
+            let part = part.unwrap_or(i);
+            go(
+                &n.children,
+                Some(n),
+                Some(part),
+                all_holders,
+                doubted,
+                warned_lines,
+                file,
+                diags,
+            );
         }
     }
-    go(&tree.roots, None, &all_holders, file, diags);
+    go(
+        &tree.roots,
+        None,
+        None,
+        &all_holders,
+        &mut doubted,
+        &mut warned_lines,
+        file,
+        diags,
+    );
+    for (n, name, other) in doubted {
+        if !warned_lines.insert(n.line) {
+            continue;
+        }
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{name}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同一级的「{other}」没有分项：这一级编号是任务本身还是任务的分组，本文前后不一",
+                title_of(n)
+            ))
+            .at(file, n.line)
+            .hint("如果这些分项只是这一条的内容（如类别、范围、标准的列举），这一条本身才是任务：请在前置元数据中用 levels 写明任务所在的编号层级；如果分项确是任务，请核对后保留。"),
+        );
+    }
 }
 
 /// The deepest node whose text holds `line`.
