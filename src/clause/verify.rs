@@ -26,6 +26,7 @@ pub(super) fn verify(
     unreadable_numbering(tree, body, first_line, file, diags);
     itemless_groups(tree, file, diags);
     mixed_levels(tree, file, diags);
+    skipped_levels(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
     super::verify_flat_table::verify(tree, blocks, file, diags);
@@ -460,6 +461,67 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             ))
             .at(file, n.line)
             .hint("如果这些分项只是这一条的内容（如类别、范围、标准的列举），这一条本身才是任务：请在前置元数据中用 levels 写明任务所在的编号层级；如果分项确是任务，请核对后保留。"),
+        );
+    }
+}
+
+/// A part whose tasks are numbered straight under it in a deeper style than the tasks of the
+/// other parts (`四、工作内容` `1.工矿仓储用地：…` `2.其他建设用地：…` beside `五、工作步骤`
+/// `（一）前期准备阶段…`): its items skip a level the document uses for tasks, and may be the
+/// contents of the part (kinds, scope, steps listed) rather than tasks, the part itself being
+/// the task (heldout11 192). Each such part is named once.
+fn skipped_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    if super::articles::is_article_form(&tree.roots) {
+        return;
+    }
+    // The style of a part's own task clauses, when they are numbered items straight under it.
+    let task_style = |p: &Node| {
+        let styles: Vec<Style> = p
+            .children
+            .iter()
+            .filter(|c| c.is_clause && c.table.is_none())
+            .filter_map(|c| c.style)
+            .collect();
+        let first = *styles.first()?;
+        styles.iter().all(|s| *s == first).then_some(first)
+    };
+    let parts: Vec<(&Node, Style)> = tree
+        .roots
+        .iter()
+        .filter(|p| p.style.is_some() && !super::structure::is_aims_part(p))
+        .filter_map(|p| task_style(p).map(|s| (p, s)))
+        .collect();
+    for (p, style) in &parts {
+        let Some((other, shallower)) = parts.iter().find(|(_, s)| rank(*s) < rank(*style)) else {
+            continue;
+        };
+        let noted = p
+            .children
+            .iter()
+            .filter(|c| c.is_clause)
+            .all(|c| !c.units.is_empty());
+        if noted {
+            continue;
+        }
+        let item = p
+            .children
+            .iter()
+            .find(|c| c.is_clause)
+            .map_or(String::new(), |c| c.label.clone());
+        let level = tree
+            .walk()
+            .into_iter()
+            .find(|n| n.style == Some(*shallower))
+            .map_or(String::new(), |n| n.label.clone());
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」（{}）下的「{item}」等各作为一项任务条款，而「{}」的任务在「{level}」一级：这一部分越过了「{level}」一级，它的编号分项可能只是这一部分的内容（类别、范围、步骤的列举），这一部分本身才是任务",
+                name_of(p),
+                title_of(p),
+                name_of(other),
+            ))
+            .at(file, p.line)
+            .hint("请核对原文：如果这些分项只是列举，请在前置元数据中用 levels 写明任务所在的编号层级；如果它们确是任务，请核对后保留。"),
         );
     }
 }
