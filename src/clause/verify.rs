@@ -4,7 +4,7 @@
 //! ([`super::unit_name`]), and a clause without units among clauses with units is pointed out.
 //! (Gaps and restarts of each level's numbering are warned where ids are assigned.)
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::numbering::{self, Style};
@@ -309,18 +309,30 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             .filter(|c| c.is_clause)
             .all(|c| !c.units.is_empty())
     }
-    let mut doubted: Doubted = Vec::new();
-    let mut warned_lines: HashSet<usize> = HashSet::new();
+    let mut counts: HashMap<Style, usize> = HashMap::new();
+    for m in tree.walk() {
+        if let Some(s) = m.style {
+            *counts.entry(s).or_default() += 1;
+        }
+    }
+    /// What the walk carries: the holders found beforehand, the holders to name at the end, the
+    /// lines already named, and how many items each style numbers.
+    struct Ctx<'a, 'b> {
+        all_holders: &'b Holders<'a>,
+        doubted: Doubted<'a>,
+        warned_lines: HashSet<usize>,
+        counts: HashMap<Style, usize>,
+        file: &'b Path,
+        diags: &'b mut Diagnostics,
+    }
     fn go<'a>(
         nodes: &'a [Node],
         parent: Option<&'a Node>,
         part: Option<usize>,
-        all_holders: &Holders<'a>,
-        doubted: &mut Doubted<'a>,
-        warned_lines: &mut HashSet<usize>,
-        file: &Path,
-        diags: &mut Diagnostics,
+        ctx: &mut Ctx<'a, '_>,
     ) {
+        let all_holders = ctx.all_holders;
+        let file = ctx.file;
         for (i, n) in nodes.iter().enumerate() {
             let Some(style) = n.style else { continue };
             let part = part.unwrap_or(i);
@@ -337,9 +349,20 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                     parent,
                     all_holders.iter().find(|(_, m, _)| m.style == Some(style)),
                 ) {
-                    diags.push(
+                    // The closing part's groups made tasks (`三、工作要求` `（一）…`) sit at a
+                    // level that mostly holds items: said as it is.
+                    let holding = all_holders
+                        .iter()
+                        .filter(|(_, m, _)| m.style == Some(style))
+                        .count();
+                    let most = if holding * 2 > ctx.counts.get(&style).copied().unwrap_or(0) {
+                        "本文这一级编号多数分列了任务，这一项却没有分项"
+                    } else {
+                        "本文这一级编号多数没有分项"
+                    };
+                    ctx.diags.push(
                         Diagnostic::warning(format!(
-                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「{}」下分列了任务条款",
+                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：{most}；而「{}」下分列了任务条款",
                             name_of(p),
                             name_of(n),
                             title_of(n),
@@ -358,7 +381,7 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                             && !p.children.iter().any(|c| std::ptr::eq(c, *m))
                     }) {
                         if !noted(m) {
-                            doubted.push((m, name.clone(), leaf.clone()));
+                            ctx.doubted.push((m, name.clone(), leaf.clone()));
                         }
                     }
                 }
@@ -386,7 +409,7 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                             .map(|m| (m, "的分项下分列了任务条款"))
                     });
                 if let Some((holder, how)) = holder {
-                    diags.push(
+                    ctx.diags.push(
                         Diagnostic::warning(format!(
                             "「{}」（{}）没有分项，没有列为任务条款；而同级的「{}」{how}",
                             name_of(n),
@@ -405,14 +428,14 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .collect();
                     if held.len() <= itemless {
                         for m in held {
-                            doubted.push((m, name_of(m), name_of(n)));
+                            ctx.doubted.push((m, name_of(m), name_of(n)));
                         }
                     }
                 }
             }
             if !n.is_clause && holds_tasks(n) && !noted(n) {
                 if let Some(leaf) = same().find(|m| leaf_task(m)) {
-                    diags.push(
+                    ctx.diags.push(
                         Diagnostic::warning(format!(
                             "「{}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「{}」没有分项，本身就是任务条款",
                             name_of(n),
@@ -422,39 +445,29 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果这些分项只是这一条的内容（如标准、方法的列举），请在前置元数据中用 levels 写明任务所在的编号层级。"),
                     );
-                    warned_lines.insert(n.line);
+                    ctx.warned_lines.insert(n.line);
                 }
             }
         }
         for (i, n) in nodes.iter().enumerate() {
             let part = part.unwrap_or(i);
-            go(
-                &n.children,
-                Some(n),
-                Some(part),
-                all_holders,
-                doubted,
-                warned_lines,
-                file,
-                diags,
-            );
+            go(&n.children, Some(n), Some(part), ctx);
         }
     }
-    go(
-        &tree.roots,
-        None,
-        None,
-        &all_holders,
-        &mut doubted,
-        &mut warned_lines,
+    let mut ctx = Ctx {
+        all_holders: &all_holders,
+        doubted: Vec::new(),
+        warned_lines: HashSet::new(),
+        counts,
         file,
         diags,
-    );
-    for (n, name, other) in doubted {
-        if !warned_lines.insert(n.line) {
+    };
+    go(&tree.roots, None, None, &mut ctx);
+    for (n, name, other) in ctx.doubted {
+        if !ctx.warned_lines.insert(n.line) {
             continue;
         }
-        diags.push(
+        ctx.diags.push(
             Diagnostic::warning(format!(
                 "「{name}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同一级的「{other}」没有分项：这一级编号是任务本身还是任务的分组，本文前后不一",
                 title_of(n)
