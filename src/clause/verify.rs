@@ -27,6 +27,7 @@ pub(super) fn verify(
     itemless_groups(tree, file, diags);
     mixed_levels(tree, file, diags);
     skipped_levels(tree, file, diags);
+    duty_lists(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
     super::verify_flat_table::verify(tree, blocks, file, diags);
@@ -535,6 +536,30 @@ fn skipped_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             ))
             .at(file, p.line)
             .hint("请核对原文：如果这些分项只是列举，请在前置元数据中用 levels 写明任务所在的编号层级；如果它们确是任务，请核对后保留。"),
+        );
+    }
+}
+
+/// A division of duties whose items are headed by body names (`1.街道消委办。牵头…`) is read
+/// as what each body does, not as tasks (see [`super::structure::is_duty_list`]); that reading
+/// is a judgement, so each such list whose items were left out of the tasks is named once, on
+/// its heading.
+fn duty_lists(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    for n in tree.walk() {
+        let items: Vec<&Node> = n.children.iter().filter(|c| c.style.is_some()).collect();
+        if !super::structure::is_duty_list(n) || items.iter().any(|c| c.is_clause) {
+            continue;
+        }
+        let first = items.first().map_or(String::new(), |c| c.label.clone());
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」（{}）下的 {} 项（「{first}」起）各以单位名称开头，已作为各单位的职责分工，没有列为任务条款",
+                name_of(n),
+                title_of(n),
+                items.len()
+            ))
+            .at(file, n.line)
+            .hint("如果这些条目是要落实的任务，请在前置元数据中用 levels 写明任务所在的编号层级；如果只是各单位的职责，请核对后保留。"),
         );
     }
 }
