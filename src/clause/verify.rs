@@ -310,10 +310,15 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             .filter(|c| c.is_clause)
             .all(|c| !c.units.is_empty())
     }
-    let mut counts: HashMap<Style, usize> = HashMap::new();
+    // Per style: how many items it numbers, and how many of them hold numbered items.
+    let mut counts: HashMap<Style, (usize, usize)> = HashMap::new();
     for m in tree.walk() {
         if let Some(s) = m.style {
-            *counts.entry(s).or_default() += 1;
+            let e = counts.entry(s).or_default();
+            e.0 += 1;
+            if m.children.iter().any(|c| c.style.is_some()) {
+                e.1 += 1;
+            }
         }
     }
     /// What the walk carries: the holders found beforehand, the holders to name at the end, the
@@ -322,7 +327,7 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
         all_holders: &'b Holders<'a>,
         doubted: Doubted<'a>,
         warned_lines: HashSet<usize>,
-        counts: HashMap<Style, usize>,
+        counts: HashMap<Style, (usize, usize)>,
         file: &'b Path,
         diags: &'b mut Diagnostics,
     }
@@ -352,11 +357,8 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                 ) {
                     // The closing part's groups made tasks (`三、工作要求` `（一）…`) sit at a
                     // level that mostly holds items: said as it is.
-                    let holding = all_holders
-                        .iter()
-                        .filter(|(_, m, _)| m.style == Some(style))
-                        .count();
-                    let most = if holding * 2 > ctx.counts.get(&style).copied().unwrap_or(0) {
+                    let (all, holding) = ctx.counts.get(&style).copied().unwrap_or((0, 0));
+                    let most = if holding * 2 > all {
                         "本文这一级编号多数分列了任务，这一项却没有分项"
                     } else {
                         "本文这一级编号多数没有分项"
