@@ -784,7 +784,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     let doc_holders = task_level_across_parts(roots);
-    let (never_holding, holding) = holding_styles(roots);
+    let never_holding = never_holding_styles(roots);
     fn go(
         nodes: &mut [Node],
         deepest: Option<Style>,
@@ -837,22 +837,10 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             // 阶段` … beside `四、` `1.` `2.`, heldout11 192): its items are the tasks of their
             // parts.
             let never_leaf = itemless && n.style.is_some_and(|s| levels.never_holding.contains(&s));
-            // The closing part's groups (`三、工作要求` `（一）加强组织领导。…`) at the level that
-            // holds the tasks' groups elsewhere: tasks of the closing part (heldout12 213,
-            // heldout11 192, heldout12 212; listed as other items where a truth counts them as
-            // text, heldout5 97/99, heldout8 141, tune 41); the verifier names each.
-            let closing_leaf = itemless
-                && levels.in_closing
-                && n.style.is_some_and(|s| levels.holding.contains(&s));
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && !holds_table
-                && (((n.style == deepest
-                    || mixed_leaf
-                    || lost_leaf
-                    || never_leaf
-                    || closing_leaf)
-                    && !aims_here)
+                && (((n.style == deepest || mixed_leaf || lost_leaf || never_leaf) && !aims_here)
                     || (leaf && !n.units.is_empty()))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
@@ -860,10 +848,6 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 continue;
             }
             let framing = framing || FRAMING_PARTS.iter().any(|w| n.heading.contains(w));
-            let levels = Levels {
-                in_closing: levels.in_closing || (n.depth == 0 && levels.closing == Some(n.line)),
-                ..levels
-            };
             go(
                 &mut n.children,
                 deepest,
@@ -877,9 +861,6 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
     }
     let levels = Levels {
         never_holding: &never_holding,
-        holding: &holding,
-        closing: closing_part(roots),
-        in_closing: false,
     };
     go(roots, deepest, &doc_holders, false, false, false, levels);
 }
@@ -888,16 +869,11 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
 #[derive(Clone, Copy)]
 struct Levels<'a> {
     never_holding: &'a [Style],
-    holding: &'a [Style],
-    /// Line of the closing part, and whether the walk is inside it.
-    closing: Option<usize>,
-    in_closing: bool,
 }
 
-/// Styles below the parts, outside the framing parts and enumerations: those whose items never
-/// hold numbered items (while some numbered item deeper than them is written elsewhere), and
-/// those whose items do.
-fn holding_styles(roots: &[Node]) -> (Vec<Style>, Vec<Style>) {
+/// Styles below the parts, outside the framing parts and enumerations, whose items never hold
+/// numbered items while some numbered item deeper than them is written elsewhere.
+fn never_holding_styles(roots: &[Node]) -> Vec<Style> {
     fn go(nodes: &[Node], framing: bool, seen: &mut Vec<Style>, holding: &mut Vec<Style>) {
         for n in nodes {
             let framing = framing || is_aims_part(n) || is_duty_list(n);
@@ -918,23 +894,10 @@ fn holding_styles(roots: &[Node]) -> (Vec<Style>, Vec<Style>) {
     let (mut seen, mut holding) = (Vec::new(), Vec::new());
     go(roots, false, &mut seen, &mut holding);
     let deeper_exists = |s: Style| seen.iter().any(|t| rank(*t) > rank(s));
-    let never = seen
-        .iter()
+    seen.iter()
         .copied()
         .filter(|s| !holding.contains(s) && deeper_exists(*s))
-        .collect();
-    (never, holding)
-}
-
-/// The line of the document's closing part: the last top-level numbered part, when its title
-/// says it closes the tasks (`工作要求`, `保障措施`, `组织实施`).
-fn closing_part(roots: &[Node]) -> Option<usize> {
-    const CLOSING: [&str; 5] = ["工作要求", "保障措施", "组织实施", "工作保障", "组织保障"];
-    let last = roots.iter().rev().find(|n| n.style.is_some())?;
-    CLOSING
-        .iter()
-        .any(|w| last.heading.contains(w))
-        .then_some(last.line)
+        .collect()
 }
 
 /// Styles whose items mostly hold no numbered items of their own, though some do: the level

@@ -200,7 +200,19 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
         }
         doubt_in_task_parts |= itemless_groups_of(part, &parts, file, diags);
     }
-    if doubt_in_task_parts {
+    // A level that is tasks in some places and groups of tasks in others (`（一）1.` a task,
+    // `（二）1.` holding `（1）`…) puts the closing part's groups in the same doubt (heldout12
+    // 213 `三、工作要求` `（一）加强组织领导。…`, tasks by its truth).
+    let all = tree.walk();
+    let mixed_level = all.iter().any(|leaf| {
+        leaf.is_clause
+            && leaf.depth > 0
+            && leaf.children.iter().all(|c| c.style.is_none())
+            && all.iter().any(|m| {
+                m.style == leaf.style && !m.is_clause && m.children.iter().any(|c| c.is_clause)
+            })
+    });
+    if doubt_in_task_parts || mixed_level {
         for part in closing {
             itemless_groups_of(part, &parts, file, diags);
         }
