@@ -998,7 +998,7 @@ fn is_body_headed(n: &Node) -> bool {
         .unwrap_or("")
         .trim();
     let n_chars = head.chars().count();
-    if n_chars < 2 || n_chars > MAX_HEAD_CHARS {
+    if !(2..=MAX_HEAD_CHARS).contains(&n_chars) {
         return false;
     }
     head.split('、').all(|name| {
