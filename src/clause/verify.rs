@@ -4,7 +4,7 @@
 //! ([`super::unit_name`]), and a clause without units among clauses with units is pointed out.
 //! (Gaps and restarts of each level's numbering are warned where ids are assigned.)
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::numbering::{self, Style};
@@ -26,6 +26,8 @@ pub(super) fn verify(
     unreadable_numbering(tree, body, first_line, file, diags);
     itemless_groups(tree, file, diags);
     mixed_levels(tree, file, diags);
+    skipped_levels(tree, file, diags);
+    duty_lists(tree, file, diags);
     unit_names(tree, file, diags);
     clauses_without_units(tree, file, diags);
     super::verify_flat_table::verify(tree, blocks, file, diags);
@@ -198,7 +200,19 @@ fn itemless_groups(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
         }
         doubt_in_task_parts |= itemless_groups_of(part, &parts, file, diags);
     }
-    if doubt_in_task_parts {
+    // A level that is tasks in some places and groups of tasks in others (`（一）1.` a task,
+    // `（二）1.` holding `（1）`…) puts the closing part's groups in the same doubt (heldout12
+    // 213 `三、工作要求` `（一）加强组织领导。…`, tasks by its truth).
+    let all = tree.walk();
+    let mixed_level = all.iter().any(|leaf| {
+        leaf.is_clause
+            && leaf.depth > 0
+            && leaf.children.iter().all(|c| c.style.is_none())
+            && all.iter().any(|m| {
+                m.style == leaf.style && !m.is_clause && m.children.iter().any(|c| c.is_clause)
+            })
+    });
+    if doubt_in_task_parts || mixed_level {
         for part in closing {
             itemless_groups_of(part, &parts, file, diags);
         }
@@ -281,26 +295,65 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             .iter()
             .any(|c| !c.is_clause && (holds_tasks(c) || holds_deeper_tasks(c)))
     }
-    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`).
-    fn holders<'a>(nodes: &'a [Node], parent: &str, out: &mut Vec<(String, &'a Node)>) {
-        for n in nodes {
+    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`) and the
+    /// index of the part it is in.
+    type Holders<'a> = Vec<(String, &'a Node, usize)>;
+    fn holders<'a>(nodes: &'a [Node], parent: &str, part: Option<usize>, out: &mut Holders<'a>) {
+        for (i, n) in nodes.iter().enumerate() {
+            let part = part.unwrap_or(i);
             if !n.is_clause && n.style.is_some() && holds_tasks(n) {
-                out.push((format!("{parent}{}", name_of(n)), n));
+                out.push((format!("{parent}{}", name_of(n)), n, part));
             }
-            holders(&n.children, &name_of(n), out);
+            holders(&n.children, &name_of(n), Some(part), out);
         }
     }
     let mut all_holders = Vec::new();
-    holders(&tree.roots, "", &mut all_holders);
-    fn go(
-        nodes: &[Node],
-        parent: Option<&Node>,
-        all_holders: &[(String, &Node)],
-        file: &Path,
-        diags: &mut Diagnostics,
+    holders(&tree.roots, "", None, &mut all_holders);
+    /// An item whose sub-items were made the tasks, held against an item of its level that has
+    /// none (by line), and the name of that other item: the doubt of a mixed level lies on both
+    /// sides, so the holders are named too (`（三）1.` whose `（1）第一类`… are kinds, not tasks,
+    /// beside `（一）1.` made a task, heldout12 213; `四、工作内容` whose `1.`–`2.` define its
+    /// scope, beside `三、组织领导`, heldout11 192).
+    type Doubted<'a> = Vec<(&'a Node, String, String)>;
+    /// Items whose sub-items each carry their own unit note are tasks by their notes: no doubt.
+    fn noted(n: &Node) -> bool {
+        n.children
+            .iter()
+            .filter(|c| c.is_clause)
+            .all(|c| !c.units.is_empty())
+    }
+    // Per style: how many items it numbers, and how many of them hold numbered items.
+    let mut counts: HashMap<Style, (usize, usize)> = HashMap::new();
+    for m in tree.walk() {
+        if let Some(s) = m.style {
+            let e = counts.entry(s).or_default();
+            e.0 += 1;
+            if m.children.iter().any(|c| c.style.is_some()) {
+                e.1 += 1;
+            }
+        }
+    }
+    /// What the walk carries: the holders found beforehand, the holders to name at the end, the
+    /// lines already named, and how many items each style numbers.
+    struct Ctx<'a, 'b> {
+        all_holders: &'b Holders<'a>,
+        doubted: Doubted<'a>,
+        warned_lines: HashSet<usize>,
+        counts: HashMap<Style, (usize, usize)>,
+        file: &'b Path,
+        diags: &'b mut Diagnostics,
+    }
+    fn go<'a>(
+        nodes: &'a [Node],
+        parent: Option<&'a Node>,
+        part: Option<usize>,
+        ctx: &mut Ctx<'a, '_>,
     ) {
-        for n in nodes {
+        let all_holders = ctx.all_holders;
+        let file = ctx.file;
+        for (i, n) in nodes.iter().enumerate() {
             let Some(style) = n.style else { continue };
+            let part = part.unwrap_or(i);
             let same = || nodes.iter().filter(|m| m.style == Some(style));
             let leaf_task = |m: &Node| m.is_clause && m.children.iter().all(|c| c.style.is_none());
             // Made a task because its level mostly holds no items across the document, though
@@ -310,13 +363,21 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                 && n.units.is_empty()
                 && !same().any(|m| !m.is_clause && holds_tasks(m));
             if across_parts {
-                if let (Some(p), Some((holder, _))) = (
+                if let (Some(p), Some((holder, _, _))) = (
                     parent,
-                    all_holders.iter().find(|(_, m)| m.style == Some(style)),
+                    all_holders.iter().find(|(_, m, _)| m.style == Some(style)),
                 ) {
-                    diags.push(
+                    // The closing part's groups made tasks (`三、工作要求` `（一）…`) sit at a
+                    // level that mostly holds items: said as it is.
+                    let (all, holding) = ctx.counts.get(&style).copied().unwrap_or((0, 0));
+                    let most = if holding * 2 > all {
+                        "本文这一级编号多数分列了任务，这一项却没有分项"
+                    } else {
+                        "本文这一级编号多数没有分项"
+                    };
+                    ctx.diags.push(
                         Diagnostic::warning(format!(
-                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：本文这一级编号多数没有分项；而「{}」下分列了任务条款",
+                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：{most}；而「{}」下分列了任务条款",
                             name_of(p),
                             name_of(n),
                             title_of(n),
@@ -325,18 +386,32 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果它只是说明性的文字而不是任务，请核对后保留；如果它是任务，请写明单位说明（如「（责任单位：…）」）。"),
                     );
+                    // Only holders in the same part as the item without items (`二、（三）1.`
+                    // beside `二、（一）1.`): a closing part's groups made tasks say nothing of
+                    // the holders in the parts before it.
+                    let leaf = format!("{}{}", name_of(p), name_of(n));
+                    for (name, m, _) in all_holders.iter().filter(|(_, m, at)| {
+                        m.style == Some(style)
+                            && *at == part
+                            && !p.children.iter().any(|c| std::ptr::eq(c, *m))
+                    }) {
+                        if !noted(m) {
+                            ctx.doubted.push((m, name.clone(), leaf.clone()));
+                        }
+                    }
                 }
             }
             let top = parent.is_none();
-            let itemless_part = top
-                && !n.is_clause
-                && n.units.is_empty()
-                && !n.paragraphs.is_empty()
-                && n.children.iter().all(|c| c.style.is_none())
-                // A division of duties (`三、职责分工`, bodies named one paragraph each) may be
-                // a task of its own or a section of text: named too (heldout4 84).
-                && !super::structure::is_aims_part(n);
-            if itemless_part {
+            let itemless_part = |n: &Node| {
+                top && !n.is_clause
+                    && n.units.is_empty()
+                    && !n.paragraphs.is_empty()
+                    && n.children.iter().all(|c| c.style.is_none())
+                    // A division of duties (`三、职责分工`, bodies named one paragraph each) may
+                    // be a task of its own or a section of text: named too (heldout4 84).
+                    && !super::structure::is_aims_part(n)
+            };
+            if itemless_part(n) {
                 // The tasks of the other parts may lie a level deeper (`四、` → `（一）` →
                 // `1.`): where no part holds them directly, one holding them anywhere below is
                 // as much a sign that this part's instructions may be a task (heldout11 202).
@@ -349,7 +424,7 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                             .map(|m| (m, "的分项下分列了任务条款"))
                     });
                 if let Some((holder, how)) = holder {
-                    diags.push(
+                    ctx.diags.push(
                         Diagnostic::warning(format!(
                             "「{}」（{}）没有分项，没有列为任务条款；而同级的「{}」{how}",
                             name_of(n),
@@ -359,17 +434,23 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
                     );
+                    // The holders are named only where they are no more than the parts
+                    // without items (`四、工作内容` and `七、` beside `三、` and `九、`): one
+                    // 保障措施 part after four parts of tasks puts no doubt on the four.
+                    let itemless = same().filter(|m| itemless_part(m)).count();
+                    let held: Vec<&Node> = same()
+                        .filter(|m| !m.is_clause && holds_tasks(m) && !noted(m))
+                        .collect();
+                    if held.len() <= itemless {
+                        for m in held {
+                            ctx.doubted.push((m, name_of(m), name_of(n)));
+                        }
+                    }
                 }
             }
-            // Items that each carry their own unit note are tasks by their notes: no doubt.
-            let noted = n
-                .children
-                .iter()
-                .filter(|c| c.is_clause)
-                .all(|c| !c.units.is_empty());
-            if !n.is_clause && holds_tasks(n) && !noted {
+            if !n.is_clause && holds_tasks(n) && !noted(n) {
                 if let Some(leaf) = same().find(|m| leaf_task(m)) {
-                    diags.push(
+                    ctx.diags.push(
                         Diagnostic::warning(format!(
                             "「{}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「{}」没有分项，本身就是任务条款",
                             name_of(n),
@@ -379,14 +460,122 @@ fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
                         .at(file, n.line)
                         .hint("如果这些分项只是这一条的内容（如标准、方法的列举），请在前置元数据中用 levels 写明任务所在的编号层级。"),
                     );
+                    ctx.warned_lines.insert(n.line);
                 }
             }
         }
-        for n in nodes {
-            go(&n.children, Some(n), all_holders, file, diags);
+        for (i, n) in nodes.iter().enumerate() {
+            let part = part.unwrap_or(i);
+            go(&n.children, Some(n), Some(part), ctx);
         }
     }
-    go(&tree.roots, None, &all_holders, file, diags);
+    let mut ctx = Ctx {
+        all_holders: &all_holders,
+        doubted: Vec::new(),
+        warned_lines: HashSet::new(),
+        counts,
+        file,
+        diags,
+    };
+    go(&tree.roots, None, None, &mut ctx);
+    for (n, name, other) in ctx.doubted {
+        if !ctx.warned_lines.insert(n.line) {
+            continue;
+        }
+        ctx.diags.push(
+            Diagnostic::warning(format!(
+                "「{name}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同一级的「{other}」没有分项：这一级编号是任务本身还是任务的分组，本文前后不一",
+                title_of(n)
+            ))
+            .at(file, n.line)
+            .hint("如果这些分项只是这一条的内容（如类别、范围、标准的列举），这一条本身才是任务：请在前置元数据中用 levels 写明任务所在的编号层级；如果分项确是任务，请核对后保留。"),
+        );
+    }
+}
+
+/// A part whose tasks are numbered straight under it in a deeper style than the tasks of the
+/// other parts (`四、工作内容` `1.工矿仓储用地：…` `2.其他建设用地：…` beside `五、工作步骤`
+/// `（一）前期准备阶段…`): its items skip a level the document uses for tasks, and may be the
+/// contents of the part (kinds, scope, steps listed) rather than tasks, the part itself being
+/// the task (heldout11 192). Each such part is named once.
+fn skipped_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    if super::articles::is_article_form(&tree.roots) {
+        return;
+    }
+    // The style of a part's own task clauses, when they are numbered items straight under it.
+    let task_style = |p: &Node| {
+        let styles: Vec<Style> = p
+            .children
+            .iter()
+            .filter(|c| c.is_clause && c.table.is_none())
+            .filter_map(|c| c.style)
+            .collect();
+        let first = *styles.first()?;
+        styles.iter().all(|s| *s == first).then_some(first)
+    };
+    let parts: Vec<(&Node, Style)> = tree
+        .roots
+        .iter()
+        .filter(|p| p.style.is_some() && !super::structure::is_aims_part(p))
+        .filter_map(|p| task_style(p).map(|s| (p, s)))
+        .collect();
+    for (p, style) in &parts {
+        let Some((other, shallower)) = parts.iter().find(|(_, s)| rank(*s) < rank(*style)) else {
+            continue;
+        };
+        let noted = p
+            .children
+            .iter()
+            .filter(|c| c.is_clause)
+            .all(|c| !c.units.is_empty());
+        if noted {
+            continue;
+        }
+        let item = p
+            .children
+            .iter()
+            .find(|c| c.is_clause)
+            .map_or(String::new(), |c| c.label.clone());
+        let level = tree
+            .walk()
+            .into_iter()
+            .find(|n| n.style == Some(*shallower))
+            .map_or(String::new(), |n| n.label.clone());
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」（{}）下的「{item}」等各作为一项任务条款，而「{}」的任务在「{level}」一级：这一部分越过了「{level}」一级，它的编号分项可能只是这一部分的内容（类别、范围、步骤的列举），这一部分本身才是任务",
+                name_of(p),
+                title_of(p),
+                name_of(other),
+            ))
+            .at(file, p.line)
+            .hint("请核对原文：如果这些分项只是列举，请在前置元数据中用 levels 写明任务所在的编号层级；如果它们确是任务，请核对后保留。"),
+        );
+    }
+}
+
+/// A division of duties whose items are headed by body names (`1.街道消委办。牵头…`) is read
+/// as what each body does, not as tasks (see [`super::structure::is_duty_list`]); that reading
+/// is a judgement, so each such list whose items were left out of the tasks is named once, on
+/// its heading.
+fn duty_lists(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
+    for n in tree.walk() {
+        let items: Vec<&Node> = n.children.iter().filter(|c| c.style.is_some()).collect();
+        if !super::structure::is_duty_list(n) || items.iter().any(|c| c.is_clause) {
+            continue;
+        }
+        let first = items.first().map_or(String::new(), |c| c.label.clone());
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」（{}）下的 {} 项（「{first}」起）各以单位名称开头，已作为各单位的职责分工，没有列为任务条款",
+                name_of(n),
+                title_of(n),
+                items.len()
+            ))
+            .at(file, n.line)
+            .hint("如果这些条目是要落实的任务，请在前置元数据中用 levels 写明任务所在的编号层级；如果只是各单位的职责，请核对后保留。"),
+        );
+    }
 }
 
 /// The deepest node whose text holds `line`.

@@ -241,7 +241,7 @@ const ORGAN_ENDINGS: [&str; 24] = [
 
 /// A name that reads as an organ: the grammar of unit names holds no doubt about it, it ends
 /// like an organ, and it holds no digits (a date, a deadline).
-fn is_organ(name: &str) -> bool {
+pub(super) fn is_organ(name: &str) -> bool {
     let n = name.chars().count();
     (3..=24).contains(&n)
         && !name.chars().any(|c| ascii_digit(c).is_some())
