@@ -8,19 +8,28 @@
 pub const DAMAGED: &str = "已损坏";
 
 /// The cache file's bytes: the header line (`fields`, then the body's length and checksum) and
-/// the body.
-pub fn write(magic: &str, fields: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+/// the body, the concatenation of `body`'s parts: a cache whose body comes in parts is written
+/// into one allocation of its final length, not joined first and copied again (the search
+/// cache's lists are tens of megabytes at 1,000 policies).
+pub fn write(magic: &str, fields: &[(&str, String)], body: &[&[u8]]) -> Vec<u8> {
+    let mut checksum = xxhash_rust::xxh3::Xxh3::new();
+    for part in body {
+        checksum.update(part);
+    }
+    let len: usize = body.iter().map(|p| p.len()).sum();
     let mut line = magic.to_string();
     for (name, value) in fields {
         line.push_str(&format!(" {name}={value}"));
     }
     line.push_str(&format!(
-        " bytes={} checksum={:016x}\n",
-        body.len(),
-        xxhash_rust::xxh3::xxh3_64(body)
+        " bytes={len} checksum={:016x}\n",
+        checksum.digest()
     ));
-    let mut out = line.into_bytes();
-    out.extend_from_slice(body);
+    let mut out = Vec::with_capacity(line.len() + len);
+    out.extend_from_slice(line.as_bytes());
+    for part in body {
+        out.extend_from_slice(part);
+    }
     out
 }
 

@@ -116,7 +116,7 @@ impl Header {
 pub fn encode(header: &Header, recorded: &Recorded) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail; an empty body would be refused.
     let body = bincode_options().serialize(recorded).unwrap_or_default();
-    cache_file::write(MAGIC, &header.fields(), &body)
+    cache_file::write(MAGIC, &header.fields(), &[&body])
 }
 
 /// Reads the cache `output` holds: `Ok(None)` when there is none, `Err` with the one line to

@@ -30,7 +30,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::postings::{List, Postings};
+use super::postings::{self, List, Postings};
+
+/// The index as the search cache keeps it: its description and the bytes of its lists.
+pub type Kept = (postings::Kept, Vec<u8>);
 use super::records::{page_of, Record};
 use super::tokens::han_text;
 use super::varint;
@@ -96,7 +99,9 @@ pub type Made = (String, u64, u64);
 
 /// Writes the files of the bundle that `redo` names through `emit`; `meta.json` comes last,
 /// with a version made from every other file, those `kept` from the previous output included
-/// (by the share of the version recorded for them). Returns what was made, for the cache.
+/// (by the share of the version recorded for them). Returns what was made and the index as
+/// the search cache keeps it ([`Postings::into_kept`]), made as soon as the shards are written
+/// so that the lists are not held twice.
 #[allow(clippy::too_many_arguments)]
 pub fn bundle(
     records: &[Record],
@@ -108,7 +113,7 @@ pub fn bundle(
     emit: &Emit,
     redo: &Redo,
     kept: u64,
-) -> Result<Vec<Made>, Diagnostics> {
+) -> Result<(Vec<Made>, Kept), Diagnostics> {
     let mut t = crate::timing::Phases::new("search bundle");
     let version = Fingerprint::default();
     version.0.fetch_add(kept, Ordering::Relaxed);
@@ -121,7 +126,8 @@ pub fn bundle(
         emit(path, bytes)
     };
     let shard_count = redo.exact.len();
-    shards(postings, &vocabulary.thesaurus, redo, &put)?;
+    shards(&postings, &vocabulary.thesaurus, redo, &put)?;
+    let kept = postings.into_kept();
     t.step("shards");
     let per_fragment = per_fragment(records);
     records
@@ -189,16 +195,17 @@ pub fn bundle(
         "synonyms": vocabulary.synonyms,
     });
     emit("meta.json", meta.to_string().into_bytes())?;
-    Ok(made
+    let made = made
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner))
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((made, kept))
 }
 
 /// The three shard families (see the module comment). A query's exact tokens are spread by
 /// hash, so a question fetches the lists of its own pairs and not every token sharing a first
 /// character with them: at 1,000 policies a first-character shard of 创 held 140 KB.
 fn shards(
-    postings: Postings,
+    postings: &Postings,
     thesaurus: &BTreeMap<String, Vec<String>>,
     redo: &Redo,
     put: &Emit,
@@ -238,7 +245,7 @@ fn shards(
         .map(|(word, list)| {
             let first = word.chars().next().map_or(0, |c| c as usize) % count;
             let weighted = redo.prefix[first].then(|| {
-                let list = weighted(&postings, list.iter());
+                let list = weighted(postings, list.iter());
                 encoded(word, &list)
             });
             (word, list, first, weighted)
@@ -257,7 +264,7 @@ fn shards(
         .into_par_iter()
         .map(|(c, lists)| {
             let token = c.to_string();
-            let list = encoded(&token, &merged(&postings, &lists));
+            let list = encoded(&token, &merged(postings, &lists));
             (token, c, list)
         })
         .collect();
