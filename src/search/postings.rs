@@ -99,7 +99,7 @@ pub struct Postings {
     total: usize,
 }
 
-/// A record's tokens, counted: each token once, in key order, in allocations of their length.
+/// A record's tokens, counted: each token once, in allocations of their length.
 /// (A hash table per record, grown from empty and held until its batch was merged, was the
 /// largest part of the indexer's memory.)
 #[derive(Default)]
@@ -151,14 +151,13 @@ impl Counter {
         self.length = 0;
         self.add(&r.title, TITLE_BOOST);
         self.add(&r.text, 1);
-        // In key order, so that what is merged does not depend on the table's history.
-        let mut han: Vec<(u64, u32)> = self.han.drain().collect();
-        han.sort_unstable_by_key(|&(k, _)| k);
-        let mut words: Vec<(String, u32)> = self.words.drain().collect();
-        words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        // In the table's order, which depends on what the thread counted before: the merge
+        // puts each posting at the end of its token's list, so every list comes out in record
+        // order whatever the order of a record's tokens, and nothing made of the index reads
+        // the order of its maps (the shards are keyed by token, the cache sorted).
         Counted {
-            han,
-            words,
+            han: self.han.drain().collect(),
+            words: self.words.drain().collect(),
             length: self.length,
         }
     }
@@ -476,6 +475,11 @@ impl Postings {
         } else {
             fewest
         }
+    }
+
+    /// Records indexed (record ids run below it).
+    pub fn records(&self) -> usize {
+        self.lengths.len()
     }
 
     /// Postings in all lists.
