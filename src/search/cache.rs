@@ -117,11 +117,7 @@ pub fn encode(header: &Header, memory: &Memory) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail; an empty body would be refused.
     let described = bincode_options().serialize(memory).unwrap_or_default();
     let size = (described.len() as u64).to_le_bytes();
-    cache_file::write(
-        MAGIC,
-        &header.fields(),
-        &[&size, &described, &memory.lists],
-    )
+    cache_file::write(MAGIC, &header.fields(), &[&size, &described, &memory.lists])
 }
 
 /// Reads the search cache `output` holds, for a build with `header`: `Ok(None)` when there is
