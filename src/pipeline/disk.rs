@@ -118,7 +118,10 @@ pub fn encode(header: &Header, recorded: &Recorded) -> Vec<u8> {
     // Made in an allocation with room for the header line, which is put before it there.
     let size = bincode_options().serialized_size(recorded).unwrap_or(0);
     let mut body = Vec::with_capacity(size as usize + cache_file::HEADER_ROOM);
-    if bincode_options().serialize_into(&mut body, recorded).is_err() {
+    if bincode_options()
+        .serialize_into(&mut body, recorded)
+        .is_err()
+    {
         body.clear();
     }
     cache_file::write_before(MAGIC, &header.fields(), body)
