@@ -8,8 +8,36 @@
 pub const DAMAGED: &str = "已损坏";
 
 /// The cache file's bytes: the header line (`fields`, then the body's length and checksum) and
-/// the body.
-pub fn write(magic: &str, fields: &[(&str, String)], body: &[u8]) -> Vec<u8> {
+/// the body, the concatenation of `body`'s parts: a cache whose body comes in parts is written
+/// into one allocation of its final length, not joined first and copied again (the search
+/// cache's lists are tens of megabytes at 1,000 policies).
+pub fn write(magic: &str, fields: &[(&str, String)], body: &[&[u8]]) -> Vec<u8> {
+    let mut checksum = xxhash_rust::xxh3::Xxh3::new();
+    for part in body {
+        checksum.update(part);
+    }
+    let len: usize = body.iter().map(|p| p.len()).sum();
+    let mut line = magic.to_string();
+    for (name, value) in fields {
+        line.push_str(&format!(" {name}={value}"));
+    }
+    line.push_str(&format!(
+        " bytes={len} checksum={:016x}\n",
+        checksum.digest()
+    ));
+    let mut out = Vec::with_capacity(line.len() + len);
+    out.extend_from_slice(line.as_bytes());
+    for part in body {
+        out.extend_from_slice(part);
+    }
+    out
+}
+
+/// [`write`] of a body made whole in `body`: the header line is put before it in the same
+/// allocation (made with room for it), instead of the body copied after the line into a new
+/// one: the build record is 55 MB at 1,000 policies, and its two copies beside the record
+/// they were made of were the build's peak of memory.
+pub fn write_before(magic: &str, fields: &[(&str, String)], mut body: Vec<u8>) -> Vec<u8> {
     let mut line = magic.to_string();
     for (name, value) in fields {
         line.push_str(&format!(" {name}={value}"));
@@ -17,12 +45,17 @@ pub fn write(magic: &str, fields: &[(&str, String)], body: &[u8]) -> Vec<u8> {
     line.push_str(&format!(
         " bytes={} checksum={:016x}\n",
         body.len(),
-        xxhash_rust::xxh3::xxh3_64(body)
+        xxhash_rust::xxh3::xxh3_64(&body)
     ));
-    let mut out = line.into_bytes();
-    out.extend_from_slice(body);
-    out
+    let len = body.len();
+    body.resize(line.len() + len, 0);
+    body.copy_within(0..len, line.len());
+    body[..line.len()].copy_from_slice(line.as_bytes());
+    body
 }
+
+/// Room left before a body for the header line [`write_before`] puts there.
+pub const HEADER_ROOM: usize = 512;
 
 /// A cache file read back: its header's fields, taken in the order they were written, and its
 /// body, not yet checked.

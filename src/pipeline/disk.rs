@@ -115,8 +115,16 @@ impl Header {
 /// The cache file's bytes: the header line, then the record.
 pub fn encode(header: &Header, recorded: &Recorded) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail; an empty body would be refused.
-    let body = bincode_options().serialize(recorded).unwrap_or_default();
-    cache_file::write(MAGIC, &header.fields(), &body)
+    // Made in an allocation with room for the header line, which is put before it there.
+    let size = bincode_options().serialized_size(recorded).unwrap_or(0);
+    let mut body = Vec::with_capacity(size as usize + cache_file::HEADER_ROOM);
+    if bincode_options()
+        .serialize_into(&mut body, recorded)
+        .is_err()
+    {
+        body.clear();
+    }
+    cache_file::write_before(MAGIC, &header.fields(), body)
 }
 
 /// Reads the cache `output` holds: `Ok(None)` when there is none, `Err` with the one line to

@@ -214,6 +214,7 @@ impl Pipeline {
                 t.step("index");
                 if output.is_some() {
                     let bytes = search::cache::encode(&header, &memory);
+                    drop(memory);
                     sink.put(search::cache::FILE, OutFile::Bytes(bytes))?;
                 }
                 t.step("write");

@@ -30,7 +30,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 use serde_json::json;
 
-use super::postings::{List, Postings};
+use super::postings::{self, List, Postings};
+
+/// The index as the search cache keeps it: its description and the bytes of its lists.
+pub type Kept = (postings::Kept, Vec<u8>);
 use super::records::{page_of, Record};
 use super::tokens::han_text;
 use super::varint;
@@ -96,7 +99,9 @@ pub type Made = (String, u64, u64);
 
 /// Writes the files of the bundle that `redo` names through `emit`; `meta.json` comes last,
 /// with a version made from every other file, those `kept` from the previous output included
-/// (by the share of the version recorded for them). Returns what was made, for the cache.
+/// (by the share of the version recorded for them). Returns what was made and the index as
+/// the search cache keeps it ([`Postings::into_kept`]), made as soon as the shards are written
+/// so that the lists are not held twice.
 #[allow(clippy::too_many_arguments)]
 pub fn bundle(
     records: &[Record],
@@ -108,7 +113,7 @@ pub fn bundle(
     emit: &Emit,
     redo: &Redo,
     kept: u64,
-) -> Result<Vec<Made>, Diagnostics> {
+) -> Result<(Vec<Made>, Kept), Diagnostics> {
     let mut t = crate::timing::Phases::new("search bundle");
     let version = Fingerprint::default();
     version.0.fetch_add(kept, Ordering::Relaxed);
@@ -121,7 +126,8 @@ pub fn bundle(
         emit(path, bytes)
     };
     let shard_count = redo.exact.len();
-    shards(postings, &vocabulary.thesaurus, redo, &put)?;
+    shards(&postings, &vocabulary.thesaurus, redo, &put)?;
+    let kept = postings.into_kept();
     t.step("shards");
     let per_fragment = per_fragment(records);
     records
@@ -189,16 +195,17 @@ pub fn bundle(
         "synonyms": vocabulary.synonyms,
     });
     emit("meta.json", meta.to_string().into_bytes())?;
-    Ok(made
+    let made = made
         .into_inner()
-        .unwrap_or_else(std::sync::PoisonError::into_inner))
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    Ok((made, kept))
 }
 
 /// The three shard families (see the module comment). A query's exact tokens are spread by
 /// hash, so a question fetches the lists of its own pairs and not every token sharing a first
 /// character with them: at 1,000 policies a first-character shard of 创 held 140 KB.
 fn shards(
-    postings: Postings,
+    postings: &Postings,
     thesaurus: &BTreeMap<String, Vec<String>>,
     redo: &Redo,
     put: &Emit,
@@ -238,7 +245,7 @@ fn shards(
         .map(|(word, list)| {
             let first = word.chars().next().map_or(0, |c| c as usize) % count;
             let weighted = redo.prefix[first].then(|| {
-                let list = weighted(&postings, list.iter());
+                let list = weighted(postings, list.iter());
                 encoded(word, &list)
             });
             (word, list, first, weighted)
@@ -255,11 +262,14 @@ fn shards(
     }
     let by_char: Vec<_> = by_char
         .into_par_iter()
-        .map(|(c, lists)| {
-            let token = c.to_string();
-            let list = encoded(&token, &merged(&postings, &lists));
-            (token, c, list)
-        })
+        .map_init(
+            || Best::new(postings.records()),
+            |best, (c, lists)| {
+                let token = c.to_string();
+                let list = encoded(&token, &best.merged(postings, &lists));
+                (token, c, list)
+            },
+        )
         .collect();
     for (token, c, list) in by_char {
         prefix[c as usize % count].insert(token, list);
@@ -376,15 +386,45 @@ fn weighted(postings: &Postings, ids: impl Iterator<Item = (u32, u32)>) -> Vec<(
 
 /// Every record holding a character, with the best weight of the tokens it begins there: what
 /// a one-character query matches, computed once here rather than from every pair in the
-/// browser.
-fn merged(postings: &Postings, lists: &[&List]) -> Vec<(u32, u32)> {
-    let mut all: Vec<(u32, u32)> = lists
-        .iter()
-        .flat_map(|l| weighted(postings, l.iter()))
-        .collect();
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    all.dedup_by_key(|p| p.0);
-    all
+/// browser. The best weights are kept in a table by record id that a thread reuses from
+/// character to character, and only the ids are sorted: sorting every posting of a common
+/// character's tokens (weights as tie-breaks, then dropping all but the first of each record)
+/// was a thirtieth of a build's instructions.
+struct Best {
+    /// Per record: the best weight so far, 0 where none (stored weights are 1 to 127, see
+    /// `postings::quantized`).
+    weight: Vec<u8>,
+    ids: Vec<u32>,
+}
+
+impl Best {
+    fn new(records: usize) -> Best {
+        Best {
+            weight: vec![0; records],
+            ids: Vec::new(),
+        }
+    }
+
+    fn merged(&mut self, postings: &Postings, lists: &[&List]) -> Vec<(u32, u32)> {
+        for l in lists {
+            for (r, tf) in l.iter() {
+                let w = postings.weight(r, tf).min(u32::from(u8::MAX)) as u8;
+                let best = &mut self.weight[r as usize];
+                if *best == 0 {
+                    self.ids.push(r);
+                }
+                *best = (*best).max(w);
+            }
+        }
+        self.ids.sort_unstable();
+        let out = self
+            .ids
+            .iter()
+            .map(|&r| (r, u32::from(std::mem::take(&mut self.weight[r as usize]))))
+            .collect();
+        self.ids.clear();
+        out
+    }
 }
 
 /// The everyday words (`=`) and the bound two-character words (`+`) of everyday.txt: a line

@@ -116,11 +116,8 @@ fn bincode_options() -> impl bincode::Options {
 pub fn encode(header: &Header, memory: &Memory) -> Vec<u8> {
     // Serializing plain owned data into a Vec cannot fail; an empty body would be refused.
     let described = bincode_options().serialize(memory).unwrap_or_default();
-    let mut body = Vec::with_capacity(8 + described.len() + memory.lists.len());
-    body.extend_from_slice(&(described.len() as u64).to_le_bytes());
-    body.extend_from_slice(&described);
-    body.extend_from_slice(&memory.lists);
-    cache_file::write(MAGIC, &header.fields(), &body)
+    let size = (described.len() as u64).to_le_bytes();
+    cache_file::write(MAGIC, &header.fields(), &[&size, &described, &memory.lists])
 }
 
 /// Reads the search cache `output` holds, for a build with `header`: `Ok(None)` when there is

@@ -125,11 +125,10 @@ pub fn index_remembering(
     });
     t.step("changes");
     let average = postings.average();
-    let (index, lists) = postings.kept();
     let version: u64 = kept
         .iter()
         .fold(0, |v, (_, _, share)| v.wrapping_add(*share));
-    let made = bundle::bundle(
+    let (made, (index, lists)) = bundle::bundle(
         &records,
         postings,
         &vocabulary,
