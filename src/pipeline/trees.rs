@@ -91,7 +91,7 @@ fn entries(body: &[u8]) -> Option<FxHashMap<u128, &[u8]>> {
 /// them).
 pub fn encode(made: &[crate::clause::stored::Kept]) -> Vec<u8> {
     let size: usize = made.iter().map(|(_, b)| 24 + b.len()).sum();
-    let mut body = Vec::with_capacity(8 + size);
+    let mut body = Vec::with_capacity(8 + size + cache_file::HEADER_ROOM);
     body.extend_from_slice(&(made.len() as u64).to_le_bytes());
     for (key, bytes) in made {
         body.extend_from_slice(&key.to_le_bytes());
@@ -102,5 +102,5 @@ pub fn encode(made: &[crate::clause::stored::Kept]) -> Vec<u8> {
         ("format", FORMAT.to_string()),
         ("program", super::disk::program().to_string()),
     ];
-    cache_file::write(MAGIC, &fields, &body)
+    cache_file::write_before(MAGIC, &fields, body)
 }
