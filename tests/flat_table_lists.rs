@@ -137,3 +137,65 @@ fn numbered_tasks_in_one_cell_are_clauses_of_the_rows_units() {
         "{page}"
     );
 }
+
+/// `(line, message)` of every diagnostic of the site.
+fn diagnostics(outline: &Value) -> Vec<(usize, String)> {
+    outline["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["line"].as_u64().unwrap_or(0) as usize,
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The 1-based line of policy.md that starts with `start`.
+fn line_of(root: &std::path::Path, start: &str) -> usize {
+    let text = std::fs::read_to_string(root.join("p/policy.md")).unwrap();
+    text.lines()
+        .position(|l| l.trim_start_matches(['|', ' ']).starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start}"))
+        + 1
+}
+
+#[test]
+fn a_list_with_yearly_sub_rows_and_restarting_numbers_names_every_row_it_could_not_read() {
+    // A three-year plan's 任务清单: the 类别 cell written one character a line, each 序号 with
+    // one sub-row per year (节点 / 指标数), unit cells merged over the sub-rows, and 序号
+    // starting again at 1 in each 类别. The rebuild cannot place the sub-rows; every task row
+    // whose units were lost, and every task left behind as loose paragraphs, is named on its
+    // own line — none is silent.
+    let root = common::empty_site();
+    import(root.path(), &fixture("flat-tables", "yearly-subrows"));
+    let outline = check(root.path());
+    let diags = diagnostics(&outline);
+    let warned = |line: usize, start: &str| {
+        assert!(
+            diags
+                .iter()
+                .any(|(l, m)| *l == line && m.starts_with(start)),
+            "no warning「{start}…」on line {line}: {diags:?}"
+        );
+    };
+    let no_units = "任务分工表的这一行没有读到任何单位，上面也没有可沿用的单位";
+    warned(
+        line_of(root.path(), "1.分类投放 | 1 | 垃圾分类绿色账户"),
+        no_units,
+    );
+    warned(
+        line_of(root.path(), "13.5万户 | 2 | 创建达标分类小区"),
+        no_units,
+    );
+    let first_left = line_of(root.path(), "120个");
+    warned(first_left, &format!("第 {first_left}–"));
+    for task in ["有害垃圾专用车辆配置", "湿垃圾收运车辆新增（累计数）"] {
+        warned(line_of(root.path(), task), &format!("「{task}」像是第 "));
+    }
+    // A figure or a unit name left behind is no task: not named one by one.
+    let unit_line = line_of(root.path(), "区文明办");
+    assert!(!diags.iter().any(|(l, _)| *l == unit_line), "{diags:?}");
+}

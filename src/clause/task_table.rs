@@ -119,6 +119,9 @@ pub enum RowDoubt {
     /// cells were one paragraph each): the first went to the first unit column and the extra
     /// ones to the last, which the editor must check.
     ExtraUnits(usize, Vec<String>),
+    /// The row names no unit and no row above it does (its unit cells misplaced or lost, as a
+    /// flattened table's sub-rows leave them).
+    NoUnits(usize),
 }
 
 impl RowDoubt {
@@ -147,6 +150,11 @@ impl RowDoubt {
             ))
             .at(file, *line)
             .hint("请对照原表核对这一行的牵头单位和配合单位，把每个单位放进它所在的列。"),
+            RowDoubt::NoUnits(line) => Diagnostic::warning(
+                "任务分工表的这一行没有读到任何单位，上面也没有可沿用的单位",
+            )
+            .at(file, *line)
+            .hint("请对照原表在单位列写明这一行的责任单位；如果确实没有，请写「无」。"),
         }
     }
 }
@@ -740,6 +748,8 @@ pub fn read(block: &str, line: usize) -> Outcome {
         if unit_cells_empty && !units_above.is_empty() {
             node.units = units_above.clone();
             doubts.push(RowDoubt::Inherited(row_line));
+        } else if unit_cells_empty {
+            doubts.push(RowDoubt::NoUnits(row_line));
         }
         units_above = node.units.clone();
         clauses += 1;
