@@ -195,6 +195,11 @@ fn a_list_with_yearly_sub_rows_and_restarting_numbers_names_every_row_it_could_n
     for task in ["有害垃圾专用车辆配置", "湿垃圾收运车辆新增（累计数）"] {
         warned(line_of(root.path(), task), &format!("「{task}」像是第 "));
     }
+    // Another table after the attachment heading `附表2` is not the task table's remainder.
+    assert!(
+        !diags.iter().any(|(_, m)| m.contains("车辆配置一览表")),
+        "{diags:?}"
+    );
     // A figure or a unit name left behind is no task: not named one by one.
     let unit_line = line_of(root.path(), "区文明办");
     assert!(!diags.iter().any(|(l, _)| *l == unit_line), "{diags:?}");

@@ -152,7 +152,12 @@ fn leftover_cells(blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
         }
         let run: Vec<&Block> = blocks[i + 1..]
             .iter()
-            .take_while(|c| c.hashes == 0 && !c.text.starts_with('|') && !c.text.contains('。'))
+            .take_while(|c| {
+                c.hashes == 0
+                    && !c.text.starts_with('|')
+                    && !c.text.contains('。')
+                    && !opens_another_table(&c.text)
+            })
             .collect();
         let figures = run
             .iter()
@@ -187,6 +192,16 @@ fn leftover_cells(blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
         }
     }
 }
+
+/// An attachment's or table's own heading (`附表2`, `附件3`) or a flattened header's first cell
+/// (`序号`): what follows belongs to another table, not to the one above.
+fn opens_another_table(text: &str) -> bool {
+    ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
+        || NUMBER_HEADERS.contains(&text.trim())
+}
+
+/// The first header cell of a flattened table.
+const NUMBER_HEADERS: [&str; 3] = ["序号", "编号", "序"];
 
 /// Whether the Markdown table `block`'s header names a task column and a unit column.
 fn is_task_table(block: &str) -> bool {
