@@ -15,6 +15,7 @@ mod build;
 mod build_cache;
 mod compare;
 mod corpus;
+mod flat_table_lists;
 mod import;
 mod import_formats;
 mod incremental;

@@ -119,6 +119,9 @@ pub enum RowDoubt {
     /// cells were one paragraph each): the first went to the first unit column and the extra
     /// ones to the last, which the editor must check.
     ExtraUnits(usize, Vec<String>),
+    /// The row names no unit and no row above it does (its unit cells misplaced or lost, as a
+    /// flattened table's sub-rows leave them).
+    NoUnits(usize),
 }
 
 impl RowDoubt {
@@ -147,6 +150,11 @@ impl RowDoubt {
             ))
             .at(file, *line)
             .hint("请对照原表核对这一行的牵头单位和配合单位，把每个单位放进它所在的列。"),
+            RowDoubt::NoUnits(line) => Diagnostic::warning(
+                "任务分工表的这一行没有读到任何单位，上面也没有可沿用的单位",
+            )
+            .at(file, *line)
+            .hint("请对照原表在单位列写明这一行的责任单位；如果确实没有，请写「无」。"),
         }
     }
 }
@@ -475,6 +483,88 @@ fn all_unit_cells(extra: &[&str]) -> bool {
         })
 }
 
+/// Least items of a numbered list in one task cell.
+const LISTED_TASKS_MIN: usize = 2;
+
+/// The items of a task cell written as a numbered list, `1. 强化…。2. 紧扣…。` (a cell's lines
+/// joined): each item opens with the next number in the first item's style (`1.`, `1．`,
+/// `1、`) right after the end of a sentence. `None` unless the cell opens with item 1 and holds
+/// at least two items.
+fn listed_tasks(cell: &str) -> Option<Vec<(u32, String)>> {
+    let first = super::numbering::detect(cell)?;
+    if first.style != super::numbering::Style::Arabic || first.ordinal != 1 {
+        return None;
+    }
+    let sep = first.written.trim().chars().last()?;
+    let mut starts: Vec<(usize, usize)> = vec![(0, first.len)];
+    let mut from = first.len;
+    loop {
+        let token = format!("{}{sep}", starts.len() + 1);
+        let found = cell[from..]
+            .match_indices(&token)
+            .map(|(k, _)| from + k)
+            .find(|&k| {
+                let before = cell[..k].trim_end();
+                let after = cell[k + token.len()..].chars().next();
+                before.ends_with(['。', '；', ';', '！', '？'])
+                    && !cell[..k].ends_with(|c: char| c.is_ascii_digit())
+                    && after.is_some_and(|c| !c.is_ascii_digit())
+            });
+        let Some(k) = found else { break };
+        let body = cell[k + token.len()..].len() - cell[k + token.len()..].trim_start().len();
+        starts.push((k, k + token.len() + body));
+        from = k + token.len();
+    }
+    if starts.len() < LISTED_TASKS_MIN {
+        return None;
+    }
+    let items: Vec<(u32, String)> = starts
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, text_at))| {
+            let end = starts.get(i + 1).map_or(cell.len(), |&(k, _)| k);
+            // A list of clauses (`1、…；2、…。`) ends its items with a semicolon.
+            let item = cell[text_at..end].trim().trim_end_matches(['；', ';']);
+            (i as u32 + 1, item.to_string())
+        })
+        .collect();
+    items.iter().all(|(_, t)| !t.is_empty()).then_some(items)
+}
+
+/// The row `node` turned into a group under its number holding one clause per listed task,
+/// each with the row's units, deadline and other cells.
+fn split_listed(node: Node, items: Vec<(u32, String)>, extra: &[Paragraph]) -> Node {
+    let children = items
+        .into_iter()
+        .map(|(n, text)| {
+            let (heading, rest, ends) = split_heading(&text);
+            let mut paragraphs: Vec<Paragraph> = rest
+                .map(|text| Paragraph {
+                    text,
+                    line: node.line,
+                })
+                .into_iter()
+                .collect();
+            paragraphs.extend(extra.iter().cloned());
+            Node {
+                label: super::numbering::Style::Arabic.label("", n),
+                line: node.line,
+                heading,
+                heading_ends_sentence: ends,
+                paragraphs,
+                units: node.units.clone(),
+                deadline: node.deadline.clone(),
+                table: Some(TablePart::Row),
+                ..Node::default()
+            }
+        })
+        .collect();
+    Node {
+        children,
+        ..group_node(&node.label, node.line)
+    }
+}
+
 /// Reads a Markdown table block whose first line is `line`.
 pub fn read(block: &str, line: usize) -> Outcome {
     let rows: Vec<Vec<String>> = block.lines().map(cells).collect();
@@ -646,6 +736,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
             }
         }
         drop_lead_repeats(&mut node.units);
+        let other_cells = extra.clone();
         node.paragraphs.extend(extra);
         // Every task names who does it: a row whose unit cells are all empty sits under a
         // merged unit cell, written once in the first row it spans.
@@ -657,11 +748,19 @@ pub fn read(block: &str, line: usize) -> Outcome {
         if unit_cells_empty && !units_above.is_empty() {
             node.units = units_above.clone();
             doubts.push(RowDoubt::Inherited(row_line));
+        } else if unit_cells_empty {
+            doubts.push(RowDoubt::NoUnits(row_line));
         }
         units_above = node.units.clone();
         clauses += 1;
         if node.label.is_empty() {
             node.label = clauses.to_string();
+        }
+        // A task cell that is itself a numbered list (`1. …。2. …。`) holds one task per item,
+        // each carried out by the row's units: the row's number heads them.
+        if let Some(items) = listed_tasks(cell_of(row, task_col)) {
+            clauses += items.len() - 1;
+            node = split_listed(node, items, &other_cells);
         }
         match open.last_mut() {
             Some((_, _, g)) => g.children.push(node),
@@ -764,5 +863,21 @@ mod tests {
             read("| 序号 | 工作任务 | 责任单位 |\n| --- | --- | --- |\n", 1),
             Outcome::Empty { .. }
         ));
+    }
+
+    #[test]
+    fn a_task_cell_written_as_a_numbered_list_is_one_clause_per_item() {
+        let md = "| 序号 | 任务内容 | 责任单位 |\n| --- | --- | --- |\n| 1 | 1. 完成投放点改造。2. 推进样板区建设，增幅2.5个百分点。 | 区绿化市容局 |\n| 2 | 落实责任人制度，完成1.5万户覆盖。 | 区房管局 |\n| 3 | 1、规范收运作业；2、开展专项检查。 | 区城发集团 |\n";
+        assert_eq!(
+            read_rows(md),
+            vec![
+                "1/1. 完成投放点改造 [责任单位=区绿化市容局] ",
+                "1/2. 推进样板区建设，增幅2.5个百分点 [责任单位=区绿化市容局] ",
+                // `1.5万户` opens no list: one task.
+                "2 落实责任人制度，完成1.5万户覆盖 [责任单位=区房管局] ",
+                "3/1. 规范收运作业 [责任单位=区城发集团] ",
+                "3/2. 开展专项检查 [责任单位=区城发集团] ",
+            ]
+        );
     }
 }

@@ -17,6 +17,7 @@ const TITLE_MIN_CHARS: usize = 6;
 const TASK_CELL_MIN_CHARS: usize = 8;
 
 pub(super) fn verify(tree: &ClauseTree, blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
+    leftover_cells(blocks, file, diags);
     let node_lines: HashSet<usize> = tree.walk().iter().map(|n| n.line).collect();
     let mut i = 0;
     while i < blocks.len() {
@@ -132,4 +133,95 @@ fn repeated_titles(
             );
         }
     }
+}
+
+/// Fewest paragraphs after a task table read as the cells it left behind.
+const LEFTOVER_MIN_CELLS: usize = 4;
+/// Fewest of them that are figures (`67个`, `2019年`, `89辆`): what a sub-row's cells hold.
+const LEFTOVER_MIN_FIGURES: usize = 2;
+
+/// A task table rebuilt from cell-per-line text whose rebuild stopped before its cells did
+/// (its numbering restarts in the next group, sub-rows the columns cannot place): the rest
+/// follows the table as short paragraphs without a sentence, figures among them. The run is
+/// named, and every cell in it that holds words — a task, a group — on its own line, since
+/// each such task is missing from the outline.
+fn leftover_cells(blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
+    for (i, b) in blocks.iter().enumerate() {
+        if !b.text.starts_with('|') || !is_task_table(&b.text) {
+            continue;
+        }
+        let run: Vec<&Block> = blocks[i + 1..]
+            .iter()
+            .take_while(|c| {
+                c.hashes == 0
+                    && !c.text.starts_with('|')
+                    && !c.text.contains('。')
+                    && !opens_another_table(&c.text)
+            })
+            .collect();
+        let figures = run
+            .iter()
+            .filter(|c| c.text.starts_with(|ch: char| ch.is_ascii_digit()))
+            .count();
+        let (Some(first), Some(last)) = (run.first(), run.last()) else {
+            continue;
+        };
+        if run.len() < LEFTOVER_MIN_CELLS || figures < LEFTOVER_MIN_FIGURES {
+            continue;
+        }
+        let table_line = b.line;
+        diags.push(
+            Diagnostic::warning(format!(
+                "第 {}–{} 行的 {} 段紧接在第 {table_line} 行的任务分工表之后，像是逐格分行的表格没有读完而留下的单元格，其中的任务没有读成任务条款",
+                first.line,
+                last.line,
+                run.len()
+            ))
+            .at(file, first.line)
+            .hint("请对照原表把这些行补进上面的 Markdown 表格（每行一项任务，单位写在单位列），再删去这些段落。"),
+        );
+        for c in run.iter().skip(1).filter(|c| holds_words(&c.text)) {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "「{}」像是第 {table_line} 行任务分工表中没有读进表格的一格：它没有读成任务条款，它的单位也没有读入",
+                    c.text.chars().take(24).collect::<String>()
+                ))
+                .at(file, c.line)
+                .hint("请把这一行补进上面的 Markdown 表格。"),
+            );
+        }
+    }
+}
+
+/// An attachment's or table's own heading (`附表2`, `附件3`) or a flattened header's first cell
+/// (`序号`): what follows belongs to another table, not to the one above.
+fn opens_another_table(text: &str) -> bool {
+    ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
+        || NUMBER_HEADERS.contains(&text.trim())
+}
+
+/// The first header cell of a flattened table.
+const NUMBER_HEADERS: [&str; 3] = ["序号", "编号", "序"];
+
+/// Whether the Markdown table `block`'s header names a task column and a unit column.
+fn is_task_table(block: &str) -> bool {
+    let Some(first) = block.lines().next() else {
+        return false;
+    };
+    let header: Vec<String> = first
+        .trim()
+        .trim_matches('|')
+        .split('|')
+        .map(|c| c.trim().to_string())
+        .collect();
+    task_table::is_task_header(&header)
+}
+
+/// A cell holding words rather than a figure, a single character or a unit name.
+fn holds_words(text: &str) -> bool {
+    text.chars().count() >= 4
+        && !text.starts_with(|c: char| c.is_ascii_digit())
+        && text
+            .split(['、', '，', ','])
+            .any(|name| unit_name::doubt(name.trim()).is_some())
 }
