@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::realdoc::{check_json as check, fixture, import_as_p as import};
+use common::realdoc::{check_json as check, clauses, fixture, import_as_p as import, strings};
 
 use std::path::PathBuf;
 
@@ -14,28 +14,6 @@ use serde_json::Value;
 
 fn doc(set: &str, stem: &str) -> PathBuf {
     fixture(&format!("realdocs-more/{set}"), stem)
-}
-
-fn clauses(outline: &Value) -> Vec<Value> {
-    fn go(v: &Value, out: &mut Vec<Value>) {
-        for n in v.as_array().into_iter().flatten() {
-            if n["clause"].as_bool() == Some(true) {
-                out.push(n.clone());
-            }
-            go(&n["children"], out);
-        }
-    }
-    let mut out = Vec::new();
-    go(&outline["policies"][0]["nodes"], &mut out);
-    out
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| s.as_str().unwrap().to_string())
-        .collect()
 }
 
 /// The clause whose heading or text starts with `start`.

@@ -49,3 +49,27 @@ pub fn check_json(root: &Path) -> Value {
     let out = super::jiedu(&["check", "--root", root.to_str().unwrap(), "--json"]);
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// Every clause node of the first policy in a `check --json` outline, in document order.
+pub fn clauses(outline: &Value) -> Vec<Value> {
+    fn go(v: &Value, out: &mut Vec<Value>) {
+        for n in v.as_array().into_iter().flatten() {
+            if n["clause"].as_bool() == Some(true) {
+                out.push(n.clone());
+            }
+            go(&n["children"], out);
+        }
+    }
+    let mut out = Vec::new();
+    go(&outline["policies"][0]["nodes"], &mut out);
+    out
+}
+
+/// A JSON array of strings as strings (a test reads only arrays of strings with it).
+pub fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
