@@ -442,3 +442,36 @@ fn a_sites_search_synonyms_widen_queries_and_bad_lines_are_reported() {
         "[1/1] 错误：jiedu.yaml：search_synonyms 第 2 项“骨头”看不懂：应写成“群众说法 = 政策说法”，等号两边都要有词"
     );
 }
+
+/// A word nearly every record holds is still searched on a large site: at 5,000 generated
+/// policies `医疗` matches over 100,000 records, and the engine's `Math.max(...hits)` overflowed
+/// the browser's stack, so the search never ended. Here 150 policies give some 6,800 hits and
+/// the browser runs with a 100 KB JavaScript stack (a tenth of the default) to stand for it:
+/// the old engine fails this, the loop passes.
+#[test]
+fn a_word_in_nearly_every_record_is_searched_with_a_small_stack() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("site");
+    let root = tmp.path().join("public");
+    common::corpus::generate(150, 1, &source);
+    let built = common::jiedu(&[
+        "build",
+        "--root",
+        source.to_str().unwrap(),
+        "--output",
+        root.to_str().unwrap(),
+    ]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let report = common::run_browser_script(
+        "many-hits.mjs",
+        &root,
+        &json!({
+            "search_page": "/search/",
+            "engine": format!("/{}", jiedu::search::ENGINE),
+            "query": "医疗",
+            "stack_kb": 100,
+            "min_hits": 5000,
+        }),
+    );
+    println!("{report}");
+}

@@ -537,6 +537,9 @@ async function headedFirst(pages, parts) {
 }
 
 let wholeTexts = null; // ids of the policies' full-text records, ascending
+/* The full texts and the listings as one set: a common word at 5,000 policies matches over
+   100,000 records, and a list's includes() for each of them took minutes. */
+let listed = null;
 
 function wholeTextIds() {
   if (!wholeTexts) {
@@ -551,7 +554,8 @@ function wholeTextIds() {
     another page of the site (the records after the policies'). */
 function isListing(id) {
   if (meta.policy_end === undefined) return false;
-  return id >= meta.policy_end || wholeTextIds().includes(id) || (meta.listings || []).includes(id);
+  if (!listed) listed = new Set([...wholeTextIds(), ...(meta.listings || [])]);
+  return id >= meta.policy_end || listed.has(id);
 }
 
 /** The full-text record of the policy a passage belongs to (the last full text before it),
@@ -738,7 +742,9 @@ async function score(parts, allowed) {
      of a question scattered over a policy and must not raise it above the clause answering
      part of it. */
   const passages = hits.filter((h) => !isListing(h.id));
-  const best = Math.max(0, ...(passages.length ? passages : hits).map((h) => h.coverage));
+  /* A loop, not Math.max(...list): spread into a call, 100,000 hits overflow the stack. */
+  let best = 0;
+  for (const h of passages.length ? passages : hits) best = Math.max(best, h.coverage);
   return hits.filter((h) => h.coverage >= best * RELATIVE);
 }
 
@@ -808,7 +814,7 @@ async function correction(query, parts, allowed) {
     await prepare(text);
     const hits = (await score(analyze(text), allowed)).filter((h) => h.coverage === 1);
     if (!hits.length) continue;
-    const rank = [[...t.text].length, hits.length, Math.max(...hits.map((h) => h.score))];
+    const rank = [[...t.text].length, hits.length, hits.reduce((m, h) => Math.max(m, h.score), -Infinity)];
     found.push({ rank, hits, text, word: t.text });
   }
   found.sort((a, b) => (before(a.rank, b.rank) ? -1 : before(b.rank, a.rank) ? 1 : 0));
