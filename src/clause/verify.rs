@@ -4,7 +4,7 @@
 //! ([`super::unit_name`]), and a clause without units among clauses with units is pointed out.
 //! (Gaps and restarts of each level's numbering are warned where ids are assigned.)
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::numbering::{self, Style};
@@ -25,7 +25,7 @@ pub(super) fn verify(
     numbered_lines(tree, body, blocks, first_line, file, diags);
     unreadable_numbering(tree, body, first_line, file, diags);
     itemless_groups(tree, file, diags);
-    mixed_levels(tree, file, diags);
+    super::verify_levels::mixed_levels(tree, file, diags);
     skipped_levels(tree, file, diags);
     duty_lists(tree, file, diags);
     unit_names(tree, file, diags);
@@ -35,7 +35,7 @@ pub(super) fn verify(
 }
 
 /// How a node is named in a message: its label, or its heading when it has none.
-fn name_of(n: &Node) -> String {
+pub(super) fn name_of(n: &Node) -> String {
     if n.label.is_empty() {
         n.heading.chars().take(12).collect()
     } else {
@@ -274,223 +274,6 @@ fn itemless_groups_of(part: &Node, parts: &[&Node], file: &Path, diags: &mut Dia
         );
     }
     true
-}
-
-/// Where one level holds both kinds of node — items with numbered tasks under them and items
-/// that are tasks themselves (`四、拉大峰谷差价` beside `二、保障足量签约` with its `（一）…`) —
-/// which of them are the tasks is read from the form, and the form can mislead: name each part
-/// made a task without items of its own, and each item whose sub-items were made the tasks
-/// instead of itself.
-fn mixed_levels(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
-    // Articles with and without items are one form of their own (`第一条` a task, `第二条`'s
-    // `（一）（二）` tasks): nothing mixed about them.
-    if super::articles::is_article_form(&tree.roots) {
-        return;
-    }
-    fn holds_tasks(n: &Node) -> bool {
-        n.children.iter().any(|c| c.is_clause && c.style.is_some())
-    }
-    fn holds_deeper_tasks(n: &Node) -> bool {
-        n.children
-            .iter()
-            .any(|c| !c.is_clause && (holds_tasks(c) || holds_deeper_tasks(c)))
-    }
-    /// Every item holding numbered tasks, with its name under its parent's (`三、（一）`) and the
-    /// index of the part it is in.
-    type Holders<'a> = Vec<(String, &'a Node, usize)>;
-    fn holders<'a>(nodes: &'a [Node], parent: &str, part: Option<usize>, out: &mut Holders<'a>) {
-        for (i, n) in nodes.iter().enumerate() {
-            let part = part.unwrap_or(i);
-            if !n.is_clause && n.style.is_some() && holds_tasks(n) {
-                out.push((format!("{parent}{}", name_of(n)), n, part));
-            }
-            holders(&n.children, &name_of(n), Some(part), out);
-        }
-    }
-    let mut all_holders = Vec::new();
-    holders(&tree.roots, "", None, &mut all_holders);
-    /// An item whose sub-items were made the tasks, held against an item of its level that has
-    /// none (by line), and the name of that other item: the doubt of a mixed level lies on both
-    /// sides, so the holders are named too (`（三）1.` whose `（1）第一类`… are kinds, not tasks,
-    /// beside `（一）1.` made a task, heldout12 213; `四、工作内容` whose `1.`–`2.` define its
-    /// scope, beside `三、组织领导`, heldout11 192).
-    type Doubted<'a> = Vec<(&'a Node, String, String)>;
-    /// Items whose sub-items each carry their own unit note are tasks by their notes: no doubt.
-    fn noted(n: &Node) -> bool {
-        n.children
-            .iter()
-            .filter(|c| c.is_clause)
-            .all(|c| !c.units.is_empty())
-    }
-    // Per style: how many items it numbers, and how many of them hold numbered items.
-    let mut counts: HashMap<Style, (usize, usize)> = HashMap::new();
-    for m in tree.walk() {
-        if let Some(s) = m.style {
-            let e = counts.entry(s).or_default();
-            e.0 += 1;
-            if m.children.iter().any(|c| c.style.is_some()) {
-                e.1 += 1;
-            }
-        }
-    }
-    /// What the walk carries: the holders found beforehand, the holders to name at the end, the
-    /// lines already named, and how many items each style numbers.
-    struct Ctx<'a, 'b> {
-        all_holders: &'b Holders<'a>,
-        doubted: Doubted<'a>,
-        warned_lines: HashSet<usize>,
-        counts: HashMap<Style, (usize, usize)>,
-        file: &'b Path,
-        diags: &'b mut Diagnostics,
-    }
-    fn go<'a>(
-        nodes: &'a [Node],
-        parent: Option<&'a Node>,
-        part: Option<usize>,
-        ctx: &mut Ctx<'a, '_>,
-    ) {
-        let all_holders = ctx.all_holders;
-        let file = ctx.file;
-        for (i, n) in nodes.iter().enumerate() {
-            let Some(style) = n.style else { continue };
-            let part = part.unwrap_or(i);
-            let same = || nodes.iter().filter(|m| m.style == Some(style));
-            let leaf_task = |m: &Node| m.is_clause && m.children.iter().all(|c| c.style.is_none());
-            // Made a task because its level mostly holds no items across the document, though
-            // elsewhere items of this level hold the tasks.
-            let across_parts = parent.is_some_and(|p| p.style.is_some())
-                && leaf_task(n)
-                && n.units.is_empty()
-                && !same().any(|m| !m.is_clause && holds_tasks(m));
-            if across_parts {
-                if let (Some(p), Some((holder, _, _))) = (
-                    parent,
-                    all_holders.iter().find(|(_, m, _)| m.style == Some(style)),
-                ) {
-                    // The closing part's groups made tasks (`三、工作要求` `（一）…`) sit at a
-                    // level that mostly holds items: said as it is.
-                    let (all, holding) = ctx.counts.get(&style).copied().unwrap_or((0, 0));
-                    let most = if holding * 2 > all {
-                        "本文这一级编号多数分列了任务，这一项却没有分项"
-                    } else {
-                        "本文这一级编号多数没有分项"
-                    };
-                    ctx.diags.push(
-                        Diagnostic::warning(format!(
-                            "「{}」下的「{}」（{}）没有分项，已作为一项任务条款：{most}；而「{}」下分列了任务条款",
-                            name_of(p),
-                            name_of(n),
-                            title_of(n),
-                            holder
-                        ))
-                        .at(file, n.line)
-                        .hint("如果它只是说明性的文字而不是任务，请核对后保留；如果它是任务，请写明单位说明（如「（责任单位：…）」）。"),
-                    );
-                    // Only holders in the same part as the item without items (`二、（三）1.`
-                    // beside `二、（一）1.`): a closing part's groups made tasks say nothing of
-                    // the holders in the parts before it.
-                    let leaf = format!("{}{}", name_of(p), name_of(n));
-                    for (name, m, _) in all_holders.iter().filter(|(_, m, at)| {
-                        m.style == Some(style)
-                            && *at == part
-                            && !p.children.iter().any(|c| std::ptr::eq(c, *m))
-                    }) {
-                        if !noted(m) {
-                            ctx.doubted.push((m, name.clone(), leaf.clone()));
-                        }
-                    }
-                }
-            }
-            let top = parent.is_none();
-            let itemless_part = |n: &Node| {
-                top && !n.is_clause
-                    && n.units.is_empty()
-                    && !n.paragraphs.is_empty()
-                    && n.children.iter().all(|c| c.style.is_none())
-                    // A division of duties (`三、职责分工`, bodies named one paragraph each) may
-                    // be a task of its own or a section of text: named too (heldout4 84).
-                    && !super::structure::is_aims_part(n)
-            };
-            if itemless_part(n) {
-                // The tasks of the other parts may lie a level deeper (`四、` → `（一）` →
-                // `1.`): where no part holds them directly, one holding them anywhere below is
-                // as much a sign that this part's instructions may be a task (heldout11 202).
-                let holder = same()
-                    .find(|m| !m.is_clause && holds_tasks(m))
-                    .map(|m| (m, "下分列了任务条款"))
-                    .or_else(|| {
-                        same()
-                            .find(|m| !m.is_clause && holds_deeper_tasks(m))
-                            .map(|m| (m, "的分项下分列了任务条款"))
-                    });
-                if let Some((holder, how)) = holder {
-                    ctx.diags.push(
-                        Diagnostic::warning(format!(
-                            "「{}」（{}）没有分项，没有列为任务条款；而同级的「{}」{how}",
-                            name_of(n),
-                            title_of(n),
-                            name_of(holder)
-                        ))
-                        .at(file, n.line)
-                        .hint("如果它本身是一项任务，请在它的末尾写明单位说明（如「（责任单位：…）」）；如果它只是说明性的文字，请核对后保留。"),
-                    );
-                    // The holders are named only where they are no more than the parts
-                    // without items (`四、工作内容` and `七、` beside `三、` and `九、`): one
-                    // 保障措施 part after four parts of tasks puts no doubt on the four.
-                    let itemless = same().filter(|m| itemless_part(m)).count();
-                    let held: Vec<&Node> = same()
-                        .filter(|m| !m.is_clause && holds_tasks(m) && !noted(m))
-                        .collect();
-                    if held.len() <= itemless {
-                        for m in held {
-                            ctx.doubted.push((m, name_of(m), name_of(n)));
-                        }
-                    }
-                }
-            }
-            if !n.is_clause && holds_tasks(n) && !noted(n) {
-                if let Some(leaf) = same().find(|m| leaf_task(m)) {
-                    ctx.diags.push(
-                        Diagnostic::warning(format!(
-                            "「{}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同级的「{}」没有分项，本身就是任务条款",
-                            name_of(n),
-                            title_of(n),
-                            name_of(leaf)
-                        ))
-                        .at(file, n.line)
-                        .hint("如果这些分项只是这一条的内容（如标准、方法的列举），请在前置元数据中用 levels 写明任务所在的编号层级。"),
-                    );
-                    ctx.warned_lines.insert(n.line);
-                }
-            }
-        }
-        for (i, n) in nodes.iter().enumerate() {
-            let part = part.unwrap_or(i);
-            go(&n.children, Some(n), Some(part), ctx);
-        }
-    }
-    let mut ctx = Ctx {
-        all_holders: &all_holders,
-        doubted: Vec::new(),
-        warned_lines: HashSet::new(),
-        counts,
-        file,
-        diags,
-    };
-    go(&tree.roots, None, None, &mut ctx);
-    for (n, name, other) in ctx.doubted {
-        if !ctx.warned_lines.insert(n.line) {
-            continue;
-        }
-        ctx.diags.push(
-            Diagnostic::warning(format!(
-                "「{name}」（{}）下的编号分项已各作为一项任务条款，它本身不是任务条款；而同一级的「{other}」没有分项：这一级编号是任务本身还是任务的分组，本文前后不一",
-                title_of(n)
-            ))
-            .at(file, n.line)
-            .hint("如果这些分项只是这一条的内容（如类别、范围、标准的列举），这一条本身才是任务：请在前置元数据中用 levels 写明任务所在的编号层级；如果分项确是任务，请核对后保留。"),
-        );
-    }
 }
 
 /// A part whose tasks are numbered straight under it in a deeper style than the tasks of the
