@@ -45,7 +45,7 @@ const DEADLINE_WORDS: [&str; 9] = [
 /// `牵头责任单位`, `市卫健委内牵头处室`).
 pub const HEADER_CELL_MAX_CHARS: usize = 10;
 /// Header words of the numbering column.
-const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
+pub(super) const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
@@ -76,7 +76,7 @@ pub enum Outcome {
 }
 
 /// Cells of a Markdown table line `| a | b\|c |`.
-fn cells(line: &str) -> Vec<String> {
+pub(super) fn cells(line: &str) -> Vec<String> {
     let inner = line.trim().trim_start_matches('|');
     let inner = inner.strip_suffix('|').unwrap_or(inner);
     let mut out = Vec::new();
@@ -736,7 +736,10 @@ pub fn read(block: &str, line: usize) -> Outcome {
             }
         }
         drop_lead_repeats(&mut node.units);
-        let other_cells = extra.clone();
+        // A task cell that is itself a numbered list (`1. …。2. …。`) holds one task per item,
+        // each carried out by the row's units: the row's number heads them, and each item keeps
+        // the row's other cells.
+        let listed = listed_tasks(cell_of(row, task_col)).map(|items| (items, extra.clone()));
         node.paragraphs.extend(extra);
         // Every task names who does it: a row whose unit cells are all empty sits under a
         // merged unit cell, written once in the first row it spans.
@@ -756,9 +759,7 @@ pub fn read(block: &str, line: usize) -> Outcome {
         if node.label.is_empty() {
             node.label = clauses.to_string();
         }
-        // A task cell that is itself a numbered list (`1. …。2. …。`) holds one task per item,
-        // each carried out by the row's units: the row's number heads them.
-        if let Some(items) = listed_tasks(cell_of(row, task_col)) {
+        if let Some((items, other_cells)) = listed {
             clauses += items.len() - 1;
             node = split_listed(node, items, &other_cells);
         }

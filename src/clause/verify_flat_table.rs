@@ -197,24 +197,16 @@ fn leftover_cells(blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
 /// (`序号`): what follows belongs to another table, not to the one above.
 fn opens_another_table(text: &str) -> bool {
     ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
-        || NUMBER_HEADERS.contains(&text.trim())
+        || task_table::NUMBER_WORDS.contains(&text.trim())
 }
 
-/// The first header cell of a flattened table.
-const NUMBER_HEADERS: [&str; 3] = ["序号", "编号", "序"];
-
-/// Whether the Markdown table `block`'s header names a task column and a unit column.
+/// Whether the Markdown table `block`'s header names a task column and a unit column, read
+/// as the table reader reads it.
 fn is_task_table(block: &str) -> bool {
-    let Some(first) = block.lines().next() else {
-        return false;
-    };
-    let header: Vec<String> = first
-        .trim()
-        .trim_matches('|')
-        .split('|')
-        .map(|c| c.trim().to_string())
-        .collect();
-    task_table::is_task_header(&header)
+    block
+        .lines()
+        .next()
+        .is_some_and(|first| task_table::is_task_header(&task_table::cells(first)))
 }
 
 /// A cell holding words rather than a figure, a single character or a unit name.

@@ -17,14 +17,7 @@ pub fn write(magic: &str, fields: &[(&str, String)], body: &[&[u8]]) -> Vec<u8> 
         checksum.update(part);
     }
     let len: usize = body.iter().map(|p| p.len()).sum();
-    let mut line = magic.to_string();
-    for (name, value) in fields {
-        line.push_str(&format!(" {name}={value}"));
-    }
-    line.push_str(&format!(
-        " bytes={len} checksum={:016x}\n",
-        checksum.digest()
-    ));
+    let line = header_line(magic, fields, len, checksum.digest());
     let mut out = Vec::with_capacity(line.len() + len);
     out.extend_from_slice(line.as_bytes());
     for part in body {
@@ -38,20 +31,22 @@ pub fn write(magic: &str, fields: &[(&str, String)], body: &[&[u8]]) -> Vec<u8> 
 /// one: the build record is 55 MB at 1,000 policies, and its two copies beside the record
 /// they were made of were the build's peak of memory.
 pub fn write_before(magic: &str, fields: &[(&str, String)], mut body: Vec<u8>) -> Vec<u8> {
-    let mut line = magic.to_string();
-    for (name, value) in fields {
-        line.push_str(&format!(" {name}={value}"));
-    }
-    line.push_str(&format!(
-        " bytes={} checksum={:016x}\n",
-        body.len(),
-        xxhash_rust::xxh3::xxh3_64(&body)
-    ));
     let len = body.len();
+    let line = header_line(magic, fields, len, xxhash_rust::xxh3::xxh3_64(&body));
     body.resize(line.len() + len, 0);
     body.copy_within(0..len, line.len());
     body[..line.len()].copy_from_slice(line.as_bytes());
     body
+}
+
+/// The header line of a body of `len` bytes whose xxh3 checksum is `checksum`.
+fn header_line(magic: &str, fields: &[(&str, String)], len: usize, checksum: u64) -> String {
+    let mut line = magic.to_string();
+    for (name, value) in fields {
+        line.push_str(&format!(" {name}={value}"));
+    }
+    line.push_str(&format!(" bytes={len} checksum={checksum:016x}\n"));
+    line
 }
 
 /// Room left before a body for the header line [`write_before`] puts there.
