@@ -18,12 +18,14 @@ page.on("pageerror", (e) => errors.push(String(e)));
 /** Opens the search page with `q` in the address and returns the hits' paths. The preview's
  * HTTP layer (tiny_http) sometimes leaves one of a burst of index requests unanswered, so a
  * search that has not finished in 10 s is opened again, as a reader would reload; each retry
- * is logged. */
+ * is logged, as is a navigation a live reload aborted. */
 let retries = 0;
 async function search(q) {
   for (let attempt = 0; ; attempt++) {
-    await page.goto(`${searchUrl}?q=${encodeURIComponent(q)}`);
     try {
+      // Inside the try: a live reload landing while the page loads aborts the navigation
+      // (net::ERR_ABORTED, seen on a loaded 2-core machine), which is retried the same way.
+      await page.goto(`${searchUrl}?q=${encodeURIComponent(q)}`);
       // Null-safe: a live reload can swap the document between polls, and a predicate that
       // throws then is reported as the page's own script error.
       await page.waitForFunction(() => /找到|没有找到/.test(document.getElementById("search-status")?.textContent ?? ""),
