@@ -552,8 +552,16 @@ impl Sink for Staging {
     /// new site's file is never written through. Copied where links are not possible. In
     /// place there is nothing to do; its line of the file list is the previous one, unless
     /// the file was modified since (then it is read for its digest).
-    fn keep(&self, rel: &str, previous: &Path) -> Result<(), Diagnostics> {
-        let meta = fs::symlink_metadata(previous).ok();
+    fn keep(
+        &self,
+        rel: &str,
+        previous: &Path,
+        seen: Option<&fs::Metadata>,
+    ) -> Result<(), Diagnostics> {
+        let meta = match seen {
+            Some(m) => Some(m.clone()),
+            None => fs::symlink_metadata(previous).ok(),
+        };
         let vouched = match (&self.reuse, &meta) {
             (Reuse::InPlace(m), Some(meta)) => m
                 .files

@@ -197,13 +197,16 @@ impl Pipeline {
                 t.step("read");
                 let keep = |path: &str, len: u64| -> Result<bool, Diagnostics> {
                     let path = format!("{}/{path}", search::BUNDLE_DIR);
-                    let previous = output.map(|out| out.join(&path));
-                    let Some(previous) = previous.filter(|p| {
-                        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() && m.len() == len)
-                    }) else {
+                    let Some(previous) = output.map(|out| out.join(&path)) else {
                         return Ok(false);
                     };
-                    rendered.keep_generated(&path, &previous, sink)?;
+                    let Some(meta) = std::fs::symlink_metadata(&previous)
+                        .ok()
+                        .filter(|m| m.is_file() && m.len() == len)
+                    else {
+                        return Ok(false);
+                    };
+                    rendered.keep_generated(&path, &previous, Some(&meta), sink)?;
                     Ok(true)
                 };
                 let previous = memory.map(|memory| search::Previous {

@@ -98,10 +98,11 @@ impl Rendered {
         &self,
         path: &str,
         previous: &std::path::Path,
+        seen: Option<&std::fs::Metadata>,
         sink: &dyn Sink,
     ) -> Result<(), Diagnostics> {
         generated_path_free(path, self.paths.contains(path))?;
-        sink.keep(path, previous)
+        sink.keep(path, previous, seen)
     }
 }
 
@@ -504,7 +505,9 @@ pub fn render_site(
     };
     // A page of the previous output is kept when it read the same and its file there is still
     // the one written (same length: not removed or edited by hand).
-    let keepable = |output: &str, job: &Job| -> Option<(&recorded::RecordedPage, PathBuf)> {
+    let keepable = |output: &str,
+                    job: &Job|
+     -> Option<(&recorded::RecordedPage, PathBuf, std::fs::Metadata)> {
         let (record, dir) = recorded?;
         let old = record.pages.get(output)?;
         let same = old.kind == job.kind.name
@@ -513,8 +516,11 @@ pub fn render_site(
                 .iter()
                 .all(|&d| unchanged.get(d as usize).copied().unwrap_or(false));
         let file = dir.join(output);
-        (same && std::fs::symlink_metadata(&file).is_ok_and(|m| m.is_file() && m.len() == old.len))
-            .then_some((old, file))
+        if !same {
+            return None;
+        }
+        let meta = std::fs::symlink_metadata(&file).ok()?;
+        (meta.is_file() && meta.len() == old.len).then_some((old, file, meta))
     };
 
     let paths: Arc<FxHashSet<String>> = Arc::new(claims.0.into_keys().collect());
@@ -571,7 +577,7 @@ pub fn render_site(
         .unzip();
     kept_files
         .par_iter()
-        .try_for_each(|(path, previous)| sink.keep(path, previous))?;
+        .try_for_each(|(path, previous)| sink.keep(path, previous, None))?;
     let extra_links: Vec<PageLinks> = extra_links.into_iter().flatten().collect();
     let kept_extras: FxHashMap<String, Arc<OutFile>> = kept_extras.into_iter().flatten().collect();
 
@@ -593,11 +599,12 @@ pub fn render_site(
                 }
                 return Ok(Ok(Some((at, Made::Reused(old)))));
             }
-            if let Some((old, file)) = keepable(&planned.output, &planned.job).filter(|_| own) {
+            if let Some((old, file, meta)) = keepable(&planned.output, &planned.job).filter(|_| own)
+            {
                 if check_all {
                     links.add(&old.links);
                 }
-                sink.keep(&planned.output, &file)?;
+                sink.keep(&planned.output, &file, Some(&meta))?;
                 return Ok(Ok(Some((at, Made::Kept(old)))));
             }
             let started = std::time::Instant::now();
