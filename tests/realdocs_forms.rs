@@ -1486,3 +1486,52 @@ fn the_rows_of_a_flattened_table_that_was_not_rebuilt_are_named() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn a_collective_listing_its_divisions_before_the_organ_is_one_unit_on_the_clause_page() {
+    // The form of 滁州市 2020 重点工作分解 (`各县、市、区政府`) and of 乐山市 乐府办函〔2020〕8号
+    // (`各区、市、县、自治县人民政府`): the divisions one by one, their organ once. On main the
+    // first was published as two units `各县、市` and `区政府`, and the second lost its note.
+    let root = common::empty_site();
+    import(root.path(), &fixture("note-forms", "collective-divisions"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(
+        units(clause(&all, "推进通关便利化")),
+        owned(&[
+            ("牵头", &["市商务局"]),
+            ("负责", &["某某海关", "各县、市、区政府"])
+        ])
+    );
+    assert_eq!(
+        units(clause(&all, "优化口岸营商环境")),
+        owned(&[
+            ("牵头", &["市商务局", "某某海关"]),
+            ("负责", &["各区、市、县、自治县人民政府"])
+        ])
+    );
+    assert_eq!(
+        units(clause(&all, "扩大有效投资")),
+        owned(&[
+            ("牵头单位", &["市发展改革委"]),
+            ("责任单位", &["市财政局", "各县、市、区政府"])
+        ])
+    );
+    let msgs = messages(&outline);
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("各县、市") || m.contains("海关") || m.contains("未能读出单位")),
+        "{msgs:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = clause(&all, "优化口岸营商环境")["id"]
+        .as_str()
+        .unwrap()
+        .replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("各区、市、县、自治县人民政府"), "{page}");
+}
