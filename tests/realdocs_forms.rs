@@ -1486,3 +1486,95 @@ fn the_rows_of_a_flattened_table_that_was_not_rebuilt_are_named() {
         "{diags:?}"
     );
 }
+
+#[test]
+fn a_collective_listing_its_divisions_before_the_organ_is_one_unit_on_the_clause_page() {
+    // The form of 滁州市 2020 重点工作分解 (`各县、市、区政府`) and of 乐山市 乐府办函〔2020〕8号
+    // (`各区、市、县、自治县人民政府`): the divisions one by one, their organ once. On main the
+    // first was published as two units `各县、市` and `区政府`, and the second lost its note.
+    let root = common::empty_site();
+    import(root.path(), &fixture("note-forms", "collective-divisions"));
+    let outline = check(root.path());
+    let all = clauses(&outline);
+    assert_eq!(
+        units(clause(&all, "推进通关便利化")),
+        owned(&[
+            ("牵头", &["市商务局"]),
+            ("负责", &["某某海关", "各县、市、区政府"])
+        ])
+    );
+    assert_eq!(
+        units(clause(&all, "优化口岸营商环境")),
+        owned(&[
+            ("牵头", &["市商务局", "某某海关"]),
+            ("负责", &["各区、市、县、自治县人民政府"])
+        ])
+    );
+    assert_eq!(
+        units(clause(&all, "扩大有效投资")),
+        owned(&[
+            ("牵头单位", &["市发展改革委"]),
+            ("责任单位", &["市财政局", "各县、市、区政府"])
+        ])
+    );
+    let msgs = messages(&outline);
+    assert!(
+        !msgs
+            .iter()
+            .any(|m| m.contains("各县、市") || m.contains("海关") || m.contains("未能读出单位")),
+        "{msgs:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = clause(&all, "优化口岸营商环境")["id"]
+        .as_str()
+        .unwrap()
+        .replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("各区、市、县、自治县人民政府"), "{page}");
+}
+
+#[test]
+fn an_issuing_notices_own_items_before_the_issued_title_stay_out_of_the_outline() {
+    // The form of the 政府工作报告 责任分解 notices (蔡甸区 蔡政办〔2023〕1号, 武汉市 武政办〔2020〕1号,
+    // 嘉鱼县 嘉政办发〔2024〕1号): `并就有关事项通知如下：一、…三、…`, the signature, then the
+    // issued document's title and its own `一、` again. On main the second `一、` was a duplicate
+    // number and `jiedu build` refused the policy.
+    let root = common::empty_site();
+    import(root.path(), &fixture("note-forms", "issuing-notice-items"));
+    let outline = check(root.path());
+    let msgs = messages(&outline);
+    assert_warned(
+        &msgs,
+        "「一、」至「三、」写在印发通知中、所印发的「区《政府工作报告》确定的主要目标任务责任分解方案」的标题之前，其后的编号从头开始：它们是通知本身的事项，没有列为本政策的条款，保留在正文开头",
+    );
+    assert!(!msgs.iter().any(|m| m.contains("重复")), "{msgs:?}");
+    // Named once: no other warning on the notice's items.
+    assert_eq!(
+        msgs.iter().filter(|m| m.contains("各责任单位要")).count(),
+        0,
+        "{msgs:?}"
+    );
+    let all = clauses(&outline);
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(
+        strings(&clause(&all, "推进重大项目建设")["path"]),
+        ["二、", "（一）"]
+    );
+    assert_eq!(
+        units(clause(&all, "推进重大项目建设")),
+        owned(&[
+            ("牵头单位", &["区发展和改革局"]),
+            ("责任单位", &["区住房和城乡建设局", "各街道办事处"])
+        ])
+    );
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    // The notice's items stay on the policy page, before the outline.
+    let page = std::fs::read_to_string(public.join("p/index.html")).unwrap();
+    assert!(page.contains("区绩效考评机构要将确定的目标任务"), "{page}");
+}

@@ -5,6 +5,7 @@
 mod appended;
 mod articles;
 mod attachment_list;
+mod issuing_notice;
 mod notes;
 pub mod numbering;
 pub mod outline;
@@ -290,8 +291,10 @@ pub fn parse_with_levels(
         levels.map(|(written, line)| structure::override_levels(written, file, line, &mut diags));
     // The blocks are read once: the split, the outline and the checks all read them.
     let mut blocks = blocks(body, first_line);
+    let notice = issuing_notice::split(&mut blocks, file, &mut diags);
     let (body, appended) = appended::split(body, &mut blocks, first_line, file, &mut diags);
     let mut tree = structure::build_tree(&blocks, levels.as_deref(), file, &mut diags);
+    tree.preamble.splice(0..0, notice);
     structure::assign_ids(&mut tree.roots, file, &mut diags);
     move_closing_lines(&mut tree);
     tree.appended = appended;

@@ -33,7 +33,7 @@ pub enum Doubt {
 }
 
 /// Endings of organ names, longest first where one contains another.
-const SUFFIXES: [&str; 60] = [
+const SUFFIXES: [&str; 61] = [
     "管委会",
     // `区委党校`, `市委党校`: the party schools listed with the departments.
     "党校",
@@ -50,6 +50,8 @@ const SUFFIXES: [&str; 60] = [
     "机关",
     "资本",
     "人行",
+    // `滁州海关`, `上海海关`: a customs district is named by its city alone.
+    "海关",
     "集团",
     "总部",
     "中央",
@@ -97,6 +99,19 @@ const SUFFIXES: [&str; 60] = [
     "镇",
     "乡",
     "村",
+];
+
+/// Divisions a collective lists one by one before naming their organ once (`各县、市、区政府`).
+const BARE_DIVISIONS: [&str; 9] = [
+    "县",
+    "市",
+    "区",
+    "乡",
+    "镇",
+    "乡镇",
+    "街道",
+    "县级市",
+    "自治县",
 ];
 
 /// Role verbs and rule words that never belong to a name.
@@ -166,12 +181,13 @@ pub fn doubt(name: &str) -> Option<Doubt> {
         return Some(Doubt::TooLong(n));
     }
     // A collective name `各区、县级市` is read part by part; `相关委、办、局` names its organ
-    // kinds after the first.
+    // kinds after the first, `各县、市、区政府` its divisions before the organ.
     let parts = split_top(&bare, &['、']);
     let complete = parts.iter().enumerate().all(|(k, part)| {
         has_suffix(part)
             || is_collective(part)
             || k > 0 && is_collective(parts[0]) && ["委", "办", "局", "厅"].contains(part)
+            || k > 0 && parts[0].starts_with('各') && BARE_DIVISIONS.contains(part)
     });
     (!complete).then_some(Doubt::NoSuffix)
 }

@@ -69,6 +69,19 @@ fn names_joined_by_a_connector_are_doubted() {
 }
 
 #[test]
+fn a_customs_district_and_a_collective_of_divisions_are_unit_names() {
+    // 滁州市 2020 重点工作分解 (`滁州海关`), the 首发经济 measures of 上海 (`上海海关`).
+    for name in [
+        "滁州海关",
+        "上海海关",
+        "各县、市、区政府",
+        "各区、市、县、自治县人民政府",
+    ] {
+        assert_eq!(doubt(name), None, "{name}");
+    }
+}
+
+#[test]
 fn verbs_rules_urls_punctuation_and_length_are_doubted() {
     assert_eq!(doubt("A局会同有关部门"), Some(Doubt::Verb("会同")));
     assert_eq!(doubt("B局负责"), Some(Doubt::Verb("负责")));

@@ -637,7 +637,17 @@ fn lead_rule(piece: &str) -> Option<LeadRule> {
 
 /// Administrative divisions that, after `各区、`, continue one collective name (`各区、县级市`)
 /// rather than naming a unit of their own.
-const DIVISIONS: [&str; 8] = ["县级市", "县", "市", "区", "乡镇", "街道", "镇", "县（市）"];
+const DIVISIONS: [&str; 9] = [
+    "县级市",
+    "自治县",
+    "县",
+    "市",
+    "区",
+    "乡镇",
+    "街道",
+    "镇",
+    "县（市）",
+];
 
 /// `、`-separated names, with a collective `各区、县级市` kept as one.
 fn names_of(run: &str) -> Vec<String> {
@@ -646,7 +656,7 @@ fn names_of(run: &str) -> Vec<String> {
         let raw = raw.trim();
         match out.last_mut() {
             Some(prev)
-                if (is_bare_collective(prev) && continues_collective(raw))
+                if (is_open_division_chain(prev) && continues_collective(raw))
                     || continues_organ_kinds(prev, raw) =>
             {
                 prev.push('、');
@@ -678,6 +688,16 @@ fn is_bare_collective(name: &str) -> bool {
         .is_some_and(|d| ["区", "县", "市", "县区", "区县", "乡", "镇", "乡镇"].contains(&d))
 }
 
+/// `各区`, `各县、市`, `各区、市、县`: a collective of divisions whose pieces after the first are
+/// all bare divisions, so the next piece may still continue it. A collective lists its
+/// divisions one by one and names their organ once, after the last (`各县、市、区政府`, 滁州市
+/// 2020 重点工作分解; `各区、市、县、自治县人民政府`, 乐山市 乐府办函〔2020〕8号): the chain is
+/// closed by a piece that names the organ.
+fn is_open_division_chain(name: &str) -> bool {
+    let mut parts = split_top(name, &['、']).into_iter();
+    parts.next().is_some_and(is_bare_collective) && parts.all(|p| DIVISIONS.contains(&p))
+}
+
 /// `县级市`, `县（市）政府`, `市人民政府`: a division, maybe with its government, that
 /// continues `各区、` into one collective name.
 fn continues_collective(raw: &str) -> bool {
@@ -685,10 +705,20 @@ fn continues_collective(raw: &str) -> bool {
         return true;
     }
     let bare: String = strip_bracketed(raw);
-    ["县级市", "乡镇", "街道", "县", "市", "区", "镇", "乡"]
-        .iter()
-        .find_map(|d| bare.strip_prefix(d))
-        .is_some_and(|rest| ["", "政府", "人民政府"].contains(&rest))
+    [
+        "县级市",
+        "自治县",
+        "乡镇",
+        "街道",
+        "县",
+        "市",
+        "区",
+        "镇",
+        "乡",
+    ]
+    .iter()
+    .find_map(|d| bare.strip_prefix(d))
+    .is_some_and(|rest| ["", "政府", "人民政府"].contains(&rest))
 }
 
 /// Adds the `、`-separated names of one `，`-run to a group.

@@ -372,6 +372,19 @@ fn a_collective_of_divisions_with_their_governments_stays_whole() {
 }
 
 #[test]
+fn a_collective_listing_several_divisions_before_its_organ_stays_whole() {
+    // 滁州市人民政府 2020 年重点工作及责任分解: the divisions one by one, the organ once.
+    let g = groups("（市政府办公室、市行政审批服务局牵头，各县、市、区政府负责）");
+    assert_eq!(g[1].2, v(&["各县、市、区政府"]));
+    // 乐山市 乐府办函〔2020〕8号 addresses `各区、市、县、自治县人民政府`.
+    let g = groups("（市行政审批服务局牵头，各区、市、县、自治县人民政府负责）");
+    assert_eq!(g[1].2, v(&["各区、市、县、自治县人民政府"]));
+    // A piece that names the organ closes the collective: what follows is a unit of its own.
+    let g = groups("（责任单位：各区、县级市政府、市财政局）");
+    assert_eq!(g[0].2, v(&["各区、县级市政府", "市财政局"]));
+}
+
+#[test]
 fn prose_that_ends_in_a_verb_is_no_note() {
     // 07 (职业教育改革): `由` makes it a sentence.
     assert!(notes("（技工院校内由人力资源社会保障行政部门负责）").is_empty());

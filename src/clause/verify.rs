@@ -69,10 +69,15 @@ fn numbered_lines(
     let block_starts: HashSet<usize> = all_blocks.iter().map(|b| b.line).collect();
     // The items of a notice's attachment list (`附件：` / `1.…` / `2.…`) name files, not tasks.
     let attachments = super::attachment_list::item_lines(all_blocks);
+    // An issuing notice's own items before the issued document's title are named once.
+    let notice_items = super::issuing_notice::item_lines(&tree.preamble);
     for (i, raw) in body.lines().enumerate() {
         let line = first_line + i;
         let text = raw.trim().trim_start_matches('#').trim_start();
-        if text.starts_with(['|', '>']) || node_lines.contains(&line) || attachments.contains(&line)
+        if text.starts_with(['|', '>'])
+            || node_lines.contains(&line)
+            || attachments.contains(&line)
+            || notice_items.contains(&line)
         {
             continue;
         }
