@@ -2,8 +2,8 @@
 //! in the copy, 静安 任务清单): no number anchors the rows, so each row is read by the grammar
 //! of its cells instead — a group name where it changes (merged over the rows below), the task
 //! text, then one cell per column after the task, each of its column's kind (a unit list or
-//! `/`, a deadline). The table ends at the first cells that do not make such a row; whatever
-//! follows stays text, where the verifier names it as cells left over from the table.
+//! `/`, a deadline). Every cell up to the next attachment must make such a row, or the table is
+//! not rebuilt at all and stays text, where the verifier names its header and its task cells.
 
 use super::{fits_column, is_empty_mark, looks_like_group, looks_like_units, Cell};
 use crate::clause::task_table::ColumnKind;
@@ -13,14 +13,16 @@ const MIN_ROWS: usize = 2;
 /// Most group columns before the task: more would leave which one changed a guess.
 const MAX_GROUP_COLUMNS: usize = 1;
 
-/// The rows (cells by column, first source line) read from `body`, and how many of its cells
-/// they use; `None` when the columns are not `序号`, group columns, the task, then only unit
+/// A row read: its cells by column and its first source line.
+type Row = (Vec<String>, usize);
+
+/// The rows read from `body`, and how many of its cells they use; `None` when the columns are not `序号`, group columns, the task, then only unit
 /// and deadline columns, or fewer than two rows read.
 pub(super) fn rows(
     body: &[(Cell, usize)],
     kinds: &[ColumnKind],
     header: &[String],
-) -> Option<(Vec<(Vec<String>, usize)>, usize)> {
+) -> Option<(Vec<Row>, usize)> {
     if kinds.first() != Some(&ColumnKind::Number) {
         return None;
     }
@@ -93,5 +95,16 @@ pub(super) fn rows(
         out.push((cells, body[k].0.line));
         k = m;
     }
-    (out.len() >= MIN_ROWS).then_some((out, k))
+    // Every cell up to the next attachment or table must have made a row: a row that stops the
+    // reading midway (a unit cell lost) would leave the rows after it as loose text, read by
+    // no one. Then the whole table stays text, which the verifier names cell by cell.
+    let complete = text(k).is_none_or(opens_another_table);
+    (out.len() >= MIN_ROWS && complete).then_some((out, k))
+}
+
+/// An attachment's or table's own heading (`附件2：`, `附表1`) or another header's first cell
+/// (`序号`): the cells before it are all the table's.
+fn opens_another_table(text: &str) -> bool {
+    ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
+        || crate::clause::task_table::NUMBER_WORDS.contains(&text.trim())
 }
