@@ -178,7 +178,153 @@ fn a_list_with_yearly_sub_rows_and_restarting_numbers_names_every_row_it_could_n
         !diags.iter().any(|(_, m)| m.contains("车辆配置一览表")),
         "{diags:?}"
     );
+    // Cells the rebuild put in the group column that are a figure or a unit list are named.
+    warned(
+        line_of(root.path(), "13.5万户 | 2 | 创建达标分类小区"),
+        "任务分工表这一行的分组位置写的是「13.5万户」，它像一个指标数，不像分组名称",
+    );
     // A figure or a unit name left behind is no task: not named one by one.
     let unit_line = line_of(root.path(), "区文明办");
     assert!(!diags.iter().any(|(l, _)| *l == unit_line), "{diags:?}");
+}
+
+/// Unit names by label, as a clause lists them.
+type Units = Vec<(String, Vec<String>)>;
+
+/// (path, units) of every clause of the table (those with a `¶` label).
+fn unnumbered_rows(outline: &Value) -> Vec<(Vec<String>, Units)> {
+    clauses(outline)
+        .iter()
+        .filter(|n| n["label"].as_str().unwrap_or("").starts_with('¶'))
+        .map(|n| {
+            let units = n["units"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| {
+                    (
+                        g["label"].as_str().unwrap().to_string(),
+                        strings(&g["names"]),
+                    )
+                })
+                .collect();
+            (strings(&n["path"]), units)
+        })
+        .collect()
+}
+
+#[test]
+fn a_list_whose_number_column_is_empty_is_read_row_by_row_and_said_so() {
+    // 静安 任务清单 (heldout13 242, the 序号 cells dropped in the copy; rows from its first four
+    // 任务名称 groups and the fifth's, as found): the 任务名称 cell merged over its rows, one
+    // 责任 cell naming two units on two lines, a 配合 cell `/`.
+    let root = common::empty_site();
+    import(root.path(), &fixture("flat-tables", "unnumbered"));
+    let outline = check(root.path());
+    let rows = unnumbered_rows(&outline);
+    assert_eq!(rows.len(), 18, "{rows:?}");
+    let row = |group: &str, k: usize| {
+        rows.iter()
+            .find(|(p, _)| p == &[group.to_string(), format!("¶{k}")])
+            .unwrap_or_else(|| panic!("no row {group} ¶{k}: {rows:?}"))
+            .1
+            .clone()
+    };
+    let units = |pairs: &[(&str, &[&str])]| -> Units {
+        pairs
+            .iter()
+            .map(|(l, n)| (l.to_string(), n.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    };
+    assert_eq!(
+        row("深入开展宣传教育", 2),
+        units(&[
+            ("责任单位", &["区教育局", "团区委"]),
+            ("配合单位", &["各街镇"])
+        ])
+    );
+    // `/`: the column is stated empty.
+    assert_eq!(
+        row("深入开展宣传教育", 3),
+        units(&[("责任单位", &["各街镇"]), ("配合单位", &[])])
+    );
+    // The numbering starts again in each group.
+    assert_eq!(
+        row("强化志愿者宣传服务", 1),
+        units(&[("责任单位", &["区社工部"]), ("配合单位", &["各街镇"])])
+    );
+    // `区绿化市容局` / `区商务委` on two lines of one cell: two units, not one name.
+    assert_eq!(
+        row("推广湿垃圾就地消纳处置", 2),
+        units(&[
+            ("责任单位", &["区绿化市容局", "区商务委"]),
+            ("配合单位", &["开开集团"])
+        ])
+    );
+    // The invented running numbers are gone, and the editor is told why the rows have none.
+    let diags = diagnostics(&outline);
+    let header = line_of(root.path(), "序号 | 任务名称");
+    assert!(
+        diags.iter().any(|(l, m)| *l == header
+            && m == "任务分工表有「序号」列，但没有一行写了序号：各行已按所在分组编为无编号条款（¶1、¶2…）"),
+        "{diags:?}"
+    );
+    // The indicator table of 附件2 after it is no part of the task table.
+    assert!(!clauses(&outline)
+        .iter()
+        .any(|n| n["heading"].as_str().unwrap_or("").contains("宝山路街道")));
+    assert!(
+        !diags.iter().any(|(_, m)| m.contains("不像分组名称")),
+        "{diags:?}"
+    );
+
+    // Each row has its clause page with its group and its units.
+    let node = clauses(&outline)
+        .into_iter()
+        .find(|n| strings(&n["path"]) == ["推广湿垃圾就地消纳处置".to_string(), "¶2".to_string()])
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let o = common::build_with_binary(root.path(), &public);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let id = node["id"].as_str().unwrap().replace('.', "-");
+    let page = std::fs::read_to_string(public.join(format!("p/clause/{id}/index.html"))).unwrap();
+    assert!(page.contains("以新建项目环卫设施配套建设为契机"), "{page}");
+    assert!(
+        page.contains("区商务委")
+            && page.contains("开开集团")
+            && !page.contains("区绿化市容局区商务委"),
+        "{page}"
+    );
+}
+
+#[test]
+fn an_unnumbered_list_with_a_lost_unit_cell_is_not_guessed_but_named() {
+    // Planted fault: the same list with one 责任 cell dropped (`区社工部`). That row no longer
+    // reads as task + two unit cells, so the cells after it cannot be placed: no row is guessed
+    // (none before the fault either, which would leave the rest as loose text), and the header
+    // and every task cell of the table are named.
+    let text = std::fs::read_to_string(fixture("flat-tables", "unnumbered")).unwrap();
+    let cut = text.replacen("区社工部\n\n", "", 1);
+    assert_ne!(cut, text);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("unnumbered-cut.txt");
+    std::fs::write(&file, cut).unwrap();
+    let root = common::empty_site();
+    import(root.path(), &file);
+    let outline = check(root.path());
+    assert_eq!(unnumbered_rows(&outline), vec![]);
+    let diags = diagnostics(&outline);
+    assert!(
+        diags
+            .iter()
+            .any(|(_, m)| m
+                .ends_with("像是逐格分行的任务分工表表头，但它下面的各行没有读成任务条款")),
+        "{diags:?}"
+    );
+    let row_cells = diags
+        .iter()
+        .filter(|(_, m)| m.contains("像是表中一行的工作内容：它没有读成任务条款"))
+        .count();
+    assert!(row_cells >= 15, "{diags:?}");
 }

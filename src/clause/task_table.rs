@@ -45,7 +45,7 @@ const DEADLINE_WORDS: [&str; 9] = [
 /// `牵头责任单位`, `市卫健委内牵头处室`).
 pub const HEADER_CELL_MAX_CHARS: usize = 10;
 /// Header words of the numbering column.
-pub(super) const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
+pub const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
@@ -122,6 +122,12 @@ pub enum RowDoubt {
     /// The row names no unit and no row above it does (its unit cells misplaced or lost, as a
     /// flattened table's sub-rows leave them).
     NoUnits(usize),
+    /// The table has a `序号` column but no row numbers it: its rows are labelled `¶k` by their
+    /// place in their group, which the editor must check against the source table.
+    Unnumbered(usize),
+    /// A cell in a group column, or a row spanning the table, holds what no group title is (a
+    /// unit list, a date, a figure): a flattened table's cell that lost its column.
+    NotAGroup(usize, String, &'static str),
 }
 
 impl RowDoubt {
@@ -150,6 +156,16 @@ impl RowDoubt {
             ))
             .at(file, *line)
             .hint("请对照原表核对这一行的牵头单位和配合单位，把每个单位放进它所在的列。"),
+            RowDoubt::Unnumbered(line) => Diagnostic::warning(
+                "任务分工表有「序号」列，但没有一行写了序号：各行已按所在分组编为无编号条款（¶1、¶2…）",
+            )
+            .at(file, *line)
+            .hint("请对照原表核对各行的分组与顺序；如果原表有序号，请把序号补入「序号」列。"),
+            RowDoubt::NotAGroup(line, text, what) => Diagnostic::warning(format!(
+                "任务分工表这一行的分组位置写的是「{text}」，它像{what}，不像分组名称：这一格可能错了列，本行和上下几行的任务、单位与时限都不可靠"
+            ))
+            .at(file, *line)
+            .hint("请对照原表把这一格移回它所在的列（单位列、时限列或指标列），再核对上下几行。"),
             RowDoubt::NoUnits(line) => Diagnostic::warning(
                 "任务分工表的这一行没有读到任何单位，上面也没有可沿用的单位",
             )
@@ -317,6 +333,64 @@ fn unit_groups(header: &str, role: Role, cell: &str) -> (Vec<UnitGroup>, Vec<Str
         Vec::new(),
     )
 }
+
+/// Longest date or figure cell (`2018年`, `24.3万户/682个`, `634吨/日`).
+const FIGURE_MAX_CHARS: usize = 16;
+
+/// What a group cell holds when it is no group title: a unit list (`各街道办事处`, `区文明办、
+/// 区绿化市容局`), a date (`2019年`) or a figure (`345个`, `26.5万户/733个`) — a flattened
+/// row's unit, deadline or target cell in the group's place. A group title is a phrase
+/// (`海绵城市建设管理`, `行动一：焕新行动`, `1.分类投放`).
+fn not_a_group(text: &str) -> Option<&'static str> {
+    let t = text.trim();
+    let short = t.chars().count() <= FIGURE_MAX_CHARS;
+    // A figure opens with its digits; a numbered title (`1.分类投放`) opens with a label.
+    let figure = short
+        && t.starts_with(|c: char| c.is_ascii_digit())
+        && super::numbering::detect(t).is_none()
+        && !t.contains(['，', '。']);
+    if figure && t.contains(['年', '月']) {
+        Some("一个日期")
+    } else if figure {
+        Some("一个指标数")
+    } else if reads_as_units(t) {
+        Some("单位名称")
+    } else {
+        None
+    }
+}
+
+/// Every name the note grammar reads from `text` is a well-formed unit name (`各街道办事处`).
+fn reads_as_units(text: &str) -> bool {
+    if text.contains(['。', '：', ':']) || text.chars().count() > 60 {
+        return false;
+    }
+    let Some(note) = units::parse_inner(&format!("责任单位：{text}"), 0, 0) else {
+        return false;
+    };
+    let names: Vec<&String> = note.groups.iter().flat_map(|g| &g.names).collect();
+    // One name must end as an organ does: a group title may end like a place (`产业园区`).
+    note.rejected.is_empty()
+        && !names.is_empty()
+        && names.iter().all(|n| super::unit_name::doubt(n).is_none())
+        && (names.len() > 1 || ORGAN_ENDINGS.iter().any(|e| names[0].ends_with(e)))
+}
+
+/// Endings that make a lone name an organ, not a place or a subject (`产业园区`).
+const ORGAN_ENDINGS: [&str; 12] = [
+    "局",
+    "委",
+    "办",
+    "厅",
+    "部",
+    "署",
+    "中心",
+    "政府",
+    "办事处",
+    "公司",
+    "集团",
+    "管委会",
+];
 
 /// A unit cell that says "none" (`—`, `——`, `/`, `无`), as opposed to an empty cell, which is
 /// merged with the row above.
@@ -593,6 +667,21 @@ pub fn read(block: &str, line: usize) -> Outcome {
         .map_or(0, |i| i + 1);
     // The number of the item above, for rows under a merged numbered item cell.
     let mut item_above = String::new();
+    // A `序号` column left empty in every row (the numbers dropped in the copy): a running
+    // count would invent numbers the document does not have, so each row is an unnumbered
+    // clause of its group, as unnumbered paragraphs are (`¶k`).
+    let unnumbered = cols
+        .iter()
+        .position(|c| *c == Column::Number)
+        .is_some_and(|n| {
+            rows.iter()
+                .skip(1)
+                .filter(|r| !is_separator(r))
+                .all(|r| cell_of(r, n).is_empty())
+        });
+    if unnumbered {
+        doubts.push(RowDoubt::Unnumbered(line));
+    }
     for (k, row) in rows.iter().enumerate().skip(1) {
         let row_line = line + k;
         if is_separator(row) {
@@ -613,6 +702,9 @@ pub fn read(block: &str, line: usize) -> Outcome {
             && width > 2
             && (filled.len() > 1 || row.len() == 1 || cell_of(row, task_at).is_empty())
         {
+            if let Some(what) = not_a_group(filled[0]) {
+                doubts.push(RowDoubt::NotAGroup(row_line, filled[0].clone(), what));
+            }
             close(&mut open, 0, &mut roots);
             open.push((
                 None,
@@ -669,6 +761,9 @@ pub fn read(block: &str, line: usize) -> Outcome {
                     }));
                 }
                 Column::Group if !text.is_empty() => {
+                    if let Some(what) = not_a_group(text) {
+                        doubts.push(RowDoubt::NotAGroup(row_line, text.to_string(), what));
+                    }
                     let at = open.iter().position(|(c, _, _)| c.is_some_and(|c| c >= i));
                     let same = at.is_some_and(|a| open[a].0 == Some(i) && open[a].1 == text);
                     if !same {
@@ -756,7 +851,17 @@ pub fn read(block: &str, line: usize) -> Outcome {
         }
         units_above = node.units.clone();
         clauses += 1;
-        if node.label.is_empty() {
+        if node.label.is_empty() && unnumbered {
+            let siblings = match open.last() {
+                Some((_, _, g)) => &g.children,
+                None => &roots,
+            };
+            let place = siblings
+                .iter()
+                .filter(|n| n.table == Some(TablePart::Row))
+                .count();
+            node.label = format!("¶{}", place + 1);
+        } else if node.label.is_empty() {
             node.label = clauses.to_string();
         }
         if let Some((items, other_cells)) = listed {
@@ -852,6 +957,37 @@ mod tests {
                 "3 完成平台建设 [牵头单位=区数据局] ",
             ]
         );
+    }
+
+    fn not_a_group_doubts(md: &str) -> Vec<(usize, String, &'static str)> {
+        match read(md, 1) {
+            Outcome::Nodes(_, doubts) => doubts
+                .into_iter()
+                .filter_map(|d| match d {
+                    RowDoubt::NotAGroup(line, text, what) => Some((line, text, what)),
+                    _ => None,
+                })
+                .collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_date_a_figure_or_a_unit_list_in_the_group_column_is_named() {
+        // Planted faults, as a flattened list's sub-rows leave them (heldout13 237): the year,
+        // the target and the unit cell of a row landed in the 类别 column.
+        let md = "| 类别 | 序号 | 主要任务 | 责任单位 |\n| --- | --- | --- | --- |\n| 1.分类投放 | 1 | 推进绿色账户覆盖 | 各街道办事处 |\n| 2019年 |  |  |  |\n| 26.5万户/733个 | 2 | 创建达标分类小区 |  |\n| 区文明办、区绿化市容局 |  |  |  |\n";
+        assert_eq!(
+            not_a_group_doubts(md),
+            vec![
+                (4, "2019年".to_string(), "一个日期"),
+                (5, "26.5万户/733个".to_string(), "一个指标数"),
+                (6, "区文明办、区绿化市容局".to_string(), "单位名称"),
+            ]
+        );
+        // Group titles that end like a place or open with their own number are titles.
+        let md = "| 序号 | 领域 | 工作任务 | 推进单位 |\n| --- | --- | --- | --- |\n| 1 | 产业园区 | 建设低碳园区 | 区发展改革委 |\n| 2 | 1.分类投放 | 推进绿色账户 | 各街道办事处 |\n| 3 | 行动一：焕新行动 | 推进片区规划 | 区规划资源局 |\n";
+        assert_eq!(not_a_group_doubts(md), vec![]);
     }
 
     #[test]

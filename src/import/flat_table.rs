@@ -15,6 +15,8 @@ use crate::clause::{join_line, unit_name, units};
 
 use super::source::{LineKind, SourceLine};
 
+mod unnumbered;
+
 /// Longest group cell (`海绵城市建设管理`, `公共服务设施提升改造`).
 const GROUP_MAX_CHARS: usize = 24;
 /// Most cells between two row numbers before the number is read as something else.
@@ -54,6 +56,9 @@ const COLUMN_WORDS: [&str; 9] = [
     "任务", "计划", "措施", "内容", "单位", "部门", "时限", "时间", "目标",
 ];
 
+/// Columns after the units that hold free text under a name of no column word.
+const FREE_COLUMNS: [&str; 4] = ["备注", "说明", "责任人", "联系人"];
+
 /// A header cell: a short phrase without punctuation, and without digits unless it names a
 /// column by its words, and not the attachment marker (`附件`) that heads the page above the
 /// table.
@@ -83,7 +88,14 @@ fn cells_from(lines: &[SourceLine], start: usize, blank_separated: bool) -> Vec<
                 }
             }
             LineKind::Text => match current.as_mut() {
-                Some(c) if blank_separated => join_line(&mut c.text, &l.text),
+                Some(c) if blank_separated => {
+                    // Unit names one per line inside a cell (`区绿化市容局` / `区商务委`) are a
+                    // list: joined bare they would read as one invented name.
+                    if is_unit_line(last_line(&c.text)) && is_unit_line(&l.text) {
+                        c.text.push('、');
+                    }
+                    join_line(&mut c.text, &l.text)
+                }
                 Some(_) => {
                     if let Some(c) = current.take() {
                         out.push((c, k));
@@ -113,6 +125,22 @@ fn cells_from(lines: &[SourceLine], start: usize, blank_separated: bool) -> Vec<
         out.push((c, lines.len()));
     }
     out
+}
+
+/// The text after the last separator-less join: where a cell's previous line began is not kept,
+/// so the last unit-list run stands for it.
+fn last_line(text: &str) -> &str {
+    text.rsplit('、').next().unwrap_or(text)
+}
+
+/// One well-formed unit name on a line of its own, with no separator after it (a line ending in
+/// `、` already continues its list).
+fn is_unit_line(text: &str) -> bool {
+    !text.is_empty()
+        && !is_empty_mark(text)
+        && !text.ends_with(['、', '，', ','])
+        && !text.contains(['、', '，', ','])
+        && looks_like_units(text)
 }
 
 /// A unit list: every name the note grammar reads from it is a well-formed unit name.
@@ -226,17 +254,41 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
     // The header: header-like lines, with or without blank lines between them.
     let blank_separated = lines.get(start + 1).is_some_and(SourceLine::is_blank);
     let cells = cells_from(lines, start, blank_separated);
-    let header_len = cells
+    let mut header_len = cells
         .iter()
         .take_while(|(c, _)| !c.text.contains('\n') && is_header_cell(&c.text))
         .count();
     if header_len < 3 {
         return None;
     }
-    let header: Vec<String> = cells[..header_len]
+    let mut header: Vec<String> = cells[..header_len]
         .iter()
         .map(|(c, _)| c.text.clone())
         .collect();
+    // The first row's group cell (`深入开展宣传教育`, the `序号` cell before it empty) is short
+    // and bare like a header cell: after the last unit or deadline column, a cell that names no
+    // column and is followed by a task's text, not a row number (`参考文件` then `1`), is the
+    // table's first cell, not a column of its own.
+    while let Some(kinds) = task_table::column_kinds(&header) {
+        let after_units = kinds[..kinds.len() - 1]
+            .iter()
+            .any(|k| matches!(k, ColumnKind::Units | ColumnKind::Deadline));
+        let names_nothing = header.last().is_some_and(|h| {
+            !COLUMN_WORDS.iter().any(|w| h.contains(w)) && !FREE_COLUMNS.contains(&h.as_str())
+        });
+        let task_follows = cells
+            .get(header_len)
+            .is_some_and(|(c, _)| reads_as_task(&c.text));
+        if !(after_units
+            && names_nothing
+            && task_follows
+            && kinds.last() == Some(&ColumnKind::Other))
+        {
+            break;
+        }
+        header.pop();
+        header_len -= 1;
+    }
     let kinds = task_table::column_kinds(&header)?;
     let task_at = kinds.iter().position(|k| *k == ColumnKind::Task);
     // Rows are anchored by the `序号` column; a table without one numbers its rows in the
@@ -310,12 +362,12 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         if anchors(&body[k].0.text, starts.len() + 1) && gap_ok {
             starts.push(k);
         } else if starts.is_empty() && k > number_at + 2 {
-            return None;
+            return unnumbered_table(first, &header, &kinds, body, numbered_items);
         }
         k += 1;
     }
     if starts.is_empty() {
-        return None;
+        return unnumbered_table(first, &header, &kinds, body, numbered_items);
     }
     let cell_at = |k: usize| (!skip.contains(&k)).then(|| body[k].0.clone());
 
@@ -483,6 +535,29 @@ fn table_at(lines: &[SourceLine], start: usize) -> Option<(Vec<SourceLine>, usiz
         }
     }
     let end_line = body.get(end_cell - 1).map_or(lines.len(), |(_, e)| *e);
+    Some((rows, end_line))
+}
+
+/// A table whose `序号` column no row numbers, its rows read by the kinds of their cells (see
+/// `unnumbered`); `None` when the columns or cells do not allow it.
+fn unnumbered_table(
+    first: &SourceLine,
+    header: &[String],
+    kinds: &[ColumnKind],
+    body: &[(Cell, usize)],
+    numbered_items: bool,
+) -> Option<(Vec<SourceLine>, usize)> {
+    if numbered_items {
+        return None;
+    }
+    let (read, used) = unnumbered::rows(body, kinds, header)?;
+    let mut rows = vec![SourceLine {
+        text: header.join(" "),
+        line: first.line,
+        kind: LineKind::TableRow(header.to_vec()),
+    }];
+    rows.extend(read.into_iter().map(|(cells, line)| row(cells, line)));
+    let end_line = body.get(used.checked_sub(1)?)?.1;
     Some((rows, end_line))
 }
 
