@@ -134,7 +134,12 @@ impl Pipeline {
             _ => Default::default(),
         };
         let recall = Recall::new(recalled, output.is_some());
-        let site = model_recalling(&opts.root, opts.base_url.as_deref(), &mut timings, &recall)?;
+        let mut site =
+            model_recalling(&opts.root, opts.base_url.as_deref(), &mut timings, &recall)?;
+        // A build hands no tree to anyone after the model (`check --json` prints them).
+        if output.is_some() {
+            site.free_clause_trees();
+        }
         let site = Arc::new(site);
         // The trees are written and freed now, before the render and search stages, where the
         // build's memory peaks.
