@@ -802,3 +802,63 @@ fn damaged_truncated_or_foreign_clause_trees_are_refused_and_every_text_recognis
     build(&site, &site.out(), &[]);
     assert!(shows_plant(&site, "yiliao-gaodi"));
 }
+
+/// How many pages the build said it made in all.
+fn pages(said: &str) -> usize {
+    said.split("已生成 ")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// `jiedu build --root ROOT --output OUT` run in `dir`, with the paths spelled as given.
+fn build_in(dir: &Path, root: &str, out: &str) -> String {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args(["build", "--root", root, "--output", out, "--no-search"])
+        .current_dir(dir)
+        .output()
+        .expect("run jiedu");
+    assert!(o.status.success(), "{}", stderr(&o));
+    stderr(&o)
+}
+
+/// The cache keys what it records by paths within the site, not as `--root` was spelled: the
+/// same site built once with an absolute root and then with a relative one (from another
+/// working directory) keeps every unchanged page, and after an edit keeps as many pages as a
+/// build with the same spelling would.
+#[test]
+fn the_same_site_spelled_another_way_reuses_the_cache() {
+    let site = site();
+    let first = build(&site, &site.out(), &[]);
+    assert_eq!(kept(&first), 0, "{first}");
+
+    let said = build_in(site.dir.path(), "content", "public");
+    assert!(
+        pages(&said) > 100 && kept(&said) == pages(&said),
+        "an unchanged site built with a relative root keeps every page: {said}"
+    );
+    let clean = site.dir.path().join("clean");
+    build(&site, &clean, &["--no-cache"]);
+    assert_same_files(&files(&site.out()), &files(&clean), "a relative root");
+
+    // The same edit to another copy of the site, built both times with the same spelling,
+    // tells how many pages the edit leaves as they were.
+    let answer = |t: String| t.replacen("努力实现我市患者", "努力实现本市患者", 1);
+    let same = self::site();
+    build(&same, &same.out(), &[]);
+    same.edit("yiliao-gaodi/qa.md", answer);
+    let expected = kept(&build(&same, &same.out(), &[]));
+    assert!(expected > 0 && expected < pages(&said), "{expected}");
+
+    site.edit("yiliao-gaodi/qa.md", answer);
+    let public = site.out();
+    let said = build_in(&public, "../content", "../public");
+    assert_eq!(
+        kept(&said),
+        expected,
+        "after an edit, a root spelled from another folder keeps what the edit left: {said}"
+    );
+    fs::remove_dir_all(&clean).unwrap();
+    build(&site, &clean, &["--no-cache"]);
+    assert_same_files(&files(&site.out()), &files(&clean), "an edit, relative root");
+}
