@@ -812,9 +812,10 @@ fn pages(said: &str) -> usize {
 }
 
 /// `jiedu build --root ROOT --output OUT` run in `dir`, with the paths spelled as given.
-fn build_in(dir: &Path, root: &str, out: &str) -> String {
+fn build_in(dir: &Path, root: &str, out: &str, extra: &[&str]) -> String {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiedu"))
         .args(["build", "--root", root, "--output", out, "--no-search"])
+        .args(extra)
         .current_dir(dir)
         .output()
         .expect("run jiedu");
@@ -832,13 +833,15 @@ fn the_same_site_spelled_another_way_reuses_the_cache() {
     let first = build(&site, &site.out(), &[]);
     assert_eq!(kept(&first), 0, "{first}");
 
-    let said = build_in(site.dir.path(), "content", "public");
+    let said = build_in(site.dir.path(), "content", "public", &[]);
     assert!(
         pages(&said) > 100 && kept(&said) == pages(&said),
         "an unchanged site built with a relative root keeps every page: {said}"
     );
+    // The clean build spells its root as the cached one did: the file list names the cache's
+    // digest, and the cache records the root as given.
     let clean = site.dir.path().join("clean");
-    build(&site, &clean, &["--no-cache"]);
+    build_in(site.dir.path(), "content", "clean", &["--no-cache"]);
     assert_same_files(&files(&site.out()), &files(&clean), "a relative root");
 
     // The same edit to another copy of the site, built both times with the same spelling,
@@ -852,13 +855,45 @@ fn the_same_site_spelled_another_way_reuses_the_cache() {
 
     site.edit("yiliao-gaodi/qa.md", answer);
     let public = site.out();
-    let said = build_in(&public, "../content", "../public");
+    let said = build_in(&public, "../content", "../public", &[]);
     assert_eq!(
         kept(&said),
         expected,
         "after an edit, a root spelled from another folder keeps what the edit left: {said}"
     );
     fs::remove_dir_all(&clean).unwrap();
-    build(&site, &clean, &["--no-cache"]);
-    assert_same_files(&files(&site.out()), &files(&clean), "an edit, relative root");
+    build_in(&public, "../content", "../clean", &["--no-cache"]);
+    assert_same_files(
+        &files(&site.out()),
+        &files(&clean),
+        "an edit, relative root",
+    );
+
+    // A page kept from a build with the absolute root, whose link now leads nowhere, is named
+    // as this build spells the root.
+    fs::write(site.file("yiliao-gaodi/media/table.csv"), "项目,数量\n").unwrap();
+    site.edit("pages/guide.md", |t| {
+        format!("{t}\n见[项目表](/yiliao-gaodi/media/table.csv)。\n")
+    });
+    build(&site, &site.out(), &[]);
+    fs::remove_file(site.file("yiliao-gaodi/media/table.csv")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jiedu"))
+        .args([
+            "build",
+            "--root",
+            "content",
+            "--output",
+            "public",
+            "--no-search",
+        ])
+        .current_dir(site.dir.path())
+        .output()
+        .expect("run jiedu");
+    let said = stderr(&o);
+    assert!(!o.status.success(), "{said}");
+    let absolute = site.file("pages/guide.md").display().to_string();
+    assert!(
+        said.contains("content/pages/guide.md:") && !said.contains(&absolute),
+        "{said}"
+    );
 }

@@ -30,15 +30,20 @@ pub struct Recall<'a> {
     /// Every tree this build asked for, by key, as bytes (only when they are to be kept); a
     /// tree read back is kept as the previous bytes it was read from, not a copy.
     made: Option<Mutex<Vec<Kept<'a>>>>,
+    /// The site root as given: a tree is keyed by its file's path within it
+    /// ([`crate::model::within`]), so that another spelling of the root finds it.
+    root: PathBuf,
 }
 
 impl<'a> Recall<'a> {
     /// Recalls `previous`, and keeps what this build reads when `keep` (a build writing its
     /// output; `serve` and `check` keep nothing).
-    pub fn new(previous: FxHashMap<u128, &'a [u8]>, keep: bool) -> Self {
+    /// `root`: the site root, as given.
+    pub fn new(previous: FxHashMap<u128, &'a [u8]>, keep: bool, root: &Path) -> Self {
         Recall {
             previous,
             made: keep.then(|| Mutex::new(Vec::new())),
+            root: root.to_path_buf(),
         }
     }
 
@@ -54,9 +59,14 @@ impl<'a> Recall<'a> {
         if self.previous.is_empty() && self.made.is_none() {
             return parse_with_levels(body, first_line, file, levels);
         }
-        let key = key(body, first_line, file, levels);
+        let key = key(
+            body,
+            first_line,
+            crate::model::within(&self.root, file),
+            levels,
+        );
         let old = self.previous.get(&key).copied();
-        let (tree, diags, old) = match old.and_then(decode) {
+        let (tree, diags, old) = match old.and_then(|b| decode(b, file)) {
             Some((tree, diags)) => (tree, diags, old),
             None => {
                 let (tree, diags) = parse_with_levels(body, first_line, file, levels);
@@ -66,7 +76,7 @@ impl<'a> Recall<'a> {
         if let Some(made) = &self.made {
             let bytes = old
                 .map(Cow::Borrowed)
-                .or_else(|| encode(&tree, &diags).map(Cow::Owned));
+                .or_else(|| encode(&tree, &diags, file).map(Cow::Owned));
             if let Some(bytes) = bytes {
                 made.lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -242,9 +252,12 @@ impl Out {
     }
 }
 
-/// The bytes of a tree and the recogniser's diagnostics; `None` when a diagnostic names a file
-/// whose path is not UTF-8 (such a tree is simply recognised again each time).
-pub fn encode(tree: &ClauseTree, diags: &Diagnostics) -> Option<Vec<u8>> {
+/// The bytes of a tree and the recogniser's diagnostics about `file`, the policy text's path as
+/// given; `None` when a diagnostic names a file whose path is not UTF-8 (such a tree is simply
+/// recognised again each time). A diagnostic naming `file` itself keeps no path, and is read
+/// back naming the file as the build reading it spells it ([`decode`]), so that a build with
+/// its root spelled another way shows its own spelling.
+pub fn encode(tree: &ClauseTree, diags: &Diagnostics, file: &Path) -> Option<Vec<u8>> {
     let ClauseTree {
         preamble,
         roots,
@@ -263,14 +276,15 @@ pub fn encode(tree: &ClauseTree, diags: &Diagnostics) -> Option<Vec<u8>> {
     for d in diags.iter() {
         let Diagnostic {
             severity,
-            file,
+            file: _,
             line,
             message,
             hint,
         } = d;
         out.b(*severity == Severity::Warning);
-        match file {
+        match d.file.as_deref() {
             None => out.os(None),
+            Some(f) if f == file => out.0.push(THIS_FILE),
             Some(f) => out.os(Some(f.to_str()?)),
         }
         match line {
@@ -443,9 +457,13 @@ impl<'a> In<'a> {
     }
 }
 
-/// A tree and its diagnostics read back from [`encode`]'s bytes; `None` for bytes that do not
-/// read whole (the file's checksum makes that rare; the tree is then recognised again).
-pub fn decode(bytes: &[u8]) -> Option<(ClauseTree, Diagnostics)> {
+/// The byte a diagnostic's file is written as when it is the policy text itself.
+const THIS_FILE: u8 = 2;
+
+/// A tree and its diagnostics read back from [`encode`]'s bytes, the policy text's own
+/// diagnostics naming `file`; `None` for bytes that do not read whole (the file's checksum
+/// makes that rare; the tree is then recognised again).
+pub fn decode(bytes: &[u8], file: &Path) -> Option<(ClauseTree, Diagnostics)> {
     let mut r = In(bytes);
     let preamble = r.paragraphs()?;
     let roots = (0..r.count()?)
@@ -459,7 +477,13 @@ pub fn decode(bytes: &[u8]) -> Option<(ClauseTree, Diagnostics)> {
             false => Severity::Error,
             true => Severity::Warning,
         };
-        let file = r.os()?.map(PathBuf::from);
+        let file = match r.0.first() {
+            Some(&THIS_FILE) => {
+                r.byte()?;
+                Some(file.to_path_buf())
+            }
+            _ => r.os()?.map(PathBuf::from),
+        };
         let line = match r.byte()? {
             0 => None,
             1 => Some(r.n()?),
@@ -513,10 +537,10 @@ mod tests {
         let mut nodes = 0;
         for (path, text) in real_texts() {
             let (tree, diags) = parse_with_levels(&text, 12, &path, None);
-            let bytes = encode(&tree, &diags).unwrap();
+            let bytes = encode(&tree, &diags, &path).unwrap();
             // Equality compares every field, those the templates never see too.
             assert_eq!(
-                decode(&bytes),
+                decode(&bytes, &path),
                 Some((tree.clone(), diags)),
                 "{}",
                 path.display()
@@ -528,26 +552,36 @@ mod tests {
         let levels = ["一、".to_string(), "（一）".to_string(), "1.".to_string()];
         let (path, text) = &real_texts()[0];
         let (tree, diags) = parse_with_levels(text, 3, path, Some((&levels, 2)));
-        let bytes = encode(&tree, &diags).unwrap();
-        assert_eq!(decode(&bytes), Some((tree, diags)));
+        let bytes = encode(&tree, &diags, path).unwrap();
+        assert_eq!(decode(&bytes, path), Some((tree.clone(), diags.clone())));
+        // Read back by a build spelling the file another way, the diagnostics name it so.
+        assert!(diags
+            .iter()
+            .any(|d| d.file.as_deref() == Some(path.as_path())));
+        let other = Path::new("site/policy.md");
+        let (_, read) = decode(&bytes, other).unwrap();
+        assert!(read
+            .iter()
+            .all(|d| d.file.as_deref() != Some(path.as_path())));
+        assert!(read.iter().any(|d| d.file.as_deref() == Some(other)));
     }
 
     #[test]
     fn bytes_cut_short_or_changed_never_read_as_a_tree_that_was_not_kept() {
         let (path, text) = &real_texts()[0];
         let (tree, diags) = parse_with_levels(text, 1, path, None);
-        let bytes = encode(&tree, &diags).unwrap();
+        let bytes = encode(&tree, &diags, path).unwrap();
         for cut in 0..bytes.len() {
-            assert_eq!(decode(&bytes[..cut]), None, "cut at {cut}");
+            assert_eq!(decode(&bytes[..cut], path), None, "cut at {cut}");
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        assert_eq!(decode(&longer), None);
+        assert_eq!(decode(&longer, path), None);
         // A changed byte may still read (a changed letter), but never panics.
         for i in (0..bytes.len()).step_by(13) {
             let mut changed = bytes.clone();
             changed[i] ^= 0xA5;
-            let _ = decode(&changed);
+            let _ = decode(&changed, path);
         }
     }
 

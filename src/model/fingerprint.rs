@@ -3,6 +3,7 @@
 //! which at a thousand policies took seconds to digest and the inputs take milliseconds.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use xxhash_rust::xxh3::Xxh3;
 
@@ -37,6 +38,14 @@ pub fn hash_digest(value: &impl std::hash::Hash) -> u64 {
     h.finish()
 }
 
+/// `path` as it lies within the site at `root`: what the build cache digests of a path, so
+/// that the same site read through another spelling of its root (`site`, `./site`, an
+/// absolute path, from another working directory) digests the same. The model keeps paths as
+/// spelled, for messages; a path outside the root is kept whole.
+pub fn within<'a>(root: &Path, path: &'a Path) -> &'a Path {
+    path.strip_prefix(root).unwrap_or(path)
+}
+
 /// One string, its length first so that the end of one and the start of the next cannot
 /// trade bytes.
 fn text(h: &mut Xxh3, s: &str) {
@@ -44,10 +53,11 @@ fn text(h: &mut Xxh3, s: &str) {
     h.update(s.as_bytes());
 }
 
-/// The digest of one bundle's inputs: `site` (what the site contributes to every bundle's
+/// The digest of one bundle's inputs (its paths [`within`] the site at `root`): `site` (what the site contributes to every bundle's
 /// model: its path prefix and raw-HTML setting, already digested), the bundle's documents as read (path, front matter,
 /// body), its assets, and what each clause reference its documents made resolved to.
 pub fn input_digest(
+    root: &Path,
     site: u64,
     docs: &[std::sync::Arc<SourceDoc>],
     assets: &[Asset],
@@ -56,7 +66,7 @@ pub fn input_digest(
     let mut h = Xxh3::new();
     h.update(&site.to_le_bytes());
     for d in docs {
-        text(&mut h, &d.path.to_string_lossy());
+        text(&mut h, &within(root, &d.path).to_string_lossy());
         text(&mut h, d.bundle.as_deref().unwrap_or(""));
         text(&mut h, &d.rel);
         text(&mut h, &d.yaml);
@@ -65,7 +75,7 @@ pub fn input_digest(
         h.update(&(d.body_line as u64).to_le_bytes());
     }
     for a in assets {
-        text(&mut h, &a.source.to_string_lossy());
+        text(&mut h, &within(root, &a.source).to_string_lossy());
         text(&mut h, &a.rel);
     }
     // Through `Hash`: Debug formatting escaped every character of every clause heading.

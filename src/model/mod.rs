@@ -24,7 +24,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// The interpretation formats are told apart once, at load; the model uses the same type.
 pub use crate::load::Kind;
 use crate::load::{DocKind, SourceDoc, SourceSite};
-pub use fingerprint::{debug_digest, hash_digest, input_digest};
+pub use fingerprint::{debug_digest, hash_digest, input_digest, within};
 pub use policy::unit_slug;
 use references::BundleTargets;
 pub use types::*;
@@ -419,7 +419,8 @@ fn model(
         let model = if let Some(mut f) = fresh.remove(*slug) {
             let passages = passages.remove(*slug).unwrap_or_default();
             let (docs, assets) = inputs.remove(slug).unwrap_or_default();
-            f.policy.input_digest = input_digest(site_inputs, &docs, &assets, &f.lookups);
+            f.policy.input_digest =
+                input_digest(&source.root, site_inputs, &docs, &assets, &f.lookups);
             Arc::new(BundleModel {
                 docs,
                 assets,
@@ -502,6 +503,7 @@ fn model(
         .map(|(i, p)| (p.slug.clone(), i))
         .collect();
     let site = Site {
+        root: source.root.clone(),
         config: source.config.clone(),
         urls,
         policy_positions,

@@ -15,6 +15,9 @@ use crate::markdown::RichText;
 
 #[derive(Debug, Clone)]
 pub struct Site {
+    /// The site root as given (`--root`), which every source path of the model begins with:
+    /// the build cache digests paths within it ([`super::within`]).
+    pub root: PathBuf,
     pub config: Config,
     pub urls: Urls,
     pub policies: Vec<std::sync::Arc<Policy>>,

@@ -22,7 +22,7 @@ use crate::render::Theme;
 pub const CACHE_FILE: &str = ".jiedu/cache";
 
 /// Bumped whenever [`Recorded`] or its meaning changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 const MAGIC: &str = "jiedu-cache";
 
 /// What the cache was made by and for; every field must match for the cache to be used.

@@ -133,7 +133,7 @@ impl Pipeline {
             }),
             _ => Default::default(),
         };
-        let recall = Recall::new(recalled, output.is_some());
+        let recall = Recall::new(recalled, output.is_some(), &opts.root);
         let mut site =
             model_recalling(&opts.root, opts.base_url.as_deref(), &mut timings, &recall)?;
         // A build hands no tree to anyone after the model (`check --json` prints them).
@@ -158,7 +158,11 @@ impl Pipeline {
         let header = disk::Header::new(&theme, opts);
         let mut cache_refused = None;
         let previous = cached.and_then(|c| match header.refuses(&c.header) {
-            None => Some(c.recorded),
+            None => {
+                let mut recorded = c.recorded;
+                recorded.move_root(&opts.root);
+                Some(recorded)
+            }
             Some(why) => {
                 eprintln!("{why}");
                 cache_refused = Some(why);

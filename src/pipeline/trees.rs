@@ -21,7 +21,7 @@ use super::cache_file::{self, DAMAGED};
 pub const FILE: &str = ".jiedu/clauses";
 
 /// Bumped whenever the layout of the file or of a tree ([`crate::clause::stored`]) changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 const MAGIC: &str = "jiedu-clauses";
 
 /// What the refusal says will happen instead.

@@ -251,7 +251,67 @@ impl<'a> Changes<'a> {
     }
 }
 
-use crate::model::{debug_digest, hash_digest};
+use crate::model::{debug_digest, hash_digest, within};
+
+/// A 落实进展 item's fields as the build cache digests them: its path [`within`] the site.
+/// Every field is named (no `..`), so that a field added to the item is a compile error here
+/// rather than one the cache silently ignores.
+fn progress<'a>(
+    root: &std::path::Path,
+    item: &'a crate::model::Progress,
+) -> impl std::hash::Hash + 'a {
+    let crate::model::Progress {
+        anchor,
+        path,
+        title,
+        date,
+        source,
+        cites,
+        body,
+    } = item;
+    let path = within(root, path);
+    (
+        anchor,
+        path,
+        title,
+        date,
+        source,
+        cites,
+        rich_text(root, body),
+    )
+}
+
+/// Markdown made into a page's text, as the build cache digests it: the files its links were
+/// written in [`within`] the site (see [`progress`]).
+fn rich_text<'a>(
+    root: &std::path::Path,
+    text: &'a crate::markdown::RichText,
+) -> impl std::hash::Hash + 'a {
+    let crate::markdown::RichText {
+        html,
+        plain,
+        citing_blocks,
+        headings,
+        links,
+    } = text;
+    let links: Vec<_> = links
+        .iter()
+        .map(|l| (&l.href, within(root, &l.file), l.line))
+        .collect();
+    (html, plain, citing_blocks, headings, links)
+}
+
+/// A passage citing a clause, as the build cache digests it (see [`progress`]).
+fn passage<'a>(root: &std::path::Path, p: &'a crate::model::Passage) -> impl std::hash::Hash + 'a {
+    let crate::model::Passage {
+        source_kind,
+        title,
+        excerpt,
+        href,
+        source,
+    } = p;
+    (source_kind, title, excerpt, href, within(root, source))
+}
 
 /// What `dep` reads in `site`, as a number: equal digests in two builds mean the dep reads the
 /// same (or more than the same: a dep on part of a policy is told by the whole policy's
@@ -315,6 +375,11 @@ impl<'a> Digests<'a> {
         }
     }
 
+    /// The site root the digests read paths within ([`crate::model::within`]).
+    pub fn root(&self) -> &std::path::Path {
+        &self.site.root
+    }
+
     pub fn of(&self, dep: &Dep) -> Option<u64> {
         let (site, templates, site_ctx) = (self.site, self.templates, self.site_ctx);
         let policy = |slug: &str| -> Option<(&Policy, u64)> {
@@ -350,7 +415,7 @@ fn digest<'a>(
         // so that an edit to one answer does not re-render every page that lists its policy.
         Dep::Policy(s) => part_digest(config, policy(s)?.0, |p| {
             hash_digest(&(
-                &p.source,
+                within(&site.root, &p.source),
                 &p.meta,
                 &p.preamble_html,
                 &p.closing_html,
@@ -388,7 +453,10 @@ fn digest<'a>(
                 .collect();
             hash_digest(&heads)
         }),
-        Dep::Progress(s) => part_digest(config, policy(s)?.0, |p| hash_digest(&p.progress)),
+        Dep::Progress(s) => part_digest(config, policy(s)?.0, |p| {
+            let items: Vec<_> = p.progress.iter().map(|i| progress(&site.root, i)).collect();
+            hash_digest(&items)
+        }),
         Dep::HasProgress(s) => part_digest(config, policy(s)?.0, |p| p.progress.is_empty() as u64),
         Dep::ClauseCount(s) => part_digest(config, policy(s)?.0, |p| clause_count(p) as u64),
         // Whatever else of a policy a page read (its nodes, an interpretation), the policy's
@@ -404,10 +472,27 @@ fn digest<'a>(
             p.interpretations.iter().find(|i| i.kind == *k)?;
             digest
         }
-        Dep::Backlinks(key) => hash_digest(&site.backlinks.get(&**key)),
+        Dep::Backlinks(key) => {
+            let passages = site.backlinks.get(&**key).map(|list| {
+                list.iter()
+                    .map(|p| passage(&site.root, p))
+                    .collect::<Vec<_>>()
+            });
+            hash_digest(&passages)
+        }
         Dep::Units => hash_digest(&site.units),
         Dep::Unit(slug) => hash_digest(unit(slug)?),
-        Dep::Page(slug) => debug_digest(site.pages.iter().find(|p| *p.slug == **slug)?),
+        Dep::Page(slug) => {
+            let crate::model::Page {
+                slug,
+                source,
+                title,
+                nav,
+                body,
+            } = site.pages.iter().find(|p| *p.slug == **slug)?;
+            let body = rich_text(&site.root, body);
+            hash_digest(&(slug, within(&site.root, source), title, nav, body))
+        }
         Dep::SearchKinds => debug_digest(&crate::search::kinds(site)),
         Dep::Revisions(slug) => debug_digest(
             &site

@@ -230,6 +230,19 @@ impl PageLinks {
             hrefs: hrefs.into_iter().map(|h| h.into_owned().into()).collect(),
         }
     }
+
+    /// The page's source, recorded by a build that read the site through the root `from`, as
+    /// it is named through the root `to`: a build that keeps the page names its source, in a
+    /// message about a link on it, the way its own root is spelled.
+    pub fn move_origin(&mut self, from: &Path, to: &Path) {
+        if let Some(rel) = self
+            .origin
+            .as_deref()
+            .and_then(|o| o.strip_prefix(from).ok())
+        {
+            self.origin = Some(to.join(rel));
+        }
+    }
 }
 
 impl Table {

@@ -918,6 +918,7 @@ fn record(
         })
         .collect();
     recorded::Recorded {
+        root: digests.root().to_path_buf(),
         deps,
         pages,
         paths,

@@ -14,6 +14,11 @@ use crate::model::Site;
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Recorded {
+    /// The site root as the build that recorded this was given it (`--root`). What the record
+    /// digests is read within the root, so another spelling of it finds the same pages
+    /// unchanged; only the sources of the pages' link facts name it, and are moved to the
+    /// next build's spelling ([`Recorded::move_root`]).
+    pub root: std::path::PathBuf,
     /// Every dependency some page read ([`Dep::encode`]), with its digest in the build that
     /// recorded it (`None`: it named something the site did not have, which never reads the
     /// same).
@@ -60,6 +65,21 @@ pub struct RecordedPage {
 }
 
 impl Recorded {
+    /// Names the pages' sources through the root `to` instead of the one this was recorded
+    /// with. Each page's link facts were just read from disk and are not shared yet; one that
+    /// were would be left as it is (naming its source as the previous build did).
+    pub fn move_root(&mut self, to: &std::path::Path) {
+        if self.root == to {
+            return;
+        }
+        for page in self.pages.values_mut() {
+            if let Some(links) = std::sync::Arc::get_mut(&mut page.links) {
+                links.move_origin(&self.root, to);
+            }
+        }
+        self.root = to.to_path_buf();
+    }
+
     /// Which of the recorded dependencies read the same in `site` now (by index).
     pub fn unchanged(&self, site: &Site, templates: &Fingerprints, site_ctx: &str) -> Vec<bool> {
         let digests = Digests::new(site, templates, site_ctx);

@@ -89,18 +89,28 @@ pub struct Theme {
     /// Fingerprint of every template's name, text and file, and every static file: the same
     /// inputs give the same theme, which `jiedu serve` then does not compile again.
     inputs: u64,
+    /// The same, but for where the templates were read from: what the pages are made of.
+    content: u64,
 }
 
 /// The theme directory on disk: `<root>/themes/default`, else the project's `themes/default`
 /// beside the site root (so editing the theme in this repository takes effect in `serve`).
-fn fingerprint_inputs(sources: &[(String, String, PathBuf)], statics: &[(String, Vec<u8>)]) -> u64 {
+/// `with_paths`: whether where each template was read from counts, besides its text. It does
+/// for `jiedu serve`, whose error messages name the files of the theme it keeps; it does not
+/// for the build cache ([`Theme::digest`]), whose pages are the same whichever spelling of the
+/// site root the templates were read through.
+fn fingerprint_inputs(
+    sources: &[(String, String, PathBuf)],
+    statics: &[(String, Vec<u8>)],
+    with_paths: bool,
+) -> u64 {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     for (name, text, path) in sources {
-        for part in [
-            name.as_bytes(),
-            text.as_bytes(),
-            path.as_os_str().as_encoded_bytes(),
-        ] {
+        let path = match with_paths {
+            true => path.as_os_str().as_encoded_bytes(),
+            false => &[],
+        };
+        for part in [name.as_bytes(), text.as_bytes(), path] {
             h.update(&(part.len() as u64).to_le_bytes());
             h.update(part);
         }
@@ -133,7 +143,7 @@ impl Theme {
         previous: Option<&Arc<Theme>>,
     ) -> Result<Arc<Theme>, Diagnostics> {
         let (sources, statics) = Self::read(root)?;
-        let inputs = fingerprint_inputs(&sources, &statics);
+        let inputs = fingerprint_inputs(&sources, &statics, true);
         match previous.filter(|p| p.inputs == inputs) {
             Some(p) => Ok(Arc::clone(p)),
             None => Self::compile(sources, statics).map(Arc::new),
@@ -196,7 +206,8 @@ impl Theme {
         sources: Vec<(String, String, PathBuf)>,
         statics: Vec<(String, Vec<u8>)>,
     ) -> Result<Theme, Diagnostics> {
-        let inputs = fingerprint_inputs(&sources, &statics);
+        let inputs = fingerprint_inputs(&sources, &statics, true);
+        let content = fingerprint_inputs(&sources, &statics, false);
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
         // Tera's default also escapes `/` (as `&#x2F;`), which every URL is full of; values are
@@ -228,6 +239,7 @@ impl Theme {
             fingerprints,
             reads,
             inputs,
+            content,
         })
     }
 
@@ -242,7 +254,7 @@ impl Theme {
 
     /// One number for every template and static file (what the build cache was made with).
     pub fn digest(&self) -> u64 {
-        self.inputs
+        self.content
     }
 
     /// The templates a page rendered through `name` reads (see [`Theme::reads`]).
