@@ -647,3 +647,20 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod origin_tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_pages_source_is_named_through_the_new_root_and_others_are_left() {
+        let mut links =
+            PageLinks::scan("a/index.html", Some(Path::new("/srv/site/a/policy.md")), "");
+        links.move_origin(Path::new("/srv/site"), Path::new("site"));
+        assert_eq!(links.origin.as_deref(), Some(Path::new("site/a/policy.md")));
+        // A source outside the old root (none today) keeps its name.
+        let mut other = PageLinks::scan("b/index.html", Some(Path::new("/elsewhere/b.md")), "");
+        other.move_origin(Path::new("/srv/site"), Path::new("site"));
+        assert_eq!(other.origin.as_deref(), Some(Path::new("/elsewhere/b.md")));
+    }
+}
