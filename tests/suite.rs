@@ -14,6 +14,7 @@ mod bounded_pages;
 mod build;
 mod build_cache;
 mod compare;
+mod compilations;
 mod corpus;
 mod flat_table_lists;
 mod import;
