@@ -25,6 +25,7 @@ mod library;
 mod links;
 mod new_site;
 mod notes;
+mod number_lookalikes;
 mod open_data;
 mod portal_meta;
 mod qa;
