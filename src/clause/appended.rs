@@ -2,8 +2,9 @@
 //! policies (a notice, then the earlier notices it builds on, each with its title, 文号,
 //! addressee, text and signature) arrive as one file. The appended document's numbering is not
 //! the policy's: read together, its `第一条…` would turn the policy's own items into groups of
-//! articles. Its head is the form every document opens with — a signature ending in a date,
-//! then a title and a bracketed 文号 — after the first document's numbered text began.
+//! articles. Its head is the form every document opens with — a title and a bracketed 文号,
+//! after a signature ending in a date or before an addressee line — after the first document's
+//! numbered text began.
 
 use std::path::Path;
 
@@ -34,9 +35,25 @@ fn start(blocks: &[Block]) -> Option<usize> {
         } else {
             return None;
         };
-        let date_at = title_at.checked_sub(1)?;
-        meta::ends_with_date(&blocks[date_at].text).then_some(title_at)
+        // Its head: the first document's signature ending in a date just above, or — where a
+        // PDF compilation set the date elsewhere (`国家医疗保障局` / title / 文号 / 主送 / text /
+        // `2025年8月11日`) — the addressee line right below the 文号, which only a document's
+        // head holds.
+        let signed = title_at
+            .checked_sub(1)
+            .is_some_and(|d| meta::ends_with_date(&blocks[d].text));
+        let addressed = blocks.get(i + 1).is_some_and(|b| is_addressee(&b.text));
+        (signed || addressed).then_some(title_at)
     })
+}
+
+/// `各省、自治区、直辖市及新疆生产建设兵团医疗保障局：` — a short line of names ending in a colon.
+fn is_addressee(text: &str) -> bool {
+    let t = text.trim();
+    t.ends_with(['：', ':'])
+        && t.chars().count() <= 120
+        && !t.contains(['。', '；'])
+        && numbering::detect(t).is_none()
 }
 
 /// Splits `body` (read into `blocks`) before an appended document: cuts both, returns the first
@@ -66,7 +83,7 @@ pub(super) fn split<'a>(
         .count();
     diags.push(
         Diagnostic::warning(format!(
-            "从这里起是另一份完整的文件「{title}」：它接在本文的落款和日期之后，有自己的标题和文号；其中 {articles} 处编号没有列为本政策的条款，全文照录在正文末尾"
+            "从这里起是另一份完整的文件「{title}」：它接在本文之后，有自己的标题和文号；其中 {articles} 处编号没有列为本政策的条款，全文照录在正文末尾"
         ))
         .at(file, line)
         .hint("一份 policy.md 只收一份文件：如果这份文件也要解读，请把它从这里删去，另行导入（jiedu import）为一项政策；如果它属于本政策（如附件），请在它前面写明「附件」。"),

@@ -168,6 +168,7 @@ pub(super) fn doubts(tree: &ClauseTree, file: &Path, diags: &mut Diagnostics) {
             );
         }
     }
+    parts_before_articles(tree, &articles, file, diags);
     // Articles without a unit note where most clauses have one have most likely lost it (an
     // article whose sibling clauses have notes is already named by the verifier).
     let clauses: Vec<&Node> = tree.clauses();
@@ -192,4 +193,62 @@ fn unit_less(nodes: &[Node], total: usize, with: usize, file: &Path, diags: &mut
         }
         unit_less(&n.children, total, with, file, diags);
     }
+}
+
+/// Fewest numbered parts before the first article that make a run of their own (one `一、` may
+/// be a notice's lone point).
+const MIN_PARTS_BEFORE: usize = 2;
+
+/// Names each numbered part written before the first article that holds no article and no task
+/// (`一、明确管理对象` … `五、加强监督管理措施`, then `第一章` / `第一条`): an article-form document
+/// opens with its articles, so a run of numbered text before them is either the policy's own
+/// tasks, outnumbered by the articles of a document appended to it (a compilation: a 指导意见 of
+/// parts, then an 办法 of articles, heldout14 258), or a text that is no task. The outline
+/// cannot tell which; it must not drop them unannounced.
+fn parts_before_articles(
+    tree: &ClauseTree,
+    articles: &[&Node],
+    file: &Path,
+    diags: &mut Diagnostics,
+) {
+    let Some(first) = articles.iter().min_by_key(|a| a.line) else {
+        return;
+    };
+    let parts: Vec<&Node> = tree
+        .roots
+        .iter()
+        .filter(|n| {
+            n.line < first.line
+                && n.style.is_some_and(|s| {
+                    !matches!(
+                        s,
+                        Style::Article | Style::Part | Style::Chapter | Style::Section
+                    )
+                })
+                && !holds_articles(n)
+                && !holds_clause(n)
+                && (!n.paragraphs.is_empty() || !n.children.is_empty())
+        })
+        .collect();
+    if parts.len() < MIN_PARTS_BEFORE {
+        return;
+    }
+    let others = parts.len() - 1;
+    for n in &parts {
+        diags.push(
+            Diagnostic::warning(format!(
+                "「{}」（{}）写在「{}」（第 {} 行）之前，不在任何一条之内，没有列为任务条款；同在条文之前的编号部分还有 {others} 个：本文以「条」为任务条款，这些部分都被当作了条文之外的内容",
+                n.label,
+                super::verify::title_of(n),
+                first.label,
+                first.line
+            ))
+            .at(file, n.line)
+            .hint("如果这些部分是本政策的任务，而条文属于后附的另一份文件，请把那份文件删去，另行导入（jiedu import）；如果条文才是本政策，请核对这些部分是否应当删去。"),
+        );
+    }
+}
+
+fn holds_clause(n: &Node) -> bool {
+    n.is_clause || n.children.iter().any(holds_clause)
 }

@@ -17,6 +17,7 @@ pub mod units;
 mod verify;
 mod verify_flat_table;
 mod verify_form;
+mod verify_letter_digit;
 mod verify_levels;
 
 use std::path::Path;

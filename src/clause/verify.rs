@@ -24,6 +24,7 @@ pub(super) fn verify(
 ) {
     numbered_lines(tree, body, blocks, first_line, file, diags);
     unreadable_numbering(tree, body, first_line, file, diags);
+    super::verify_letter_digit::verify(tree, body, first_line, file, diags);
     itemless_groups(tree, file, diags);
     super::verify_levels::mixed_levels(tree, file, diags);
     skipped_levels(tree, file, diags);
