@@ -5,29 +5,9 @@
 
 use crate::common;
 
-use common::realdoc::{check_json as check, clauses, fixture, import_as_p as import};
-
-use serde_json::Value;
-
-/// `(line, message)` of each diagnostic with a line.
-fn located(outline: &Value) -> Vec<(u64, String)> {
-    outline["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| Some((d["line"].as_u64()?, d["message"].as_str()?.to_string())))
-        .collect()
-}
-
-/// The 1-based line of `policy.md` under `root` that starts with `start`.
-fn policy_line(root: &std::path::Path, start: &str) -> u64 {
-    let text = std::fs::read_to_string(root.join("p/policy.md")).unwrap();
-    let i = text
-        .lines()
-        .position(|l| l.starts_with(start))
-        .unwrap_or_else(|| panic!("no line starting {start}"));
-    i as u64 + 1
-}
+use common::realdoc::{
+    check_json as check, clauses, fixture, import_as_p as import, located, policy_line,
+};
 
 /// heldout14 258: the five parts of the 指导意见 (`一、明确管理对象` … `五、加强监督管理措施`),
 /// each a task without items.

@@ -3,18 +3,7 @@
 
 use crate::common;
 
-use common::realdoc::{check_json as check, clauses, fixture, import_as_p as import};
-
-use serde_json::Value;
-
-fn located(outline: &Value) -> Vec<(u64, String)> {
-    outline["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| Some((d["line"].as_u64()?, d["message"].as_str()?.to_string())))
-        .collect()
-}
+use common::realdoc::{check_json as check, clauses, fixture, import_as_p as import, located};
 
 fn line_of(root: &std::path::Path, start: &str) -> Option<u64> {
     let text = std::fs::read_to_string(root.join("p/policy.md")).unwrap();

@@ -6,7 +6,9 @@
 
 use crate::common;
 
-use common::realdoc::{check_json as check, clauses, fixture, import_as_p as import, strings};
+use common::realdoc::{
+    check_json as check, clauses, fixture, import_as_p as import, located, policy_line, strings,
+};
 
 use std::path::PathBuf;
 
@@ -1366,26 +1368,6 @@ fn a_division_of_duties_without_items_is_named() {
         report.contains("「三、」（职责分工）没有分项，没有列为任务条款"),
         "{report}"
     );
-}
-
-/// `(line, message)` of each diagnostic with a line.
-fn located(outline: &Value) -> Vec<(u64, String)> {
-    outline["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| Some((d["line"].as_u64()?, d["message"].as_str()?.to_string())))
-        .collect()
-}
-
-/// The 1-based line of `policy.md` under `root` that starts with `start`.
-fn policy_line(root: &std::path::Path, start: &str) -> u64 {
-    let text = std::fs::read_to_string(root.join("p/policy.md")).unwrap();
-    let i = text
-        .lines()
-        .position(|l| l.starts_with(start))
-        .unwrap_or_else(|| panic!("no line starting {start}"));
-    i as u64 + 1
 }
 
 #[test]

@@ -73,3 +73,23 @@ pub fn strings(v: &Value) -> Vec<String> {
         .map(|s| s.as_str().unwrap().to_string())
         .collect()
 }
+
+/// `(line, message)` of each diagnostic with a line.
+pub fn located(outline: &Value) -> Vec<(u64, String)> {
+    outline["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| Some((d["line"].as_u64()?, d["message"].as_str()?.to_string())))
+        .collect()
+}
+
+/// The 1-based line of `policy.md` under `root` that starts with `start`.
+pub fn policy_line(root: &Path, start: &str) -> u64 {
+    let text = std::fs::read_to_string(root.join("p/policy.md")).unwrap();
+    let i = text
+        .lines()
+        .position(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start}"));
+    i as u64 + 1
+}
