@@ -223,7 +223,8 @@ pub fn detect_followed_by_digits(text: &str) -> Option<Numbering> {
     })
 }
 
-fn is_cjk(c: char) -> bool {
+/// A Chinese character (the unified ideographs and extension A).
+pub(super) fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 

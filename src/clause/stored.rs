@@ -276,13 +276,13 @@ pub fn encode(tree: &ClauseTree, diags: &Diagnostics, file: &Path) -> Option<Vec
     for d in diags.iter() {
         let Diagnostic {
             severity,
-            file: _,
+            file: named,
             line,
             message,
             hint,
         } = d;
         out.b(*severity == Severity::Warning);
-        match d.file.as_deref() {
+        match named.as_deref() {
             None => out.os(None),
             Some(f) if f == file => out.0.push(THIS_FILE),
             Some(f) => out.os(Some(f.to_str()?)),

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use super::verify::title_of;
-use crate::clause::numbering::{self, parse_chinese_numeral, Style};
+use crate::clause::numbering::{self, is_cjk, parse_chinese_numeral, Style};
 use crate::clause::structure::FRAMING_PARTS;
 use crate::clause::units::split_top;
 use crate::clause::{unit_name, ClauseTree, Node, Paragraph};
@@ -36,10 +36,6 @@ fn name_of(n: &Node) -> String {
     } else {
         n.label.clone()
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
 fn ascii_digit(c: char) -> Option<u32> {

@@ -23,8 +23,7 @@ fn lookalike_number(text: &str) -> Option<(&str, u32)> {
         return None;
     }
     let (_, word) = chars.next()?;
-    let chinese = ('\u{4e00}'..='\u{9fff}').contains(&word);
-    chinese.then(|| (&text[..stop_at + stop.len_utf8()], digit))
+    numbering::is_cjk(word).then(|| (&text[..stop_at + stop.len_utf8()], digit))
 }
 
 /// Names each line that opens with a look-alike number right before the item it would precede.
@@ -40,12 +39,13 @@ pub(super) fn verify(
     for (i, raw) in body.lines().enumerate() {
         let line = first_line + i;
         let text = raw.trim().trim_start_matches('#').trim_start();
-        if numbering::detect(text).is_some() {
-            continue;
-        }
+        // The cheap test first: few lines open with a look-alike letter.
         let Some((written, digit)) = lookalike_number(text) else {
             continue;
         };
+        if numbering::detect(text).is_some() {
+            continue;
+        }
         let Some(next) = nodes.iter().find(|n| n.line > line) else {
             continue;
         };

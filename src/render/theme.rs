@@ -93,8 +93,7 @@ pub struct Theme {
     content: u64,
 }
 
-/// The theme directory on disk: `<root>/themes/default`, else the project's `themes/default`
-/// beside the site root (so editing the theme in this repository takes effect in `serve`).
+/// The fingerprint of every template's name and text and every static file's name and bytes.
 /// `with_paths`: whether where each template was read from counts, besides its text. It does
 /// for `jiedu serve`, whose error messages name the files of the theme it keeps; it does not
 /// for the build cache ([`Theme::digest`]), whose pages are the same whichever spelling of the
@@ -124,6 +123,8 @@ fn fingerprint_inputs(
     h.digest()
 }
 
+/// The theme directory on disk: `<root>/themes/default`, else the project's `themes/default`
+/// beside the site root (so editing the theme in this repository takes effect in `serve`).
 pub fn theme_dir(root: &Path) -> Option<PathBuf> {
     [root.join("themes/default"), root.join("../themes/default")]
         .into_iter()
