@@ -47,6 +47,13 @@ pub const HEADER_CELL_MAX_CHARS: usize = 10;
 /// Header words of the numbering column.
 pub const NUMBER_WORDS: [&str; 3] = ["序号", "编号", "序"];
 
+/// An attachment's or table's own heading (`附件2：`, `附表1`) or a flattened header's first
+/// cell (`序号`): the cells before it are all the table's; what follows belongs to another.
+pub fn opens_another_table(text: &str) -> bool {
+    ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
+        || NUMBER_WORDS.contains(&text.trim())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
     Number,

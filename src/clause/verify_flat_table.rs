@@ -156,7 +156,7 @@ fn leftover_cells(blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
                 c.hashes == 0
                     && !c.text.starts_with('|')
                     && !c.text.contains('。')
-                    && !opens_another_table(&c.text)
+                    && !task_table::opens_another_table(&c.text)
             })
             .collect();
         let figures = run
@@ -191,13 +191,6 @@ fn leftover_cells(blocks: &[Block], file: &Path, diags: &mut Diagnostics) {
             );
         }
     }
-}
-
-/// An attachment's or table's own heading (`附表2`, `附件3`) or a flattened header's first cell
-/// (`序号`): what follows belongs to another table, not to the one above.
-fn opens_another_table(text: &str) -> bool {
-    ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
-        || task_table::NUMBER_WORDS.contains(&text.trim())
 }
 
 /// Whether the Markdown table `block`'s header names a task column and a unit column, read

@@ -6,7 +6,7 @@
 //! not rebuilt at all and stays text, where the verifier names its header and its task cells.
 
 use super::{fits_column, is_empty_mark, looks_like_group, looks_like_units, Cell};
-use crate::clause::task_table::ColumnKind;
+use crate::clause::task_table::{opens_another_table, ColumnKind};
 
 /// Fewest rows read before the cells are taken for a table at all.
 const MIN_ROWS: usize = 2;
@@ -100,11 +100,4 @@ pub(super) fn rows(
     // no one. Then the whole table stays text, which the verifier names cell by cell.
     let complete = text(k).is_none_or(opens_another_table);
     (out.len() >= MIN_ROWS && complete).then_some((out, k))
-}
-
-/// An attachment's or table's own heading (`附件2：`, `附表1`) or another header's first cell
-/// (`序号`): the cells before it are all the table's.
-fn opens_another_table(text: &str) -> bool {
-    ["附件", "附表", "附录"].iter().any(|w| text.starts_with(w))
-        || crate::clause::task_table::NUMBER_WORDS.contains(&text.trim())
 }
